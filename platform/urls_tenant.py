@@ -1,0 +1,28 @@
+"""URLs of a commune's site (`<slug>.<base domain>`). Modules add theirs under their own prefix."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import api, views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("language/", views.set_language, name="set_language"),
+    path("api/me/", api.MeApi.as_view(), name="api-me"),
+    path("api/auth/token/", api.TokenObtainApi.as_view(), name="api-token"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+# Each enabled module's URLs, mounted at /<code>/ (see "How to add a module" in the README).
+from jamaa.modules import registry  # noqa: E402
+
+for _info in registry.available().values():
+    urlpatterns.append(path(f"{_info.code}/", include(f"{_info.app}.urls")))

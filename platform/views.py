@@ -1,0 +1,53 @@
+"""The pages every commune has: home, language switch. Login/logout/password are Django's own views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import user_logged_in
+from django.contrib.auth.decorators import login_required
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from jamaa.modules import registry
+from jamaa.platform.core import selectors as core_selectors
+from jamaa.platform.core import services as core_services
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    commune = request.tenant  # type: ignore[attr-defined]
+    return render(request, "jamaa/home.html", {"modules": registry.enabled_for(list(commune.enabled_modules))})
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch between French and Arabic; remembered for the user (and in a cookie before login)."""
+    language = request.POST.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        return HttpResponseBadRequest("Unknown language.")
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "/"
+    if request.user.is_authenticated:
+        core_services.user_language_set(user=request.user, language=language)
+    request.session["_language"] = language
+    response = HttpResponseRedirect(next_url)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
+
+
+@receiver(user_logged_in)
+def _restore_language(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    if request is None:
+        return
+    language = core_selectors.user_language_get(user=user)
+    if language:
+        request.session["_language"] = language

@@ -1,0 +1,71 @@
+"""The demo fleet: Fès, Meknès and Sefrou, with staff accounts whose passwords are printed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django_tenants.utils import schema_context
+
+from jamaa.tenants.models import Commune
+
+from . import services
+
+
+@dataclass(frozen=True)
+class DemoCommune:
+    slug: str
+    name_fr: str
+    name_ar: str
+    region: str
+    province: str
+
+
+DEMO_COMMUNES = [
+    DemoCommune("fes", "Fès", "فاس", "Fès-Meknès", "Fès"),
+    DemoCommune("meknes", "Meknès", "مكناس", "Fès-Meknès", "Meknès"),
+    DemoCommune("sefrou", "Sefrou", "صفرو", "Fès-Meknès", "Sefrou"),
+]
+DEMO_STAFF = [("agent", "Agent", "demo-agent-2026"), ("chef", "Chef de bureau", "demo-chef-2026")]
+DEMO_OPERATOR = ("operator", "demo-operator-2026")
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    where: str
+    username: str
+    password: str
+
+
+def demo_fleet_ensure() -> list[DemoAccount]:
+    """Create the demo communes and accounts that are missing; return every demo account."""
+    from jamaa.modules import registry
+
+    accounts: list[DemoAccount] = []
+    modules = list(registry.available())
+    for demo in DEMO_COMMUNES:
+        connection.set_schema_to_public()
+        if not Commune.objects.filter(slug=demo.slug).exists():
+            services.commune_create(
+                slug=demo.slug, name_fr=demo.name_fr, name_ar=demo.name_ar, region=demo.region,
+                province=demo.province, modules=modules, admin_email=f"admin@{demo.slug}.example",
+            )
+        with schema_context(demo.slug):
+            for username, first_name, password in DEMO_STAFF:
+                _ensure_user(username=username, first_name=first_name, password=password, staff=False)
+                accounts.append(DemoAccount(demo.slug, username, password))
+    connection.set_schema_to_public()
+    _ensure_user(username=DEMO_OPERATOR[0], first_name="Operator", password=DEMO_OPERATOR[1], staff=True)
+    accounts.append(DemoAccount("console", *DEMO_OPERATOR))
+    return accounts
+
+
+def _ensure_user(*, username: str, first_name: str, password: str, staff: bool) -> None:
+    user_model = get_user_model()
+    user, created = user_model.objects.get_or_create(
+        username=username, defaults={"first_name": first_name, "is_staff": staff}
+    )
+    if created:
+        user.set_password(password)
+        user.save(update_fields=["password"])

@@ -1,0 +1,70 @@
+"""`jamaa commune create|suspend|resume|archive|list`."""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from jamaa.platform.errors import DomainError
+from jamaa.provisioning import services
+from jamaa.tenants import selectors
+from jamaa.tenants.models import Commune, CommuneStatus
+
+
+class Command(BaseCommand):
+    help = "Onboard and manage communes."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        create = sub.add_parser("create", help="Create a commune: schema, domain, first administrator.")
+        create.add_argument("slug")
+        create.add_argument("--name-fr", required=True)
+        create.add_argument("--name-ar", required=True)
+        create.add_argument("--region", default="")
+        create.add_argument("--province", default="")
+        create.add_argument("--modules", default="", help="Comma-separated module codes.")
+        create.add_argument("--admin-email", default="")
+        for action in ("suspend", "resume", "archive"):
+            p = sub.add_parser(action, help=f"{action.capitalize()} a commune.")
+            p.add_argument("slug")
+            p.add_argument("--reason", required=True)
+        sub.add_parser("list", help="List communes and their status.")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        try:
+            getattr(self, f"_{opts['action']}")(opts)
+        except DomainError as exc:
+            raise CommandError(str(exc.message)) from None
+        except Commune.DoesNotExist:
+            raise CommandError(f"No commune with the slug '{opts.get('slug')}'.") from None
+
+    def _create(self, opts: dict[str, Any]) -> None:
+        modules = [m.strip() for m in opts["modules"].split(",") if m.strip()]
+        created = services.commune_create(
+            slug=opts["slug"], name_fr=opts["name_fr"], name_ar=opts["name_ar"], region=opts["region"],
+            province=opts["province"], modules=modules, admin_email=opts["admin_email"],
+        )
+        scheme = "https" if settings.CONFIG.https else "http"
+        self.stdout.write(self.style.SUCCESS(f"Created commune {created.slug} at {scheme}://{created.host}/"))
+        self.stdout.write(f"Administrator: {created.admin_username}")
+        self.stdout.write(f"Set the password (one-time link): {scheme}://{created.host}{created.set_password_path}")
+
+    def _status(self, opts: dict[str, Any], status: str) -> None:
+        commune = services.commune_status_set(slug=opts["slug"], status=status, reason=opts["reason"])
+        self.stdout.write(self.style.SUCCESS(f"{commune.slug} is now {commune.status}."))
+
+    def _suspend(self, opts: dict[str, Any]) -> None:
+        self._status(opts, CommuneStatus.SUSPENDED)
+
+    def _resume(self, opts: dict[str, Any]) -> None:
+        self._status(opts, CommuneStatus.ACTIVE)
+
+    def _archive(self, opts: dict[str, Any]) -> None:
+        self._status(opts, CommuneStatus.ARCHIVED)
+
+    def _list(self, opts: dict[str, Any]) -> None:
+        for row in selectors.commune_fleet_rows():
+            self.stdout.write(f"{row.slug:20} {row.status:12} {row.host:30} {row.name_fr} / {row.name_ar}")

@@ -1,0 +1,185 @@
+"""Onboarding and lifecycle of communes. The CLI, the console and the API all call these."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django_tenants.utils import schema_context
+
+from jamaa.modules import registry
+from jamaa.platform.core.services import audit_record
+from jamaa.tenants.models import SLUG_VALIDATOR, Commune, CommuneStatus, Domain
+from jamaa.tenants.selectors import commune_host
+
+from .exceptions import CommuneExists, InvalidCommuneInput, InvalidTransition, ProvisioningFailed
+
+logger = logging.getLogger(__name__)
+
+RESERVED_SLUGS = {"www", "api", "admin", "static", "media", "public", "template", "console", "mail"}
+
+
+@dataclass(frozen=True)
+class CommuneCreated:
+    commune_id: int
+    slug: str
+    schema_name: str
+    host: str
+    admin_username: str
+    set_password_path: str  # relative to the commune's site
+
+
+def schema_name_for(slug: str) -> str:
+    return slug.replace("-", "_")
+
+
+def commune_validate(
+    *, slug: str, name_fr: str, name_ar: str, modules: Iterable[str] = ()
+) -> dict[str, list[str]]:
+    """Field → problems for a commune about to be created. Reads only."""
+    problems: dict[str, list[str]] = {}
+    try:
+        SLUG_VALIDATOR(slug)
+    except ValidationError as exc:
+        problems.setdefault("slug", []).extend(str(m) for m in exc.messages)
+    if slug in RESERVED_SLUGS:
+        problems.setdefault("slug", []).append(f"'{slug}' is reserved.")
+    if not name_fr.strip():
+        problems.setdefault("name_fr", []).append("The French name is required.")
+    if not name_ar.strip():
+        problems.setdefault("name_ar", []).append("The Arabic name is required.")
+    elif not any("\u0600" <= ch <= "\u06ff" for ch in name_ar):
+        problems.setdefault("name_ar", []).append("The Arabic name must be written in Arabic script.")
+    unknown = sorted(set(modules) - set(registry.available()))
+    if unknown:
+        known = ", ".join(registry.available()) or "none"
+        problems.setdefault("modules", []).append(
+            f"Unknown module(s): {', '.join(unknown)}. Modules available: {known}."
+        )
+    return problems
+
+
+def _drop_everything(slug: str, schema_name: str) -> None:
+    """Undo a half-made commune: schema, domain and rows."""
+    connection.set_schema_to_public()
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP SCHEMA IF EXISTS "{schema_name}" CASCADE')
+    Domain.objects.filter(tenant__slug=slug).delete()
+    Commune.objects.filter(slug=slug).delete()
+
+
+def commune_create(
+    *,
+    slug: str,
+    name_fr: str,
+    name_ar: str,
+    region: str = "",
+    province: str = "",
+    modules: Iterable[str] = (),
+    admin_email: str = "",
+    actor: AbstractBaseUser | AnonymousUser | None = None,
+) -> CommuneCreated:
+    """Create a commune, its domain, its schema and a first administrator, all or nothing.
+
+    Raises InvalidCommuneInput (bad input, before anything is created), CommuneExists, ProvisioningFailed
+    (after undoing every part already made).
+    """
+    slug = slug.strip().lower()
+    modules = sorted(set(modules))
+    problems = commune_validate(slug=slug, name_fr=name_fr, name_ar=name_ar, modules=modules)
+    if problems:
+        raise InvalidCommuneInput(
+            "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in problems.items()), extra={"fields": problems}
+        )
+    schema_name = schema_name_for(slug)
+    connection.set_schema_to_public()
+    if Commune.objects.filter(slug=slug).exists() or Commune.objects.filter(schema_name=schema_name).exists():
+        raise CommuneExists(f"A commune with the slug '{slug}' already exists.", extra={"slug": slug})
+    host = commune_host(slug)
+    try:
+        with transaction.atomic():
+            commune = Commune.objects.create(
+                schema_name=schema_name, slug=slug, name_fr=name_fr.strip(), name_ar=name_ar.strip(),
+                region=region.strip(), province=province.strip(), enabled_modules=modules,
+                status=CommuneStatus.PROVISIONING,
+            )
+            Domain.objects.create(domain=host, tenant=commune, is_primary=True)
+        from .schemas import schema_build
+
+        schema_build(commune=commune)
+        with schema_context(schema_name):
+            admin_username, set_password_path = _first_admin_create(admin_email=admin_email)
+            audit_record(actor=None, action="commune.created", actor_label="provisioning",
+                         data={"slug": slug, "modules": modules})
+        with transaction.atomic():
+            Commune.objects.filter(pk=commune.pk).update(status=CommuneStatus.ACTIVE)
+            audit_record(actor=actor, action="commune.created", target=commune,
+                         data={"slug": slug, "modules": modules, "status": CommuneStatus.ACTIVE})
+    except Exception as exc:
+        logger.exception("creating commune %s failed; undoing", slug)
+        _drop_everything(slug, schema_name)
+        raise ProvisioningFailed(
+            f"The commune '{slug}' could not be created ({exc.__class__.__name__}: {exc}); nothing was left behind.",
+            extra={"slug": slug},
+        ) from exc
+    return CommuneCreated(
+        commune_id=commune.pk, slug=slug, schema_name=schema_name, host=host,
+        admin_username=admin_username, set_password_path=set_password_path,
+    )
+
+
+def _first_admin_create(*, admin_email: str) -> tuple[str, str]:
+    """The commune's first administrator, with no password yet and a one-time link to set it."""
+    from django.contrib.auth.models import Group
+
+    user_model = get_user_model()
+    username = (admin_email.split("@")[0] if admin_email else "admin") or "admin"
+    user = user_model.objects.create_user(username=username, email=admin_email, password=None)
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    group, _ = Group.objects.get_or_create(name="administrators")
+    user.groups.add(group)
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return username, f"/password/set/{uid}/{token}/"
+
+
+_TRANSITIONS: dict[str, set[str]] = {
+    CommuneStatus.ACTIVE: {CommuneStatus.SUSPENDED, CommuneStatus.ARCHIVED},
+    CommuneStatus.SUSPENDED: {CommuneStatus.ACTIVE, CommuneStatus.ARCHIVED},
+    CommuneStatus.ARCHIVED: {CommuneStatus.ACTIVE},
+    CommuneStatus.PROVISIONING: set(),
+}
+
+
+@transaction.atomic
+def commune_status_set(
+    *, slug: str, status: str, reason: str, actor: AbstractBaseUser | AnonymousUser | None = None
+) -> Commune:
+    """Move a commune through its lifecycle (suspend, resume, archive), audited with who, when and why.
+
+    Raises Commune.DoesNotExist, InvalidTransition, InvalidCommuneInput (no reason given).
+    """
+    if not reason.strip():
+        raise InvalidCommuneInput("A reason is required to change a commune's status.", extra={"field": "reason"})
+    connection.set_schema_to_public()
+    commune = Commune.objects.select_for_update().get(slug=slug)
+    if status not in _TRANSITIONS.get(commune.status, set()):
+        raise InvalidTransition(
+            f"A commune that is {commune.status} cannot become {status}.",
+            extra={"from": commune.status, "to": status},
+        )
+    previous = commune.status
+    commune.status = status
+    commune.save(update_fields=["status", "updated_at"])
+    audit_record(actor=actor, action=f"commune.{status}", target=commune, reason=reason.strip(),
+                 data={"from": previous, "to": status})
+    return commune

@@ -1,0 +1,70 @@
+"""Routes each request to its commune's schema by host name (see routing.py for the cache)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, JsonResponse
+from django.template.loader import render_to_string
+
+from .models import CommuneStatus
+from .routing import routing_table
+
+UNKNOWN_HOST_PAGE = (
+    "<!doctype html><html lang='fr'><head><meta charset='utf-8'><title>404</title></head>"
+    "<body><h1>404</h1><p>Aucune commune n'est servie à cette adresse.</p>"
+    "<p dir='rtl' lang='ar'>لا توجد جماعة بهذا العنوان.</p></body></html>"
+)
+
+
+def host_of(request: HttpRequest) -> str:
+    raw = request.META.get("HTTP_HOST") or request.META.get("SERVER_NAME", "")
+    host = raw.rsplit(":", 1)[0] if not raw.endswith("]") else raw
+    return host.strip().lower().rstrip(".")
+
+
+class CommuneRoutingMiddleware:
+    """`<slug>.<base>` → that commune's schema; `<base>` → the console; anything else → 404."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        connection.set_schema_to_public()
+        route = routing_table.resolve(host_of(request))
+        if route.kind == "console":
+            from .routing import public_tenant
+
+            request.tenant = public_tenant()  # type: ignore[attr-defined]
+            request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
+            return self.get_response(request)
+        if route.commune is None:
+            return HttpResponseNotFound(UNKNOWN_HOST_PAGE)
+        commune = route.commune
+        if commune.status in (CommuneStatus.SUSPENDED, CommuneStatus.PROVISIONING):
+            return unavailable_response(request, commune.status, commune.name_fr, commune.name_ar)
+        request.tenant = commune  # type: ignore[attr-defined]
+        connection.set_tenant(commune)
+        return self.get_response(request)
+
+
+def unavailable_response(request: HttpRequest, status: str, name_fr: str, name_ar: str) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {
+                "code": "COMMUNE_SUSPENDED" if status == CommuneStatus.SUSPENDED else "COMMUNE_NOT_READY",
+                "message": f"Le service de la commune {name_fr} est suspendu."
+                if status == CommuneStatus.SUSPENDED
+                else f"La commune {name_fr} est en cours d'installation.",
+                "extra": {"status": status},
+            },
+            status=503,
+        )
+    html = render_to_string(
+        "jamaa/unavailable.html", {"status": status, "name_fr": name_fr, "name_ar": name_ar}
+    )
+    response = HttpResponse(html, status=503)
+    response["Retry-After"] = "3600"
+    return response

@@ -1,0 +1,52 @@
+"""Reads over the fleet of communes (public schema)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from .models import Commune, CommuneStatus
+
+
+@dataclass(frozen=True)
+class CommuneRow:
+    slug: str
+    schema_name: str
+    name_fr: str
+    name_ar: str
+    region: str
+    province: str
+    status: str
+    status_label: str
+    modules: tuple[str, ...]
+    host: str
+    url: str
+    created_at: dt.datetime
+
+
+def commune_host(slug: str) -> str:
+    return f"{slug}.{settings.JAMAA_BASE_DOMAIN}"
+
+
+def commune_fleet_rows() -> list[CommuneRow]:
+    """Every commune with its primary host, ordered by slug."""
+    communes = Commune.objects.exclude(schema_name="public").prefetch_related("domains").order_by("slug")
+    rows = []
+    for c in communes:
+        primary = next((d.domain for d in c.domains.all() if d.is_primary), commune_host(c.slug))
+        rows.append(
+            CommuneRow(
+                slug=c.slug, schema_name=c.schema_name, name_fr=c.name_fr, name_ar=c.name_ar,
+                region=c.region, province=c.province, status=c.status,
+                status_label=str(CommuneStatus(c.status).label), modules=tuple(c.enabled_modules),
+                host=primary, url=f"//{primary}/", created_at=c.created_at,
+            )
+        )
+    return rows
+
+
+def commune_get(*, slug: str) -> Commune:
+    """The commune with this slug. Raises Commune.DoesNotExist."""
+    return Commune.objects.get(slug=slug)
