@@ -133,15 +133,20 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = _config.VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "platform" / "static"]
+try:  # WhiteNoise warns on every start when the folder is missing (before the first collectstatic)
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+except OSError:  # a read-only image without it: nothing to serve from there anyway
+    pass
 MEDIA_ROOT = os.environ.get("JAMAA_MEDIA_ROOT", str(_config.VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            # Hashed names once `jamaa collectstatic` has written its manifest (the image does), plain before.
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if (STATIC_ROOT / "staticfiles.json").exists()
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }

@@ -1,0 +1,125 @@
+"""Shared fixtures: a test database with the communes every test shares, created once per session."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+REPO = Path(__file__).resolve().parent.parent
+PASSWORD = "Test-password-2026!"
+
+
+@dataclass(frozen=True)
+class SharedCommune:
+    slug: str
+    host: str
+    username: str
+    password: str
+
+
+SHARED_COMMUNES = {
+    "fes": ("Fès", "فاس"),
+    "meknes": ("Meknès", "مكناس"),
+}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    """Migrate once, then create Fès and Meknès (schema, domain, one agent each), for the whole session."""
+    from django.contrib.auth import get_user_model
+    from django_tenants.utils import schema_context
+
+    from jamaa.provisioning import services
+
+    with django_db_blocker.unblock():
+        for slug, (name_fr, name_ar) in SHARED_COMMUNES.items():
+            services.commune_create(slug=slug, name_fr=name_fr, name_ar=name_ar, region="Fès-Meknès")
+            with schema_context(slug):
+                get_user_model().objects.create_user(username="agent", password=PASSWORD, first_name="Agent")
+        connection.set_schema_to_public()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _public_schema_between_tests() -> Iterator[None]:
+    """Each test starts in the public schema with an empty routing cache (tests may roll back domains)."""
+    from jamaa.tenants.routing import routing_table
+
+    routing_table.clear()
+    yield
+    connection.set_schema_to_public()
+    routing_table.clear()
+
+
+@pytest.fixture(scope="session")
+def fes(django_db_setup: None) -> SharedCommune:
+    return SharedCommune("fes", f"fes.{settings.JAMAA_BASE_DOMAIN}", "agent", PASSWORD)
+
+
+@pytest.fixture(scope="session")
+def meknes(django_db_setup: None) -> SharedCommune:
+    return SharedCommune("meknes", f"meknes.{settings.JAMAA_BASE_DOMAIN}", "agent", PASSWORD)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_database_url() -> str:
+    """A DATABASE_URL naming the test database (for servers and workers started as subprocesses)."""
+    db = settings.DATABASES["default"]
+    user = db.get("USER") or ""
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    auth = f"{user}{password}@" if user else ""
+    host = db.get("HOST") or ""
+    if host.startswith("/"):
+        return f"postgresql://{auth}/{db['NAME']}?host={host}"
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgresql://{auth}{host}{port}/{db['NAME']}"
+
+
+def subprocess_env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env["DATABASE_URL"] = test_database_url()
+    env.update(extra)
+    return env
+
+
+@pytest.fixture(scope="session")
+def live_server_url(django_db_setup: None) -> Iterator[str]:
+    """A real server process (`jamaa runserver`) on loopback, against the test database."""
+    port = free_port()
+    log = open(REPO / "var" / "test-live-server.log", "w")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jamaa.platform.cli", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=REPO, env=subprocess_env(), stdout=log, stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError(f"live server exited: see {log.name}") from None
+            time.sleep(0.2)
+    else:
+        proc.terminate()
+        raise RuntimeError("live server did not start")
+    yield f"http://{{host}}:{port}"
+    proc.terminate()
+    proc.wait(10)
+    log.close()
