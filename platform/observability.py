@@ -63,7 +63,6 @@ def sentry_options(dsn: str, debug: bool = False) -> dict[str, Any]:
         "dsn": dsn,
         "integrations": [DjangoIntegration(), CeleryIntegration()],
         "before_send": tag_event_with_commune,
-        "send_default_pii": False,
         "environment": "development" if debug else "production",
         "traces_sample_rate": float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
     }

@@ -123,3 +123,20 @@ def live_server_url(django_db_setup: None) -> Iterator[str]:
     proc.terminate()
     proc.wait(10)
     log.close()
+    wait_for_other_sessions_to_close()
+
+
+def wait_for_other_sessions_to_close(timeout: float = 10) -> None:
+    """PostgreSQL ends a dead client's backend asynchronously; the test database can't be dropped before."""
+    from django.db import connections
+
+    deadline = time.monotonic() + timeout
+    with connections["default"]._nodb_cursor() as cursor:  # noqa: SLF001
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                [settings.DATABASES["default"]["NAME"]],
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.1)

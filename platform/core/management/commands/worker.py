@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from argparse import REMAINDER, ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Start a Celery worker (tasks run in the schema of the commune that sent them)."
+    help = "Start a Celery worker (tasks run in the schema of the commune that sent them). Options go to Celery."
 
-    def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("celery_args", nargs=REMAINDER)
+    def run_from_argv(self, argv: list[str]) -> None:
+        # Every option after `worker` is Celery's (e.g. --pool=solo -Q queue): don't let Django parse them.
+        from jamaa.platform.celery_app import app, announce_eager_mode
 
-    def handle(self, *args: Any, **opts: Any) -> None:
-        from jamaa.platform.celery_app import app
+        announce_eager_mode()
+        app.worker_main(["worker", "--loglevel=INFO", *argv[2:]])
 
-        app.worker_main(["worker", "--loglevel=INFO", *opts["celery_args"]])
+    def handle(self, *args: Any, **opts: Any) -> None:  # pragma: no cover - run_from_argv does the work
+        self.run_from_argv(["jamaa", "worker"])
