@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, JsonResponse
 from django.template.loader import render_to_string
 
 from .models import CommuneStatus
-from .routing import routing_table
+from .routing import public_tenant, routing_table
+
+PUBLIC = "public"
+PUBLIC_TENANT = public_tenant()
 
 UNKNOWN_HOST_PAGE = (
     "<!doctype html><html lang='fr'><head><meta charset='utf-8'><title>404</title></head>"
@@ -32,12 +35,12 @@ class CommuneRoutingMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        connection.set_schema_to_public()
+        conn = connections[DEFAULT_DB_ALIAS]
+        if conn.schema_name != PUBLIC:
+            conn.set_schema_to_public()  # the lookup below reads public tables
         route = routing_table.resolve(host_of(request))
         if route.kind == "console":
-            from .routing import public_tenant
-
-            request.tenant = public_tenant()  # type: ignore[attr-defined]
+            request.tenant = PUBLIC_TENANT  # type: ignore[attr-defined]
             request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
             return self.get_response(request)
         if route.commune is None:
@@ -46,7 +49,7 @@ class CommuneRoutingMiddleware:
         if commune.status in (CommuneStatus.SUSPENDED, CommuneStatus.PROVISIONING):
             return unavailable_response(request, commune.status, commune.name_fr, commune.name_ar)
         request.tenant = commune  # type: ignore[attr-defined]
-        connection.set_tenant(commune)
+        conn.set_tenant(commune)
         return self.get_response(request)
 
 
