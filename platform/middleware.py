@@ -25,8 +25,9 @@ class HealthMiddleware:
             from .health import readiness
 
             ready, problems = readiness()
-            return JsonResponse({"status": "ready" if ready else "not ready", "problems": problems},
-                                status=200 if ready else 503)
+            return JsonResponse(
+                {"status": "ready" if ready else "not ready", "problems": problems}, status=200 if ready else 503
+            )
         return self.get_response(request)
 
 

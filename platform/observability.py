@@ -13,9 +13,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 from prometheus_client import multiprocess as prom_multiprocess
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
-REQUESTS = Counter(
-    "jamaa_http_requests_total", "HTTP requests served, per commune", ["commune", "method", "status"]
-)
+REQUESTS = Counter("jamaa_http_requests_total", "HTTP requests served, per commune", ["commune", "method", "status"])
 LATENCY = Histogram(
     "jamaa_http_request_duration_seconds",
     "HTTP request latency, per commune",

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django_tenants.utils import schema_context
 
+from jamaa.platform.db import use_public_schema
 from jamaa.tenants.models import Commune
 
 from . import services
@@ -45,17 +45,22 @@ def demo_fleet_ensure() -> list[DemoAccount]:
     accounts: list[DemoAccount] = []
     modules = list(registry.available())
     for demo in DEMO_COMMUNES:
-        connection.set_schema_to_public()
+        use_public_schema()
         if not Commune.objects.filter(slug=demo.slug).exists():
             services.commune_create(
-                slug=demo.slug, name_fr=demo.name_fr, name_ar=demo.name_ar, region=demo.region,
-                province=demo.province, modules=modules, admin_email=f"admin@{demo.slug}.example",
+                slug=demo.slug,
+                name_fr=demo.name_fr,
+                name_ar=demo.name_ar,
+                region=demo.region,
+                province=demo.province,
+                modules=modules,
+                admin_email=f"admin@{demo.slug}.example",
             )
         with schema_context(demo.slug):
             for username, first_name, password in DEMO_STAFF:
                 _ensure_user(username=username, first_name=first_name, password=password, staff=False)
                 accounts.append(DemoAccount(demo.slug, username, password))
-    connection.set_schema_to_public()
+    use_public_schema()
     _ensure_user(username=DEMO_OPERATOR[0], first_name="Operator", password=DEMO_OPERATOR[1], staff=True)
     accounts.append(DemoAccount("console", *DEMO_OPERATOR))
     return accounts

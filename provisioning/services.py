@@ -17,6 +17,7 @@ from django_tenants.utils import schema_context
 
 from jamaa.modules import registry
 from jamaa.platform.core.services import audit_record
+from jamaa.platform.db import use_public_schema
 from jamaa.tenants.models import SLUG_VALIDATOR, Commune, CommuneStatus, Domain
 from jamaa.tenants.selectors import commune_host
 
@@ -41,9 +42,7 @@ def schema_name_for(slug: str) -> str:
     return slug.replace("-", "_")
 
 
-def commune_validate(
-    *, slug: str, name_fr: str, name_ar: str, modules: Iterable[str] = ()
-) -> dict[str, list[str]]:
+def commune_validate(*, slug: str, name_fr: str, name_ar: str, modules: Iterable[str] = ()) -> dict[str, list[str]]:
     """Field → problems for a commune about to be created. Reads only."""
     problems: dict[str, list[str]] = {}
     try:
@@ -69,7 +68,7 @@ def commune_validate(
 
 def _drop_everything(slug: str, schema_name: str) -> None:
     """Undo a half-made commune: schema, domain and rows."""
-    connection.set_schema_to_public()
+    use_public_schema()
     with connection.cursor() as cursor:
         cursor.execute(f'DROP SCHEMA IF EXISTS "{schema_name}" CASCADE')
     Domain.objects.filter(tenant__slug=slug).delete()
@@ -100,15 +99,20 @@ def commune_create(
             "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in problems.items()), extra={"fields": problems}
         )
     schema_name = schema_name_for(slug)
-    connection.set_schema_to_public()
+    use_public_schema()
     if Commune.objects.filter(slug=slug).exists() or Commune.objects.filter(schema_name=schema_name).exists():
         raise CommuneExists(f"A commune with the slug '{slug}' already exists.", extra={"slug": slug})
     host = commune_host(slug)
     try:
         with transaction.atomic():
             commune = Commune.objects.create(
-                schema_name=schema_name, slug=slug, name_fr=name_fr.strip(), name_ar=name_ar.strip(),
-                region=region.strip(), province=province.strip(), enabled_modules=modules,
+                schema_name=schema_name,
+                slug=slug,
+                name_fr=name_fr.strip(),
+                name_ar=name_ar.strip(),
+                region=region.strip(),
+                province=province.strip(),
+                enabled_modules=modules,
                 status=CommuneStatus.PROVISIONING,
             )
             Domain.objects.create(domain=host, tenant=commune, is_primary=True)
@@ -117,12 +121,20 @@ def commune_create(
         schema_build(commune=commune)
         with schema_context(schema_name):
             admin_username, set_password_path = _first_admin_create(admin_email=admin_email)
-            audit_record(actor=None, action="commune.created", actor_label="provisioning",
-                         data={"slug": slug, "modules": modules})
+            audit_record(
+                actor=None,
+                action="commune.created",
+                actor_label="provisioning",
+                data={"slug": slug, "modules": modules},
+            )
         with transaction.atomic():
             Commune.objects.filter(pk=commune.pk).update(status=CommuneStatus.ACTIVE)
-            audit_record(actor=actor, action="commune.created", target=commune,
-                         data={"slug": slug, "modules": modules, "status": CommuneStatus.ACTIVE})
+            audit_record(
+                actor=actor,
+                action="commune.created",
+                target=commune,
+                data={"slug": slug, "modules": modules, "status": CommuneStatus.ACTIVE},
+            )
     except Exception as exc:
         logger.exception("creating commune %s failed; undoing", slug)
         _drop_everything(slug, schema_name)
@@ -131,8 +143,12 @@ def commune_create(
             extra={"slug": slug},
         ) from exc
     return CommuneCreated(
-        commune_id=commune.pk, slug=slug, schema_name=schema_name, host=host,
-        admin_username=admin_username, set_password_path=set_password_path,
+        commune_id=commune.pk,
+        slug=slug,
+        schema_name=schema_name,
+        host=host,
+        admin_username=admin_username,
+        set_password_path=set_password_path,
     )
 
 
@@ -170,7 +186,7 @@ def commune_status_set(
     """
     if not reason.strip():
         raise InvalidCommuneInput("A reason is required to change a commune's status.", extra={"field": "reason"})
-    connection.set_schema_to_public()
+    use_public_schema()
     commune = Commune.objects.select_for_update().get(slug=slug)
     if status not in _TRANSITIONS.get(commune.status, set()):
         raise InvalidTransition(
@@ -180,6 +196,12 @@ def commune_status_set(
     previous = commune.status
     commune.status = status
     commune.save(update_fields=["status", "updated_at"])
-    audit_record(actor=actor, action=f"commune.{status}", target=commune, reason=reason.strip(),
-                 data={"from": previous, "to": status})
-    return commune
+    audit_record(
+        actor=actor,
+        action=f"commune.{status}",
+        target=commune,
+        reason=reason.strip(),
+        data={"from": previous, "to": status},
+    )
+    result: Commune = commune
+    return result

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, JsonResponse
 from django.template.loader import render_to_string
+
+from jamaa.platform.db import tenant_connection
 
 from .models import CommuneStatus
 from .routing import public_tenant, routing_table
@@ -24,7 +25,7 @@ UNKNOWN_HOST_PAGE = (
 
 def host_of(request: HttpRequest) -> str:
     raw = request.META.get("HTTP_HOST") or request.META.get("SERVER_NAME", "")
-    host = raw.rsplit(":", 1)[0] if not raw.endswith("]") else raw
+    host = str(raw).rsplit(":", 1)[0] if not str(raw).endswith("]") else str(raw)
     return host.strip().lower().rstrip(".")
 
 
@@ -35,7 +36,7 @@ class CommuneRoutingMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        conn = connections[DEFAULT_DB_ALIAS]
+        conn = tenant_connection()
         if conn.schema_name != PUBLIC:
             conn.set_schema_to_public()  # the lookup below reads public tables
         route = routing_table.resolve(host_of(request))
@@ -65,9 +66,7 @@ def unavailable_response(request: HttpRequest, status: str, name_fr: str, name_a
             },
             status=503,
         )
-    html = render_to_string(
-        "jamaa/unavailable.html", {"status": status, "name_fr": name_fr, "name_ar": name_ar}
-    )
+    html = render_to_string("jamaa/unavailable.html", {"status": status, "name_fr": name_fr, "name_ar": name_ar})
     response = HttpResponse(html, status=503)
     response["Retry-After"] = "3600"
     return response

@@ -76,3 +76,6 @@ class RoutingGeneration(models.Model):
 
     class Meta:
         constraints = [models.CheckConstraint(condition=models.Q(id=1), name="routing_generation_single_row")]
+
+    def __str__(self) -> str:
+        return f"routing generation {self.value}"

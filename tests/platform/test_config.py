@@ -20,8 +20,13 @@ def run_jamaa(env_changes: dict[str, str | None], *args: str) -> subprocess.Comp
         else:
             env[key] = value
     return subprocess.run(
-        [sys.executable, "-m", "jamaa.platform.cli", *args], cwd=REPO, env=env,
-        capture_output=True, text=True, timeout=60, check=False,
+        [sys.executable, "-m", "jamaa.platform.cli", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
 
 
@@ -73,7 +78,9 @@ def test_production_defaults_are_safe() -> None:
 
 
 def test_valid_database_url_is_used_as_given() -> None:
-    result = run_jamaa({}, "shell", "-c", "from django.conf import settings; print(settings.DATABASES['default']['NAME'])")
+    result = run_jamaa(
+        {}, "shell", "-c", "from django.conf import settings; print(settings.DATABASES['default']['NAME'])"
+    )
     assert result.returncode == 0, result.stderr
     expected = os.environ["DATABASE_URL"].rsplit("/", 1)[1].split("?")[0] if os.environ.get("DATABASE_URL") else "jamaa"
     assert result.stdout.strip().splitlines()[-1] == expected

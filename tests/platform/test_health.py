@@ -37,7 +37,9 @@ def test_readyz_reports_pending_migrations(client: Client, monkeypatch) -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:  # pretend the last tenants migration never ran (rolled back after)
-        cursor.execute("DELETE FROM public.django_migrations WHERE app = 'tenants' AND name = '0002_routing_generation_trigger'")
+        cursor.execute(
+            "DELETE FROM public.django_migrations WHERE app = 'tenants' AND name = '0002_routing_generation_trigger'"
+        )
     response = client.get("/readyz", HTTP_HOST="localhost")
     assert response.status_code == 503
     assert "tenants.0002_routing_generation_trigger" in response.json()["problems"]["migrations"]

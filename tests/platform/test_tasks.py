@@ -13,10 +13,10 @@ import pytest
 from django.conf import settings
 from django_tenants.utils import schema_context
 
-from jamaa.platform.celery_app import CommuneScheduler
 from jamaa.platform.core.tasks import current_schema
 from jamaa.provisioning import services
 from jamaa.tenants.models import CommuneStatus
+from jamaa.tenants.scheduler import CommuneScheduler
 from tests.conftest import REPO, SharedCommune, subprocess_env
 
 
@@ -37,9 +37,21 @@ def test_task_runs_in_the_senders_schema(fes: SharedCommune, meknes: SharedCommu
     queue = f"test-{uuid.uuid4().hex[:8]}"  # a private queue: other runs on the same Redis can't steal it
     log = open(Path(REPO) / "var" / "test-worker.log", "w")  # noqa: SIM115
     worker = subprocess.Popen(
-        [sys.executable, "-m", "jamaa.platform.cli", "worker", "--pool=solo", "-Q", queue, "--without-gossip",
-         "--without-mingle"],
-        cwd=REPO, env=subprocess_env(), stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "jamaa.platform.cli",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=REPO,
+        env=subprocess_env(),
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         # when Fès and Meknès each send a task
@@ -66,6 +78,7 @@ def test_beat_fires_per_commune_jobs_only_in_active_communes(fes: SharedCommune,
     assert "meknes" not in schemas
     # and a per-commune entry is expanded to all (active) communes
     entries = CommuneScheduler._tenant_aware_beat_schedule_to_dict(
-        None, {"job": {"task": "x", "schedule": 60.0, "tenant_schemas": None}}  # type: ignore[arg-type]
+        None,
+        {"job": {"task": "x", "schedule": 60.0, "tenant_schemas": None}},  # type: ignore[arg-type]
     )
     assert entries["job@__all_tenants_only__"]["options"]["headers"]["_all_tenants_only"] is True

@@ -16,8 +16,9 @@ pytestmark = pytest.mark.django_db
 
 
 def login(client: Client, commune: SharedCommune) -> None:
-    response = client.post("/login/", {"username": commune.username, "password": commune.password},
-                           HTTP_HOST=commune.host)
+    response = client.post(
+        "/login/", {"username": commune.username, "password": commune.password}, HTTP_HOST=commune.host
+    )
     assert response.status_code == 302, response.content[:500]
 
 

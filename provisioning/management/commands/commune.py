@@ -44,8 +44,13 @@ class Command(BaseCommand):
     def _create(self, opts: dict[str, Any]) -> None:
         modules = [m.strip() for m in opts["modules"].split(",") if m.strip()]
         created = services.commune_create(
-            slug=opts["slug"], name_fr=opts["name_fr"], name_ar=opts["name_ar"], region=opts["region"],
-            province=opts["province"], modules=modules, admin_email=opts["admin_email"],
+            slug=opts["slug"],
+            name_fr=opts["name_fr"],
+            name_ar=opts["name_ar"],
+            region=opts["region"],
+            province=opts["province"],
+            modules=modules,
+            admin_email=opts["admin_email"],
         )
         scheme = "https" if settings.CONFIG.https else "http"
         self.stdout.write(self.style.SUCCESS(f"Created commune {created.slug} at {scheme}://{created.host}/"))

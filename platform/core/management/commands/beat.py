@@ -16,8 +16,16 @@ class Command(BaseCommand):
 
         schedule = settings.JAMAA_VAR_DIR / "celerybeat-schedule"
         schedule.parent.mkdir(parents=True, exist_ok=True)
-        app.start(["beat", "--loglevel=INFO", "--scheduler", "jamaa.platform.celery_app:CommuneScheduler",
-                   f"--schedule={schedule}", *argv[2:]])
+        app.start(
+            [
+                "beat",
+                "--loglevel=INFO",
+                "--scheduler",
+                "jamaa.tenants.scheduler:CommuneScheduler",
+                f"--schedule={schedule}",
+                *argv[2:],
+            ]
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:  # pragma: no cover - run_from_argv does the work
         self.run_from_argv(["jamaa", "beat"])

@@ -12,7 +12,7 @@ class Command(BaseCommand):
 
     def run_from_argv(self, argv: list[str]) -> None:
         # Every option after `worker` is Celery's (e.g. --pool=solo -Q queue): don't let Django parse them.
-        from jamaa.platform.celery_app import app, announce_eager_mode
+        from jamaa.platform.celery_app import announce_eager_mode, app
 
         announce_eager_mode()
         app.worker_main(["worker", "--loglevel=INFO", *argv[2:]])
