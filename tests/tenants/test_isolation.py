@@ -23,7 +23,7 @@ def test_fes_user_cannot_log_into_meknes(client: Client, fes: SharedCommune, mek
     response = client.post("/login/", {"username": "fes-only", "password": fes.password}, HTTP_HOST=meknes.host)
     # then they are refused and stay anonymous
     assert response.status_code == 200
-    assert "Wrong user name or password" in response.content.decode() or "incorrect" in response.content.decode()
+    assert "mot de passe incorrect pour cette commune" in response.content.decode()
     assert client.get("/api/me/", HTTP_HOST=meknes.host).status_code in (401, 403)
 
 
