@@ -24,3 +24,23 @@ class ProvisioningFailed(DomainError):
 class InvalidTransition(Conflict):
     code = "INVALID_TRANSITION"
     message = _("This change of status is not allowed.")
+
+
+class TemplateNotReady(Conflict):
+    code = "TEMPLATE_NOT_READY"
+    message = _("The template schema is not at the current migration state: run `jamaa fleet migrate`.")
+
+
+class TemplateUnsupported(DomainError):
+    code = "TEMPLATE_UNSUPPORTED"
+    message = _("The template schema holds objects the cloner cannot reproduce.")
+
+
+class BackupInvalid(DomainError):
+    code = "BACKUP_INVALID"
+    message = _("The backup archive cannot be used.")
+
+
+class DeleteRefused(Conflict):
+    code = "DELETE_REFUSED"
+    message = _("Only an archived commune with a backup made after archiving can be deleted.")

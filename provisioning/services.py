@@ -21,7 +21,15 @@ from jamaa.platform.db import use_public_schema
 from jamaa.tenants.models import SLUG_VALIDATOR, Commune, CommuneStatus, Domain
 from jamaa.tenants.selectors import commune_host
 
-from .exceptions import CommuneExists, InvalidCommuneInput, InvalidTransition, ProvisioningFailed
+from .clone import clone_template, template_exists
+from .exceptions import (
+    CommuneExists,
+    InvalidCommuneInput,
+    InvalidTransition,
+    ProvisioningFailed,
+    TemplateNotReady,
+    TemplateUnsupported,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -85,12 +93,17 @@ def commune_create(
     modules: Iterable[str] = (),
     admin_email: str = "",
     actor: AbstractBaseUser | AnonymousUser | None = None,
+    method: str = "clone",
 ) -> CommuneCreated:
     """Create a commune, its domain, its schema and a first administrator, all or nothing.
 
-    Raises InvalidCommuneInput (bad input, before anything is created), CommuneExists, ProvisioningFailed
-    (after undoing every part already made).
+    `method="clone"` copies the template schema (fast, faithful, one transaction); `"migrations"` runs every
+    migration (the slow path, also taken when the template holds objects the cloner cannot reproduce).
+    Raises InvalidCommuneInput (bad input, before anything is created), CommuneExists, TemplateNotReady (the
+    template lags behind the migration files), ProvisioningFailed (after undoing every part already made).
     """
+    if method not in ("clone", "migrations"):
+        raise InvalidCommuneInput(f"Unknown provisioning method {method!r}.")
     slug = slug.strip().lower()
     modules = sorted(set(modules))
     problems = commune_validate(slug=slug, name_fr=name_fr, name_ar=name_ar, modules=modules)
@@ -103,45 +116,48 @@ def commune_create(
     if Commune.objects.filter(slug=slug).exists() or Commune.objects.filter(schema_name=schema_name).exists():
         raise CommuneExists(f"A commune with the slug '{slug}' already exists.", extra={"slug": slug})
     host = commune_host(slug)
-    try:
-        with transaction.atomic():
-            commune = Commune.objects.create(
-                schema_name=schema_name,
-                slug=slug,
-                name_fr=name_fr.strip(),
-                name_ar=name_ar.strip(),
-                region=region.strip(),
-                province=province.strip(),
-                enabled_modules=modules,
-                status=CommuneStatus.PROVISIONING,
-            )
-            Domain.objects.create(domain=host, tenant=commune, is_primary=True)
-        from .schemas import schema_build
+    fields = {
+        "schema_name": schema_name,
+        "slug": slug,
+        "name_fr": name_fr.strip(),
+        "name_ar": name_ar.strip(),
+        "region": region.strip(),
+        "province": province.strip(),
+        "enabled_modules": modules,
+    }
+    if method == "clone" and not template_exists():
+        from .fleet import template_migrate
 
-        schema_build(commune=commune)
-        with schema_context(schema_name):
-            admin_username, set_password_path = _first_admin_create(admin_email=admin_email)
-            audit_record(
-                actor=None,
-                action="commune.created",
-                actor_label="provisioning",
-                data={"slug": slug, "modules": modules},
-            )
-        with transaction.atomic():
-            Commune.objects.filter(pk=commune.pk).update(status=CommuneStatus.ACTIVE)
-            audit_record(
-                actor=actor,
-                action="commune.created",
-                target=commune,
-                data={"slug": slug, "modules": modules, "status": CommuneStatus.ACTIVE},
-            )
-    except Exception as exc:
-        logger.exception("creating commune %s failed; undoing", slug)
-        _drop_everything(slug, schema_name)
-        raise ProvisioningFailed(
-            f"The commune '{slug}' could not be created ({exc.__class__.__name__}: {exc}); nothing was left behind.",
-            extra={"slug": slug},
-        ) from exc
+        template_migrate()  # the first commune of a new database builds the template once
+    if method == "clone":
+        try:
+            with transaction.atomic():  # rows, schema, administrator: one transaction, whole or nothing
+                commune = _rows_create(fields, host)
+                clone_template(target=schema_name)
+                admin_username, set_password_path = _populate(commune, admin_email, modules)
+                _activate(commune, actor, modules)
+        except TemplateUnsupported:
+            logger.warning("the template cannot be cloned faithfully; building %s by migrations", slug)
+            method = "migrations"
+        except (TemplateNotReady, CommuneExists):
+            raise
+        except Exception as exc:
+            logger.exception("creating commune %s failed; rolled back", slug)
+            raise _failure(slug, exc) from exc
+    if method == "migrations":
+        try:
+            with transaction.atomic():
+                commune = _rows_create(fields, host)
+            from .schemas import schema_build
+
+            schema_build(commune=commune)  # DDL in many transactions: undone by hand on failure
+            with transaction.atomic():
+                admin_username, set_password_path = _populate(commune, admin_email, modules)
+                _activate(commune, actor, modules)
+        except Exception as exc:
+            logger.exception("creating commune %s failed; undoing", slug)
+            _drop_everything(slug, schema_name)
+            raise _failure(slug, exc) from exc
     return CommuneCreated(
         commune_id=commune.pk,
         slug=slug,
@@ -149,6 +165,42 @@ def commune_create(
         host=host,
         admin_username=admin_username,
         set_password_path=set_password_path,
+    )
+
+
+def _failure(slug: str, exc: Exception) -> ProvisioningFailed:
+    return ProvisioningFailed(
+        f"The commune '{slug}' could not be created ({exc.__class__.__name__}: {exc}); nothing was left behind.",
+        extra={"slug": slug},
+    )
+
+
+def _rows_create(fields: dict[str, object], host: str) -> Commune:
+    commune = Commune.objects.create(status=CommuneStatus.PROVISIONING, **fields)
+    Domain.objects.create(domain=host, tenant=commune, is_primary=True)
+    return commune
+
+
+def _populate(commune: Commune, admin_email: str, modules: list[str]) -> tuple[str, str]:
+    """What goes inside the new schema: the first administrator and the commune's own audit entry."""
+    with schema_context(commune.schema_name):
+        admin = _first_admin_create(admin_email=admin_email)
+        audit_record(
+            actor=None,
+            action="commune.created",
+            actor_label="provisioning",
+            data={"slug": commune.slug, "modules": modules},
+        )
+    return admin
+
+
+def _activate(commune: Commune, actor: AbstractBaseUser | AnonymousUser | None, modules: list[str]) -> None:
+    Commune.objects.filter(pk=commune.pk).update(status=CommuneStatus.ACTIVE)
+    audit_record(
+        actor=actor,
+        action="commune.created",
+        target=commune,
+        data={"slug": commune.slug, "modules": modules, "status": CommuneStatus.ACTIVE},
     )
 
 
@@ -205,3 +257,39 @@ def commune_status_set(
     )
     result: Commune = commune
     return result
+
+
+@transaction.atomic
+def commune_delete(*, slug: str, reason: str, actor: AbstractBaseUser | AnonymousUser | None = None) -> str:
+    """Delete an archived commune whose latest backup was made after it was archived; the backup is kept.
+
+    Returns the path of that backup. Raises Commune.DoesNotExist, DeleteRefused, InvalidCommuneInput.
+    """
+    from .exceptions import DeleteRefused
+    from .models import CommuneBackup
+
+    if not reason.strip():
+        raise InvalidCommuneInput("A reason is required to delete a commune.", extra={"field": "reason"})
+    use_public_schema()
+    commune = Commune.objects.select_for_update().get(slug=slug)
+    if commune.status != CommuneStatus.ARCHIVED:
+        raise DeleteRefused(f"'{slug}' is {commune.status}: archive it, back it up, then delete it.")
+    backup = CommuneBackup.objects.filter(slug=slug).order_by("-created_at").first()
+    if backup is None or backup.created_at < commune.updated_at:
+        raise DeleteRefused(f"'{slug}' has no backup made since it was archived: run `jamaa commune backup {slug}`.")
+    from pathlib import Path
+
+    if not Path(backup.path).is_file():
+        raise DeleteRefused(f"The backup {backup.path} is missing: make a new one before deleting.")
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP SCHEMA "{commune.schema_name}" CASCADE')
+    audit_record(
+        actor=actor,
+        action="commune.deleted",
+        target=commune,
+        reason=reason.strip(),
+        data={"backup": backup.path, "sha256": backup.sha256},
+    )
+    Domain.objects.filter(tenant=commune).delete()
+    commune.delete()
+    return backup.path

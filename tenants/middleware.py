@@ -49,9 +49,28 @@ class CommuneRoutingMiddleware:
         commune = route.commune
         if commune.status in (CommuneStatus.SUSPENDED, CommuneStatus.PROVISIONING):
             return unavailable_response(request, commune.status, commune.name_fr, commune.name_ar)
+        if commune.status == CommuneStatus.ARCHIVED and request.method not in SAFE_METHODS:
+            if request.path not in ARCHIVE_WRITABLE_PATHS:
+                return archived_response(request, commune.name_fr)
         request.tenant = commune  # type: ignore[attr-defined]
         conn.set_tenant(commune)
         return self.get_response(request)
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Reading an archived commune still needs a session: logging in and out and the language switch stay open.
+ARCHIVE_WRITABLE_PATHS = frozenset({"/login/", "/logout/", "/language/", "/api/auth/token/"})
+
+
+def archived_response(request: HttpRequest, name_fr: str) -> HttpResponse:
+    body = {
+        "code": "COMMUNE_ARCHIVED",
+        "message": f"La commune {name_fr} est archivée : consultation seule. / الجماعة مؤرشفة: للاطلاع فقط.",
+        "extra": {},
+    }
+    if request.path.startswith("/api/"):
+        return JsonResponse(body, status=403)
+    return HttpResponse(f"<!doctype html><meta charset='utf-8'><p>{body['message']}</p>", status=403)
 
 
 def unavailable_response(request: HttpRequest, status: str, name_fr: str, name_ar: str) -> HttpResponse:

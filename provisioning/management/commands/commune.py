@@ -32,6 +32,15 @@ class Command(BaseCommand):
             p.add_argument("slug")
             p.add_argument("--reason", required=True)
         sub.add_parser("list", help="List communes and their status.")
+        backup = sub.add_parser("backup", help="Write one archive: schema, public rows, media, manifest.")
+        backup.add_argument("slug")
+        backup.add_argument("-o", "--output", default=None, help="archive path (default var/backups/…)")
+        restore = sub.add_parser("restore", help="Restore an archive into a new (or emptied) commune.")
+        restore.add_argument("file")
+        restore.add_argument("--as", dest="as_slug", default=None, help="restore under this new slug")
+        delete = sub.add_parser("delete", help="Delete an archived commune that has a backup (kept).")
+        delete.add_argument("slug")
+        delete.add_argument("--reason", required=True)
 
     def handle(self, *args: Any, **opts: Any) -> None:
         try:
@@ -69,6 +78,40 @@ class Command(BaseCommand):
 
     def _archive(self, opts: dict[str, Any]) -> None:
         self._status(opts, CommuneStatus.ARCHIVED)
+
+    def _backup(self, opts: dict[str, Any]) -> None:
+        from pathlib import Path
+
+        from jamaa.provisioning.backup import commune_backup
+
+        result = commune_backup(slug=opts["slug"], output=Path(opts["output"]) if opts["output"] else None)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Backed up {result.slug}: {result.tables} tables, {result.rows} rows → {result.path} "
+                f"({result.size_bytes} bytes, sha256 {result.sha256[:16]}…)"
+            )
+        )
+
+    def _restore(self, opts: dict[str, Any]) -> None:
+        from pathlib import Path
+
+        from jamaa.provisioning.backup import commune_restore
+
+        result = commune_restore(path=Path(opts["file"]), as_slug=opts["as_slug"])
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Restored {result.slug} ({result.tables} tables, {result.rows} rows) at {result.host}"
+                + (
+                    f"; {result.migrated_forward} migration(s) applied since the backup"
+                    if result.migrated_forward
+                    else ""
+                )
+            )
+        )
+
+    def _delete(self, opts: dict[str, Any]) -> None:
+        kept = services.commune_delete(slug=opts["slug"], reason=opts["reason"])
+        self.stdout.write(self.style.SUCCESS(f"Deleted {opts['slug']}; its backup is kept at {kept}."))
 
     def _list(self, opts: dict[str, Any]) -> None:
         for row in selectors.commune_fleet_rows():

@@ -25,7 +25,7 @@ class Command(BaseCommand):
         if settings.JAMAA_EMBEDDED_DATABASE:
             self.stdout.write(f"Using the embedded PostgreSQL in {settings.JAMAA_VAR_DIR / 'pg'} (DATABASE_URL unset).")
         announce_eager_mode()
-        call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
+        call_command("fleet", "migrate")
         accounts = demo_fleet_ensure()
         port = opts["port"]
         base = settings.JAMAA_BASE_DOMAIN

@@ -1,0 +1,39 @@
+"""Public-schema records of the fleet: per-schema migration status and commune backups."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class SchemaMigrationStatus(models.Model):
+    """The outcome of the last `jamaa fleet migrate` for one schema (public, the template, each commune)."""
+
+    schema_name = models.CharField(max_length=63, unique=True)
+    last_migration = models.CharField(max_length=200, blank=True, default="")
+    ok = models.BooleanField(default=True)
+    error = models.TextField(blank=True, default="")
+    duration_s = models.FloatField(default=0)
+    applied = models.IntegerField(default=0, help_text="migrations applied by the last run")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["schema_name"]
+
+    def __str__(self) -> str:
+        return f"{self.schema_name}: {'ok' if self.ok else 'failed'} ({self.last_migration})"
+
+
+class CommuneBackup(models.Model):
+    """A backup archive made by `jamaa commune backup` (kept: deleting a commune requires one)."""
+
+    slug = models.CharField(max_length=40, db_index=True)
+    path = models.CharField(max_length=500)
+    size_bytes = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.slug} {self.created_at:%Y-%m-%d %H:%M} {self.path}"
