@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hmac
+import os
 from collections.abc import Callable
 
 from django.conf import settings
@@ -13,7 +15,9 @@ from .errors import DomainError, error_body
 
 
 class HealthMiddleware:
-    """`/healthz` (process alive) and `/readyz` (database, Redis, migrations), on any host."""
+    """`/healthz` (process alive), `/readyz` (database, Redis, migrations) and `/metrics` (Prometheus), on any
+    host, before tenant routing: probes and scrapers reach pods by IP. Set JAMAA_METRICS_TOKEN to require
+    `Authorization: Bearer <token>` for /metrics when it is reachable from outside."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -28,6 +32,15 @@ class HealthMiddleware:
             return JsonResponse(
                 {"status": "ready" if ready else "not ready", "problems": problems}, status=200 if ready else 503
             )
+        if request.path == "/metrics":
+            token = os.environ.get("JAMAA_METRICS_TOKEN", "")
+            if token and not hmac.compare_digest(request.headers.get("Authorization", ""), f"Bearer {token}"):
+                return JsonResponse(
+                    {"code": "UNAUTHENTICATED", "message": "Bearer token required.", "extra": {}}, status=401
+                )
+            from .observability import metrics_view
+
+            return metrics_view(request)
         return self.get_response(request)
 
 

@@ -139,8 +139,33 @@ except OSError:  # a read-only image without it: nothing to serve from there any
     pass
 MEDIA_ROOT = os.environ.get("JAMAA_MEDIA_ROOT", str(_config.VAR_DIR / "media"))
 MEDIA_URL = "/media/"
+# Media: a folder (a PersistentVolumeClaim in Kubernetes) or an S3-compatible bucket. Each commune's files
+# live under its schema name (`<schema>/…`), which per-commune backups rely on.
+_media_storage = os.environ.get("JAMAA_MEDIA_STORAGE", "filesystem").strip().lower()
+if _media_storage == "s3":
+    if not os.environ.get("JAMAA_MEDIA_BUCKET"):
+        sys.stderr.write("jamaa: configuration error: JAMAA_MEDIA_STORAGE=s3 needs JAMAA_MEDIA_BUCKET.\n")
+        raise SystemExit(2)
+    _default_storage: dict[str, object] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["JAMAA_MEDIA_BUCKET"],
+            "endpoint_url": os.environ.get("JAMAA_MEDIA_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("JAMAA_MEDIA_REGION") or None,
+            "file_overwrite": False,
+            "default_acl": "private",
+            "querystring_auth": True,
+        },
+    }
+elif _media_storage == "filesystem":
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    sys.stderr.write(
+        f"jamaa: configuration error: JAMAA_MEDIA_STORAGE must be filesystem or s3; got {_media_storage!r}.\n"
+    )
+    raise SystemExit(2)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
             # Hashed names once `jamaa collectstatic` has written its manifest (the image does), plain before.
@@ -214,6 +239,8 @@ CELERY_RESULT_BACKEND = CONFIG.redis_url or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = CONFIG.redis_url is None
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+if os.environ.get("CELERY_WORKER_CONCURRENCY"):
+    CELERY_WORKER_CONCURRENCY = int(os.environ["CELERY_WORKER_CONCURRENCY"])
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # tenant_schemas: None → every active commune; a list → those schemas only.
     "core-heartbeat": {

@@ -6,12 +6,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import views
-from .observability import metrics_view
 
 urlpatterns = [
     path("", include("jamaa.platform.console.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", views.set_language, name="set_language"),
-    path("metrics", metrics_view, name="metrics"),
 ]

@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -118,8 +120,17 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def media_dir(schema: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / schema
+def _media_files(schema: str, sub: str = "") -> list[str]:
+    """Every file under `<schema>/` in the media storage (a folder or a bucket), relative to it."""
+    base = f"{schema}/{sub}" if sub else schema
+    try:
+        dirs, files = default_storage.listdir(base)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    found = [f"{sub}{f}" for f in sorted(files)]
+    for d in sorted(dirs):
+        found.extend(_media_files(schema, f"{sub}{d}/"))
+    return found
 
 
 # ---------------------------------------------------------------------------------------------- backup
@@ -165,10 +176,9 @@ def commune_backup(*, slug: str, output: Path | None = None) -> BackupResult:
         "schema.sql": dump.stdout,
         "public.json": json.dumps(public, ensure_ascii=False).encode(),
     }
-    media_root = media_dir(schema)
-    if media_root.is_dir():
-        for path in sorted(p for p in media_root.rglob("*") if p.is_file()):
-            members[f"media/{path.relative_to(media_root).as_posix()}"] = path.read_bytes()
+    for name in _media_files(schema):
+        with default_storage.open(f"{schema}/{name}", "rb") as handle:
+            members[f"media/{name}"] = handle.read()
     manifest = {
         "format": FORMAT,
         "slug": slug,
@@ -345,9 +355,7 @@ def commune_restore(*, path: Path, as_slug: str | None = None) -> RestoreResult:
     # 3. Media files, then bring an older archive up to the current migrations.
     for name, data in members.items():
         if name.startswith("media/"):
-            target = media_dir(schema) / name.removeprefix("media/")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            default_storage.save(f"{schema}/{name.removeprefix('media/')}", ContentFile(data))
     forward = 0
     if archived_migrations != set(migration_nodes()):
         outcome = migrate_schema(schema)

@@ -78,6 +78,8 @@ def _drop_everything(slug: str, schema_name: str) -> None:
     """Undo a half-made commune: schema, domain and rows."""
     use_public_schema()
     with connection.cursor() as cursor:
+        # Inside an outer transaction, deferred foreign-key checks would block the drop: run them now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(f'DROP SCHEMA IF EXISTS "{schema_name}" CASCADE')
     Domain.objects.filter(tenant__slug=slug).delete()
     Commune.objects.filter(slug=slug).delete()
@@ -166,6 +168,16 @@ def commune_create(
         admin_username=admin_username,
         set_password_path=set_password_path,
     )
+
+
+def _media_delete(schema: str) -> None:
+    """Remove the commune's media files (they are in the backup that deletion requires)."""
+    from django.core.files.storage import default_storage
+
+    from .backup import _media_files
+
+    for name in _media_files(schema):
+        default_storage.delete(f"{schema}/{name}")
 
 
 def _failure(slug: str, exc: Exception) -> ProvisioningFailed:
@@ -283,6 +295,7 @@ def commune_delete(*, slug: str, reason: str, actor: AbstractBaseUser | Anonymou
         raise DeleteRefused(f"The backup {backup.path} is missing: make a new one before deleting.")
     with connection.cursor() as cursor:
         cursor.execute(f'DROP SCHEMA "{commune.schema_name}" CASCADE')
+    _media_delete(commune.schema_name)
     audit_record(
         actor=actor,
         action="commune.deleted",

@@ -68,5 +68,6 @@ os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-0123456789-abcdefghij
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("JAMAA_HTTPS", "0")
 os.environ.setdefault("JAMAA_BASE_DOMAIN", "localhost")
+os.environ.setdefault("JAMAA_MEDIA_ROOT", str(REPO / "var" / "test-media"))
 if not os.environ.get("REDIS_URL"):
     os.environ["REDIS_URL"] = "redis://127.0.0.1:6379/15" if _port_open("127.0.0.1", 6379) else _start_private_redis()

@@ -1,0 +1,59 @@
+"""A cloned commune's schema is the migrated one, names and all."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from jamaa.provisioning import services
+from jamaa.provisioning.clone import TEMPLATE_SCHEMA, catalog_snapshot
+
+pytestmark = pytest.mark.django_db
+
+
+def test_clone_equals_migrations(fes) -> None:
+    # given one commune built from the template and one built by running every migration
+    services.commune_create(slug="cloned", name_fr="Cloned", name_ar="مستنسخة", method="clone")
+    services.commune_create(slug="migrated", name_fr="Migrated", name_ar="مهاجرة", method="migrations")
+    # when their catalogs are compared
+    cloned, migrated = catalog_snapshot("cloned"), catalog_snapshot("migrated")
+    # then nothing differs: tables, columns, constraint and index names, sequences (owner, position),
+    # triggers, functions, comments and the migration history
+    for kind in migrated:
+        assert cloned[kind] == migrated[kind], kind
+    assert migrated["triggers"], "the fidelity check must see at least one trigger"
+    assert migrated["functions"] and migrated["comments"] and migrated["sequences"]
+    assert any(c[2] == "u" for c in migrated["constraints"]), "named UNIQUE constraints are compared"
+
+
+def test_clone_references_stay_inside_the_new_schema(fes) -> None:
+    services.commune_create(slug="settat", name_fr="Settat", name_ar="سطات")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT count(*) FROM pg_constraint con JOIN pg_class t ON t.oid = con.confrelid
+               JOIN pg_namespace n ON n.oid = t.relnamespace
+               WHERE con.connamespace = 'settat'::regnamespace AND con.contype = 'f' AND n.nspname <> 'settat'"""
+        )
+        assert cursor.fetchone()[0] == 0
+        cursor.execute(
+            """SELECT count(*) FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
+               JOIN pg_class t ON t.oid = d.refobjid
+               WHERE s.relnamespace = 'settat'::regnamespace AND t.relnamespace <> 'settat'::regnamespace"""
+        )
+        assert cursor.fetchone()[0] == 0
+        # sequences positioned like the template's: the next permission id follows the copied rows
+        cursor.execute(f"SELECT max(id) FROM {TEMPLATE_SCHEMA}.auth_permission")
+        template_max = cursor.fetchone()[0]
+        cursor.execute("SELECT nextval('settat.auth_permission_id_seq')")
+        assert cursor.fetchone()[0] == template_max + 1
+
+
+def test_audit_trail_is_append_only_in_a_clone(fes) -> None:
+    from django.db import DatabaseError, transaction
+
+    services.commune_create(slug="sidi-ifni", name_fr="Sidi Ifni", name_ar="سيدي إفني")
+    with connection.cursor() as cursor:
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            cursor.execute("UPDATE sidi_ifni.core_auditevent SET reason = 'changed'")
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            cursor.execute("DELETE FROM sidi_ifni.core_auditevent")

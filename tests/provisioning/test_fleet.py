@@ -1,0 +1,90 @@
+"""Fleet migrations: skip what is up to date, migrate the rest, go on past a failure, finish on a re-run."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from jamaa.provisioning import fleet, services
+from jamaa.provisioning.clone import TEMPLATE_SCHEMA
+from jamaa.provisioning.models import SchemaMigrationStatus
+
+pytestmark = pytest.mark.django_db
+
+CORE_0002 = ("core", "0002_audit_append_only")
+
+
+def unapply_core_0002(schema: str) -> None:
+    """Put a schema back to before core.0002 (as if that migration had just been deployed)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TRIGGER core_auditevent_append_only ON {schema}.core_auditevent")
+        cursor.execute(f"DROP FUNCTION {schema}.core_audit_append_only()")
+        cursor.execute(f"COMMENT ON TABLE {schema}.core_auditevent IS NULL")
+        cursor.execute(f"DELETE FROM {schema}.django_migrations WHERE app = %s AND name = %s", list(CORE_0002))
+
+
+def has_trigger(schema: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM pg_trigger WHERE tgname = 'core_auditevent_append_only' AND tgrelid = %s::regclass",
+            [f"{schema}.core_auditevent"],
+        )
+        return cursor.fetchone() is not None
+
+
+def test_nothing_to_do_skips_every_schema(fes, meknes) -> None:
+    report = fleet.fleet_migrate(jobs=1)
+    assert report.failed == [] and report.migrated == []
+    assert {o.schema for o in report.skipped} >= {"public", TEMPLATE_SCHEMA, "fes", "meknes"}
+
+
+def test_pending_migration_is_applied_where_missing_only(fes, meknes) -> None:
+    # given core.0002 is missing from the template and from Meknès
+    unapply_core_0002(TEMPLATE_SCHEMA)
+    unapply_core_0002("meknes")
+    assert fleet.schemas_needing_migration(["fes", "meknes", TEMPLATE_SCHEMA]) == ["meknes", TEMPLATE_SCHEMA]
+    # when the fleet is migrated
+    report = fleet.fleet_migrate(jobs=1)
+    # then those two got it, the others were skipped, and the outcome is recorded
+    assert sorted(o.schema for o in report.migrated) == ["_template", "meknes"]
+    assert all(o.applied == 1 for o in report.migrated)
+    assert has_trigger("meknes") and has_trigger(TEMPLATE_SCHEMA)
+    status = SchemaMigrationStatus.objects.get(schema_name="meknes")
+    assert status.ok and status.last_migration == "core.0002_audit_append_only" and status.applied == 1
+
+
+def test_a_failing_commune_does_not_stop_the_others_and_a_rerun_finishes(fes, meknes) -> None:
+    # given Fès and Meknès lack core.0002, and Fès has a stray function that makes it fail
+    unapply_core_0002("fes")
+    unapply_core_0002("meknes")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION fes.core_audit_append_only() RETURNS trigger AS 'BEGIN RETURN NULL; END' LANGUAGE plpgsql"
+        )
+    # when the fleet is migrated
+    report = fleet.fleet_migrate(jobs=1)
+    # then Meknès was migrated, Fès failed with its reason recorded
+    assert [o.schema for o in report.failed] == ["fes"]
+    assert "already exists" in report.failed[0].error
+    assert has_trigger("meknes")
+    failed = SchemaMigrationStatus.objects.get(schema_name="fes")
+    assert not failed.ok and "already exists" in failed.error
+    # when the cause is removed and the fleet migrated again, it finishes
+    with connection.cursor() as cursor:
+        cursor.execute("DROP FUNCTION fes.core_audit_append_only()")
+    again = fleet.fleet_migrate(jobs=1)
+    assert [o.schema for o in again.migrated] == ["fes"] and again.failed == []
+    assert SchemaMigrationStatus.objects.get(schema_name="fes").ok
+
+
+def test_status_command_prints_the_table(fes) -> None:
+    services.commune_create(slug="ouarzazate", name_fr="Ouarzazate", name_ar="ورزازات")
+    out = StringIO()
+    call_command("fleet", "status", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0].split()[:4] == ["schema", "commune", "status", "pending"]
+    row = next(line for line in lines if line.startswith("ouarzazate"))
+    assert row.split()[1:4] == ["ouarzazate", "active", "0"]
