@@ -251,6 +251,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 }
 
 JAMAA_ROUTING_RECHECK_SECONDS = float(os.environ.get("JAMAA_ROUTING_RECHECK_SECONDS", "2"))
+# Commune schemas cloned ahead of time, so onboarding is a rename (see provisioning/spares.py).
+JAMAA_SPARE_SCHEMAS = int(os.environ.get("JAMAA_SPARE_SCHEMAS", "2"))
 JAMAA_SENTRY_DSN = CONFIG.sentry_dsn
 
 LOGGING = {

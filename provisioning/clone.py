@@ -295,6 +295,25 @@ def _refuse_unsupported(source: str, _rows: Callable[[str, list[object]], list[t
             raise TemplateUnsupported(f"the template schema has {what}")
 
 
+_script_cache: dict[tuple[object, ...], CloneScript] = {}
+
+
+def _cached_script() -> CloneScript:
+    """The template's clone script, rebuilt only when the template changed (schema recreated or migrated)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT oid FROM pg_namespace WHERE nspname = %s), count(*), max(id) "
+            f"FROM {quote(TEMPLATE_SCHEMA)}.django_migrations",
+            [TEMPLATE_SCHEMA],
+        )
+        key = tuple(cursor.fetchone())
+    script = _script_cache.get(key)
+    if script is None:
+        _script_cache.clear()
+        script = _script_cache[key] = build_script()
+    return script
+
+
 def clone_template(*, target: str) -> None:
     """Create schema `target` as a faithful copy of the template. Raises TemplateNotReady, TemplateUnsupported.
 
@@ -310,7 +329,7 @@ def clone_template(*, target: str) -> None:
             "run `jamaa fleet migrate` first.",
             extra={"pending": pending},
         )
-    script = build_script()
+    script = _cached_script()
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE SCHEMA {quote(target)}")
         cursor.execute(f"SET LOCAL search_path = {quote(target)}, public")

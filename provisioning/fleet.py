@@ -210,11 +210,22 @@ def fleet_migrate(
                     for future in as_completed(futures):
                         _emit(outcomes, future.result(), progress)
         _record(outcomes)
+        _spares_renew()
         return FleetReport(outcomes, time.perf_counter() - started)
     finally:
         use_public_schema()
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [FLEET_LOCK])
+
+
+def _spares_renew() -> None:
+    """Spares made before this run's migrations are dropped; the pool is topped up from the template."""
+    from .spares import spare_refill, spares_drop_stale
+
+    use_public_schema()
+    spares_drop_stale()
+    if not schemas_needing_migration([TEMPLATE_SCHEMA]):
+        spare_refill()
 
 
 def _skipped(schema: str) -> SchemaOutcome:

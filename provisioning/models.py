@@ -37,3 +37,16 @@ class CommuneBackup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.slug} {self.created_at:%Y-%m-%d %H:%M} {self.path}"
+
+
+class SpareSchema(models.Model):
+    """A schema cloned from the template ahead of time; onboarding renames one instead of cloning."""
+
+    schema_name = models.CharField(max_length=63, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.schema_name

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.auth.tokens import default_token_generator
@@ -30,6 +31,7 @@ from .exceptions import (
     TemplateNotReady,
     TemplateUnsupported,
 )
+from .spares import spare_take
 
 logger = logging.getLogger(__name__)
 
@@ -135,7 +137,8 @@ def commune_create(
         try:
             with transaction.atomic():  # rows, schema, administrator: one transaction, whole or nothing
                 commune = _rows_create(fields, host)
-                clone_template(target=schema_name)
+                if not spare_take(target=schema_name):
+                    clone_template(target=schema_name)
                 admin_username, set_password_path = _populate(commune, admin_email, modules)
                 _activate(commune, actor, modules)
         except TemplateUnsupported:
@@ -160,6 +163,10 @@ def commune_create(
             logger.exception("creating commune %s failed; undoing", slug)
             _drop_everything(slug, schema_name)
             raise _failure(slug, exc) from exc
+    if method == "clone" and not settings.CELERY_TASK_ALWAYS_EAGER:
+        from .tasks import spares_refill_task
+
+        transaction.on_commit(spares_refill_task.delay)
     return CommuneCreated(
         commune_id=commune.pk,
         slug=slug,

@@ -7,6 +7,8 @@ from django.db import connection
 
 from jamaa.provisioning import services
 from jamaa.provisioning.clone import TEMPLATE_SCHEMA, catalog_snapshot
+from jamaa.provisioning.models import SpareSchema
+from jamaa.provisioning.spares import spare_refill
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +26,35 @@ def test_clone_equals_migrations(fes) -> None:
     assert migrated["triggers"], "the fidelity check must see at least one trigger"
     assert migrated["functions"] and migrated["comments"] and migrated["sequences"]
     assert any(c[2] == "u" for c in migrated["constraints"]), "named UNIQUE constraints are compared"
+
+
+def test_commune_from_a_spare_schema_equals_migrations(fes) -> None:
+    # given a spare schema cloned ahead of time
+    assert spare_refill(count=1) == 1
+    spare = SpareSchema.objects.get().schema_name
+    # when a commune is onboarded, it takes the spare (renamed) rather than cloning
+    services.commune_create(slug="from-spare", name_fr="Spare", name_ar="احتياط")
+    assert not SpareSchema.objects.exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [spare])
+        assert cursor.fetchone() is None
+    services.commune_create(slug="by-migrations", name_fr="Migrated", name_ar="مهاجرة", method="migrations")
+    # then it is the migrated schema, names and all
+    from_spare, migrated = catalog_snapshot("from_spare"), catalog_snapshot("by_migrations")
+    for kind in migrated:
+        assert from_spare[kind] == migrated[kind], kind
+
+
+def test_stale_spares_are_dropped_not_used(fes) -> None:
+    spare_refill(count=1)
+    spare = SpareSchema.objects.get().schema_name
+    with connection.cursor() as cursor:  # the spare predates a migration
+        cursor.execute(f"DELETE FROM {spare}.django_migrations WHERE app = 'core' AND name = '0002_audit_append_only'")
+    services.commune_create(slug="fresh", name_fr="Fresh", name_ar="جديدة")
+    assert catalog_snapshot("fresh")["migrations"] == catalog_snapshot(TEMPLATE_SCHEMA)["migrations"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [spare])
+        assert cursor.fetchone() is None
 
 
 def test_clone_references_stay_inside_the_new_schema(fes) -> None:

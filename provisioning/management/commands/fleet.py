@@ -23,10 +23,18 @@ class Command(BaseCommand):
         )
         migrate.add_argument("--schemas", default="", help="comma-separated commune schemas (default: all)")
         sub.add_parser("status", help="Print each schema's migration status.")
+        spares = sub.add_parser("spares", help="Top up the pool of spare schemas cloned from the template.")
+        spares.add_argument("--count", type=int, default=None)
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if opts["action"] == "migrate":
             self._migrate(opts)
+        elif opts["action"] == "spares":
+            from jamaa.provisioning.spares import spare_refill, spares_drop_stale
+
+            dropped = spares_drop_stale()
+            made = spare_refill(count=opts["count"])
+            self.stdout.write(f"{made} spare schema(s) made, {dropped} stale one(s) dropped.")
         else:
             self._status()
 

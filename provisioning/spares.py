@@ -1,0 +1,73 @@
+"""Spare schemas: commune schemas cloned from the template ahead of time.
+
+Onboarding then takes a spare (row lock, SKIP LOCKED: two onboardings never share one) and renames it:
+`ALTER SCHEMA … RENAME` keeps every object and name inside, and references between them are by OID, so the
+renamed schema is exactly the clone. The pool is refilled after each onboarding (a Celery task when a worker
+runs, else by `jamaa fleet migrate` or `jamaa fleet spares`). A spare made before the last migration is
+dropped, never used.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from jamaa.platform.db import use_public_schema
+
+from .clone import applied_migrations, clone_template, migration_nodes, quote
+from .models import SpareSchema
+
+SPARE_PREFIX = "_spare_"
+
+
+def spare_target() -> int:
+    return int(getattr(settings, "JAMAA_SPARE_SCHEMAS", 2))
+
+
+def spare_take(*, target: str) -> bool:
+    """Rename a current spare to `target` inside the caller's transaction. False when none is usable."""
+    use_public_schema()
+    expected = migration_nodes()
+    while True:
+        spare = SpareSchema.objects.select_for_update(skip_locked=True).order_by("created_at").first()
+        if spare is None:
+            return False
+        name = spare.schema_name
+        spare.delete()
+        if expected <= applied_migrations(name):
+            with connection.cursor() as cursor:
+                cursor.execute(f"ALTER SCHEMA {quote(name)} RENAME TO {quote(target)}")
+            return True
+        with connection.cursor() as cursor:  # stale: made before the last migration
+            cursor.execute(f"DROP SCHEMA IF EXISTS {quote(name)} CASCADE")
+
+
+def spare_refill(*, count: int | None = None) -> int:
+    """Clone the template until the pool holds `count` spares (default JAMAA_SPARE_SCHEMAS). Returns how many
+    were made. Raises TemplateNotReady like a clone would."""
+    use_public_schema()
+    wanted = spare_target() if count is None else count
+    made = 0
+    while SpareSchema.objects.count() < wanted:
+        name = f"{SPARE_PREFIX}{uuid.uuid4().hex[:12]}"
+        with transaction.atomic():
+            clone_template(target=name)
+            SpareSchema.objects.create(schema_name=name)
+        made += 1
+    return made
+
+
+def spares_drop_stale() -> int:
+    """Drop spares that lack a migration (after a deploy). Returns how many were dropped."""
+    use_public_schema()
+    expected = migration_nodes()
+    dropped = 0
+    for spare in SpareSchema.objects.all():
+        if not expected <= applied_migrations(spare.schema_name):
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f"DROP SCHEMA IF EXISTS {quote(spare.schema_name)} CASCADE")
+                spare.delete()
+            dropped += 1
+    return dropped
