@@ -58,6 +58,8 @@ TENANT_APPS = [
     "rest_framework.authtoken",
     "jamaa.platform.core",
 ]
+# Extra per-commune apps from outside the codebase (benchmarks/fleet.py uses this for a throwaway app).
+TENANT_APPS += [a.strip() for a in os.environ.get("JAMAA_EXTRA_TENANT_APPS", "").split(",") if a.strip()]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
 TENANT_MODEL = "tenants.Commune"
