@@ -99,7 +99,7 @@ def subprocess_env(**extra: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def live_server_url(django_db_setup: None) -> Iterator[str]:
+def live_server_url(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
     """A real server process (`jamaa runserver`) on loopback, against the test database."""
     port = free_port()
     log = open(REPO / "var" / "test-live-server.log", "w")  # noqa: SIM115
@@ -126,7 +126,8 @@ def live_server_url(django_db_setup: None) -> Iterator[str]:
     proc.terminate()
     proc.wait(10)
     log.close()
-    wait_for_other_sessions_to_close()
+    with django_db_blocker.unblock():
+        wait_for_other_sessions_to_close()
 
 
 def wait_for_other_sessions_to_close(timeout: float = 10) -> None:
