@@ -29,7 +29,7 @@ from urllib.parse import urlsplit, urlunsplit
 REPO = Path(__file__).resolve().parent.parent
 APP = "bench_fleet_app"
 
-INITIAL = '''from django.db import migrations, models
+INITIAL = """from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
@@ -44,15 +44,15 @@ class Migration(migrations.Migration):
             ],
         ),
     ]
-'''
+"""
 
-ADD_FIELD = '''from django.db import migrations, models
+ADD_FIELD = """from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
     dependencies = [("{app}", "{previous}")]
     operations = [migrations.AddField("probe", "{field}", models.IntegerField(default=0))]
-'''
+"""
 
 
 def write_app(root: Path, fields: int) -> None:
@@ -74,7 +74,7 @@ def write_app(root: Path, fields: int) -> None:
         previous = name
 
 
-PHASE = r'''
+PHASE = r"""
 import json, sys, time
 sys.path.insert(0, {bench!r})
 import _setup
@@ -99,7 +99,7 @@ else:
     call_command("migrate_schemas", executor=arg["executor"], interactive=False, verbosity=0)
 result["seconds"] = time.perf_counter() - started
 print("RESULT " + json.dumps(result))
-'''
+"""
 
 
 def run_phase(env: dict[str, str], phase: str, arg: dict[str, object]) -> dict[str, float]:
@@ -137,21 +137,30 @@ def main() -> None:
     admin.autocommit = True
     with admin.cursor() as cur:
         cur.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
-        cur.execute(f"CREATE DATABASE \"{scratch}\" TEMPLATE template0 ENCODING 'UTF8' "
-                    "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'")
+        cur.execute(
+            f"CREATE DATABASE \"{scratch}\" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
+        )
     figures: dict[str, object] = {"communes": args.communes}
     try:
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(tmp)
-            env = dict(os.environ, DATABASE_URL=url, JAMAA_EXTRA_TENANT_APPS=APP, JAMAA_LOG_LEVEL="ERROR",
-                       PYTHONPATH=f"{tmp}{os.pathsep}{os.environ.get('PYTHONPATH', '')}")
+            env = dict(
+                os.environ,
+                DATABASE_URL=url,
+                JAMAA_EXTRA_TENANT_APPS=APP,
+                JAMAA_LOG_LEVEL="ERROR",
+                PYTHONPATH=f"{tmp}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
+            )
             write_app(root, 0)
             started = time.perf_counter()
             run_phase(env, "setup", {"communes": args.communes, "jobs": args.jobs})
             print(f"{args.communes} communes created in {time.perf_counter() - started:.1f}s")
             figures["noop_s"] = run_phase(env, "fleet", {"jobs": args.jobs})["seconds"]
             print(f"fleet migrate, nothing to do: {figures['noop_s']:.2f}s")
-            for executor, key in (("standard", "migrate_schemas_noop_s"), ("multiprocessing", "migrate_schemas_mp_noop_s")):
+            for executor, key in (
+                ("standard", "migrate_schemas_noop_s"),
+                ("multiprocessing", "migrate_schemas_mp_noop_s"),
+            ):
                 figures[key] = run_phase(env, "migrate_schemas", {"executor": executor})["seconds"]
                 print(f"migrate_schemas ({executor}), nothing to do: {figures[key]:.2f}s")
             write_app(root, 1)
@@ -159,8 +168,10 @@ def main() -> None:
             assert one["migrated"] == args.communes + 2, one  # every commune, the template, and public (recorded)
             figures["one_field_s"] = one["seconds"]
             print(f"fleet migrate, one added field: {figures['one_field_s']:.2f}s ({one['migrated']} schemas)")
-            for fields, executor, key in ((2, "standard", "migrate_schemas_one_field_s"),
-                                          (3, "multiprocessing", "migrate_schemas_mp_one_field_s")):
+            for fields, executor, key in (
+                (2, "standard", "migrate_schemas_one_field_s"),
+                (3, "multiprocessing", "migrate_schemas_mp_one_field_s"),
+            ):
                 write_app(root, fields)
                 figures[key] = run_phase(env, "migrate_schemas", {"executor": executor})["seconds"]
                 print(f"migrate_schemas ({executor}), one added field: {figures[key]:.2f}s")

@@ -31,8 +31,12 @@ PREFIX = "bench-prov-"
 def onboard(i: int, method: str) -> float:
     started = time.perf_counter()
     commune_create(
-        slug=f"{PREFIX}{method[0]}{i}", name_fr=f"Bench {i}", name_ar="جماعة تجريبية",
-        modules=list(registry.available()), admin_email=f"admin{i}@bench.ma", method=method,
+        slug=f"{PREFIX}{method[0]}{i}",
+        name_fr=f"Bench {i}",
+        name_ar="جماعة تجريبية",
+        modules=list(registry.available()),
+        admin_email=f"admin{i}@bench.ma",
+        method=method,
     )
     return time.perf_counter() - started
 
@@ -79,13 +83,17 @@ def main() -> None:
     print(f"from a spare schema: {len(spare_times)} communes, median {spare_median:.3f}s, max {max(spare_times):.3f}s")
     print(f"cloned from the template (empty pool): median {clone_median:.3f}s, max {max(clone_times):.3f}s")
     print(f"by migrations: {len(migration_times)} communes, median {migrations_median:.3f}s")
-    print(json.dumps({
-        "median_s": round(spare_median, 4),
-        "clone_median_s": round(clone_median, 4),
-        "migrations_median_s": round(migrations_median, 4),
-        "speedup": round(migrations_median / spare_median, 1),
-        "clone_speedup": round(migrations_median / clone_median, 1),
-    }))
+    print(
+        json.dumps(
+            {
+                "median_s": round(spare_median, 4),
+                "clone_median_s": round(clone_median, 4),
+                "migrations_median_s": round(migrations_median, 4),
+                "speedup": round(migrations_median / spare_median, 1),
+                "clone_speedup": round(migrations_median / clone_median, 1),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":
