@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EtatCivilConfig(AppConfig):
+    name = "jamaa.modules.etatcivil"
+    label = "etatcivil"
+    verbose_name = _("Civil registry")
+
+    def ready(self) -> None:
+        from jamaa.modules import registry
+
+        registry.register(
+            registry.ModuleInfo(
+                code="etatcivil",
+                app=self.name,
+                name_fr="État civil",
+                name_ar="الحالة المدنية",
+                summary_fr="Registres, actes de naissance et de décès, mentions marginales, extraits.",
+                summary_ar="السجلات، رسوم الولادة والوفاة، البيانات الهامشية، المستخرجات.",
+                url="/etatcivil/",
+            )
+        )
