@@ -35,20 +35,43 @@ SHARED_COMMUNES = {
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
-    """Migrate once, then create Fès and Meknès (schema, domain, one agent each), for the whole session."""
+def django_db_setup(
+    request: Any,
+    django_test_environment: None,
+    django_db_blocker: Any,
+    django_db_keepdb: bool,
+    django_db_createdb: bool,
+    django_db_modify_db_settings: None,
+) -> Iterator[None]:
+    """The test database, always (pytest-django makes it only when some test is marked django_db; tests of
+    committed data here aren't), migrated once, with Fès and Meknès (schema, domain, one agent each)."""
     from django.contrib.auth import get_user_model
+    from django.test.utils import setup_databases, teardown_databases
     from django_tenants.utils import schema_context
 
     from jamaa.provisioning import services
 
+    verbosity = request.config.option.verbose
     with django_db_blocker.unblock():
+        db_cfg = setup_databases(
+            verbosity=verbosity, interactive=False, aliases={"default"}, serialized_aliases=set(),
+            keepdb=django_db_keepdb and not django_db_createdb,
+        )
         for slug, (name_fr, name_ar) in SHARED_COMMUNES.items():
             services.commune_create(slug=slug, name_fr=name_fr, name_ar=name_ar, region="Fès-Meknès")
             with schema_context(slug):
                 get_user_model().objects.create_user(username="agent", password=PASSWORD, first_name="Agent")
         connection.set_schema_to_public()
     yield
+    with django_db_blocker.unblock():
+        # Servers and workers started by the tests may still hold a session PostgreSQL hasn't reaped.
+        with connection._nodb_cursor() as cursor:  # noqa: SLF001
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                [settings.DATABASES["default"]["NAME"]],
+            )
+        if not django_db_keepdb:
+            teardown_databases(db_cfg, verbosity=verbosity)
 
 
 @pytest.fixture(autouse=True)
