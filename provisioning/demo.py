@@ -62,8 +62,19 @@ def demo_fleet_ensure() -> list[DemoAccount]:
                 accounts.append(DemoAccount(demo.slug, username, password))
     use_public_schema()
     _ensure_user(username=DEMO_OPERATOR[0], first_name="Operator", password=DEMO_OPERATOR[1], staff=True)
+    _ensure_operator_group(DEMO_OPERATOR[0])
     accounts.append(DemoAccount("console", *DEMO_OPERATOR))
     return accounts
+
+
+def _ensure_operator_group(username: str) -> None:
+    """Operators (not support staff) may change communes from the console."""
+    from django.contrib.auth.models import Group
+
+    from .selectors import OPERATORS_GROUP
+
+    group, _ = Group.objects.get_or_create(name=OPERATORS_GROUP)
+    group.user_set.add(get_user_model().objects.get(username=username))
 
 
 def _ensure_user(*, username: str, first_name: str, password: str, staff: bool) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -30,9 +31,20 @@ def commune_host(slug: str) -> str:
     return f"{slug}.{settings.JAMAA_BASE_DOMAIN}"
 
 
-def commune_fleet_rows() -> list[CommuneRow]:
-    """Every commune with its primary host, ordered by slug."""
+def commune_url(host: str, *, scheme: str, via: str, path: str = "/") -> str:
+    """`scheme://host[:port]path` with the port of `via` (the host the console was reached on), so that links
+    from the console also work on a development server's :8000."""
+    port = ""
+    if ":" in via and not via.endswith("]"):
+        port = ":" + via.rsplit(":", 1)[1]
+    return f"{scheme}://{host}{port}{path}"
+
+
+def commune_fleet_rows(*, slugs: Collection[str] | None = None) -> list[CommuneRow]:
+    """Every commune (or those with these slugs) with its primary host, ordered by slug."""
     communes = Commune.objects.exclude(schema_name="public").prefetch_related("domains").order_by("slug")
+    if slugs is not None:
+        communes = communes.filter(slug__in=list(slugs))
     rows = []
     for c in communes:
         primary = next((d.domain for d in c.domains.all() if d.is_primary), commune_host(c.slug))

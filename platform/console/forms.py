@@ -1,0 +1,91 @@
+"""The console's forms. They only shape the input: the provisioning services decide what is valid."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from jamaa.modules import registry
+from jamaa.platform.errors import DomainError
+from jamaa.provisioning.exceptions import CommuneExists
+
+
+class ConsoleForm(forms.Form):
+    """Bootstrap classes on the widgets, and `is-invalid` on every field with an error."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            multiple = isinstance(field.widget, forms.CheckboxSelectMultiple)
+            field.widget.attrs.setdefault("class", "form-check-input" if multiple else "form-control")
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)
+        for name in self.errors:
+            widget = self.fields[name].widget if name in self.fields else None
+            if widget is not None and "is-invalid" not in widget.attrs.get("class", ""):
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+
+class CommuneCreateForm(ConsoleForm):
+    slug = forms.CharField(
+        label=_("Address (slug)"),
+        max_length=40,
+        help_text=_("2 to 40 lower-case letters, digits or hyphens, starting with a letter."),
+        widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off", "spellcheck": "false"}),
+    )
+    name_fr = forms.CharField(label=_("Name in French"), max_length=120, widget=forms.TextInput(attrs={"lang": "fr"}))
+    name_ar = forms.CharField(
+        label=_("Name in Arabic"), max_length=120, widget=forms.TextInput(attrs={"lang": "ar", "dir": "rtl"})
+    )
+    region = forms.CharField(label=_("Region"), max_length=120, required=False)
+    province = forms.CharField(label=_("Province"), max_length=120, required=False)
+    modules = forms.MultipleChoiceField(
+        label=_("Modules"), required=False, widget=forms.CheckboxSelectMultiple, choices=()
+    )
+    admin_email = forms.EmailField(
+        label=_("Administrator's e-mail"), required=False, widget=forms.EmailInput(attrs={"dir": "ltr"})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Modules register themselves when the apps are ready: read the registry now, not at import time.
+        arabic = (get_language() or "fr").startswith("ar")
+        choices = [(code, info.name_ar if arabic else info.name_fr) for code, info in registry.available().items()]
+        field = self.fields["modules"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = choices
+
+
+class ReasonForm(ConsoleForm):
+    """Suspending, resuming and archiving are audited with a reason."""
+
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class RestoreForm(ConsoleForm):
+    archive = forms.FileField(
+        label=_("Backup archive (.tar.gz)"), widget=forms.FileInput(attrs={"accept": ".gz,.tar.gz"})
+    )
+    slug = forms.CharField(
+        label=_("New address (slug), optional"),
+        max_length=40,
+        required=False,
+        help_text=_("Leave empty to restore the commune under its own address."),
+        widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}),
+    )
+
+
+def errors_from(form: forms.Form, exc: DomainError) -> None:
+    """Show a service's refusal on the form: per field when the error says which (extra["fields"])."""
+    fields: dict[str, Any] = exc.extra.get("fields") or {}
+    if fields:
+        for name, problems in fields.items():
+            messages = problems if isinstance(problems, list) else [problems]
+            form.add_error(name if name in form.fields else None, [str(m) for m in messages])
+        return
+    field: str | None = exc.extra.get("field") or ("slug" if isinstance(exc, CommuneExists) else None)
+    form.add_error(field if field in form.fields else None, str(exc.message))
