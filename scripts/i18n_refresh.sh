@@ -32,7 +32,7 @@ for lang in "${LANGS[@]}"; do lang_flags+=(-l "$lang"); done
 
 DEBUG=1 DATABASE_URL="${I18N_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/jamaa_i18n}" \
   "$JAMAA" makemessages "${lang_flags[@]}" --no-obsolete \
-  --ignore=.venv --ignore=tests --ignore=var --ignore=helm --ignore=benchmarks
+  --ignore=.venv --ignore=tests --ignore=var --ignore=helm --ignore=benchmarks --ignore=build --ignore=docs
 
 status=0
 for lang in "${LANGS[@]}"; do
