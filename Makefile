@@ -12,12 +12,14 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
-	@# System packages for the browser tests and the PDF checks (Debian; skipped when present or not root).
-	@if ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null; then \
+	@# System packages for the browser tests and the PDFs (Debian; as root, only those missing).
+	@missing=""; \
+	for p in chromium poppler-utils zbar-tools libharfbuzz-subset0 fonts-hosny-amiri fonts-noto-core; do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	      chromium poppler-utils libharfbuzz-subset0 fonts-hosny-amiri fonts-noto-core >/dev/null; \
-	  else echo "warning: install chromium and poppler-utils for the browser and PDF tests"; fi; fi
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "warning: install$$missing for the browser and PDF tests"; fi; fi
 	touch $(STAMP)
 
 demo: install

