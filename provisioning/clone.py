@@ -92,7 +92,7 @@ def build_script(source: str = TEMPLATE_SCHEMA) -> CloneScript:
         cursor.execute(f"SET search_path = {quote(source)}")
 
         def _rows(sql: str, params: list[object]) -> list[tuple[object, ...]]:
-            cursor.execute(sql, params)
+            cursor.execute(sql, params)  # type: ignore[arg-type]
             return list(cursor.fetchall())
 
         try:
@@ -134,15 +134,17 @@ def _build(source: str, _rows: Callable[[str, list[object]], list[tuple[object, 
         """,
         [source],
     )
-    identity_options: dict[tuple[str, str], str] = {}
+    identity_options: dict[tuple[str, str], str] = {}  # (table, column) → the identity sequence's name
+    identity_types: dict[str, str] = {}
     owned: list[str] = []
     for name, typ, start, inc, smin, smax, cache, cycle, owner_t, owner_c, deptype in sequences:
         options = (
             f"INCREMENT BY {inc} MINVALUE {smin} MAXVALUE {smax} START WITH {start} CACHE {cache}"
             f"{' CYCLE' if cycle else ' NO CYCLE'}"
         )
-        if deptype == "i":  # an identity sequence takes its type from the column
-            identity_options[(str(owner_t), str(owner_c))] = f"SEQUENCE NAME {quote(str(name))} {options}"
+        if deptype == "i":  # created with its column (LIKE … INCLUDING IDENTITY copies its options)
+            identity_options[(str(owner_t), str(owner_c))] = str(name)
+            identity_types[str(name)] = str(typ)
             continue
         script.before_data.append(f"CREATE SEQUENCE {quote(str(name))} AS {typ} {options}")
         if deptype == "a":
@@ -167,29 +169,37 @@ def _build(source: str, _rows: Callable[[str, list[object]], list[tuple[object, 
         """,
         [source],
     )
+    # Tables come from `LIKE … INCLUDING …`: columns, NOT NULL, collations, generated columns, identity, and
+    # CHECK constraints and defaults as the template's own expression trees (deparsing them and parsing the text
+    # again can give a different tree: `x IN ('a','b')` comes back with the casts moved). Then the identity
+    # sequences take the template's names, and defaults that call nextval() are re-pointed at this schema.
     tables: dict[str, list[str]] = {}
     copyable: dict[str, list[str]] = {}
-    for table, col, typ, notnull, identity, generated, default, collation, inherited in columns:
+    fixes: list[str] = []
+    for table, col, _typ, _notnull, identity, generated, default, _collation, inherited in columns:
         if inherited:
             raise TemplateUnsupported(f"table {table} uses inheritance")
         t, c = str(table), str(col)
-        parts = [quote(c), str(typ)]
-        if collation:
-            parts.append(f"COLLATE {collation}")
-        if generated == "s":
-            parts.append(f"GENERATED ALWAYS AS ({default}) STORED")
-        elif identity in ("a", "d"):
-            kind = "ALWAYS" if identity == "a" else "BY DEFAULT"
-            parts.append(f"GENERATED {kind} AS IDENTITY ({identity_options[(t, c)]})")
-        elif default is not None:
-            parts.append(f"DEFAULT {default}")
-        if notnull:
-            parts.append("NOT NULL")
-        tables.setdefault(t, []).append(" ".join(parts))
+        tables.setdefault(t, [])
+        if identity in ("a", "d"):
+            wanted = identity_options[(t, c)]
+            if wanted != f"{t}_{c}_seq"[:63]:
+                fixes.append(
+                    f"DO $$ BEGIN EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', "
+                    f"pg_get_serial_sequence('{quote(t)}', '{c}'), '{wanted}'); END $$"
+                )
+            if identity_types[wanted] != "bigint":  # LIKE makes identity sequences bigint, whatever the column
+                fixes.append(f"ALTER SEQUENCE {quote(wanted)} AS {identity_types[wanted]}")
+        elif default is not None and generated != "s" and "nextval(" in str(default):
+            fixes.append(f"ALTER TABLE {quote(t)} ALTER COLUMN {quote(c)} SET DEFAULT {default}")
         if generated != "s":
             copyable.setdefault(t, []).append(quote(c))
-    for t, cols in tables.items():
-        script.before_data.append(f"CREATE TABLE {quote(t)} (\n  " + ",\n  ".join(cols) + "\n)")
+    for t in tables:
+        script.before_data.append(
+            f"CREATE TABLE {quote(t)} (LIKE {quote(source)}.{quote(t)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS "
+            "INCLUDING IDENTITY INCLUDING GENERATED)"
+        )
+    script.before_data.extend(fixes)
     script.before_data.extend(owned)
     script.tables = len(tables)
 
@@ -214,8 +224,8 @@ def _build(source: str, _rows: Callable[[str, list[object]], list[tuple[object, 
         FROM pg_constraint con
         JOIN pg_class c ON c.oid = con.conrelid
         JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = %s AND con.contype IN ('p', 'u', 'c', 'x', 'f')
-        ORDER BY CASE con.contype WHEN 'p' THEN 0 WHEN 'u' THEN 1 WHEN 'x' THEN 2 WHEN 'c' THEN 3 ELSE 4 END,
+        WHERE n.nspname = %s AND con.contype IN ('p', 'u', 'x', 'f')
+        ORDER BY CASE con.contype WHEN 'p' THEN 0 WHEN 'u' THEN 1 WHEN 'x' THEN 2 ELSE 4 END,
                  c.relname, con.conname
         """,
         [source],
@@ -260,7 +270,7 @@ def _build(source: str, _rows: Callable[[str, list[object]], list[tuple[object, 
     ):
         script.after_data.append(f"CREATE VIEW {quote(str(name))} AS {str(definition).rstrip(';')}")
 
-    for kind, relname, attname, text in _rows(
+    for comment_kind, relname, attname, text in _rows(
         """
         SELECT CASE WHEN d.objsubid = 0 THEN 'TABLE' ELSE 'COLUMN' END, c.relname, a.attname, d.description
         FROM pg_description d
@@ -271,9 +281,9 @@ def _build(source: str, _rows: Callable[[str, list[object]], list[tuple[object, 
         """,
         [source],
     ):
-        target = quote(str(relname)) if kind == "TABLE" else f"{quote(str(relname))}.{quote(str(attname))}"
+        target = quote(str(relname)) if comment_kind == "TABLE" else f"{quote(str(relname))}.{quote(str(attname))}"
         literal = "'" + str(text).replace("'", "''") + "'"
-        script.after_data.append(f"COMMENT ON {kind} {target} IS {literal}")
+        script.after_data.append(f"COMMENT ON {comment_kind} {target} IS {literal}")
     return script
 
 

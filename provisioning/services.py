@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -194,8 +194,8 @@ def _failure(slug: str, exc: Exception) -> ProvisioningFailed:
     )
 
 
-def _rows_create(fields: dict[str, object], host: str) -> Commune:
-    commune = Commune.objects.create(status=CommuneStatus.PROVISIONING, **fields)
+def _rows_create(fields: Mapping[str, object], host: str) -> Commune:
+    commune: Commune = Commune.objects.create(status=CommuneStatus.PROVISIONING, **fields)
     Domain.objects.create(domain=host, tenant=commune, is_primary=True)
     return commune
 
