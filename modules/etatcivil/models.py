@@ -293,3 +293,6 @@ class OutboxItem(models.Model):
 
     def __str__(self) -> str:
         return f"outbox {self.pk} act {self.act_id} {self.status}"
+
+
+from .models_search import NameKey  # noqa: E402,F401
