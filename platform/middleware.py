@@ -78,6 +78,6 @@ class DomainErrorMiddleware:
         if not isinstance(exception, DomainError):
             return None
         body, status = error_body(exception)
-        if request.path.startswith("/api/"):
+        if "/api/" in request.path:
             return JsonResponse(body, status=status)
         return render(request, "jamaa/error.html", {"error": body}, status=status)

@@ -68,13 +68,13 @@ def archived_response(request: HttpRequest, name_fr: str) -> HttpResponse:
         "message": f"La commune {name_fr} est archivée : consultation seule. / الجماعة مؤرشفة: للاطلاع فقط.",
         "extra": {},
     }
-    if request.path.startswith("/api/"):
+    if "/api/" in request.path:
         return JsonResponse(body, status=403)
     return HttpResponse(f"<!doctype html><meta charset='utf-8'><p>{body['message']}</p>", status=403)
 
 
 def unavailable_response(request: HttpRequest, status: str, name_fr: str, name_ar: str) -> HttpResponse:
-    if request.path.startswith("/api/"):
+    if "/api/" in request.path:
         return JsonResponse(
             {
                 "code": "COMMUNE_SUSPENDED" if status == CommuneStatus.SUSPENDED else "COMMUNE_NOT_READY",

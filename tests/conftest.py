@@ -54,7 +54,10 @@ def django_db_setup(
     verbosity = request.config.option.verbose
     with django_db_blocker.unblock():
         db_cfg = setup_databases(
-            verbosity=verbosity, interactive=False, aliases={"default"}, serialized_aliases=set(),
+            verbosity=verbosity,
+            interactive=False,
+            aliases={"default"},
+            serialized_aliases=set(),
             keepdb=django_db_keepdb and not django_db_createdb,
         )
         for slug, (name_fr, name_ar) in SHARED_COMMUNES.items():

@@ -47,8 +47,7 @@ def test_cookies_are_host_only(client: Client, fes: SharedCommune) -> None:
 
 def test_fes_token_is_refused_on_meknes(client: Client, fes: SharedCommune, meknes: SharedCommune) -> None:
     # given a token issued by Fès
-    response = client.post("/api/auth/token/", {"username": fes.username, "password": fes.password},
-                           HTTP_HOST=fes.host)
+    response = client.post("/api/auth/token/", {"username": fes.username, "password": fes.password}, HTTP_HOST=fes.host)
     token = response.json()["token"]
     assert client.get("/api/me/", HTTP_HOST=fes.host, HTTP_AUTHORIZATION=f"Token {token}").status_code == 200
     # when it is presented to Meknès
