@@ -4,8 +4,12 @@ from pathlib import Path
 
 from setuptools import setup
 
-ROOTS = {"platform": "jamaa.platform", "tenants": "jamaa.tenants", "modules": "jamaa.modules",
-         "provisioning": "jamaa.provisioning"}
+ROOTS = {
+    "platform": "jamaa.platform",
+    "tenants": "jamaa.tenants",
+    "modules": "jamaa.modules",
+    "provisioning": "jamaa.provisioning",
+}
 
 
 def packages() -> list[str]:
