@@ -14,13 +14,26 @@ class ModuleInfo:
     summary_fr: str = ""
     summary_ar: str = ""
     url: str = "/"
+    # The module's roles: (group name, label in French, label in Arabic). A commune's administrators give
+    # them to staff from the Staff page (jamaa.platform.staff); nothing else may be given there.
+    roles: tuple[tuple[str, str, str], ...] = ()
 
 
 _REGISTRY: dict[str, ModuleInfo] = {}
 
 
 def register(info: ModuleInfo) -> None:
+    """Record a module (from its AppConfig.ready()); its roles become groups administrators may give."""
+    from jamaa.platform.core import services as core_services
+
     _REGISTRY[info.code] = info
+    for code, label_fr, label_ar in info.roles:
+        core_services.staff_role_register(code=code, label_fr=label_fr, label_ar=label_ar)
+
+
+def roles() -> list[tuple[str, str, str]]:
+    """Every module's roles, (group name, label in French, label in Arabic), in catalogue order."""
+    return [role for info in available().values() for role in info.roles]
 
 
 def available() -> dict[str, ModuleInfo]:

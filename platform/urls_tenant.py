@@ -6,7 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import api, views
+from . import api, staff, views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),
@@ -22,6 +22,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="password_set",
     ),
     path("password/set/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("staff/", staff.staff_list, name="staff-list"),
+    path("staff/new/", staff.staff_create, name="staff-create"),
+    path("staff/<int:user_id>/roles/", staff.staff_roles, name="staff-roles"),
+    path("staff/<int:user_id>/active/", staff.staff_active, name="staff-active"),
     path("api/me/", api.MeApi.as_view(), name="api-me"),
     path("api/auth/token/", api.TokenObtainApi.as_view(), name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

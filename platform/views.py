@@ -21,7 +21,14 @@ from jamaa.platform.core import services as core_services
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     commune = request.tenant  # type: ignore[attr-defined]
-    return render(request, "jamaa/home.html", {"modules": registry.enabled_for(list(commune.enabled_modules))})
+    return render(
+        request,
+        "jamaa/home.html",
+        {
+            "modules": registry.enabled_for(list(commune.enabled_modules)),
+            "is_administrator": core_services.is_administrator(request.user),
+        },
+    )
 
 
 @require_POST

@@ -19,5 +19,10 @@ class EtatCivilConfig(AppConfig):
                 summary_fr="Registres, actes de naissance et de décès, mentions marginales, extraits.",
                 summary_ar="السجلات، رسوم الولادة والوفاة، البيانات الهامشية، المستخرجات.",
                 url="/etatcivil/",
+                roles=(
+                    ("etatcivil_agent", "État civil : agent", "الحالة المدنية: عون"),
+                    ("etatcivil_officer", "État civil : officier", "الحالة المدنية: ضابط"),
+                    ("etatcivil_chief", "État civil : chef de bureau", "الحالة المدنية: رئيس المكتب"),
+                ),
             )
         )

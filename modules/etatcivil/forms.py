@@ -424,3 +424,49 @@ class LookupForm(RegistryForm):
 
 class StatisticsForm(RegistryForm):
     year = forms.IntegerField(label=_("Year"), min_value=1900, max_value=2200, required=False)
+
+
+# ------------------------------------------------------------------------------- setup (chefs de bureau)
+
+
+class BureauForm(RegistryForm):
+    code = forms.CharField(
+        label=_("Code"), max_length=20, widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"})
+    )
+    name_ar = _arabic(120, _("Name (Arabic)"), required=True)
+    name_fr = forms.CharField(label=_("Name (French)"), max_length=120)
+
+    def clean_code(self) -> str:
+        code = str(self.cleaned_data["code"]).strip()
+        if Bureau.objects.filter(code__iexact=code).exists():
+            raise forms.ValidationError(_("A bureau with this code already exists."))
+        return code
+
+
+class DelegationForm(RegistryForm):
+    """The arrêté delegating a person as officier de l'état civil for a bureau."""
+
+    user = forms.TypedChoiceField(label=_("Officer"), coerce=int, choices=())
+    bureau = forms.TypedChoiceField(label=_("Bureau"), coerce=int, choices=())
+    arrete_number = forms.CharField(label=_("Arrêté number"), max_length=50)
+    arrete_date = _date(_("Arrêté date"), required=True)
+    valid_from = _date(_("Valid from"), required=True)
+    valid_to = _date(_("Valid until (optional)"))
+
+    def __init__(
+        self, *args: Any, users: list[tuple[int, str]], bureaux: list[Bureau], arabic: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        user_field = self.fields["user"]
+        assert isinstance(user_field, forms.TypedChoiceField)
+        user_field.choices = users
+        bureau_field = self.fields["bureau"]
+        assert isinstance(bureau_field, forms.TypedChoiceField)
+        bureau_field.choices = [(b.pk, f"{b.code} — {b.name_ar if arabic else b.name_fr}") for b in bureaux]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("valid_from"), data.get("valid_to")
+        if start and end and end < start:
+            self.add_error("valid_to", _("The delegation cannot end before it starts."))
+        return data

@@ -2,7 +2,8 @@
 
 Groups in each commune's schema: `etatcivil_agent` (drafts acts), `etatcivil_officer` (signs, adds notes,
 issues documents: only with a delegation for the bureau in force that day), `etatcivil_chief` (chef de
-bureau: registers, delegations, statistics).
+bureau: registers, delegations, statistics). The commune's administrators (group `administrators`) may do
+what a chef de bureau does, so that a new commune can set its civil registry up.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from typing import Any
 from django.db.models import Q
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
+
+from jamaa.platform.core.services import ADMINISTRATORS
 
 from .models import OfficerDelegation
 
@@ -39,7 +42,8 @@ def can_draft(user: Any) -> bool:
 
 
 def is_chief(user: Any) -> bool:
-    return CHIEF in _groups(user)
+    """A chef de bureau, or one of the commune's administrators."""
+    return bool(_groups(user) & {CHIEF, ADMINISTRATORS})
 
 
 def is_officer(user: Any) -> bool:

@@ -35,6 +35,8 @@ from .forms import (
     NAMING_RULES,
     ActCreateForm,
     ActDataForm,
+    BureauForm,
+    DelegationForm,
     DocumentForm,
     LookupForm,
     NoteForm,
@@ -45,7 +47,7 @@ from .forms import (
     StatisticsForm,
     act_input_of,
 )
-from .models import ActKind, ActStatus, DocumentKind
+from .models import ActKind, ActStatus, DocumentKind, OfficerDelegation, Register
 
 P = ParamSpec("P")
 View = Callable[Concatenate[HttpRequest, P], HttpResponseBase]
@@ -81,6 +83,7 @@ statistics_required = _guard(_may_see_statistics)
 def _page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
     """A page of the module, with what its navigation needs."""
     context["may_see_statistics"] = _may_see_statistics(request.user)
+    context["may_set_up"] = permissions.is_chief(request.user)
     return render(request, f"etatcivil/{template}", context, status=status)
 
 
@@ -433,3 +436,97 @@ def document_verify(request: HttpRequest, code: str) -> HttpResponse:
         {"verification": verification, "code": code},
         status=200 if verification else 404,
     )
+
+
+# ------------------------------------------------------------------------------------------------------ setup
+
+chief_required = _guard(permissions.is_chief)
+"""Chefs de bureau and the commune's administrators."""
+
+
+def _delegation_form(data: Any = None) -> DelegationForm:
+    """Officers are chosen among the commune's active accounts."""
+    from django.contrib.auth import get_user_model
+
+    users = [
+        (u.pk, f"{u.get_full_name()} ({u.get_username()})" if u.get_full_name() else u.get_username())
+        for u in get_user_model().objects.filter(is_active=True).order_by("username")
+    ]
+    return DelegationForm(data, users=users, bureaux=selectors.bureau_list(), arabic=_arabic())
+
+
+def _setup_page(
+    request: HttpRequest,
+    *,
+    bureau_form: BureauForm | None = None,
+    delegation_form: DelegationForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    delegations = OfficerDelegation.objects.select_related("user", "bureau").order_by("bureau__code", "-valid_from")
+    return _page(
+        request,
+        "setup.html",
+        {
+            "bureaux": selectors.bureau_list(),
+            "delegations": list(delegations),
+            "registers": selectors.register_list(),
+            "today": timezone.localdate(),
+            "bureau_form": bureau_form or BureauForm(),
+            "delegation_form": delegation_form or _delegation_form(),
+        },
+        status=status,
+    )
+
+
+@chief_required
+def setup(request: HttpRequest) -> HttpResponse:
+    """Bureaux, officers' delegations and registers, with the forms to create, delegate and close them."""
+    return _setup_page(request)
+
+
+@chief_required
+@require_POST
+def setup_bureau_create(request: HttpRequest) -> HttpResponse:
+    form = BureauForm(request.POST)
+    if form.is_valid():
+        bureau = services.bureau_create(actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Bureau %(code)s created.") % {"code": bureau.code})
+        return HttpResponseRedirect(reverse("etatcivil:setup") + "#bureaux")
+    return _setup_page(request, bureau_form=form, status=400)
+
+
+@chief_required
+@require_POST
+def setup_delegation_grant(request: HttpRequest) -> HttpResponse:
+    form = _delegation_form(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        services.delegation_grant(
+            actor=request.user,
+            user_id=data["user"],
+            bureau_id=data["bureau"],
+            arrete_number=data["arrete_number"],
+            arrete_date=data["arrete_date"],
+            valid_from=data["valid_from"],
+            valid_to=data["valid_to"],
+        )
+        messages.success(request, _("Delegation recorded (arrêté %(number)s).") % {"number": data["arrete_number"]})
+        return HttpResponseRedirect(reverse("etatcivil:setup") + "#delegations")
+    return _setup_page(request, delegation_form=form, status=400)
+
+
+@chief_required
+@require_POST
+def setup_register_close(request: HttpRequest, register_id: int) -> HttpResponse:
+    """Close a register at year end; refused while drafts remain in it."""
+    try:
+        register = services.register_close(chief=request.user, register_id=register_id)
+    except Register.DoesNotExist:
+        raise Http404 from None
+    except exceptions.RegisterClosed:
+        messages.error(request, _("This register is already closed."))
+    except exceptions.InvalidAct:
+        messages.error(request, _("Drafts remain in this register: sign or discard them first."))
+    else:
+        messages.success(request, _("Register %(year)s closed.") % {"year": register.year})
+    return HttpResponseRedirect(reverse("etatcivil:setup") + "#registers")
