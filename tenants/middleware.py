@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, JsonResponse
 from django.template.loader import render_to_string
 
-from jamaa.platform.db import tenant_connection
+from jamaa.platform.db import TenantConnection
 
 from .models import CommuneStatus
 from .routing import public_tenant, routing_table
@@ -24,9 +26,11 @@ UNKNOWN_HOST_PAGE = (
 
 
 def host_of(request: HttpRequest) -> str:
-    raw = request.META.get("HTTP_HOST") or request.META.get("SERVER_NAME", "")
-    host = str(raw).rsplit(":", 1)[0] if not str(raw).endswith("]") else str(raw)
-    return host.strip().lower().rstrip(".")
+    """The request's host name, lower-case, without port or trailing dot."""
+    raw: str = request.META.get("HTTP_HOST") or request.META.get("SERVER_NAME", "")
+    if ":" in raw and not raw.endswith("]"):
+        raw = raw.rsplit(":", 1)[0]
+    return raw.lower().rstrip(".")
 
 
 class CommuneRoutingMiddleware:
@@ -36,15 +40,17 @@ class CommuneRoutingMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        conn = tenant_connection()
-        if conn.schema_name != PUBLIC:
-            conn.set_schema_to_public()  # the lookup below reads public tables
-        route = routing_table.resolve(host_of(request))
+        conn = cast(TenantConnection, connections[DEFAULT_DB_ALIAS])
+        route = routing_table.resolve(host_of(request))  # public tables, qualified: any search_path will do
         if route.kind == "console":
+            if conn.schema_name != PUBLIC:
+                conn.set_schema_to_public()
             request.tenant = PUBLIC_TENANT  # type: ignore[attr-defined]
             request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
             return self.get_response(request)
         if route.commune is None:
+            if conn.schema_name != PUBLIC:
+                conn.set_schema_to_public()
             return HttpResponseNotFound(UNKNOWN_HOST_PAGE)
         commune = route.commune
         if commune.status in (CommuneStatus.SUSPENDED, CommuneStatus.PROVISIONING):
@@ -53,7 +59,10 @@ class CommuneRoutingMiddleware:
             if request.path not in ARCHIVE_WRITABLE_PATHS:
                 return archived_response(request, commune.name_fr)
         request.tenant = commune  # type: ignore[attr-defined]
-        conn.set_tenant(commune)
+        # Same cached commune as the connection's: its search_path is already right (and switching would
+        # empty the content-type cache for nothing). Anything else: switch.
+        if getattr(conn, "tenant", None) is not commune:
+            conn.set_tenant(commune)
         return self.get_response(request)
 
 

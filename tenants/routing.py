@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection
 
+from jamaa.platform.db import use_public_schema
+
 from .models import Commune, CommuneStatus, Domain
 
 _MAX_ENTRIES = 20_000  # bounds memory against random Host headers
@@ -82,6 +84,7 @@ class RoutingTable:
         self.lookups += 1
         if host == settings.JAMAA_BASE_DOMAIN:
             return CONSOLE
+        use_public_schema()  # a rare path: the domain tables live in public
         domain = Domain.objects.select_related("tenant").filter(domain=host).first()
         if domain is None:
             return UNKNOWN
