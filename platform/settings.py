@@ -58,6 +58,7 @@ TENANT_APPS = [
     "rest_framework.authtoken",
     "jamaa.platform.core",
     "jamaa.modules.etatcivil",
+    "jamaa.modules.regie",
 ]
 # Extra per-commune apps from outside the codebase (benchmarks/fleet.py uses this for a throwaway app).
 TENANT_APPS += [a.strip() for a in os.environ.get("JAMAA_EXTRA_TENANT_APPS", "").split(",") if a.strip()]
