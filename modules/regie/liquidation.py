@@ -1,0 +1,94 @@
+"""Liquidation: amount = base × rate + penalties, every step kept so the computation can be shown and checked.
+
+Penalties (Law 47-06 as amended; confirm the article numbers with the commune):
+- late or missing declaration: 15 % of the principal + 0.5 % per month or part of a month of delay, at least 500 DH;
+- late payment: 10 % of the principal, + 5 % for the first month or part of it, + 0.5 % for each further month
+  or part of a month.
+Pure functions: no database, no clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+DECLARATION_BASE_RATE = Decimal("0.15")
+DECLARATION_MONTHLY_RATE = Decimal("0.005")
+DECLARATION_MINIMUM = Decimal("500")
+PAYMENT_BASE_RATE = Decimal("0.10")
+PAYMENT_FIRST_MONTH_RATE = Decimal("0.05")
+PAYMENT_MONTHLY_RATE = Decimal("0.005")
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str
+    formula: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Liquidation:
+    principal: Decimal
+    declaration_penalty: Decimal
+    payment_penalty: Decimal
+    total: Decimal
+    steps: tuple[Step, ...]
+
+
+def months_started(start: dt.date, end: dt.date) -> int:
+    """Months or parts of a month from `start` (exclusive) to `end`: 0 when `end` is not after `start`."""
+    if end <= start:
+        return 0
+    months = (end.year - start.year) * 12 + (end.month - start.month)
+    if end.day > start.day:
+        months += 1
+    return max(months, 1)
+
+
+def _money(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def liquidate(
+    *,
+    base: Decimal,
+    rate: Decimal,
+    declaration_due: dt.date | None = None,
+    declared_on: dt.date | None = None,
+    payment_due: dt.date | None = None,
+    paid_on: dt.date | None = None,
+) -> Liquidation:
+    """The amount due on `paid_on`, with its steps. A missing declaration counts as declared on the payment day."""
+    if base < 0 or rate < 0:
+        raise ValueError("base and rate must not be negative")
+    principal = _money(base * rate)
+    steps = [Step("principal", f"{base} × {rate}", principal)]
+    declaration_penalty = Decimal("0")
+    if declaration_due is not None:
+        declared = declared_on or paid_on
+        late = months_started(declaration_due, declared) if declared else 0
+        if late:
+            raw = principal * (DECLARATION_BASE_RATE + DECLARATION_MONTHLY_RATE * late)
+            declaration_penalty = max(_money(raw), DECLARATION_MINIMUM)
+            steps.append(
+                Step(
+                    "late_declaration",
+                    f"{principal} × (15% + 0.5% × {late} month(s)), at least 500 DH",
+                    declaration_penalty,
+                )
+            )
+    payment_penalty = Decimal("0")
+    if payment_due is not None and paid_on is not None:
+        late = months_started(payment_due, paid_on)
+        if late:
+            rate_total = PAYMENT_BASE_RATE + PAYMENT_FIRST_MONTH_RATE + PAYMENT_MONTHLY_RATE * (late - 1)
+            payment_penalty = _money(principal * rate_total)
+            steps.append(
+                Step("late_payment", f"{principal} × (10% + 5% + 0.5% × {late - 1} further month(s))", payment_penalty)
+            )
+    total = principal + declaration_penalty + payment_penalty
+    steps.append(Step("total", "principal + penalties", total))
+    return Liquidation(principal, declaration_penalty, payment_penalty, total, tuple(steps))
