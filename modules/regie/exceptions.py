@@ -33,3 +33,18 @@ class NoTariff(DomainError):
 class InvalidQuittance(DomainError):
     code = "INVALID_QUITTANCE"
     message = _("The quittance is incomplete or inconsistent.")
+
+
+class DayLocked(Conflict):
+    code = "DAY_LOCKED"
+    message = _("This day is closed: its takings were already counted and paid in.")
+
+
+class NumberOutsideBlock(DomainError):
+    code = "NUMBER_OUTSIDE_BLOCK"
+    message = _("This number is not in the collector's open block of quittances.")
+
+
+class NumberAlreadyUsed(Conflict):
+    code = "NUMBER_ALREADY_USED"
+    message = _("This quittance number is already used.")
