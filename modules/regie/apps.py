@@ -3,8 +3,27 @@ from django.utils.translation import gettext_lazy as _
 
 
 class RegieConfig(AppConfig):
-    """Régie des recettes. Not in the module registry yet: it has no screens (see docs/modules/regie.md)."""
-
     name = "jamaa.modules.regie"
     label = "regie"
     verbose_name = _("Revenue collection (régie)")
+
+    def ready(self) -> None:
+        from jamaa.modules import registry
+
+        from . import permissions
+
+        registry.register(
+            registry.ModuleInfo(
+                code="regie",
+                app=self.name,
+                name_fr="Régie des recettes",
+                name_ar="وكالة المداخيل",
+                summary_fr="Taxes et tarifs, redevables, quittances, ordres de recette, bordereaux, versements.",
+                summary_ar="الرسوم والتعريفات، الملزمون، وصولات الأداء، أوامر المداخيل، الجداول، الدفعات.",
+                url="/regie/",
+                roles=(
+                    (permissions.AGENT, "Régie : agent de perception", "الوكالة: عون التحصيل"),
+                    (permissions.REGISSEUR, "Régie : régisseur / suppléant", "الوكالة: الوكيل / النائب"),
+                ),
+            )
+        )
