@@ -48,3 +48,178 @@ class NumberOutsideBlock(DomainError):
 class NumberAlreadyUsed(Conflict):
     code = "NUMBER_ALREADY_USED"
     message = _("This quittance number is already used.")
+
+
+class NotARegisseur(Forbidden):
+    code = "NOT_A_REGISSEUR"
+    message = _("Only the régisseur (or the suppléant) may do this.")
+
+
+class RegieNotFound(NotFound):
+    code = "REGIE_NOT_FOUND"
+    message = _("No such régie.")
+
+
+class RedevableNotFound(NotFound):
+    code = "REDEVABLE_NOT_FOUND"
+    message = _("No such redevable.")
+
+
+class InvalidRedevable(DomainError):
+    code = "INVALID_REDEVABLE"
+    message = _("A redevable needs a name and a CIN, an RC or an ICE.")
+
+
+class InvalidAsset(DomainError):
+    code = "INVALID_ASSET"
+    message = _("The bien or activité is incomplete or inconsistent.")
+
+
+class TaxNotFound(NotFound):
+    code = "TAX_NOT_FOUND"
+    message = _("No such tax.")
+
+
+class BudgetLineNotAuthorised(DomainError):
+    code = "BUDGET_LINE_NOT_AUTHORISED"
+    message = _("The régie's arrêté does not authorise it to collect this budget line.")
+
+
+class LiquidationNotFound(NotFound):
+    code = "LIQUIDATION_NOT_FOUND"
+    message = _("No such liquidation.")
+
+
+class InvalidLiquidation(DomainError):
+    code = "INVALID_LIQUIDATION"
+    message = _("The declaration is incomplete or inconsistent.")
+
+
+class LiquidationNotPayable(Conflict):
+    code = "LIQUIDATION_NOT_PAYABLE"
+    message = _("This liquidation is already paid, ordered or cancelled.")
+
+
+class LiquidationOutdated(Conflict):
+    code = "LIQUIDATION_OUTDATED"
+    message = _("The penalties changed since this liquidation was computed: cancel it and liquidate again.")
+
+
+class CancellationRequestNotFound(NotFound):
+    code = "CANCELLATION_REQUEST_NOT_FOUND"
+    message = _("No such cancellation request.")
+
+
+class CancellationAlreadyRequested(Conflict):
+    code = "CANCELLATION_ALREADY_REQUESTED"
+    message = _("A cancellation of this quittance is already awaiting approval.")
+
+
+class CancellationAlreadyDecided(Conflict):
+    code = "CANCELLATION_ALREADY_DECIDED"
+    message = _("This cancellation request was already decided.")
+
+
+class OrdreNotFound(NotFound):
+    code = "ORDRE_NOT_FOUND"
+    message = _("No such ordre de recette.")
+
+
+class InvalidOrdre(DomainError):
+    code = "INVALID_ORDRE"
+    message = _("The ordre de recette is incomplete or inconsistent.")
+
+
+class OrdreTransitionRefused(Conflict):
+    code = "ORDRE_TRANSITION_REFUSED"
+    message = _("An ordre de recette cannot move to that state from its current one.")
+
+
+class BordereauNotFound(NotFound):
+    code = "BORDEREAU_NOT_FOUND"
+    message = _("No such bordereau d'émission.")
+
+
+class InvalidBordereau(DomainError):
+    code = "INVALID_BORDEREAU"
+    message = _("A bordereau groups issued ordres of one régie and exercice that are not in a bordereau yet.")
+
+
+class BordereauAlreadyTakenInCharge(Conflict):
+    code = "BORDEREAU_ALREADY_TAKEN_IN_CHARGE"
+    message = _("This bordereau was already taken in charge by the comptable.")
+
+
+class DayAlreadyClosed(Conflict):
+    code = "DAY_ALREADY_CLOSED"
+    message = _("This day was already closed (its versement exists).")
+
+
+class InvalidClose(DomainError):
+    code = "INVALID_CLOSE"
+    message = _("The day's close is incomplete or inconsistent.")
+
+
+class VersementNotFound(NotFound):
+    code = "VERSEMENT_NOT_FOUND"
+    message = _("No such versement.")
+
+
+class TreasuryReferenceAlreadySet(Conflict):
+    code = "TREASURY_REFERENCE_ALREADY_SET"
+    message = _("This versement already carries the Treasury's reference.")
+
+
+class NotAllowedToSetUp(Forbidden):
+    code = "NOT_ALLOWED_TO_SET_UP"
+    message = _("Only the régisseur or the commune's administrators may change the régie's reference.")
+
+
+class InvalidRegie(DomainError):
+    code = "INVALID_REGIE"
+    message = _("The régie's arrêté, ceiling or budget lines are incomplete or inconsistent.")
+
+
+class InvalidBudgetLine(DomainError):
+    code = "INVALID_BUDGET_LINE"
+    message = _("The budget line is incomplete or its code is already used.")
+
+
+class InvalidAppointment(DomainError):
+    code = "INVALID_APPOINTMENT"
+    message = _("The appointment is incomplete or inconsistent.")
+
+
+class AppointmentOverlaps(Conflict):
+    code = "APPOINTMENT_OVERLAPS"
+    message = _("This person already holds this role in the régie during that period.")
+
+
+class AppointmentNotFound(NotFound):
+    code = "APPOINTMENT_NOT_FOUND"
+    message = _("No such appointment.")
+
+
+class StaffUserNotFound(NotFound):
+    code = "STAFF_USER_NOT_FOUND"
+    message = _("No such active user in this commune.")
+
+
+class InvalidTax(DomainError):
+    code = "INVALID_TAX"
+    message = _("The tax is incomplete, its code is already used or its budget line is unknown.")
+
+
+class InvalidTariff(DomainError):
+    code = "INVALID_TARIFF"
+    message = _("The tariff version is incomplete or inconsistent.")
+
+
+class TariffVersionExists(Conflict):
+    code = "TARIFF_VERSION_EXISTS"
+    message = _("A version of this tariff already takes effect on that day: versions are never edited.")
+
+
+class AssetNotFound(NotFound):
+    code = "ASSET_NOT_FOUND"
+    message = _("No such bien or activité.")

@@ -1,33 +1,67 @@
-"""Writes of the régie: the numbered stub book.
+"""Writes of the régie: reference data, liquidations, the numbered stub book, cancellations, ordres de recette
+and bordereaux, and the day's close (versement).
 
-A number is drawn under a row lock on its series (régie, exercice, series): many collectors issuing at the same
-instant get consecutive numbers, never a gap or a duplicate. A quittance is cancelled only by a counter-entry
-that a supervisor approves; nothing is edited or deleted.
+A number is drawn under a row lock on its counter (a quittance series, or a DocumentCounter for ordres,
+bordereaux and versements): many users at the same instant get consecutive numbers, never a gap or a duplicate.
+A quittance is cancelled only by a counter-entry that a supervisor approves; nothing is edited or deleted. A
+day's close takes an exclusive advisory lock on (régie, day) that every quittance issue takes in shared mode, so
+no quittance can slip into a day while it is being closed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
 import uuid
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from jamaa.platform.core.services import audit_record
 
 from . import exceptions, permissions
+from . import liquidation as formulas
 from .models import (
+    ORDRE_TRANSITIONS,
+    Asset,
+    AssetKind,
+    BaseKind,
+    Bordereau,
+    BordereauStatus,
+    BudgetLine,
+    CancellationRequest,
+    CancellationStatus,
+    CounterKind,
+    DocumentCounter,
+    Incident,
+    IncidentKind,
+    Liquidation,
+    LiquidationStatus,
+    OrdreKind,
+    OrdreRecette,
+    OrdreRecetteEvent,
+    OrdreRecetteLine,
+    OrdreStatus,
+    PaymentMethod,
     Quittance,
     QuittanceBlock,
     QuittanceCancellation,
     QuittanceSeries,
     Redevable,
+    Regie,
+    RegieStaff,
+    StaffRole,
     Tariff,
     Tax,
     Versement,
+    VersementItem,
     VersementLevel,
 )
 
@@ -103,6 +137,36 @@ def block_close(*, block_id: int, closed_by: Any) -> QuittanceBlock:
     return block
 
 
+def _day_lock(*, regie_id: int, day: dt.date, exclusive: bool) -> None:
+    """Transaction-scoped advisory lock on (commune, régie, day): the close takes it exclusively, each quittance
+    issue in shared mode. Advisory locks span the whole database, hence the schema in the key."""
+    name = f"{getattr(connection, 'schema_name', 'public')}:regie-day:{regie_id}:{day.isoformat()}"
+    key = int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True)
+    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {function}(%s)", [key])
+
+
+def _check_budget_line(*, regie_id: int, tax: Tax) -> None:
+    """A régie collects only the budget lines its arrêté lists (a régie with none listed is not restricted yet)."""
+    lines = set(BudgetLine.objects.filter(regies__id=regie_id).values_list("code", flat=True))
+    if lines and tax.budget_line not in lines:
+        raise exceptions.BudgetLineNotAuthorised(extra={"budget_line": tax.budget_line, "tax": tax.code})
+
+
+def _counter_next(*, regie_id: int, exercice: int, kind: str) -> int:
+    """The next number of an ordre, bordereau or versement, under the counter's row lock (gapless)."""
+    try:
+        with transaction.atomic():
+            counter, _ = DocumentCounter.objects.get_or_create(regie_id=regie_id, exercice=exercice, kind=kind)
+    except IntegrityError:
+        counter = DocumentCounter.objects.get(regie_id=regie_id, exercice=exercice, kind=kind)
+    counter = DocumentCounter.objects.select_for_update().get(pk=counter.pk)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
 @transaction.atomic
 def quittance_issue(
     *,
@@ -127,16 +191,69 @@ def quittance_issue(
     series' next one; from a collector's block (`block_id`, `number`) it is the number the collector used, which
     must lie in the collector's own open block and not be used yet. `on` is also the accounting day, refused once
     that day is closed. Raises NotACollector, NoTariff, InvalidQuittance, DayLocked, NumberOutsideBlock,
-    NumberAlreadyUsed."""
+    NumberAlreadyUsed, BudgetLineNotAuthorised."""
+    return _quittance_issue(
+        agent=agent,
+        regie_id=regie_id,
+        exercice=exercice,
+        redevable_id=redevable_id,
+        tax_id=tax_id,
+        base=base,
+        period=period,
+        payment_method=payment_method,
+        on=on,
+        penalties_dh=penalties_dh,
+        series=series,
+        liquidation_id=liquidation_id,
+        block_id=block_id,
+        number=number,
+        client_uuid=client_uuid,
+        collected_at=collected_at,
+        rate=None,
+    )
+
+
+def _quittance_issue(
+    *,
+    agent: Any,
+    regie_id: int,
+    exercice: int,
+    redevable_id: int,
+    tax_id: int,
+    base: Decimal,
+    period: str,
+    payment_method: str,
+    on: dt.date,
+    penalties_dh: Decimal,
+    series: str,
+    liquidation_id: int | None,
+    block_id: int | None,
+    number: int | None,
+    client_uuid: uuid.UUID | None,
+    collected_at: dt.datetime | None,
+    rate: Decimal | None,
+) -> Quittance:
+    # `rate` is given only when paying a stored liquidation: the rate it was liquidated at.
     if not permissions.can_collect(agent):
         raise exceptions.NotACollector()
     if base <= 0 or penalties_dh < 0 or not period.strip():
         raise exceptions.InvalidQuittance(extra={"base": str(base), "penalties_dh": str(penalties_dh)})
+    if payment_method not in PaymentMethod.values:
+        raise exceptions.InvalidQuittance(extra={"fields": {"payment_method": [str(payment_method)]}})
+    # Shared with other issues, exclusive with the day's close: a close waits for issues in flight, and an
+    # issue that waited for a close sees its versement below.
+    _day_lock(regie_id=regie_id, day=on, exclusive=False)
     if day_is_locked(regie_id=regie_id, day=on, agent_id=agent.pk):
         raise exceptions.DayLocked(extra={"day": on.isoformat()})
-    tax = Tax.objects.get(pk=tax_id)
-    redevable = Redevable.objects.get(pk=redevable_id)
-    rate = tariff_in_force(tax_id=tax_id, on=on).rate
+    tax = Tax.objects.filter(pk=tax_id).first()
+    if tax is None:
+        raise exceptions.TaxNotFound()
+    redevable = Redevable.objects.filter(pk=redevable_id).first()
+    if redevable is None:
+        raise exceptions.RedevableNotFound()
+    _check_budget_line(regie_id=regie_id, tax=tax)
+    if rate is None:
+        rate = tariff_in_force(tax_id=tax_id, on=on).rate
     amount = (base * rate).quantize(CENT, rounding=ROUND_HALF_UP) + penalties_dh
     if block_id is None:
         counter = series_get_or_create(regie_id=regie_id, exercice=exercice, series=series)
@@ -237,9 +354,18 @@ def _quittance_create(
 @transaction.atomic
 def quittance_cancel(*, quittance_id: int, requested_by: Any, approved_by: Any, reason: str) -> QuittanceCancellation:
     """Cancel by counter-entry: the number stays in the register. Raises QuittanceNotFound, NotACollector,
-    NotASupervisor (or approving one's own request), AlreadyCancelled, InvalidQuittance (no reason)."""
+    NotASupervisor (or approving one's own request), AlreadyCancelled, InvalidQuittance (no reason), DayLocked
+    (the quittance's day was already closed and paid in)."""
     if not permissions.can_collect(requested_by):
         raise exceptions.NotACollector()
+    return _quittance_counter_entry(
+        quittance_id=quittance_id, requested_by=requested_by, approved_by=approved_by, reason=reason
+    )
+
+
+def _quittance_counter_entry(
+    *, quittance_id: int, requested_by: Any, approved_by: Any, reason: str
+) -> QuittanceCancellation:
     if not permissions.can_approve_cancellation(approved_by) or approved_by.pk == requested_by.pk:
         raise exceptions.NotASupervisor()
     if not reason.strip():
@@ -247,11 +373,12 @@ def quittance_cancel(*, quittance_id: int, requested_by: Any, approved_by: Any, 
             "A cancellation states its reason.", extra={"fields": {"reason": ["Required."]}}
         )
     try:
-        quittance = Quittance.objects.select_for_update().get(pk=quittance_id)
+        quittance = Quittance.objects.select_for_update().select_related("series").get(pk=quittance_id)
     except Quittance.DoesNotExist:
         raise exceptions.QuittanceNotFound() from None
     if QuittanceCancellation.objects.filter(quittance=quittance).exists():
         raise exceptions.AlreadyCancelled()
+    _refuse_if_paid_in(quittance)
     cancellation = QuittanceCancellation.objects.create(
         quittance=quittance,
         reason=reason.strip(),
@@ -267,3 +394,1131 @@ def quittance_cancel(*, quittance_id: int, requested_by: Any, approved_by: Any, 
         data={"requested_by": requested_by.pk},
     )
     return cancellation
+
+
+def _refuse_if_paid_in(quittance: Quittance) -> None:
+    """A quittance already counted in a versement (its day closed) keeps its amount: the cash was paid in."""
+    _day_lock(regie_id=quittance.series.regie_id, day=quittance.day, exclusive=False)
+    if VersementItem.objects.filter(quittance=quittance).exists():
+        raise exceptions.DayLocked(extra={"day": quittance.day.isoformat()})
+
+
+# --- Reference: redevables, biens/activités, default taxes ------------------------------------------------
+
+
+def _clean(value: str) -> str:
+    return " ".join((value or "").split())
+
+
+@transaction.atomic
+def redevable_create(*, by: Any, name: str, cin: str = "", rc: str = "", ice: str = "", address: str = "") -> Redevable:
+    """Register a taxpayer (a person by CIN, a company by RC and/or ICE). Raises NotACollector, InvalidRedevable."""
+    if not permissions.can_collect(by):
+        raise exceptions.NotACollector()
+    name, cin, rc, ice = _clean(name), _clean(cin).upper(), _clean(rc), _clean(ice)
+    fields: dict[str, list[str]] = {}
+    if not name:
+        fields["name"] = ["Required."]
+    if not (cin or rc or ice):
+        fields["cin"] = ["A CIN, an RC or an ICE is required."]
+    if ice and not (ice.isdigit() and len(ice) == 15):
+        fields["ice"] = ["An ICE has 15 digits."]
+    if fields:
+        raise exceptions.InvalidRedevable(extra={"fields": fields})
+    redevable = Redevable.objects.create(name=name, cin=cin, rc=rc, ice=ice, address=_clean(address))
+    audit_record(actor=by, action="regie.redevable.created", target=redevable, data={"name": name})
+    return redevable
+
+
+@transaction.atomic
+def asset_create(
+    *,
+    by: Any,
+    redevable_id: int,
+    kind: str,
+    reference: str,
+    label: str = "",
+    address: str = "",
+    surface_m2: Decimal | None = None,
+    category: str = "",
+    tax_id: int | None = None,
+) -> Asset:
+    """Record a bien or activité of a redevable (parcel, terrace, taxi…) and the tax it owes. Raises
+    NotACollector, RedevableNotFound, TaxNotFound, InvalidAsset (a tax per m² needs the surface)."""
+    if not permissions.can_collect(by):
+        raise exceptions.NotACollector()
+    if not Redevable.objects.filter(pk=redevable_id).exists():
+        raise exceptions.RedevableNotFound()
+    tax = None
+    if tax_id is not None:
+        tax = Tax.objects.filter(pk=tax_id).first()
+        if tax is None:
+            raise exceptions.TaxNotFound()
+    fields: dict[str, list[str]] = {}
+    if kind not in AssetKind.values:
+        fields["kind"] = [f"One of {', '.join(AssetKind.values)}."]
+    if not _clean(reference):
+        fields["reference"] = ["Required."]
+    if surface_m2 is not None and surface_m2 <= 0:
+        fields["surface_m2"] = ["Must be positive."]
+    if tax is not None and tax.base_kind == BaseKind.AREA and surface_m2 is None:
+        fields["surface_m2"] = ["A tax per m² needs the surface."]
+    if fields:
+        raise exceptions.InvalidAsset(extra={"fields": fields})
+    asset = Asset.objects.create(
+        redevable_id=redevable_id,
+        kind=kind,
+        reference=_clean(reference),
+        label=_clean(label),
+        address=_clean(address),
+        surface_m2=surface_m2,
+        category=_clean(category),
+        tax=tax,
+    )
+    audit_record(actor=by, action="regie.asset.created", target=asset, data={"reference": asset.reference})
+    return asset
+
+
+# Budget lines (code, label FR, label AR) and taxes (code, FR, AR, base kind, budget line, [(from, rate, arrêté)])
+# a commune starts with; tariffs from the domain note (confirm each against the commune's arrêté fiscal).
+DEFAULT_BUDGET_LINES = (
+    ("10.20.11", "Taxe sur les terrains urbains non bâtis", "الرسم على الأراضي الحضرية غير المبنية"),
+    ("10.20.12", "Taxe sur les opérations de construction", "الرسم على عمليات البناء"),
+    ("10.20.21", "Taxe sur les débits de boissons", "الرسم على محال بيع المشروبات"),
+    ("10.20.22", "Taxe de séjour", "رسم الإقامة بالمؤسسات السياحية"),
+    ("10.20.23", "Taxe sur le transport public de voyageurs", "الرسم على النقل العمومي للمسافرين"),
+    ("10.20.31", "Redevance d'occupation temporaire du domaine public", "إتاوة الاحتلال المؤقت للملك العمومي"),
+    ("401", "Droits de légalisation et de certification", "رسوم تصحيح الإمضاء والإشهاد"),
+)
+DEFAULT_TAXES: tuple[tuple[str, str, str, str, str, tuple[tuple[dt.date, str, str], ...]], ...] = (
+    (
+        "TNB",
+        "Taxe sur les terrains urbains non bâtis",
+        "الرسم على الأراضي الحضرية غير المبنية",
+        BaseKind.AREA,
+        "10.20.11",
+        ((dt.date(2021, 1, 1), "20", "Arrêté fiscal 2021"), (dt.date(2026, 1, 1), "30", "Loi 14-25")),
+    ),
+    (
+        "CONSTRUCTION",
+        "Taxe sur les opérations de construction",
+        "الرسم على عمليات البناء",
+        BaseKind.AREA,
+        "10.20.12",
+        ((dt.date(2021, 1, 1), "20", "Arrêté fiscal 2021"),),
+    ),
+    (
+        "BOISSONS",
+        "Taxe sur les débits de boissons",
+        "الرسم على محال بيع المشروبات",
+        BaseKind.SALES_PERCENT,
+        "10.20.21",
+        ((dt.date(2021, 1, 1), "0.08", "Arrêté fiscal 2021"),),
+    ),
+    (
+        "SEJOUR",
+        "Taxe de séjour",
+        "رسم الإقامة بالمؤسسات السياحية",
+        BaseKind.NIGHT,
+        "10.20.22",
+        ((dt.date(2021, 1, 1), "15", "Arrêté fiscal 2021"),),
+    ),
+    (
+        "TRANSPORT",
+        "Taxe sur le transport public de voyageurs (taxi, par trimestre)",
+        "الرسم على النقل العمومي للمسافرين",
+        BaseKind.QUARTER,
+        "10.20.23",
+        ((dt.date(2021, 1, 1), "150", "Arrêté fiscal 2021"),),
+    ),
+    (
+        "ODP",
+        "Occupation temporaire du domaine public (terrasses, par m² et par trimestre)",
+        "الاحتلال المؤقت للملك العمومي",
+        BaseKind.AREA,
+        "10.20.31",
+        ((dt.date(2021, 1, 1), "70", "Arrêté fiscal 2021"),),
+    ),
+    (
+        "LEGALISATION",
+        "Légalisation de signature / certification conforme",
+        "تصحيح الإمضاء والإشهاد بالمطابقة",
+        BaseKind.FIXED,
+        "401",
+        ((dt.date(2021, 1, 1), "20", "Arrêté fiscal 2021"),),
+    ),
+)
+
+
+@transaction.atomic
+def reference_install_defaults(*, regie_id: int | None = None) -> Regie:
+    """Seed, idempotently, a régie (if none), the budget lines and the domain note's taxes with their tariffs;
+    existing rows are left as they are. Returns the régie. Raises RegieNotFound for an unknown regie_id."""
+    if regie_id is not None:
+        regie = Regie.objects.filter(pk=regie_id).first()
+        if regie is None:
+            raise exceptions.RegieNotFound()
+    else:
+        regie = Regie.objects.order_by("pk").first() or Regie.objects.create(
+            name_fr="Régie des recettes",
+            name_ar="وكالة المداخيل",
+            arrete_number="1/2026",
+            arrete_date=dt.date(2026, 1, 2),
+            cash_ceiling_dh=Decimal("50000"),
+        )
+    lines = []
+    for code, label_fr, label_ar in DEFAULT_BUDGET_LINES:
+        line, _ = BudgetLine.objects.get_or_create(code=code, defaults={"label_fr": label_fr, "label_ar": label_ar})
+        lines.append(line)
+    regie.budget_lines.add(*lines)
+    for code, name_fr, name_ar, base_kind, budget_line, tariffs in DEFAULT_TAXES:
+        tax, created = Tax.objects.get_or_create(
+            code=code,
+            defaults={"name_fr": name_fr, "name_ar": name_ar, "base_kind": base_kind, "budget_line": budget_line},
+        )
+        if created:
+            for valid_from, rate, arrete in tariffs:
+                Tariff.objects.create(tax=tax, rate=Decimal(rate), valid_from=valid_from, arrete_reference=arrete)
+        elif not tax.tariffs.exists():
+            valid_from, rate, arrete = tariffs[-1]
+            Tariff.objects.create(tax=tax, rate=Decimal(rate), valid_from=valid_from, arrete_reference=arrete)
+    audit_record(actor=None, action="regie.reference.installed", target=regie, data={})
+    return regie
+
+
+# --- Liquidation ----------------------------------------------------------------------------------------
+
+
+def _round_base(base_kind: str, base: Decimal) -> tuple[Decimal, dict[str, str]]:
+    """The taxable base as the law counts it: a started m² (or quarter, night, act) counts whole; a turnover is
+    counted to the centime. Returns the base and its step."""
+    if base_kind == BaseKind.SALES_PERCENT:
+        rounded = base.quantize(CENT, rounding=ROUND_HALF_UP)
+        return rounded, {"label": "base", "formula": f"{base} DH of sales", "amount": str(rounded)}
+    rounded = base.to_integral_value(rounding=ROUND_CEILING)
+    units: dict[str, str] = {BaseKind.AREA: "m²", BaseKind.QUARTER: "quarter(s)", BaseKind.NIGHT: "night(s)"}
+    unit = units.get(base_kind, "act(s)")
+    formula = f"{base} {unit}"
+    if rounded != base:
+        formula += f" → {rounded}: a started {unit.rstrip('(s)')} counts whole"
+    return rounded, {"label": "base", "formula": formula, "amount": str(rounded)}
+
+
+@transaction.atomic
+def liquidation_create(
+    *,
+    by: Any,
+    regie_id: int,
+    redevable_id: int,
+    tax_id: int,
+    base: Decimal,
+    period: str,
+    on: dt.date,
+    asset_id: int | None = None,
+    declaration_due: dt.date | None = None,
+    declared_on: dt.date | None = None,
+    payment_due: dt.date | None = None,
+) -> Liquidation:
+    """Liquidate a declaration: base rounded as the law counts it × the rate in force on `on`, plus the
+    late-declaration and late-payment penalties for payment on `on`; every step is stored. Raises NotACollector,
+    RegieNotFound, TaxNotFound, RedevableNotFound, NoTariff, InvalidLiquidation, BudgetLineNotAuthorised."""
+    if not permissions.can_collect(by):
+        raise exceptions.NotACollector()
+    if not Regie.objects.filter(pk=regie_id).exists():
+        raise exceptions.RegieNotFound()
+    tax = Tax.objects.filter(pk=tax_id).first()
+    if tax is None:
+        raise exceptions.TaxNotFound()
+    if not Redevable.objects.filter(pk=redevable_id).exists():
+        raise exceptions.RedevableNotFound()
+    fields: dict[str, list[str]] = {}
+    try:
+        base = Decimal(base)
+    except (InvalidOperation, TypeError, ValueError):
+        base = Decimal("0")
+    if base <= 0:
+        fields["base"] = ["Must be positive."]
+    if not _clean(period):
+        fields["period"] = ["Required."]
+    if asset_id is not None and not Asset.objects.filter(pk=asset_id, redevable_id=redevable_id).exists():
+        fields["asset_id"] = ["Not a bien of this redevable."]
+    if declared_on is not None and declared_on > on:
+        fields["declared_on"] = ["After the day of the computation."]
+    if fields:
+        raise exceptions.InvalidLiquidation(extra={"fields": fields})
+    _check_budget_line(regie_id=regie_id, tax=tax)
+    tariff = tariff_in_force(tax_id=tax_id, on=on)
+    rounded, base_step = _round_base(tax.base_kind, base)
+    result = formulas.liquidate(
+        base=rounded,
+        rate=tariff.rate,
+        declaration_due=declaration_due,
+        declared_on=declared_on,
+        payment_due=payment_due,
+        paid_on=on,
+    )
+    steps = [base_step] + [{"label": s.label, "formula": s.formula, "amount": str(s.amount)} for s in result.steps]
+    liquidation = Liquidation.objects.create(
+        regie_id=regie_id,
+        redevable_id=redevable_id,
+        asset_id=asset_id,
+        tax=tax,
+        tariff=tariff,
+        period=_clean(period),
+        base=rounded,
+        rate=tariff.rate,
+        principal_dh=result.principal,
+        declaration_penalty_dh=result.declaration_penalty,
+        payment_penalty_dh=result.payment_penalty,
+        total_dh=result.total,
+        declaration_due=declaration_due,
+        declared_on=declared_on,
+        payment_due=payment_due,
+        computed_on=on,
+        steps=steps,
+        created_by=by,
+    )
+    audit_record(
+        actor=by,
+        action="regie.liquidation.created",
+        target=liquidation,
+        data={"tax": tax.code, "base": str(rounded), "total_dh": str(result.total)},
+    )
+    return liquidation
+
+
+@transaction.atomic
+def liquidation_pay(*, agent: Any, liquidation_id: int, payment_method: str, on: dt.date | None = None) -> Quittance:
+    """Pay a liquidation at the counter: one quittance for its total (principal + both penalties), and the
+    liquidation becomes paid, in one transaction. Raises LiquidationNotFound, LiquidationNotPayable (paid twice,
+    ordered, cancelled), LiquidationOutdated (paid on a day the penalties differ), and quittance_issue's errors."""
+    on = on or timezone.localdate()
+    if not permissions.can_collect(agent):
+        raise exceptions.NotACollector()
+    liquidation = Liquidation.objects.select_for_update().filter(pk=liquidation_id).first()
+    if liquidation is None:
+        raise exceptions.LiquidationNotFound()
+    if liquidation.status != LiquidationStatus.LIQUIDATED:
+        raise exceptions.LiquidationNotPayable(extra={"status": liquidation.status})
+    if on != liquidation.computed_on:
+        again = formulas.liquidate(
+            base=liquidation.base,
+            rate=liquidation.rate,
+            declaration_due=liquidation.declaration_due,
+            declared_on=liquidation.declared_on,
+            payment_due=liquidation.payment_due,
+            paid_on=on,
+        )
+        if again.total != liquidation.total_dh:
+            raise exceptions.LiquidationOutdated(
+                extra={"computed_on": liquidation.computed_on.isoformat(), "total_dh_on_day": str(again.total)}
+            )
+    quittance = _quittance_issue(
+        agent=agent,
+        regie_id=liquidation.regie_id,
+        exercice=on.year,
+        redevable_id=liquidation.redevable_id,
+        tax_id=liquidation.tax_id,
+        base=liquidation.base,
+        period=liquidation.period,
+        payment_method=payment_method,
+        on=on,
+        penalties_dh=liquidation.declaration_penalty_dh + liquidation.payment_penalty_dh,
+        series="A",
+        liquidation_id=liquidation.pk,
+        block_id=None,
+        number=None,
+        client_uuid=None,
+        collected_at=None,
+        rate=liquidation.rate,
+    )
+    liquidation.status = LiquidationStatus.PAID
+    liquidation.save(update_fields=["status"])
+    audit_record(actor=agent, action="regie.liquidation.paid", target=liquidation, data={"quittance": quittance.pk})
+    return quittance
+
+
+@transaction.atomic
+def liquidation_cancel(*, by: Any, liquidation_id: int, reason: str) -> Liquidation:
+    """Cancel a liquidation not yet paid nor ordered (e.g. to redo it). Raises NotACollector,
+    LiquidationNotFound, LiquidationNotPayable, InvalidLiquidation (no reason)."""
+    if not permissions.can_collect(by):
+        raise exceptions.NotACollector()
+    if not reason.strip():
+        raise exceptions.InvalidLiquidation(extra={"fields": {"reason": ["Required."]}})
+    liquidation = Liquidation.objects.select_for_update().filter(pk=liquidation_id).first()
+    if liquidation is None:
+        raise exceptions.LiquidationNotFound()
+    if liquidation.status != LiquidationStatus.LIQUIDATED:
+        raise exceptions.LiquidationNotPayable(extra={"status": liquidation.status})
+    liquidation.status = LiquidationStatus.CANCELLED
+    liquidation.save(update_fields=["status"])
+    audit_record(actor=by, action="regie.liquidation.cancelled", target=liquidation, reason=reason.strip())
+    return liquidation
+
+
+# --- Cancellation of a quittance: request, then a supervisor's decision --------------------------------------
+
+
+@transaction.atomic
+def cancellation_request(*, quittance_id: int, requested_by: Any, reason: str) -> CancellationRequest:
+    """An agent asks to cancel a quittance, with a reason. Raises NotACollector, InvalidQuittance (no reason),
+    QuittanceNotFound, AlreadyCancelled, CancellationAlreadyRequested, DayLocked (already paid in)."""
+    if not permissions.can_collect(requested_by):
+        raise exceptions.NotACollector()
+    if not reason.strip():
+        raise exceptions.InvalidQuittance(
+            "A cancellation states its reason.", extra={"fields": {"reason": ["Required."]}}
+        )
+    quittance = Quittance.objects.select_for_update().select_related("series").filter(pk=quittance_id).first()
+    if quittance is None:
+        raise exceptions.QuittanceNotFound()
+    if QuittanceCancellation.objects.filter(quittance=quittance).exists():
+        raise exceptions.AlreadyCancelled()
+    if CancellationRequest.objects.filter(quittance=quittance, status=CancellationStatus.PENDING).exists():
+        raise exceptions.CancellationAlreadyRequested()
+    _refuse_if_paid_in(quittance)
+    request = CancellationRequest.objects.create(quittance=quittance, reason=reason.strip(), requested_by=requested_by)
+    audit_record(
+        actor=requested_by,
+        action="regie.cancellation.requested",
+        target=quittance,
+        reason=reason.strip(),
+        data={"request": request.pk},
+    )
+    return request
+
+
+@transaction.atomic
+def cancellation_decide(*, request_id: int, decided_by: Any, approve: bool, note: str = "") -> CancellationRequest:
+    """A supervisor (never the requester) approves — the counter-entry is written — or rejects — the quittance
+    stays valid. Raises CancellationRequestNotFound, NotASupervisor, CancellationAlreadyDecided, and
+    quittance_cancel's errors on approval."""
+    request = CancellationRequest.objects.select_for_update().filter(pk=request_id).first()
+    if request is None:
+        raise exceptions.CancellationRequestNotFound()
+    if not permissions.can_approve_cancellation(decided_by) or decided_by.pk == request.requested_by_id:
+        raise exceptions.NotASupervisor()
+    if request.status != CancellationStatus.PENDING:
+        raise exceptions.CancellationAlreadyDecided(extra={"status": request.status})
+    if approve:
+        _quittance_counter_entry(
+            quittance_id=request.quittance_id,
+            requested_by=request.requested_by,
+            approved_by=decided_by,
+            reason=request.reason,
+        )
+    request.status = CancellationStatus.APPROVED if approve else CancellationStatus.REJECTED
+    request.decided_by = decided_by
+    request.decided_at = timezone.now()
+    request.decision_note = note.strip()
+    request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    audit_record(
+        actor=decided_by,
+        action=f"regie.cancellation.{request.status}",
+        target=request,
+        reason=note.strip(),
+        data={"quittance": request.quittance_id},
+    )
+    return request
+
+
+# --- Ordres de recette and bordereaux d'émission ------------------------------------------------------------
+
+
+def _ordre_event(ordre: OrdreRecette, *, by: Any, from_status: str, reason: str = "", reference: str = "") -> None:
+    OrdreRecetteEvent.objects.create(
+        ordre=ordre, from_status=from_status, to_status=ordre.status, by=by, reason=reason, reference=reference
+    )
+
+
+@transaction.atomic
+def ordre_issue(
+    *, by: Any, regie_id: int, exercice: int, tax_id: int, subject: str, period: str, lines: list[dict[str, Any]]
+) -> OrdreRecette:
+    """Issue an ordre de recette for debts not paid at the counter: individual (one line) or collective; numbered
+    without gaps per (régie, exercice); each line snapshots the payer's name; its liquidations become ordered.
+    Lines: {redevable_id, amount_dh, liquidation_id?, asset_id?} (amount defaults to the liquidation's total).
+    Raises NotARegisseur, RegieNotFound, TaxNotFound, InvalidOrdre, BudgetLineNotAuthorised."""
+    if not permissions.can_issue_ordres(by):
+        raise exceptions.NotARegisseur()
+    if not Regie.objects.filter(pk=regie_id).exists():
+        raise exceptions.RegieNotFound()
+    tax = Tax.objects.filter(pk=tax_id).first()
+    if tax is None:
+        raise exceptions.TaxNotFound()
+    fields: dict[str, Any] = {}
+    if not _clean(subject):
+        fields["subject"] = ["Required."]
+    if not _clean(period):
+        fields["period"] = ["Required."]
+    if not lines:
+        fields["lines"] = ["At least one line."]
+    if fields:
+        raise exceptions.InvalidOrdre(extra={"fields": fields})
+    _check_budget_line(regie_id=regie_id, tax=tax)
+    prepared: list[tuple[Redevable, Decimal, Liquidation | None, int | None]] = []
+    for index, line in enumerate(lines):
+        redevable = Redevable.objects.filter(pk=int(line.get("redevable_id") or 0)).first()
+        liquidation = None
+        if line.get("liquidation_id") is not None:
+            liquidation = Liquidation.objects.select_for_update().filter(pk=line["liquidation_id"]).first()
+        amount = line.get("amount_dh")
+        if amount is None and liquidation is not None:
+            amount = liquidation.total_dh
+        problem = ""
+        if redevable is None:
+            problem = "Unknown redevable."
+        elif amount is None or Decimal(amount) <= 0:
+            problem = "The amount must be positive."
+        elif liquidation is not None and (
+            liquidation.status != LiquidationStatus.LIQUIDATED
+            or liquidation.regie_id != regie_id
+            or liquidation.tax_id != tax.pk
+            or liquidation.redevable_id != redevable.pk
+            or Decimal(amount) != liquidation.total_dh
+        ):
+            problem = "The liquidation is not an open one of this redevable, tax and amount."
+        elif (
+            line.get("asset_id") is not None
+            and not Asset.objects.filter(pk=line["asset_id"], redevable_id=redevable.pk).exists()
+        ):
+            problem = "Not a bien of this redevable."
+        if problem:
+            raise exceptions.InvalidOrdre(extra={"fields": {"lines": {str(index): [problem]}}})
+        assert redevable is not None and amount is not None  # for the type checker: refused above
+        prepared.append((redevable, Decimal(amount), liquidation, line.get("asset_id")))
+    ordre = OrdreRecette.objects.create(
+        regie_id=regie_id,
+        exercice=exercice,
+        number=_counter_next(regie_id=regie_id, exercice=exercice, kind=CounterKind.ORDRE),
+        kind=OrdreKind.INDIVIDUAL if len(prepared) == 1 else OrdreKind.COLLECTIVE,
+        tax=tax,
+        budget_line=tax.budget_line,
+        subject=_clean(subject),
+        period=_clean(period),
+        amount_dh=sum((amount for _, amount, _, _ in prepared), Decimal("0")),
+        issued_by=by,
+    )
+    OrdreRecetteLine.objects.bulk_create(
+        OrdreRecetteLine(
+            ordre=ordre,
+            redevable=redevable,
+            payer_name=redevable.name,
+            asset_id=asset_id,
+            liquidation=liquidation,
+            amount_dh=amount,
+        )
+        for redevable, amount, liquidation, asset_id in prepared
+    )
+    for _, _, liquidation, _ in prepared:
+        if liquidation is not None:
+            liquidation.status = LiquidationStatus.ORDERED
+            liquidation.save(update_fields=["status"])
+    _ordre_event(ordre, by=by, from_status="")
+    audit_record(
+        actor=by,
+        action="regie.ordre.issued",
+        target=ordre,
+        data={"number": ordre.number, "amount_dh": str(ordre.amount_dh), "lines": len(prepared)},
+    )
+    return ordre
+
+
+@transaction.atomic
+def ordre_transition(
+    *,
+    by: Any,
+    ordre_id: int,
+    to_status: str,
+    reason: str = "",
+    reference: str = "",
+    recovered_dh: Decimal | None = None,
+) -> OrdreRecette:
+    """Move an ordre along issued → taken in charge → recovered / cancelled / written off / remitted (or issued →
+    cancelled), with an event. Taken in charge only through its bordereau; cancelling, writing off and remitting
+    state a reason; recovered sets recovered_dh (the whole amount unless given). Raises NotARegisseur,
+    OrdreNotFound, OrdreTransitionRefused, InvalidOrdre."""
+    if not permissions.can_issue_ordres(by):
+        raise exceptions.NotARegisseur()
+    ordre = OrdreRecette.objects.select_for_update().filter(pk=ordre_id).first()
+    if ordre is None:
+        raise exceptions.OrdreNotFound()
+    if to_status not in ORDRE_TRANSITIONS.get(ordre.status, ()):
+        raise exceptions.OrdreTransitionRefused(extra={"from": ordre.status, "to": to_status})
+    if to_status == OrdreStatus.TAKEN_IN_CHARGE and ordre.bordereau_id is None:
+        raise exceptions.OrdreTransitionRefused(
+            "An ordre is taken in charge with its bordereau d'émission.",
+            extra={"from": ordre.status, "to": to_status},
+        )
+    if to_status in (OrdreStatus.CANCELLED, OrdreStatus.WRITTEN_OFF, OrdreStatus.REMITTED) and not reason.strip():
+        raise exceptions.InvalidOrdre(extra={"fields": {"reason": ["Required."]}})
+    update = ["status"]
+    if to_status == OrdreStatus.RECOVERED:
+        recovered = ordre.amount_dh if recovered_dh is None else Decimal(recovered_dh)
+        if not Decimal("0") < recovered <= ordre.amount_dh:
+            raise exceptions.InvalidOrdre(extra={"fields": {"recovered_dh": [f"Between 0 and {ordre.amount_dh}."]}})
+        ordre.recovered_dh = recovered
+        update.append("recovered_dh")
+    previous = ordre.status
+    ordre.status = to_status
+    ordre.save(update_fields=update)
+    _ordre_event(ordre, by=by, from_status=previous, reason=reason.strip(), reference=reference.strip())
+    audit_record(
+        actor=by,
+        action=f"regie.ordre.{to_status}",
+        target=ordre,
+        reason=reason.strip(),
+        data={"from": previous, "reference": reference.strip(), "recovered_dh": str(ordre.recovered_dh)},
+    )
+    return ordre
+
+
+@transaction.atomic
+def bordereau_create(*, by: Any, regie_id: int, exercice: int, ordre_ids: list[int]) -> Bordereau:
+    """Group issued ordres (same régie and exercice, in no bordereau yet) into a numbered bordereau d'émission
+    for the comptable. Raises NotARegisseur, InvalidBordereau."""
+    if not permissions.can_issue_ordres(by):
+        raise exceptions.NotARegisseur()
+    wanted = sorted(set(ordre_ids))
+    ordres = list(OrdreRecette.objects.select_for_update().filter(pk__in=wanted).order_by("number"))
+    refused = [
+        o.pk
+        for o in ordres
+        if o.regie_id != regie_id
+        or o.exercice != exercice
+        or o.status != OrdreStatus.ISSUED
+        or o.bordereau_id is not None
+    ]
+    if not wanted or len(ordres) != len(wanted) or refused:
+        missing = sorted(set(wanted) - {o.pk for o in ordres})
+        raise exceptions.InvalidBordereau(extra={"refused": refused, "missing": missing})
+    bordereau = Bordereau.objects.create(
+        regie_id=regie_id,
+        exercice=exercice,
+        number=_counter_next(regie_id=regie_id, exercice=exercice, kind=CounterKind.BORDEREAU),
+        total_dh=sum((o.amount_dh for o in ordres), Decimal("0")),
+        created_by=by,
+    )
+    for ordre in ordres:
+        ordre.bordereau = bordereau
+        ordre.save(update_fields=["bordereau"])
+    audit_record(
+        actor=by,
+        action="regie.bordereau.created",
+        target=bordereau,
+        data={"number": bordereau.number, "ordres": [o.number for o in ordres], "total_dh": str(bordereau.total_dh)},
+    )
+    return bordereau
+
+
+@transaction.atomic
+def bordereau_take_in_charge(*, by: Any, bordereau_id: int, reference: str) -> Bordereau:
+    """Record the comptable's taking in charge (with his reference): the bordereau's issued ordres move to taken
+    in charge. Raises NotARegisseur, BordereauNotFound, BordereauAlreadyTakenInCharge, InvalidBordereau."""
+    if not permissions.can_issue_ordres(by):
+        raise exceptions.NotARegisseur()
+    if not reference.strip():
+        raise exceptions.InvalidBordereau(extra={"fields": {"reference": ["Required."]}})
+    bordereau = Bordereau.objects.select_for_update().filter(pk=bordereau_id).first()
+    if bordereau is None:
+        raise exceptions.BordereauNotFound()
+    if bordereau.status != BordereauStatus.ISSUED:
+        raise exceptions.BordereauAlreadyTakenInCharge()
+    bordereau.status = BordereauStatus.TAKEN_IN_CHARGE
+    bordereau.taken_in_charge_at = timezone.now()
+    bordereau.comptable_reference = reference.strip()
+    bordereau.save(update_fields=["status", "taken_in_charge_at", "comptable_reference"])
+    for ordre in OrdreRecette.objects.select_for_update().filter(bordereau=bordereau, status=OrdreStatus.ISSUED):
+        ordre.status = OrdreStatus.TAKEN_IN_CHARGE
+        ordre.save(update_fields=["status"])
+        _ordre_event(ordre, by=by, from_status=OrdreStatus.ISSUED, reference=reference.strip())
+    audit_record(
+        actor=by, action="regie.bordereau.taken_in_charge", target=bordereau, data={"reference": reference.strip()}
+    )
+    return bordereau
+
+
+# --- The day's close and the versement --------------------------------------------------------------------
+
+
+@transaction.atomic
+def day_close(
+    *, by: Any, regie_id: int, day: dt.date, counted_dh: Decimal, agent: Any = None, note: str = ""
+) -> Versement:
+    """Close a day: with `agent`, that agent's takings paid to the régisseur (the agent himself or the
+    régisseur); without, the régie's takings paid to the trésorier (the régisseur). Expected = the net of the
+    day's quittances not yet in a versement of that level (a cancelled one counts 0 and is listed); a difference
+    with the counted cash is recorded as an incident. The day is then locked. Raises NotARegisseur,
+    RegieNotFound, InvalidClose, DayAlreadyClosed, DayLocked (the régie's day is closed before the agent's)."""
+    agent_id = agent.pk if agent is not None else None
+    if not permissions.can_close_day(by, agent_id):
+        raise exceptions.NotARegisseur()
+    if agent is not None and not permissions.can_collect(agent):
+        raise exceptions.NotACollector()
+    if not Regie.objects.filter(pk=regie_id).exists():
+        raise exceptions.RegieNotFound()
+    try:
+        counted = Decimal(counted_dh).quantize(CENT, rounding=ROUND_HALF_UP)
+    except (InvalidOperation, TypeError, ValueError):
+        counted = Decimal("-1")
+    if counted < 0:
+        raise exceptions.InvalidClose(extra={"fields": {"counted_dh": ["A non-negative amount."]}})
+    # Exclusive: waits for quittances being issued on that day, and makes later ones see the versement.
+    _day_lock(regie_id=regie_id, day=day, exclusive=True)
+    level = VersementLevel.AGENT if agent is not None else VersementLevel.REGIE
+    if Versement.objects.filter(regie_id=regie_id, day=day, level=level, agent_id=agent_id).exists():
+        raise exceptions.DayAlreadyClosed(extra={"day": day.isoformat()})
+    if agent is not None and Versement.objects.filter(regie_id=regie_id, day=day, level=VersementLevel.REGIE).exists():
+        raise exceptions.DayLocked(extra={"day": day.isoformat()})
+    quittances = Quittance.objects.filter(series__regie_id=regie_id, day=day).exclude(versement_items__level=level)
+    if agent is not None:
+        quittances = quittances.filter(agent_id=agent_id)
+    cancelled = set(
+        QuittanceCancellation.objects.filter(quittance__in=quittances).values_list("quittance_id", flat=True)
+    )
+    items = [
+        (q.pk, Decimal("0") if q.pk in cancelled else q.amount_dh)
+        for q in quittances.order_by("series_id", "number").only("pk", "amount_dh")
+    ]
+    expected = sum((amount for _, amount in items), Decimal("0"))
+    versement = Versement.objects.create(
+        regie_id=regie_id,
+        exercice=day.year,
+        number=_counter_next(regie_id=regie_id, exercice=day.year, kind=CounterKind.VERSEMENT),
+        level=level,
+        agent=agent,
+        day=day,
+        expected_dh=expected,
+        counted_dh=counted,
+        difference_dh=counted - expected,
+        quittance_count=len(items),
+        closed_by=by,
+    )
+    VersementItem.objects.bulk_create(
+        VersementItem(versement=versement, quittance_id=pk, level=level, amount_dh=amount) for pk, amount in items
+    )
+    if counted != expected:
+        Incident.objects.create(
+            regie_id=regie_id,
+            day=day,
+            agent=agent,
+            kind=IncidentKind.CASH_DIFFERENCE,
+            amount_dh=counted - expected,
+            versement=versement,
+            note=note.strip(),
+            data={"expected_dh": str(expected), "counted_dh": str(counted), "level": level},
+            created_by=by,
+        )
+    audit_record(
+        actor=by,
+        action="regie.day.closed",
+        target=versement,
+        reason=note.strip(),
+        data={"level": level, "agent": agent_id, "expected_dh": str(expected), "counted_dh": str(counted)},
+    )
+    return versement
+
+
+@transaction.atomic
+def versement_set_treasury_reference(*, by: Any, versement_id: int, reference: str) -> Versement:
+    """Record the trésorier's receipt reference on the régie's versement, once. Raises NotARegisseur,
+    VersementNotFound, InvalidClose, TreasuryReferenceAlreadySet."""
+    if not permissions.is_regisseur(by):
+        raise exceptions.NotARegisseur()
+    if not reference.strip():
+        raise exceptions.InvalidClose(extra={"fields": {"reference": ["Required."]}})
+    versement = Versement.objects.select_for_update().filter(pk=versement_id).first()
+    if versement is None:
+        raise exceptions.VersementNotFound()
+    if versement.level != VersementLevel.REGIE:
+        raise exceptions.InvalidClose("Only the régie's versement goes to the trésorier.")
+    if versement.treasury_reference:
+        raise exceptions.TreasuryReferenceAlreadySet()
+    versement.treasury_reference = reference.strip()
+    versement.save(update_fields=["treasury_reference"])
+    audit_record(actor=by, action="regie.versement.treasury_reference", target=versement, data={"reference": reference})
+    return versement
+
+
+# --- Reference kept by the régisseur: the régie's arrêté, budget lines, appointments, taxes, tariff versions -----
+# Who may: permissions.can_set_up (the régisseur/suppléant or the commune's administrators). Each refusal names
+# its fields (extra["fields"]) so a form or an API client can show the message next to what was typed.
+
+# An appointment's role → the group that carries its permissions (the suppléant acts for the régisseur).
+ROLE_GROUPS = {
+    StaffRole.AGENT: permissions.AGENT,
+    StaffRole.REGISSEUR: permissions.REGISSEUR,
+    StaffRole.SUPPLEANT: permissions.REGISSEUR,
+}
+BUDGET_LINE_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-]{0,29}$")
+TAX_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_\-]{0,29}$")
+
+
+def _may_set_up(by: Any) -> None:
+    if not permissions.can_set_up(by):
+        raise exceptions.NotAllowedToSetUp()
+
+
+def _required(fields: dict[str, list[str]], **values: Any) -> None:
+    for name, value in values.items():
+        if value is None or (isinstance(value, str) and not value):
+            fields[name] = [gettext("Required.")]
+
+
+@transaction.atomic
+def regie_update(
+    *,
+    by: Any,
+    regie_id: int,
+    name_fr: str,
+    name_ar: str,
+    arrete_number: str,
+    arrete_date: dt.date | None,
+    cash_ceiling_dh: Decimal | None,
+    budget_line_codes: list[str],
+) -> Regie:
+    """Record the régie's arrêté of creation as amended: names, number and date, cash ceiling, and the budget lines
+    it authorises (the counter refuses any other). The previous values go into the audit row. Raises
+    NotAllowedToSetUp, RegieNotFound, InvalidRegie."""
+    _may_set_up(by)
+    regie = Regie.objects.select_for_update().filter(pk=regie_id).first()
+    if regie is None:
+        raise exceptions.RegieNotFound()
+    name_fr, name_ar, arrete_number = _clean(name_fr), _clean(name_ar), _clean(arrete_number)
+    codes = sorted({_clean(c) for c in budget_line_codes if _clean(c)})
+    fields: dict[str, list[str]] = {}
+    _required(fields, name_fr=name_fr, name_ar=name_ar, arrete_number=arrete_number, arrete_date=arrete_date)
+    if arrete_date is not None and arrete_date > timezone.localdate():
+        fields["arrete_date"] = [gettext("An arrêté cannot be dated in the future.")]
+    if cash_ceiling_dh is None or cash_ceiling_dh <= 0:
+        fields["cash_ceiling_dh"] = [gettext("The cash ceiling must be a positive amount.")]
+    lines = list(BudgetLine.objects.filter(code__in=codes))
+    unknown = sorted(set(codes) - {line.code for line in lines})
+    if unknown:
+        fields["budget_line_codes"] = [gettext("Unknown budget line: %(codes)s.") % {"codes": ", ".join(unknown)}]
+    if fields:
+        raise exceptions.InvalidRegie(extra={"fields": fields})
+    before = {
+        "name_fr": regie.name_fr,
+        "name_ar": regie.name_ar,
+        "arrete_number": regie.arrete_number,
+        "arrete_date": regie.arrete_date.isoformat(),
+        "cash_ceiling_dh": str(regie.cash_ceiling_dh),
+        "budget_lines": sorted(regie.budget_lines.values_list("code", flat=True)),
+    }
+    assert arrete_date is not None and cash_ceiling_dh is not None  # checked above
+    regie.name_fr, regie.name_ar, regie.arrete_number = name_fr, name_ar, arrete_number
+    regie.arrete_date, regie.cash_ceiling_dh = arrete_date, cash_ceiling_dh.quantize(CENT)
+    regie.save(update_fields=["name_fr", "name_ar", "arrete_number", "arrete_date", "cash_ceiling_dh"])
+    regie.budget_lines.set(lines)
+    after = {
+        "name_fr": name_fr,
+        "name_ar": name_ar,
+        "arrete_number": arrete_number,
+        "arrete_date": arrete_date.isoformat(),
+        "cash_ceiling_dh": str(regie.cash_ceiling_dh),
+        "budget_lines": codes,
+    }
+    audit_record(actor=by, action="regie.regie.updated", target=regie, data={"before": before, "after": after})
+    return regie
+
+
+@transaction.atomic
+def budget_line_create(*, by: Any, code: str, label_fr: str, label_ar: str) -> BudgetLine:
+    """Add a line of the commune's revenue budget (code économique). It is collected only once the régie's
+    arrêté authorises it (regie_update). Raises NotAllowedToSetUp, InvalidBudgetLine."""
+    _may_set_up(by)
+    code, label_fr, label_ar = _clean(code).replace(" ", ""), _clean(label_fr), _clean(label_ar)
+    fields: dict[str, list[str]] = {}
+    _required(fields, code=code, label_fr=label_fr, label_ar=label_ar)
+    if code and not BUDGET_LINE_CODE.match(code):
+        fields["code"] = [gettext("A budget line code holds digits, letters and dots (e.g. 10.20.31).")]
+    elif code and BudgetLine.objects.filter(code=code).exists():
+        fields["code"] = [gettext("This budget line already exists.")]
+    if fields:
+        raise exceptions.InvalidBudgetLine(extra={"fields": fields})
+    try:
+        with transaction.atomic():
+            line = BudgetLine.objects.create(code=code, label_fr=label_fr, label_ar=label_ar)
+    except IntegrityError:  # created meanwhile by someone else
+        raise exceptions.InvalidBudgetLine(
+            extra={"fields": {"code": [gettext("This budget line already exists.")]}}
+        ) from None
+    audit_record(actor=by, action="regie.budget_line.created", target=line, data={"code": code})
+    return line
+
+
+def _current(qs: Any, on: dt.date) -> Any:
+    return qs.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on), valid_from__lte=on)
+
+
+@transaction.atomic
+def staff_appoint(
+    *,
+    by: Any,
+    regie_id: int,
+    user_id: int,
+    role: str,
+    arrete_number: str,
+    arrete_date: dt.date | None,
+    valid_from: dt.date | None,
+    valid_until: dt.date | None = None,
+) -> RegieStaff:
+    """Record an appointment by arrêté (régisseur, suppléant or collecting agent). The role's group follows it:
+    given when the appointment is in force today. An appointment starts today or earlier (permissions are given
+    when it is recorded); past ones may be recorded with their end. The same person cannot hold the same role
+    twice over overlapping periods. Raises NotAllowedToSetUp, RegieNotFound, StaffUserNotFound,
+    InvalidAppointment, AppointmentOverlaps."""
+    _may_set_up(by)
+    if not Regie.objects.filter(pk=regie_id).exists():
+        raise exceptions.RegieNotFound()
+    User = get_user_model()
+    user = User.objects.select_for_update().filter(pk=user_id, is_active=True).first()
+    if user is None:
+        raise exceptions.StaffUserNotFound(extra={"fields": {"user_id": [gettext("No such active user.")]}})
+    today = timezone.localdate()
+    arrete_number = _clean(arrete_number)
+    fields: dict[str, list[str]] = {}
+    _required(fields, arrete_number=arrete_number, arrete_date=arrete_date, valid_from=valid_from)
+    if role not in StaffRole.values:
+        fields["role"] = [gettext("One of: %(roles)s.") % {"roles": ", ".join(StaffRole.values)}]
+    if arrete_date is not None and arrete_date > today:
+        fields["arrete_date"] = [gettext("An arrêté cannot be dated in the future.")]
+    if valid_from is not None and valid_from > today:
+        fields["valid_from"] = [
+            gettext("Record the appointment on the day it takes effect (its role is given at once).")
+        ]
+    if valid_from is not None and arrete_date is not None and valid_from < arrete_date:
+        fields["valid_from"] = [gettext("An appointment takes effect on or after the date of its arrêté.")]
+    if valid_until is not None and valid_from is not None and valid_until < valid_from:
+        fields["valid_until"] = [gettext("The end comes after the start.")]
+    if fields:
+        raise exceptions.InvalidAppointment(extra={"fields": fields})
+    assert valid_from is not None and arrete_date is not None  # checked above
+    # Locking the user's row above serialises appointments of one person: the overlap check cannot race.
+    same = RegieStaff.objects.filter(regie_id=regie_id, user=user, role=role)
+    overlap = same.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=valid_from))
+    if valid_until is not None:
+        overlap = overlap.filter(valid_from__lte=valid_until)
+    clash = overlap.order_by("valid_from").first()
+    if clash is not None:
+        raise exceptions.AppointmentOverlaps(
+            extra={
+                "fields": {
+                    "valid_from": [gettext("Overlaps the appointment under arrêté %(n)s.") % {"n": clash.arrete_number}]
+                },
+                "staff_id": clash.pk,
+            }
+        )
+    staff = RegieStaff.objects.create(
+        regie_id=regie_id,
+        user=user,
+        role=role,
+        arrete_number=arrete_number,
+        arrete_date=arrete_date,
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
+    if valid_from <= today and (valid_until is None or valid_until >= today):
+        # Only given here: a group held without an appointment (given on the Staff page) is not taken away.
+        user.groups.add(Group.objects.get_or_create(name=ROLE_GROUPS[StaffRole(role)])[0])
+    audit_record(
+        actor=by,
+        action="regie.staff.appointed",
+        target=staff,
+        data={
+            "user": user.pk,
+            "role": role,
+            "arrete": arrete_number,
+            "valid_from": valid_from.isoformat(),
+            "valid_until": valid_until.isoformat() if valid_until else None,
+        },
+    )
+    return staff
+
+
+@transaction.atomic
+def staff_end(*, by: Any, staff_id: int, valid_until: dt.date | None) -> RegieStaff:
+    """End an appointment on its last day (never deleted: the register of appointments keeps it). The end is
+    recorded when it takes effect (today or earlier) and the role's group is withdrawn at once, unless another
+    appointment to a role of that group is still in force. Raises NotAllowedToSetUp, AppointmentNotFound,
+    InvalidAppointment."""
+    _may_set_up(by)
+    staff = RegieStaff.objects.select_for_update().select_related("user").filter(pk=staff_id).first()
+    if staff is None:
+        raise exceptions.AppointmentNotFound()
+    today = timezone.localdate()
+    fields: dict[str, list[str]] = {}
+    if valid_until is None:
+        fields["valid_until"] = [gettext("Required.")]
+    elif valid_until < staff.valid_from:
+        fields["valid_until"] = [
+            gettext("The end comes after the start (%(d)s).") % {"d": staff.valid_from.isoformat()}
+        ]
+    elif valid_until > today:
+        fields["valid_until"] = [gettext("Record the end on the day it takes effect (the role is withdrawn at once).")]
+    elif staff.valid_until is not None and staff.valid_until <= valid_until:
+        fields["valid_until"] = [
+            gettext("This appointment already ended on %(d)s.") % {"d": staff.valid_until.isoformat()}
+        ]
+    if fields:
+        raise exceptions.InvalidAppointment(extra={"fields": fields})
+    assert valid_until is not None
+    previous = staff.valid_until
+    staff.valid_until = valid_until
+    staff.save(update_fields=["valid_until"])
+    # The end is recorded when it takes effect: the role is withdrawn now.
+    group = ROLE_GROUPS[StaffRole(staff.role)]
+    roles = [role for role, name in ROLE_GROUPS.items() if name == group]
+    others = _current(RegieStaff.objects.filter(user=staff.user, role__in=roles).exclude(pk=staff.pk), today)
+    if not others.exists():
+        staff.user.groups.remove(*Group.objects.filter(name=group))
+    audit_record(
+        actor=by,
+        action="regie.staff.ended",
+        target=staff,
+        data={
+            "user": staff.user_id,
+            "role": staff.role,
+            "valid_until": valid_until.isoformat(),
+            "previous_valid_until": previous.isoformat() if previous else None,
+        },
+    )
+    return staff
+
+
+@transaction.atomic
+def tax_create(*, by: Any, code: str, name_fr: str, name_ar: str, base_kind: str, budget_line: str) -> Tax:
+    """Add a tax or fee of the commune's arrêté fiscal; its rates are tariff versions (tariff_add). Raises
+    NotAllowedToSetUp, InvalidTax."""
+    _may_set_up(by)
+    code, name_fr, name_ar, budget_line = _clean(code).upper(), _clean(name_fr), _clean(name_ar), _clean(budget_line)
+    fields: dict[str, list[str]] = {}
+    _required(fields, code=code, name_fr=name_fr, name_ar=name_ar, budget_line=budget_line)
+    if code and not TAX_CODE.match(code):
+        fields["code"] = [gettext("A tax code holds capital letters, digits, - and _ (e.g. ODP).")]
+    elif code and Tax.objects.filter(code=code).exists():
+        fields["code"] = [gettext("This tax code is already used.")]
+    if base_kind not in BaseKind.values:
+        fields["base_kind"] = [gettext("One of: %(kinds)s.") % {"kinds": ", ".join(BaseKind.values)}]
+    if budget_line and not BudgetLine.objects.filter(code=budget_line).exists():
+        fields["budget_line"] = [gettext("Unknown budget line: add it first.")]
+    if fields:
+        raise exceptions.InvalidTax(extra={"fields": fields})
+    try:
+        with transaction.atomic():
+            tax = Tax.objects.create(
+                code=code, name_fr=name_fr, name_ar=name_ar, base_kind=base_kind, budget_line=budget_line
+            )
+    except IntegrityError:
+        raise exceptions.InvalidTax(extra={"fields": {"code": [gettext("This tax code is already used.")]}}) from None
+    audit_record(
+        actor=by,
+        action="regie.tax.created",
+        target=tax,
+        data={"code": code, "base_kind": base_kind, "budget_line": budget_line},
+    )
+    return tax
+
+
+@transaction.atomic
+def tariff_add(
+    *, by: Any, tax_id: int, rate: Decimal | None, valid_from: dt.date | None, arrete_reference: str = ""
+) -> Tariff:
+    """A new version of a tax's rate, in force from `valid_from` (the arrêté fiscal's date of effect) until the next
+    one. A version is never edited: a wrong rate is followed by a new version. Refused on a day that already has a
+    version, and from a day already liquidated or collected under the old rate (its quittances would no longer
+    match the tariff in force). Raises NotAllowedToSetUp, TaxNotFound, InvalidTariff, TariffVersionExists."""
+    _may_set_up(by)
+    tax = Tax.objects.select_for_update().filter(pk=tax_id).first()  # one new version of a tax at a time
+    if tax is None:
+        raise exceptions.TaxNotFound()
+    arrete_reference = _clean(arrete_reference)
+    fields: dict[str, list[str]] = {}
+    _required(fields, rate=rate, valid_from=valid_from)
+    if rate is not None:
+        try:
+            rate = Decimal(rate)
+            if rate < 0 or rate != rate.quantize(Decimal("0.0001")) or rate >= Decimal("100000000"):
+                raise InvalidOperation
+        except InvalidOperation:
+            fields["rate"] = [gettext("A rate is zero or positive, with at most 4 decimals.")]
+        else:
+            if tax.base_kind == BaseKind.SALES_PERCENT and rate > 100:
+                fields["rate"] = [gettext("A percentage of sales is at most 100.")]
+    if len(arrete_reference) > 100:
+        fields["arrete_reference"] = [gettext("At most 100 characters.")]
+    if fields:
+        raise exceptions.InvalidTariff(extra={"fields": fields})
+    assert rate is not None and valid_from is not None
+    existing = tax.tariffs.filter(valid_from=valid_from).first()
+    if existing is not None:
+        raise exceptions.TariffVersionExists(
+            extra={
+                "fields": {
+                    "valid_from": [
+                        gettext("A version (rate %(rate)s) already takes effect on %(d)s: choose another date.")
+                        % {"rate": existing.rate.normalize(), "d": valid_from.isoformat()}
+                    ]
+                },
+                "tariff_id": existing.pk,
+            }
+        )
+    # Days already collected (quittances) or liquidated (liquidations not cancelled) under the rate then in force.
+    days = [
+        Quittance.objects.filter(tax=tax, day__gte=valid_from).order_by("-day").values_list("day", flat=True).first(),
+        Liquidation.objects.filter(tax=tax, computed_on__gte=valid_from)
+        .exclude(status=LiquidationStatus.CANCELLED)
+        .order_by("-computed_on")
+        .values_list("computed_on", flat=True)
+        .first(),
+    ]
+    used = max((d for d in days if d is not None), default=None)
+    if used is not None:
+        raise exceptions.InvalidTariff(
+            gettext("This tax was already liquidated or collected on %(d)s under the rate then in force.")
+            % {"d": used.isoformat()},
+            extra={
+                "fields": {
+                    "valid_from": [
+                        gettext("This tax was liquidated or collected up to %(d)s: a new rate takes effect after it.")
+                        % {"d": used.isoformat()}
+                    ]
+                }
+            },
+        )
+    tariff = Tariff.objects.create(tax=tax, rate=rate, valid_from=valid_from, arrete_reference=arrete_reference)
+    audit_record(
+        actor=by,
+        action="regie.tariff.added",
+        target=tariff,
+        data={"tax": tax.code, "rate": str(rate), "valid_from": valid_from.isoformat(), "arrete": arrete_reference},
+    )
+    return tariff
+
+
+@transaction.atomic
+def asset_deactivate(*, by: Any, asset_id: int, reason: str) -> Asset:
+    """A bien or activité that no longer owes its tax (parcel built, terrace removed, taxi licence returned) leaves
+    the audit list and the counter's choices; it is kept with its history, never deleted. The régisseur decides,
+    with the reason (hiding a bien that still owes is what the audit list is there to catch). Raises
+    NotARegisseur, AssetNotFound, InvalidAsset."""
+    if not permissions.is_regisseur(by):
+        raise exceptions.NotARegisseur()
+    asset = Asset.objects.select_for_update().filter(pk=asset_id).first()
+    if asset is None:
+        raise exceptions.AssetNotFound()
+    reason = _clean(reason)
+    if not reason:
+        raise exceptions.InvalidAsset(
+            gettext("Give the reason."), extra={"fields": {"reason": [gettext("Give the reason.")]}}
+        )
+    if not asset.active:
+        raise exceptions.InvalidAsset(gettext("This bien or activité is already inactive."))
+    asset.active = False
+    asset.save(update_fields=["active", "updated_at"])
+    audit_record(
+        actor=by, action="regie.asset.deactivated", target=asset, reason=reason, data={"reference": asset.reference}
+    )
+    return asset
