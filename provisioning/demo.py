@@ -1,7 +1,9 @@
 """The demo fleet: Fès, Meknès and Sefrou, with staff accounts whose passwords are printed.
 
 In each commune the civil registry is ready to use: a "Bureau central", `agent` drafts acts, `chef` is chef de
-bureau and officer delegated for that bureau. Idempotent: `make demo` runs it on every start."""
+bureau and officer delegated for that bureau. The régie too: its default reference (budget lines, taxes, tariffs),
+`percepteur` collects at the counter, `regisseur` approves cancellations and closes the day, and a few redevables
+with their biens (a TNB parcel, café terraces). Idempotent: `make demo` runs it on every start."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from jamaa.platform.db import use_public_schema
@@ -31,7 +34,12 @@ DEMO_COMMUNES = [
     DemoCommune("meknes", "Meknès", "مكناس", "Fès-Meknès", "Meknès"),
     DemoCommune("sefrou", "Sefrou", "صفرو", "Fès-Meknès", "Sefrou"),
 ]
-DEMO_STAFF = [("agent", "Agent", "demo-agent-2026"), ("chef", "Chef de bureau", "demo-chef-2026")]
+DEMO_STAFF = [
+    ("agent", "Agent", "demo-agent-2026"),
+    ("chef", "Chef de bureau", "demo-chef-2026"),
+    ("percepteur", "Percepteur", "demo-percepteur-2026"),
+    ("regisseur", "Régisseur", "demo-regisseur-2026"),
+]
 DEMO_OPERATOR = ("operator", "demo-operator-2026")
 
 
@@ -60,16 +68,28 @@ def demo_fleet_ensure() -> list[DemoAccount]:
                 modules=modules,
                 admin_email=f"admin@{demo.slug}.example",
             )
+        else:
+            _ensure_modules(slug=demo.slug, modules=modules)
         with schema_context(demo.slug):
             for username, first_name, password in DEMO_STAFF:
                 _ensure_user(username=username, first_name=first_name, password=password, staff=False)
                 accounts.append(DemoAccount(demo.slug, username, password))
             _ensure_civil_registry()
+            _ensure_regie()
     use_public_schema()
     _ensure_user(username=DEMO_OPERATOR[0], first_name="Operator", password=DEMO_OPERATOR[1], staff=True)
     _ensure_operator_group(DEMO_OPERATOR[0])
     accounts.append(DemoAccount("console", *DEMO_OPERATOR))
     return accounts
+
+
+def _ensure_modules(*, slug: str, modules: list[str]) -> None:
+    """A demo commune made before a module shipped gets it too (e.g. the régie)."""
+    commune = Commune.objects.get(slug=slug)
+    missing = [m for m in modules if m not in commune.enabled_modules]
+    if missing:
+        commune.enabled_modules = sorted({*commune.enabled_modules, *missing})
+        commune.save(update_fields=["enabled_modules"])
 
 
 def _ensure_operator_group(username: str) -> None:
@@ -122,3 +142,69 @@ def _ensure_civil_registry() -> None:
         )
     else:  # delegation_grant puts the officer in the officers' group; keep it so on every run
         Group.objects.get_or_create(name=permissions.OFFICER)[0].user_set.add(chef)
+
+
+# name, CIN, RC, ICE, address, and biens: (kind, reference, label, surface m², tax code)
+DEMO_REDEVABLES: list[tuple[str, str, str, str, str, list[tuple[str, str, str, str | None, str]]]] = [
+    (
+        "Karim Bennani",
+        "C123456",
+        "",
+        "",
+        "Route d'Imouzzer",
+        [("parcel", "TF 1234/07", "Terrain non bâti, lotissement Al Amal", "500", "TNB")],
+    ),
+    (
+        "Café Atlas SARL",
+        "",
+        "12345",
+        "001234567000089",
+        "Avenue Hassan II",
+        [
+            ("terrace", "AOT 17/2026", "Terrasse du Café Atlas", "24", "ODP"),
+            ("establishment", "LIC 88/2019", "Débit de boissons du Café Atlas", None, "BOISSONS"),
+        ],
+    ),
+    (
+        "Café La Renaissance",
+        "",
+        "23456",
+        "",
+        "Place de la Résistance",
+        [("terrace", "AOT 18/2026", "Terrasse du Café La Renaissance", "36", "ODP")],
+    ),
+    ("Fatima Zahra Alaoui", "CD778899", "", "", "Derb Sidi Ahmed", []),
+]
+
+
+def _ensure_regie() -> None:
+    """In the current commune: the régie's default reference, `percepteur` a collecting agent, `regisseur` the
+    régisseur, and the demo redevables with their biens. Through the module's services; only what is missing."""
+    from decimal import Decimal
+
+    from django.contrib.auth.models import Group
+
+    from jamaa.modules.regie import permissions, selectors, services
+
+    user_model = get_user_model()
+    for username, role in (("percepteur", permissions.AGENT), ("regisseur", permissions.REGISSEUR)):
+        Group.objects.get_or_create(name=role)[0].user_set.add(user_model.objects.get(username=username))
+    services.reference_install_defaults()
+    regisseur = user_model.objects.get(username="regisseur")
+    taxes = {t.code: t.tax_id for t in selectors.taxes_in_force(on=timezone.localdate())}
+    for name, cin, rc, ice, address, assets in DEMO_REDEVABLES:
+        key = cin or rc or ice
+        if any(r.name == name for r in selectors.redevable_search(q=key, limit=5)):
+            continue
+        redevable = services.redevable_create(by=regisseur, name=name, cin=cin, rc=rc, ice=ice, address=address)
+        for kind, reference, label, surface, tax in assets:
+            services.asset_create(
+                by=regisseur,
+                redevable_id=redevable.pk,
+                kind=kind,
+                reference=reference,
+                label=label,
+                address=address,
+                surface_m2=Decimal(surface) if surface else None,
+                tax_id=taxes.get(tax),
+            )
