@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from jamaa.platform.errors import Conflict, DomainError, NotFound
+
+
+class InvalidCredentials(DomainError):
+    code = "INVALID_CREDENTIALS"
+    message = _("Wrong username or password.")
+    http_status = 401
+
+
+class DeviceNotFound(NotFound):
+    code = "DEVICE_NOT_FOUND"
+    message = _("No such device.")
+
+
+class BlockNotFound(NotFound):
+    code = "BLOCK_NOT_FOUND"
+    message = _("No such block of numbers on this device.")
+
+
+class TooManyOpenBlocks(Conflict):
+    code = "TOO_MANY_OPEN_BLOCKS"
+    message = _("This device already holds two open blocks: sync and return the used one first.")
+
+
+class ClientUuidReused(Conflict):
+    code = "CLIENT_UUID_REUSED"
+    message = _("This payment identifier was already used for a different payment.")
+
+
+class AmountMismatch(DomainError):
+    code = "AMOUNT_MISMATCH"
+    message = _("The amount on the receipt differs from the tariff in force that day.")
+
+
+class InvalidPayment(DomainError):
+    code = "INVALID_PAYMENT"
+    message = _("The payment is incomplete or inconsistent.")
+
+
+class QuittanceNotYours(NotFound):
+    code = "QUITTANCE_NOT_FOUND"
+    message = _("No such quittance.")

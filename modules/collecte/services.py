@@ -1,0 +1,387 @@
+"""Writes of the collectors' app: devices and their tokens, blocks of numbers, payment uploads, the day's close,
+cancellation requests. The stub book itself is the régie's: every quittance, block and close goes through
+`jamaa.modules.regie.services`, which numbers, checks and audits.
+
+Uploads are idempotent by the client's UUID: the same UUID with the same payment answers the quittance already
+made; with a different payment it is refused. A batch is one transaction and each payment runs in its own
+savepoint inside it, so a refused payment never takes the others with it, and a batch that fails half-way (a
+crash, a lost connection) leaves nothing: the device, having had no answer, sends it again. One commit per batch
+rather than per payment is also what makes a busy day's sync fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import time
+import uuid
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from jamaa.modules.regie import exceptions as regie_exceptions
+from jamaa.modules.regie import selectors_collecte as regie_reads
+from jamaa.modules.regie import services as regie_services
+from jamaa.platform.core.services import audit_record
+from jamaa.platform.errors import DomainError
+
+from . import exceptions, permissions, selectors
+from .models import Device, DeviceBlock, DeviceToken, ItemStatus, RefusedPayment, SyncBatch
+
+CENT = Decimal("0.01")
+DEFAULT_BLOCK_SIZE = 100
+MAX_OPEN_BLOCKS = 2  # the one in use and the next, fetched ahead while the network is there
+
+
+# --- devices -----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def device_register(*, username: str, password: str, name: str, user_agent: str = "") -> tuple[Device, str]:
+    """Register a device for a collector who gives their password; returns it with its token (shown once,
+    stored hashed). Raises InvalidCredentials, NotACollector."""
+    user = authenticate(None, username=username, password=password)
+    if user is None or not user.is_active:
+        raise exceptions.InvalidCredentials()
+    if not permissions.can_collect(user):
+        raise regie_exceptions.NotACollector()
+    device = Device.objects.create(collector=user, name=name.strip()[:100] or "—", user_agent=user_agent[:300])
+    token = secrets.token_urlsafe(32)
+    DeviceToken.objects.create(device=device, key_hash=selectors.token_hash(token))
+    audit_record(actor=user, action="collecte.device.registered", target=device, data={"name": device.name})
+    return device, token
+
+
+@transaction.atomic
+def device_revoke(*, device_id: int, by: Any, reason: str = "") -> Device:
+    """Revoke a device (its collector or a régisseur): its tokens stop working at once and its open blocks are
+    closed (their unused numbers become returned stubs). Raises DeviceNotFound."""
+    device = Device.objects.select_for_update().filter(pk=device_id).first()
+    if device is None or not (device.collector_id == by.pk or permissions.is_supervisor(by)):
+        raise exceptions.DeviceNotFound()
+    if device.revoked_at is None:
+        now = timezone.now()
+        device.revoked_at, device.revoked_by = now, by
+        device.save(update_fields=["revoked_at", "revoked_by"])
+        DeviceToken.objects.filter(device=device, revoked_at__isnull=True).update(revoked_at=now)
+        for block in DeviceBlock.objects.filter(device=device, closed_at__isnull=True):
+            regie_services.block_close(block_id=block.block_id, closed_by=by)
+            block.closed_at = now
+            block.save(update_fields=["closed_at"])
+        audit_record(actor=by, action="collecte.device.revoked", target=device, reason=reason)
+    return device
+
+
+# --- blocks ------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def block_request(
+    *, device_id: int, regie_id: int, exercice: int, size: int = DEFAULT_BLOCK_SIZE, series: str = "A"
+) -> DeviceBlock:
+    """Draw the next block of the régie's series for this device's collector (the digital stub book). A device
+    holds at most two open blocks per (régie, exercice). Raises TooManyOpenBlocks, NotACollector,
+    InvalidQuittance (size)."""
+    device = Device.objects.select_for_update().select_related("collector").get(pk=device_id)
+    open_blocks = DeviceBlock.objects.filter(
+        device=device, regie_id=regie_id, exercice=exercice, series=series, closed_at__isnull=True
+    ).count()
+    if open_blocks >= MAX_OPEN_BLOCKS:
+        raise exceptions.TooManyOpenBlocks(extra={"open": open_blocks})
+    block = regie_services.block_allocate(
+        collector=device.collector,
+        allocated_by=device.collector,
+        regie_id=regie_id,
+        exercice=exercice,
+        size=size,
+        series=series,
+    )
+    return DeviceBlock.objects.create(
+        device=device,
+        block_id=block.pk,
+        regie_id=regie_id,
+        exercice=exercice,
+        series=series,
+        first_number=block.first_number,
+        last_number=block.last_number,
+    )
+
+
+@transaction.atomic
+def block_return(*, device_id: int, block_id: int) -> DeviceBlock:
+    """The device is done with a block (used up, or replaced): close it; numbers it never used are returned
+    stubs, never reused, and a number of it sent later is refused as stale. Raises BlockNotFound."""
+    block = DeviceBlock.objects.select_for_update().filter(device_id=device_id, block_id=block_id).first()
+    if block is None:
+        raise exceptions.BlockNotFound()
+    if block.closed_at is None:
+        device = Device.objects.select_related("collector").get(pk=device_id)
+        regie_services.block_close(block_id=block_id, closed_by=device.collector)
+        block.closed_at = timezone.now()
+        block.save(update_fields=["closed_at"])
+    return block
+
+
+# --- payments ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PaymentInput:
+    client_uuid: uuid.UUID
+    block_id: int
+    number: int
+    redevable_id: int
+    tax_id: int
+    base: Decimal
+    period: str
+    payment_method: str
+    collected_at: dt.datetime
+    amount_dh: Decimal
+    raw: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class InvalidItem:
+    """An item the API could not even parse: refused, but logged with what came."""
+
+    client_uuid: str
+    errors: dict[str, Any]
+    raw: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    uuid: str
+    status: str
+    quittance_id: int | None = None
+    number: int | None = None
+    series: str | None = None
+    exercice: int | None = None
+    amount_dh: Decimal | None = None
+    code: str | None = None
+    message: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    batch_id: int
+    results: list[ItemResult]
+    created: int
+    duplicates: int
+    refused: int
+
+
+def _same_payment(ref: regie_reads.QuittanceRef, p: PaymentInput, *, agent_id: int) -> bool:
+    return (
+        ref.agent_id == agent_id
+        and ref.block_id == p.block_id
+        and ref.number == p.number
+        and ref.redevable_id == p.redevable_id
+        and ref.tax_id == p.tax_id
+        and ref.base == p.base
+        and ref.period == p.period.strip()
+        and ref.payment_method == p.payment_method
+        and ref.day == timezone.localdate(p.collected_at)
+    )
+
+
+def _known(ref: regie_reads.QuittanceRef, p: PaymentInput, *, agent_id: int) -> ItemResult:
+    if not _same_payment(ref, p, agent_id=agent_id):
+        err = exceptions.ClientUuidReused(extra={"quittance_number": ref.number if ref.agent_id == agent_id else None})
+        return _refused(str(p.client_uuid), err)
+    return ItemResult(
+        uuid=str(p.client_uuid),
+        status=ItemStatus.DUPLICATE,
+        quittance_id=ref.id,
+        number=ref.number,
+        series=ref.series,
+        exercice=ref.exercice,
+        amount_dh=ref.amount_dh,
+    )
+
+
+def _refused(client_uuid: str, err: DomainError) -> ItemResult:
+    return ItemResult(
+        uuid=client_uuid, status=ItemStatus.REFUSED, code=err.code, message=str(err.message), extra=err.extra
+    )
+
+
+def _issue(
+    *, collector: Any, blocks: dict[int, DeviceBlock], rates: dict[tuple[int, dt.date], Decimal], p: PaymentInput
+) -> ItemResult:
+    block = blocks.get(p.block_id)
+    if block is None:
+        # Not a block of this collector's devices: to the régie it is a number outside the collector's block.
+        return _refused(
+            str(p.client_uuid), regie_exceptions.NumberOutsideBlock(extra={"number": p.number, "block_id": p.block_id})
+        )
+    day = timezone.localdate(p.collected_at)
+    try:
+        # The receipt in the payer's hand must say what the tariff in force that day gives (checked before the
+        # issue, so nothing is written; quittance_issue is a savepoint of its own and undoes itself on refusal).
+        if (p.tax_id, day) not in rates:
+            rates[(p.tax_id, day)] = regie_services.tariff_in_force(tax_id=p.tax_id, on=day).rate
+        expected = (p.base * rates[(p.tax_id, day)]).quantize(CENT, rounding=ROUND_HALF_UP)
+        if expected != p.amount_dh:
+            raise exceptions.AmountMismatch(extra={"receipt_dh": str(p.amount_dh), "tariff_dh": str(expected)})
+        quittance = regie_services.quittance_issue(
+            agent=collector,
+            regie_id=block.regie_id,
+            exercice=block.exercice,
+            redevable_id=p.redevable_id,
+            tax_id=p.tax_id,
+            base=p.base,
+            period=p.period,
+            payment_method=p.payment_method,
+            on=day,
+            series=block.series,
+            block_id=p.block_id,
+            number=p.number,
+            client_uuid=p.client_uuid,
+            collected_at=p.collected_at,
+        )
+    except DomainError as err:
+        if isinstance(err, regie_exceptions.NumberOutsideBlock) and _block_closed(block):
+            err.extra = {**err.extra, "stale_block": True}
+        if isinstance(err, regie_exceptions.NumberAlreadyUsed):
+            # A resend racing the first upload of the same payment: answer as a repeat if it is the same.
+            ref = regie_reads.quittance_by_client_uuid(client_uuid=p.client_uuid)
+            if ref is not None:
+                return _known(ref, p, agent_id=collector.pk)
+        return _refused(str(p.client_uuid), err)
+    except IntegrityError:
+        # The same UUID committed by a concurrent upload (unique client_uuid).
+        ref = regie_reads.quittance_by_client_uuid(client_uuid=p.client_uuid)
+        if ref is None:
+            raise
+        return _known(ref, p, agent_id=collector.pk)
+    return ItemResult(
+        uuid=str(p.client_uuid),
+        status=ItemStatus.CREATED,
+        quittance_id=quittance.pk,
+        number=quittance.number,
+        series=block.series,
+        exercice=block.exercice,
+        amount_dh=quittance.amount_dh,
+    )
+
+
+def _block_closed(block: DeviceBlock) -> bool:
+    """Returned by the device, or closed by the régisseur (a lost phone) on the régie's side."""
+    if block.closed_at is not None:
+        return True
+    ref = regie_reads.block_ref(block_id=block.block_id)
+    return ref is None or ref.closed_at is not None
+
+
+@transaction.atomic
+def payments_upload(*, device_id: int, payments: list[PaymentInput | InvalidItem]) -> BatchResult:
+    """Record a batch of payments taken offline. Per item: created, duplicate (same UUID, same payment: the
+    quittance already made) or refused (code and message: NUMBER_OUTSIDE_BLOCK, NUMBER_ALREADY_USED, DAY_LOCKED,
+    CLIENT_UUID_REUSED, AMOUNT_MISMATCH, INVALID_PAYMENT…). Refused items are kept (RefusedPayment) with what the
+    device sent. One transaction, a savepoint per payment."""
+    started = time.monotonic()
+    device = Device.objects.select_related("collector").get(pk=device_id)
+    collector = device.collector
+    # Blocks of any of this collector's devices (a re-registered phone still syncs its old outbox).
+    blocks = {b.block_id: b for b in DeviceBlock.objects.filter(device__collector_id=collector.pk)}
+    known = regie_reads.quittances_by_client_uuids(
+        client_uuids=[p.client_uuid for p in payments if isinstance(p, PaymentInput)]
+    )
+    results: list[ItemResult] = []
+    rates: dict[tuple[int, dt.date], Decimal] = {}
+    for p in payments:
+        if isinstance(p, InvalidItem):
+            results.append(_refused(p.client_uuid, exceptions.InvalidPayment(extra={"fields": p.errors})))
+            continue
+        ref = known.get(p.client_uuid)
+        result = (
+            _known(ref, p, agent_id=collector.pk)
+            if ref is not None
+            else _issue(collector=collector, blocks=blocks, rates=rates, p=p)
+        )
+        if result.status == ItemStatus.CREATED:
+            known[p.client_uuid] = regie_reads.QuittanceRef(
+                id=result.quittance_id or 0,
+                regie_id=blocks[p.block_id].regie_id,
+                exercice=result.exercice or 0,
+                series=result.series or "",
+                number=p.number,
+                block_id=p.block_id,
+                agent_id=collector.pk,
+                redevable_id=p.redevable_id,
+                payer_name="",
+                tax_id=p.tax_id,
+                base=p.base,
+                rate=Decimal("0"),
+                amount_dh=result.amount_dh or Decimal("0"),
+                period=p.period.strip(),
+                payment_method=p.payment_method,
+                day=timezone.localdate(p.collected_at),
+                client_uuid=p.client_uuid,
+                collected_at=p.collected_at,
+            )
+        results.append(result)
+    batch = SyncBatch.objects.create(
+        device=device,
+        items=len(results),
+        created=sum(r.status == ItemStatus.CREATED for r in results),
+        duplicates=sum(r.status == ItemStatus.DUPLICATE for r in results),
+        refused=sum(r.status == ItemStatus.REFUSED for r in results),
+        duration_ms=int((time.monotonic() - started) * 1000),
+    )
+    RefusedPayment.objects.bulk_create(
+        [
+            RefusedPayment(
+                batch=batch,
+                client_uuid=_uuid_or_nil(r.uuid),
+                number=p.number if isinstance(p, PaymentInput) else None,
+                block_id=p.block_id if isinstance(p, PaymentInput) else None,
+                code=r.code or "",
+                message=r.message or "",
+                payload=p.raw,
+            )
+            for p, r in zip(payments, results, strict=True)
+            if r.status == ItemStatus.REFUSED
+        ]
+    )
+    Device.objects.filter(pk=device.pk).update(last_sync_at=timezone.now())
+    return BatchResult(batch.pk, results, batch.created, batch.duplicates, batch.refused)
+
+
+def _uuid_or_nil(value: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except (ValueError, TypeError):
+        return uuid.UUID(int=0)
+
+
+# --- the day's close and cancellations ---------------------------------------------------------------------
+
+
+def day_close(*, device_id: int, regie_id: int, day: dt.date, counted_dh: Decimal, note: str = "") -> Any:
+    """The collector's close of the day (cash counted → the versement slip to the régisseur; the day is then
+    locked for them; a difference is recorded as an incident by the régie). Returns the régie's Versement."""
+    device = Device.objects.select_related("collector").get(pk=device_id)
+    return regie_services.day_close(
+        by=device.collector, regie_id=regie_id, day=day, counted_dh=counted_dh, agent=device.collector, note=note
+    )
+
+
+def cancellation_request(*, by: Any, reason: str, quittance_id: int | None = None, client_uuid: Any = None) -> Any:
+    """Ask the régisseur to cancel one of the collector's own quittances (by id or by the device's UUID); the
+    régisseur approves or rejects it on the web. Raises QuittanceNotYours (404) for anyone else's."""
+    if quittance_id is not None:
+        ref = regie_reads.quittance_ref(quittance_id=quittance_id)
+    elif client_uuid is not None:
+        ref = regie_reads.quittance_by_client_uuid(client_uuid=client_uuid)
+    else:
+        ref = None
+    if ref is None or ref.agent_id != by.pk:
+        raise exceptions.QuittanceNotYours()
+    return regie_services.cancellation_request(quittance_id=ref.id, requested_by=by, reason=reason)

@@ -1,0 +1,154 @@
+"""The collectors' progressive web app, served by the commune's site at /collecte/: the shell page, its
+manifest, its service worker (scope /collecte/, so it is served from there) and the offline fallback page.
+
+`supervision/` is the régisseur's page (a server-rendered page of the site): devices with their last sync and a
+revoke button, the blocks with their gaps and returned stubs, and the payments the server refused.
+
+The shell holds no user data (the app authenticates with its device token and keeps its data in IndexedDB), so
+it is public and the service worker caches it for use with no network.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from jamaa.modules.regie import selectors_collecte as regie_reads
+
+from . import permissions, selectors, services
+
+HERE = Path(__file__).resolve().parent
+STATIC_FILES = (
+    "collecte/app.js",
+    "collecte/app.css",
+    "collecte/vendor/qrcode.js",
+    "collecte/icon-192.png",
+    "collecte/icon-512.png",
+    "vendor/bootstrap/bootstrap.min.css",
+    "vendor/bootstrap/bootstrap.rtl.min.css",
+)
+
+
+@functools.cache
+def _version() -> str:
+    """Changes whenever the app's files change: the service worker then installs the new shell."""
+    digest = hashlib.sha256()
+    for folder in (HERE / "static" / "collecte", HERE / "templates" / "collecte"):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                digest.update(path.name.encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _commune(request: HttpRequest) -> dict[str, str]:
+    commune = getattr(request, "tenant", None)
+    return {
+        "slug": getattr(commune, "slug", ""),
+        "name_fr": getattr(commune, "name_fr", ""),
+        "name_ar": getattr(commune, "name_ar", ""),
+    }
+
+
+@require_GET
+def app(request: HttpRequest) -> HttpResponse:
+    response = render(
+        request,
+        "collecte/app.html",
+        {"version": _version(), "commune_json": json.dumps(_commune(request), ensure_ascii=False)},
+    )
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_GET
+def manifest(request: HttpRequest) -> HttpResponse:
+    commune = _commune(request)
+    body = {
+        "name": f"Collecte — {commune['name_fr']}".strip(" —"),
+        "short_name": "Collecte",
+        "description": "Carnet à souches numéroté des percepteurs / دفتر وصولات المحصلين",
+        "lang": "fr",
+        "dir": "auto",
+        "id": "/collecte/",
+        "start_url": "/collecte/",
+        "scope": "/collecte/",
+        "display": "standalone",
+        "orientation": "portrait",
+        "background_color": "#ffffff",
+        "theme_color": "#198754",
+        "icons": [
+            {"src": static("collecte/icon-192.png"), "sizes": "192x192", "type": "image/png", "purpose": "any"},
+            {"src": static("collecte/icon-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "any"},
+        ],
+    }
+    return JsonResponse(body, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+@never_cache
+def service_worker(request: HttpRequest) -> HttpResponse:
+    precache = ["/collecte/", "/collecte/offline/", "/collecte/manifest.webmanifest"]
+    precache += [static(name) for name in STATIC_FILES]
+    response = render(
+        request,
+        "collecte/sw.js",
+        {"version": _version(), "precache_json": json.dumps(precache)},
+        content_type="application/javascript; charset=utf-8",
+    )
+    response["Service-Worker-Allowed"] = "/collecte/"
+    return response
+
+
+@require_GET
+def offline(request: HttpRequest) -> HttpResponse:
+    return render(request, "collecte/offline.html")
+
+
+def _supervisor(request: HttpRequest) -> HttpResponse | None:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("login"))
+    if not permissions.is_supervisor(request.user):
+        raise PermissionDenied
+    return None
+
+
+def supervision(request: HttpRequest) -> HttpResponse:
+    """Devices, blocks and their gaps, refused payments: what the régisseur checks every day."""
+    refused = _supervisor(request)
+    if refused is not None:
+        return refused
+    usage = regie_reads.block_usage()
+    return render(
+        request,
+        "collecte/supervision.html",
+        {
+            "devices": list(selectors.device_list()),
+            "blocks": [u for u in usage if not u.closed or u.gaps][-200:],
+            "gap_count": sum(len(u.gaps) for u in usage),
+            "refusals": selectors.refused_payments(limit=100),
+        },
+    )
+
+
+@require_POST
+def device_revoke(request: HttpRequest, device_id: int) -> HttpResponse:
+    refused = _supervisor(request)
+    if refused is not None:
+        return refused
+    device = services.device_revoke(device_id=device_id, by=request.user, reason=request.POST.get("reason", ""))
+    messages.success(request, _("Device “%(name)s” revoked: its token no longer works.") % {"name": device.name})
+    return HttpResponseRedirect(reverse("collecte:supervision"))
