@@ -1,0 +1,128 @@
+"""PDF documents of the régie and the public verification page of quittances.
+
+The PDFs are for the régie's staff (permissions.can_collect: agents, régisseur, suppléant) of the commune whose
+host was called; anonymous visitors get the login page, other accounts a 403, an unknown id a 404 (the schema
+isolates: another commune's id is unknown here). The verification page needs no login: it says whether a code
+was issued by this commune's régie, and what the receipt holds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable
+from typing import Any, Concatenate, ParamSpec
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from jamaa.platform.core.words import format_dh
+
+from . import documents, permissions, selectors, verification
+
+P = ParamSpec("P")
+View = Callable[Concatenate[HttpRequest, P], HttpResponseBase]
+
+
+def collector_required(view: View[P]) -> View[P]:
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("login"))
+        if not permissions.can_collect(request.user):
+            raise PermissionDenied
+        try:
+            return view(request, *args, **kwargs)
+        except ObjectDoesNotExist:
+            raise Http404 from None
+
+    return wrapped
+
+
+def _pdf(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _base_url(request: HttpRequest) -> str:
+    """The commune's address as this request reached it (the QR code points back to the same host)."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+@collector_required
+def quittance_pdf(request: HttpRequest, quittance_id: int) -> HttpResponse:
+    """The quittance on an A5 page, with its QR code to the verification page."""
+    masthead, data = documents.quittance_data(quittance_id=quittance_id, base_url=_base_url(request))
+    pdf = documents.render_quittance(masthead=masthead, q=data, layout="a5")
+    return _pdf(pdf, f"quittance-{data.exercice}-{data.series}-{data.number}.pdf")
+
+
+@collector_required
+def quittance_ticket(request: HttpRequest, quittance_id: int) -> HttpResponse:
+    """The same quittance on a 58 mm roll (thermal printer)."""
+    masthead, data = documents.quittance_data(quittance_id=quittance_id, base_url=_base_url(request))
+    pdf = documents.render_quittance(masthead=masthead, q=data, layout="ticket")
+    return _pdf(pdf, f"ticket-{data.exercice}-{data.series}-{data.number}.pdf")
+
+
+@collector_required
+def ordre_pdf(request: HttpRequest, ordre_id: int) -> HttpResponse:
+    masthead, data = documents.ordre_data(ordre_id=ordre_id)
+    return _pdf(documents.render_ordre(masthead=masthead, ordre=data), f"ordre-{data.exercice}-{data.number}.pdf")
+
+
+@collector_required
+def bordereau_pdf(request: HttpRequest, bordereau_id: int) -> HttpResponse:
+    masthead, data = documents.bordereau_data(bordereau_id=bordereau_id)
+    pdf = documents.render_bordereau(masthead=masthead, bordereau=data)
+    return _pdf(pdf, f"bordereau-{data.exercice}-{data.number}.pdf")
+
+
+@collector_required
+def releve_pdf(request: HttpRequest, versement_id: int) -> HttpResponse:
+    """The relevé nominatif of a versement's quittances."""
+    masthead, data = documents.releve_data(versement_id=versement_id)
+    pdf = documents.render_releve(masthead=masthead, releve=data)
+    return _pdf(pdf, f"releve-{data.exercice}-{data.number}.pdf")
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value) if value else default
+    except ValueError:
+        raise Http404 from None
+
+
+@collector_required
+def restes_pdf(request: HttpRequest) -> HttpResponse:
+    """État des restes à recouvrer: ?regie=<id>&exercice=<year>&as_of=<YYYY-MM-DD> (defaults: the régie, this
+    year, today)."""
+    today = timezone.localdate()
+    regie = selectors.regie_default()
+    regie_id = _int(request.GET.get("regie"), regie.pk if regie is not None else 0)
+    exercice = _int(request.GET.get("exercice"), today.year)
+    try:
+        as_of = dt.date.fromisoformat(request.GET["as_of"]) if request.GET.get("as_of") else today
+    except ValueError:
+        raise Http404 from None
+    masthead, data = documents.restes_data(regie_id=regie_id, exercice=exercice, as_of=as_of)
+    return _pdf(documents.render_restes(masthead=masthead, restes=data), f"restes-{exercice}-{as_of}.pdf")
+
+
+def verify(request: HttpRequest, code: str) -> HttpResponse:
+    """Public: is this quittance genuine? ?amount= (as printed) checks a receipt signed offline not yet received."""
+    amount = request.GET.get("amount", "")
+    result = verification.verify(code=code, amount=amount or None)
+    context: dict[str, Any] = {
+        "result": result,
+        "code": code,
+        "amount": amount,
+        "amount_text": format_dh(result.amount_dh) if result is not None and result.amount_dh is not None else "",
+    }
+    return render(request, "regie/verify.html", context, status=200 if result is not None else 404)

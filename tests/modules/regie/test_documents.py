@@ -1,0 +1,633 @@
+"""Documents of the régie read back from their PDFs (pdftotext, pdffonts, pdfinfo, pdftoppm + zbarimg), the PDF
+views and their permissions, and the public verification page (genuine, forged, cancelled, signed offline and not
+yet received, another commune's code).
+
+pdftotext returns Arabic in reading order, but a line mixing Arabic with figures comes out run by run in visual
+order: the assertions use what it prints. Amounts use no-break spaces between thousands (normalised here).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from jamaa.modules.regie import documents, services, verification
+from jamaa.modules.regie.models import QuittanceBlock
+from jamaa.platform.core.words import amount_ar, amount_fr, format_dh
+
+from .factories import installed, user_with
+
+TZ = ZoneInfo("Africa/Casablanca")
+URL = "https://fes.jamaa.ma/regie/verify/2026-A-12-0123456789ab/"
+
+MAST = documents.Masthead(
+    commune_fr="Fès",
+    commune_ar="فاس",
+    province="Fès",
+    regie_fr="Régie des recettes",
+    regie_ar="وكالة المداخيل",
+    arrete="3/2026",
+)
+Q = documents.QuittanceData(
+    exercice=2026,
+    series="A",
+    number=12,
+    day=dt.date(2026, 3, 12),
+    issued_at=dt.datetime(2026, 3, 12, 10, 32, tzinfo=TZ),
+    payer="مقهى الأطلس",
+    rc="12345",
+    ice="001234567000089",
+    tax_code="ODP",
+    tax_fr="Occupation du domaine public",
+    tax_ar="احتلال الملك العمومي",
+    base_kind="m2",
+    budget_line="10.20.31",
+    budget_label_fr="Occupation temporaire",
+    period="T1 2026",
+    base=Decimal("12.5"),
+    rate=Decimal("70"),
+    principal_dh=Decimal("875.00"),
+    penalties_dh=Decimal("359.50"),
+    amount_dh=Decimal("1234.50"),
+    payment_method="cash",
+    agent="Karim Agent",
+    code="2026-A-12-0123456789ab",
+    verify_url=URL,
+)
+CANCELLED = documents.QuittanceData(
+    **{
+        **{f: getattr(Q, f) for f in Q.__dataclass_fields__},
+        "cancelled": True,
+        "cancelled_on": dt.date(2026, 3, 13),
+        "cancel_reason": "erreur de montant",
+    }
+)
+PAYERS = ["Café Atlas SARL", "محمد العلوي", "Hôtel Les Mérinides", "فاطمة الزهراء بناني", "Taxi 1234-A"]
+TAXES = [("ODP", "10.20.31"), ("LEGALISATION", "401"), ("TNB", "10.20.11")]
+
+
+def releve(n: int, cancelled_every: int = 37) -> documents.ReleveData:
+    items = []
+    for i in range(1, n + 1):
+        amount = Decimal(1000 + i * 37) / 100
+        cancelled = i % cancelled_every == 0
+        tax, line = TAXES[i % 3]
+        items.append(
+            documents.ReleveItem(
+                exercice=2026,
+                series="A",
+                number=i,
+                time="10:32",
+                payer=PAYERS[i % 5],
+                tax_code=tax,
+                budget_line=line,
+                amount_dh=amount,
+                net_dh=Decimal("0") if cancelled else amount,
+                cancelled=cancelled,
+            )
+        )
+    net = sum((it.net_dh for it in items), Decimal("0"))
+    return documents.ReleveData(
+        exercice=2026,
+        number=7,
+        day=dt.date(2026, 3, 12),
+        level="agent",
+        agent="Karim Agent",
+        closed_by="Régisseur Principal",
+        closed_at=dt.datetime(2026, 3, 12, 18, 0, tzinfo=TZ),
+        expected_dh=net,
+        counted_dh=net,
+        difference_dh=Decimal("0"),
+        items=items,
+    )
+
+
+ORDRE = documents.OrdreData(
+    exercice=2026,
+    number=3,
+    kind="collective",
+    tax_code="ODP",
+    tax_fr="Occupation du domaine public",
+    tax_ar="احتلال الملك العمومي",
+    budget_line="10.20.31",
+    subject="Terrasses de cafés sans autorisation",
+    period="2026",
+    amount_dh=Decimal("2200"),
+    status="issued",
+    issued_at=dt.datetime(2026, 3, 1, 9, tzinfo=TZ),
+    issued_by="Régisseur Principal",
+    lines=(
+        documents.OrdreLineData(payer="مقهى الأطلس", identifier="RC 12345", asset="T-12", amount_dh=Decimal("1200")),
+        documents.OrdreLineData(payer="Café Zitoune", identifier="CIN AB1234", asset="", amount_dh=Decimal("1000")),
+    ),
+)
+BORDEREAU = documents.BordereauData(
+    exercice=2026,
+    number=1,
+    status="issued",
+    created_at=dt.datetime(2026, 3, 2, 9, tzinfo=TZ),
+    created_by="Régisseur Principal",
+    total_dh=Decimal("2350"),
+    ordres=(
+        documents.BordereauOrdre(
+            number=3,
+            kind="collective",
+            tax_code="ODP",
+            budget_line="10.20.31",
+            subject="Terrasses",
+            lines=2,
+            amount_dh=Decimal("2200"),
+            status="issued",
+        ),
+        documents.BordereauOrdre(
+            number=4,
+            kind="individual",
+            tax_code="TRANSPORT",
+            budget_line="10.20.23",
+            subject="Taxi 12",
+            lines=1,
+            amount_dh=Decimal("150"),
+            status="issued",
+        ),
+    ),
+    by_line=(("10.20.23", Decimal("150")), ("10.20.31", Decimal("2200"))),
+)
+RESTES = documents.RestesData(
+    exercice=2026,
+    as_of=dt.date(2026, 6, 30),
+    lines=(
+        documents.ResteLine(
+            payer="مقهى الأطلس",
+            identifier="RC 12345",
+            budget_line="10.20.31",
+            ordres="3",
+            amount_dh=Decimal("1200"),
+            recovered_dh=Decimal("0"),
+            remaining_dh=Decimal("1200"),
+        ),
+        documents.ResteLine(
+            payer="Café Zitoune",
+            identifier="CIN AB1234",
+            budget_line="10.20.31",
+            ordres="3, 5",
+            amount_dh=Decimal("1500"),
+            recovered_dh=Decimal("500"),
+            remaining_dh=Decimal("1000"),
+        ),
+    ),
+    total_dh=Decimal("2700"),
+    remaining_dh=Decimal("2200"),
+    by_line=(("10.20.31", Decimal("2200")),),
+)
+
+# ------------------------------------------------------------------------------------------------ poppler
+
+
+def tool(name: str) -> str:
+    path = shutil.which(name)
+    assert path, f"{name} is required for the PDF checks (poppler-utils, zbar-tools)"
+    return path
+
+
+_BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def text(pdf: bytes, *, layout: bool = False) -> str:
+    args = [tool("pdftotext"), *(["-layout"] if layout else []), "-enc", "UTF-8", "-", "-"]
+    out = subprocess.run(args, input=pdf, capture_output=True, check=True).stdout.decode()
+    out = _BIDI.sub("", out).replace("\u00a0", " ").replace("\u202f", " ")
+    if layout:
+        return "\n".join(re.sub(r"[ \t]+", " ", line).strip() for line in out.splitlines() if line.strip())
+    return re.sub(r"\s+", " ", out)
+
+
+def info(pdf: bytes) -> str:
+    return subprocess.run([tool("pdfinfo"), "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+
+
+def pages(pdf: bytes) -> int:
+    return int(re.search(r"^Pages:\s+(\d+)", info(pdf), re.M).group(1))  # type: ignore[union-attr]
+
+
+def qr(pdf: bytes, tmp_path: Path, page: int = 1) -> str:
+    prefix = tmp_path / f"qr{page}"
+    subprocess.run(
+        [tool("pdftoppm"), "-r", "200", "-png", "-f", str(page), "-l", str(page), "-", str(prefix)],
+        input=pdf,
+        check=True,
+    )
+    (png,) = tmp_path.glob(f"qr{page}*.png")
+    out = subprocess.run([tool("zbarimg"), "--quiet", "--raw", str(png)], capture_output=True, check=True).stdout
+    return out.decode().strip()
+
+
+def dh(value: str) -> str:
+    """An amount as pdftotext prints it (no-break spaces normalised)."""
+    return format_dh(Decimal(value)).replace("\u00a0", " ")
+
+
+@pytest.fixture(scope="module")
+def pdfs() -> dict[str, bytes]:
+    return {
+        "a5": documents.render_quittance(masthead=MAST, q=Q, layout="a5"),
+        "ticket": documents.render_quittance(masthead=MAST, q=Q, layout="ticket"),
+        "cancelled": documents.render_quittance(masthead=MAST, q=CANCELLED, layout="a5"),
+        "ordre": documents.render_ordre(masthead=MAST, ordre=ORDRE),
+        "bordereau": documents.render_bordereau(masthead=MAST, bordereau=BORDEREAU),
+        "restes": documents.render_restes(masthead=MAST, restes=RESTES),
+        "releve": documents.render_releve(masthead=MAST, releve=releve(140), parallel=True),
+        "releve_seq": documents.render_releve(masthead=MAST, releve=releve(140), parallel=False),
+    }
+
+
+# ------------------------------------------------------------------------------------------------ quittance
+
+
+def test_quittance_a5_in_french_and_arabic(pdfs: dict[str, bytes]) -> None:
+    plain = text(pdfs["a5"])
+    assert pages(pdfs["a5"]) == 1 and "419.528 x 595.276 pts" in info(pdfs["a5"])
+    for expected in (
+        "ROYAUME DU MAROC",
+        "Commune de Fès",
+        "Régie des recettes",
+        "المملكة المغربية",
+        "جماعة فاس",
+        "وكالة المداخيل",
+        "QUITTANCE",
+        "وصل أداء",
+        "N° 2026/A/000012",
+        "12/03/2026 10:32",
+        "مقهى الأطلس",
+        "RC 12345 · ICE 001234567000089",
+        "Occupation du domaine public (ODP)",
+        "احتلال الملك العمومي",
+        "10.20.31 — Occupation temporaire",
+        "T1 2026",
+        "12,50 m² × 70 = 875,00 DH",
+        "359,50 DH",
+        "1 234,50 DH",
+        "mille deux cent trente-quatre dirhams et cinquante centimes",
+        "ألف ومائتان وأربعة وثلاثون درهما وخمسون سنتيما",
+        "Espèces",
+        "نقدا",
+        "Karim Agent",
+        "2026-A-12-0123456789ab",
+        URL,
+    ):
+        assert expected in plain, expected
+    assert "ANNULÉE" not in plain and "ملغاة" not in plain
+
+
+def test_cancelled_quittance_is_stamped(pdfs: dict[str, bytes]) -> None:
+    plain = text(pdfs["cancelled"])
+    assert "ANNULÉE" in plain and "ملغاة" in plain and "le 13/03/2026 — erreur de montant" in plain
+
+
+def test_ticket_is_58_mm_wide_and_cut_to_its_content(pdfs: dict[str, bytes]) -> None:
+    size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info(pdfs["ticket"]))
+    assert size is not None
+    width_mm, height_mm = (float(v) * 25.4 / 72 for v in size.groups())
+    assert round(width_mm) == 58 and 80 < height_mm < 250, (width_mm, height_mm)
+    plain = text(pdfs["ticket"])
+    for expected in (
+        "QUITTANCE N° 2026/A/000012",
+        "وصل أداء",
+        "جماعة فاس",
+        "1 234,50 DH",
+        "mille deux cent trente-quatre dirhams et cinquante centimes",
+        "ألف ومائتان وأربعة وثلاثون درهما وخمسون سنتيما",
+        "2026-A-12-0123456789ab",
+    ):
+        assert expected in plain, expected
+
+
+@pytest.mark.parametrize("kind", ["a5", "ticket"])
+def test_quittance_qr_decodes_to_the_verify_url(kind: str, pdfs: dict[str, bytes], tmp_path: Path) -> None:
+    assert qr(pdfs[kind], tmp_path) == URL
+
+
+def test_arabic_font_embedded(pdfs: dict[str, bytes]) -> None:
+    for kind in ("a5", "ticket", "releve", "ordre"):
+        out = subprocess.run([tool("pdffonts"), "-"], input=pdfs[kind], capture_output=True, check=True)
+        lines = out.stdout.decode().splitlines()
+        arabic = [line for line in lines if re.search(r"Noto-?Naskh-?Arabic|Amiri", line)]
+        assert arabic and all(line.split()[-5] == "yes" for line in arabic), (kind, lines)
+        assert not any("DejaVu" in line or "Kacst" in line for line in lines), lines
+    assert not re.search("[\u0660-\u0669]", text(pdfs["a5"]))  # Western digits
+
+
+# ---------------------------------------------------------------------------------------------------- relevé
+
+
+def test_releve_lists_every_quittance_once_with_page_totals(pdfs: dict[str, bytes]) -> None:
+    data = releve(140)
+    pdf = pdfs["releve"]
+    n = pages(pdf)
+    layout = text(pdf, layout=True)
+    numbers = [int(m) for m in re.findall(r"^\d+ A/(\d{6}) 10:32 ", layout, re.M)]
+    assert numbers == list(range(1, 141))
+    cancelled = [it for it in data.items if it.cancelled]
+    assert len(re.findall(r" ANNULÉE", layout)) == len(cancelled) == 3
+    assert layout.count("- contre-passation") == 3
+    for it in cancelled:
+        assert f"-{dh(str(it.amount_dh))}" in layout
+    # Page totals: brought forward, the page, carried forward; pages numbered i / n in advance.
+    lines = [(it.amount_dh, [it.net_dh - it.amount_dh] if it.cancelled else []) for it in data.items]
+    flat = [a for amount, entry in lines for a in (amount, *entry)]
+    carried = re.findall(r"À reporter ([\d ]+,\d\d)", layout)
+    bounds = documents._paginate(len(flat))  # noqa: SLF001
+    assert len(bounds) == n and n >= 4
+    expected = []
+    total = Decimal("0")
+    for start, end in bounds[:-1]:
+        total += sum(flat[start:end], Decimal("0"))
+        expected.append(dh(str(total)))
+    assert carried == expected
+    for i in range(1, n + 1):
+        assert f"page {i} / {n}" in layout
+    net = data.expected_dh
+    gross = sum((it.amount_dh for it in data.items), Decimal("0"))
+    plain = text(pdf)
+    assert f"Total {dh(str(net))}" in layout
+    assert f"Montant brut des quittances {dh(str(gross))}" in layout
+    assert amount_fr(net) in plain and amount_ar(net) in plain
+    assert "Relevé nominatif des quittances" in plain and "البيان الاسمي للوصولات" in plain
+    assert "Versement n° 7/2026 du 12/03/2026" in plain
+    assert "محمد العلوي" in plain and "فاطمة الزهراء بناني" in plain and "Hôtel Les Mérinides" in plain
+    assert "ne correspond pas" not in plain
+
+
+def test_releve_rendered_in_parallel_equals_one_document(pdfs: dict[str, bytes]) -> None:
+    assert pages(pdfs["releve"]) == pages(pdfs["releve_seq"])
+    assert text(pdfs["releve"], layout=True) == text(pdfs["releve_seq"], layout=True)
+
+
+def test_empty_releve_and_short_last_page() -> None:
+    empty = documents.ReleveData(**{**{f: getattr(releve(1), f) for f in releve(1).__dataclass_fields__}, "items": []})
+    layout = text(documents.render_releve(masthead=MAST, releve=empty), layout=True)
+    assert "Nombre de quittances 0" in layout and "Total net versé 0,00" in layout
+    # Exactly one full first page: the grand total moves to a page of its own.
+    full = releve(documents.ROWS_FIRST_PAGE, cancelled_every=10_000)
+    assert len(documents._paginate(documents.ROWS_FIRST_PAGE)) == 2  # noqa: SLF001
+    assert pages(documents.render_releve(masthead=MAST, releve=full)) == 2
+
+
+# ------------------------------------------------------------------------------- ordre, bordereau, restes
+
+
+def test_ordre_de_recette(pdfs: dict[str, bytes]) -> None:
+    plain = text(pdfs["ordre"])
+    for expected in (
+        "ORDRE DE RECETTE COLLECTIF",
+        "أمر بالمداخيل جماعي",
+        "N° 3 / 2026",
+        "Occupation du domaine public (ODP)",
+        "10.20.31",
+        "Terrasses de cafés sans autorisation",
+        "مقهى الأطلس",
+        "Café Zitoune",
+        "CIN AB1234",
+        "1 200,00",
+        "2 200,00",
+        "deux mille deux cents dirhams",
+        "ألفان ومائتا درهم",
+        "Émis",
+        "صادر",
+    ):
+        assert expected in plain, expected
+
+
+def test_bordereau(pdfs: dict[str, bytes]) -> None:
+    plain = text(pdfs["bordereau"])
+    for expected in (
+        "BORDEREAU D'ÉMISSION DES ORDRES DE RECETTE",
+        "جدول إصدار الأوامر بالمداخيل",
+        "N° 1 / 2026",
+        "Taxi 12",
+        "TRANSPORT",
+        "Ligne 10.20.31",
+        "2 350,00",
+        "deux mille trois cent cinquante dirhams",
+        "ألفان وثلاثمائة وخمسون درهما",
+    ):
+        assert expected in plain, expected
+
+
+def test_etat_des_restes(pdfs: dict[str, bytes]) -> None:
+    plain = text(pdfs["restes"])
+    for expected in (
+        "ÉTAT DES RESTES À RECOUVRER",
+        "بيان الباقي استخلاصه",
+        "Exercice 2026 — au 30/06/2026",
+        "مقهى الأطلس",
+        "Café Zitoune",
+        "3, 5",
+        "1 000,00",
+        "2 200,00",
+        "deux mille deux cents dirhams",
+        "ألفان ومائتا درهم",
+    ):
+        assert expected in plain, expected
+
+
+# ---------------------------------------------------------------------------------------------------- words
+
+
+@pytest.mark.parametrize(
+    ("amount", "fr", "ar"),
+    [
+        ("1", "un dirham", "درهم واحد"),
+        ("2", "deux dirhams", "درهمان"),
+        ("0.50", "cinquante centimes", "خمسون سنتيما"),
+        ("10", "dix dirhams", "عشرة دراهم"),
+        ("11.01", "onze dirhams et un centime", "أحد عشر درهما وسنتيم واحد"),
+        ("200", "deux cents dirhams", "مائتا درهم"),
+        ("2000", "deux mille dirhams", "ألفا درهم"),
+        ("875", "huit cent soixante-quinze dirhams", "ثمانمائة وخمسة وسبعون درهما"),
+        ("1000000", "un million de dirhams", "مليون درهم"),
+        (
+            "3500000.10",
+            "trois millions cinq cent mille dirhams et dix centimes",
+            "ثلاثة ملايين وخمسمائة ألف درهم وعشرة سنتيمات",
+        ),
+    ],
+)
+def test_amounts_in_words(amount: str, fr: str, ar: str) -> None:
+    assert amount_fr(Decimal(amount)) == fr
+    assert amount_ar(Decimal(amount)) == ar
+
+
+def test_amount_in_figures() -> None:
+    assert format_dh(Decimal("1234567.5")) == "1\u00a0234\u00a0567,50"
+    assert format_dh(Decimal("-12.3")) == "-12,30"
+    with pytest.raises(ValueError):
+        amount_fr(Decimal("-1"))
+
+
+# ------------------------------------------------------------------------------- views and verification
+
+DAY = dt.date(2026, 4, 6)
+
+
+def issue(ref: dict[str, Any], base: str = "12.5", **kw: Any) -> Any:
+    return services.quittance_issue(
+        agent=kw.pop("agent", ref["agent"]),
+        regie_id=ref["regie"].pk,
+        exercice=2026,
+        redevable_id=ref["company"].pk,
+        tax_id=ref["taxes"]["ODP"].pk,
+        base=Decimal(base),
+        period="T2 2026",
+        payment_method="cash",
+        on=DAY,
+        **kw,
+    )
+
+
+@pytest.fixture
+def fes_data(fes: Any) -> Any:
+    with schema_context("fes"):
+        ref = installed()
+        ref["q1"] = issue(ref)
+        ref["q2"] = issue(ref, base="3")
+        request = services.cancellation_request(quittance_id=ref["q2"].pk, requested_by=ref["agent"], reason="erreur")
+        services.cancellation_decide(request_id=request.pk, decided_by=ref["regisseur"], approve=True)
+        ref["block"] = services.block_allocate(
+            collector=ref["agent"], allocated_by=ref["regisseur"], regie_id=ref["regie"].pk, exercice=2026, size=10
+        )
+        ref["versement"] = services.day_close(
+            by=ref["agent"], agent=ref["agent"], regie_id=ref["regie"].pk, day=DAY, counted_dh=Decimal("875")
+        )
+        ordre = services.ordre_issue(
+            by=ref["regisseur"],
+            regie_id=ref["regie"].pk,
+            exercice=2026,
+            tax_id=ref["taxes"]["ODP"].pk,
+            subject="Terrasse sans ordre",
+            period="2026",
+            lines=[{"redevable_id": ref["person"].pk, "amount_dh": Decimal("1400")}],
+        )
+        ref["ordre"] = ordre
+        ref["bordereau"] = services.bordereau_create(
+            by=ref["regisseur"], regie_id=ref["regie"].pk, exercice=2026, ordre_ids=[ordre.pk]
+        )
+        ref["outsider"] = user_with("passer-by")
+        yield ref
+
+
+def client_for(host: str, user: Any) -> Client:
+    client = Client(HTTP_HOST=host)
+    client.force_login(user)
+    return client
+
+
+pytestmark_db = pytest.mark.django_db
+
+
+@pytestmark_db
+def test_pdf_views_for_the_regie_staff(fes_data: Any, fes: Any, tmp_path: Path) -> None:
+    ref = fes_data
+    agent = client_for(fes.host, ref["agent"])
+    pdf_urls = {
+        "quittance": f"/regie/documents/quittances/{ref['q1'].pk}/pdf/",
+        "ticket": f"/regie/documents/quittances/{ref['q1'].pk}/ticket/",
+        "ordre": f"/regie/documents/ordres/{ref['ordre'].pk}/pdf/",
+        "bordereau": f"/regie/documents/bordereaux/{ref['bordereau'].pk}/pdf/",
+        "releve": f"/regie/documents/versements/{ref['versement'].pk}/releve/",
+        "restes": f"/regie/documents/restes/?exercice=2026&as_of={timezone.localdate().isoformat()}",
+    }
+    got = {}
+    for kind, url in pdf_urls.items():
+        response = agent.get(url)
+        assert response.status_code == 200, (kind, response.status_code)
+        assert response["Content-Type"] == "application/pdf"
+        got[kind] = response.content
+    with schema_context("fes"):
+        code = verification.quittance_code(ref["q1"])
+    plain = text(got["quittance"])
+    assert code in plain and "Café Atlas SARL" in plain and "875,00 DH" in plain
+    assert "huit cent soixante-quinze dirhams" in plain and "ثمانمائة وخمسة وسبعون درهما" in plain
+    # The QR points to this commune's verification page, which says the receipt is genuine.
+    url = qr(got["quittance"], tmp_path)
+    assert url == f"http://{fes.host}/regie/verify/{code}/"
+    page = Client(HTTP_HOST=fes.host).get(url.split(fes.host, 1)[1])
+    assert page.status_code == 200 and 'data-status="valid"' in page.content.decode()
+    releve_text = text(got["releve"], layout=True)
+    assert re.search(r"^1 A/000001 \d\d:\d\d ODP 10.20.31 875,00 Café Atlas SARL", releve_text, re.M)
+    assert re.search(r"^2 A/000002 .* 210,00 ANNULÉE", releve_text, re.M)
+    assert "- contre-passation -210,00" in releve_text and "Total net versé 875,00" in releve_text
+    assert "Terrasse sans ordre" in text(got["ordre"]) and "Mohamed Bennani" in text(got["ordre"])
+    assert "1 400,00" in text(got["bordereau"])
+    assert "Mohamed Bennani" in text(got["restes"]) and "1 400,00" in text(got["restes"])
+    # Anonymous: the login page; signed in without a régie role: 403; unknown id: 404.
+    anonymous = Client(HTTP_HOST=fes.host).get(pdf_urls["quittance"])
+    assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]
+    assert client_for(fes.host, ref["outsider"]).get(pdf_urls["releve"]).status_code == 403
+    assert agent.get("/regie/documents/quittances/999999/pdf/").status_code == 404
+
+
+def _verify(host: str, code: str, amount: str = "") -> tuple[int, str]:
+    response = Client(HTTP_HOST=host).get(f"/regie/verify/{code}/", {"amount": amount} if amount else {})
+    body = response.content.decode()
+    status = re.search(r'data-status="([a-z_]+)"', body)
+    return response.status_code, status.group(1) if status else ""
+
+
+@pytestmark_db
+def test_verification_page(fes_data: Any, fes: Any, meknes: Any) -> None:
+    ref = fes_data
+    with schema_context("fes"):
+        genuine = verification.quittance_code(ref["q1"])
+        cancelled = verification.quittance_code(ref["q2"])
+        key = verification.block_key(block_id=ref["block"].pk)
+        block = QuittanceBlock.objects.get(pk=ref["block"].pk)
+    # Genuine: the receipt's number, date, amount, payer and tax; no login needed.
+    response = Client(HTTP_HOST=fes.host).get(f"/regie/verify/{genuine}/")
+    body = response.content.decode()
+    assert response.status_code == 200 and 'data-status="valid"' in body
+    assert "2026/A/1" in body and "2026-04-06" in body and "875,00 DH" in body and "Café Atlas SARL" in body
+    assert "الاحتلال المؤقت للملك العمومي" in body
+    # Cancelled.
+    assert _verify(fes.host, cancelled) == (200, "cancelled")
+    # Forged: another signature, another amount, a malformed code.
+    forged = genuine[:-1] + ("0" if genuine[-1] != "0" else "1")
+    assert _verify(fes.host, forged) == (404, "unknown")
+    with schema_context("fes"):
+        other_amount = verification.sign(
+            key=verification.counter_key(), exercice=2026, series="A", number=1, amount_dh=Decimal("1.00")
+        )
+    assert _verify(fes.host, f"2026-A-1-{other_amount}") == (404, "unknown")
+    assert _verify(fes.host, "not-a-code") == (404, "unknown")
+    # Signed offline from the collector's block, not received yet: unchecked without the amount, genuine with
+    # it, refused with another amount or a signature from another key.
+    number = block.first_number + 3
+    signature = verification.sign(key=key, exercice=2026, series="A", number=number, amount_dh=Decimal("140"))
+    offline = f"2026-A-{number}-{signature}"
+    assert _verify(fes.host, offline) == (200, "unsynced_unchecked")
+    assert _verify(fes.host, offline, "140,00") == (200, "unsynced")
+    assert _verify(fes.host, offline, "150") == (404, "unknown")
+    with schema_context("fes"):
+        counter_signed = verification.sign(
+            key=verification.counter_key(), exercice=2026, series="A", number=number, amount_dh=Decimal("140")
+        )
+    assert _verify(fes.host, f"2026-A-{number}-{counter_signed}", "140") == (404, "unknown")
+    # The same receipt checked on Meknès' host, where a quittance with that number and amount exists: not found.
+    with schema_context("meknes"):
+        mref = installed(prefix="m")
+        mq = issue(mref)
+        assert (mq.number, mq.amount_dh) == (1, Decimal("875.00"))
+        meknes_code = verification.quittance_code(mq)
+    assert meknes_code != genuine
+    assert _verify(meknes.host, genuine) == (404, "unknown")
+    assert _verify(meknes.host, meknes_code) == (200, "valid")
