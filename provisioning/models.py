@@ -50,3 +50,35 @@ class SpareSchema(models.Model):
 
     def __str__(self) -> str:
         return self.schema_name
+
+
+class LegacyImportStatus(models.TextChoices):
+    QUEUED = "queued", "queued"
+    RUNNING = "running", "running"
+    DONE = "done", "done"
+    FAILED = "failed", "failed"
+
+
+class LegacyImportRun(models.Model):
+    """A legacy civil-registry import started from the console: its files, live progress and reports."""
+
+    slug = models.CharField(max_length=40, db_index=True)
+    status = models.CharField(max_length=10, choices=LegacyImportStatus.choices, default=LegacyImportStatus.QUEUED)
+    dry_run = models.BooleanField(default=False)
+    folder = models.CharField(max_length=500, help_text="uploaded files, and the reports in report/")
+    files = models.JSONField(default=list)
+    mapping = models.CharField(max_length=200)
+    phase = models.CharField(max_length=20, blank=True, default="")
+    done = models.BigIntegerField(default=0)
+    total = models.BigIntegerField(default=0)
+    totals = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True, default="")
+    created_by = models.CharField(max_length=150, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"legacy import {self.pk} into {self.slug}: {self.status}"

@@ -11,3 +11,11 @@ def spares_refill_task() -> int:
     from .spares import spare_refill
 
     return spare_refill()
+
+
+@app.task(name="jamaa.provisioning.tasks.legacy_import")
+def legacy_import_task(*, run_id: int) -> str:
+    """Run a legacy civil-registry import queued from the console (the import switches to the commune's schema)."""
+    from .legacy.runs import legacy_import_run_execute
+
+    return str(legacy_import_run_execute(run_id=run_id).status)

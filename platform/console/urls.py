@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from . import views
+from . import legacy_views, views
 
 urlpatterns: list[URLPattern] = [
     path("", views.commune_list, name="console-communes"),
@@ -13,4 +13,16 @@ urlpatterns: list[URLPattern] = [
         for action in views.STATUS_ACTIONS
     ],
     path("backups/<int:backup_id>/download/", views.backup_download, name="console-backup-download"),
+    path("communes/<slug:slug>/legacy-import/", legacy_views.legacy_import, name="console-legacy-import"),
+    path("communes/<slug:slug>/legacy-import/<int:run_id>/", legacy_views.legacy_import_run, name="console-legacy-run"),
+    path(
+        "communes/<slug:slug>/legacy-import/<int:run_id>/progress/",
+        legacy_views.legacy_import_progress,
+        name="console-legacy-progress",
+    ),
+    path(
+        "communes/<slug:slug>/legacy-import/<int:run_id>/<str:name>",
+        legacy_views.legacy_import_report,
+        name="console-legacy-report",
+    ),
 ]

@@ -1,0 +1,133 @@
+"""Legacy civil-registry import at scale: generate N acts with `jamaa legacy synth`, import them into a scratch
+commune `bench-legacy`, and compare with a raw COPY of the same rows on the same machine.
+
+The baseline reads the same files with the same reader (decoding, CSV parsing) and streams the rows as read,
+through the same COPY writer, into a bare table of text columns (no index, no constraint, logged like the act
+table). The import is timed end to end: reading, normalising, COPY into the staging table, validation,
+duplicates, the insert of signed acts (secondary indexes rebuilt after the load), notes, the name dictionary
+rebuild and the reports. rows/s = rows read / seconds.
+
+    DATABASE_URL=… .venv/bin/python benchmarks/legacy_import.py [--acts 1000000] [--seed 1] [--reuse-files]
+        [--keep]   keep the commune at the end (dropped by default)
+
+Files go to var/bench-legacy/<acts>-<seed>/ (CSV only: XLSX at this size measures openpyxl, not the import).
+Last line: {"acts": …, "rows_per_s": …, "copy_rows_per_s": …, "ratio": …}
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import _setup
+
+_setup.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from jamaa.provisioning.legacy.importer import COPY_CHUNK_ROWS, CopyWriter, dsn, legacy_import  # noqa: E402
+from jamaa.provisioning.legacy.mapping import load_mapping  # noqa: E402
+from jamaa.provisioning.legacy.readers import open_source  # noqa: E402
+from jamaa.provisioning.legacy.synth import legacy_synth  # noqa: E402
+from jamaa.provisioning.services import commune_create  # noqa: E402
+
+SLUG = "bench-legacy"
+ROOT = Path(__file__).resolve().parent.parent / "var" / "bench-legacy"
+
+
+def _escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def raw_copy(files: list[Path], mapping_path: Path) -> tuple[int, float]:
+    """Rows as read, COPYed into bare tables (one per file): (rows, seconds)."""
+    mapping = load_mapping(mapping_path)
+    rows = 0
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE SCHEMA IF NOT EXISTS bench_legacy_raw")
+    started = time.perf_counter()
+    for n, path in enumerate(files):
+        table = mapping.table_for(path.name)
+        source, reader = open_source(path, table.encoding, table.delimiter)
+        name = f"bench_legacy_raw.t{n}"
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {name}")
+            cols = ", ".join(f"c{i} text" for i in range(len(source.header)))
+            cursor.execute(f"CREATE TABLE {name} ({cols})")
+        writer = CopyWriter(dsn(), name, [f"c{i}" for i in range(len(source.header))])
+        width = len(source.header)
+        buf: list[str] = []
+        for _line, values in reader:
+            cells = (values + [""] * width)[:width]
+            buf.append("\t".join(_escape(v) for v in cells))
+            if len(buf) >= COPY_CHUNK_ROWS:
+                buf.append("")
+                writer.write("\n".join(buf))
+                rows += len(buf) - 1
+                buf = []
+        if buf:
+            buf.append("")
+            writer.write("\n".join(buf))
+            rows += len(buf) - 1
+        writer.close()
+    seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("DROP SCHEMA bench_legacy_raw CASCADE")
+    return rows, seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--acts", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--reuse-files", action="store_true", help="reuse generated files of the same size and seed")
+    parser.add_argument("--keep", action="store_true", help="keep the commune at the end")
+    args = parser.parse_args()
+    out = ROOT / f"{args.acts}-{args.seed}"
+    if not (args.reuse_files and (out / "expected.json").exists()):
+        started = time.perf_counter()
+        print(f"generating {args.acts:,} acts into {out}…", flush=True)
+        legacy_synth(acts=args.acts, seed=args.seed, out=out, formats=("csv",))
+        print(f"  generated in {time.perf_counter() - started:.0f}s", flush=True)
+    expected = json.loads((out / "expected.json").read_text(encoding="utf-8"))
+    files = sorted(p for p in out.iterdir() if p.suffix == ".csv")
+    call_command("fleet", "migrate", "--jobs", "1", verbosity=0)
+    connection.set_schema_to_public()
+    _setup.drop_communes(SLUG)
+    commune_create(slug=SLUG, name_fr="Bench legacy", name_ar="جماعة الاستيراد", modules=["etatcivil"])
+    connection.set_schema_to_public()
+
+    print("raw COPY of the same rows…", flush=True)
+    copy_rows, copy_s = raw_copy(files, out / "mapping.yaml")
+    print(f"  {copy_rows:,} rows in {copy_s:.1f}s ({copy_rows / copy_s:,.0f} rows/s)", flush=True)
+
+    print("import…", flush=True)
+    result = legacy_import(
+        slug=SLUG, mapping_path=out / "mapping.yaml", files=files, report_dir=out / "report", dry_run=False
+    )
+    totals = result.report["totals"]
+    assert totals["read"] == copy_rows, (totals, copy_rows)
+    assert totals == expected["totals"], (totals, expected["totals"])
+    rows_per_s = totals["read"] / result.seconds
+    copy_rows_per_s = copy_rows / copy_s
+    print(f"  {totals} in {result.seconds:.1f}s ({rows_per_s:,.0f} rows/s); phases (s): {result.phases}")
+    if not args.keep:
+        connection.set_schema_to_public()
+        _setup.drop_communes(SLUG)
+    print(
+        json.dumps(
+            {
+                "acts": args.acts,
+                "rows_per_s": round(rows_per_s),
+                "copy_rows_per_s": round(copy_rows_per_s),
+                "ratio": round(rows_per_s / copy_rows_per_s, 3),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

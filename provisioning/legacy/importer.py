@@ -1,0 +1,1399 @@
+"""`jamaa legacy import`: a commune's legacy exports into its civil registry, every row accounted for.
+
+Pipeline (one run, under an advisory lock per commune):
+1. Read. Each file is matched to a table of the mapping and decoded (declared or detected encoding). An act
+   file's rows go as read through COPY into a bare UNLOGGED table (a writer thread streams while the next rows
+   are parsed); then every distinct name spelling and date text is normalised once in Python (the registry's own
+   search keys, every date form, Hijri conversion) into lookup tables, and one INSERT … SELECT joins rows and
+   lookups into the staging table (flags and fingerprint computed in SQL; the raw row becomes JSON only at the
+   insert and in the reports). Note tables (small) are read row by row.
+2. Validate, in set-based SQL over the staging table: one UPDATE marks the rejected rows with the first rule
+   they break (every predicate wrapped in `IS NOT TRUE` / `coalesce`: a NULL verdict would neither import nor
+   reject a row); window functions find rows keyed twice in the run; an anti-join finds rows already in the
+   registry (a re-run, a resumed run, or a number taken by another act).
+3. Insert, in set-based SQL: signed acts with their provenance and raw values, register counters raised to the
+   highest number, marginal notes linked to their acts (orphans rejected), the name dictionary rebuilt. When the
+   import outnumbers the acts already there (onboarding), the act table's secondary indexes are dropped and
+   rebuilt after the load, inside the same transaction.
+4. Report: report.json (per file, per register, totals), rejects.csv, duplicates.csv, all from the staging
+   table, so read = imported + rejected + duplicates by construction.
+
+All of the insert is one transaction by default (a killed run leaves nothing; the next one starts over);
+`commit_every` commits per batch of registers instead, and a re-run then finds the committed acts by their
+provenance and counts them as already imported.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import io
+import json
+import os
+import queue
+import re
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import psycopg2
+from django.contrib.auth import get_user_model
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from jamaa.modules.etatcivil import search, services
+from jamaa.modules.etatcivil.models import Act, Bureau, MarginalNote, Register
+from jamaa.modules.etatcivil.models_search import NameKey
+from jamaa.tenants.models import Commune
+
+from . import normalise as nz
+from .mapping import ACT_HIJRI_TEXT_FIELDS, ACT_TEXT_FIELDS, Mapping, TableSpec, load_mapping
+from .readers import Source, SourceError, open_source
+
+ProgressFn = Callable[[str, int, int], None]
+
+SYSTEM_USERNAME = "legacy-import"
+COPY_CHUNK_ROWS = 20_000
+BULK_MIN_ROWS = 20_000  # below this, dropping and rebuilding the act indexes costs more than it saves
+STAGE_PREFIX = "legacy_stage_"
+TRACE = bool(os.environ.get("JAMAA_LEGACY_TRACE"))  # print each SQL step's time
+
+# Reason codes of rejected rows (docs/legacy-import.md explains each one).
+REASONS = {
+    "ROW_MALFORMED": "the row has a different number of fields than the header",
+    "UNKNOWN_BUREAU": "the bureau value is not in the mapping's bureaux",
+    "UNKNOWN_KIND": "the act kind value is not in codes.kind",
+    "BAD_YEAR": "the register year is missing or not a year between 1900 and 2200",
+    "BAD_NUMBER": "the act number is missing or not a positive whole number",
+    "MOJIBAKE": "an Arabic name was stored with the wrong encoding (mojibake); its probable reading is given",
+    "MISSING_ARABIC_NAME": "the Arabic given or family name is empty (Arabic names are authoritative)",
+    "UNKNOWN_CODE": "a coded value (sex, note kind) is not in the mapping's code table",
+    "BAD_DATE": "a date is not a date in any declared form",
+    "HIJRI_OUT_OF_RANGE": "the only date is a Hijri date outside the converter's range (1343–1500 AH)",
+    "DATE_CONFLICT": "two sources of the same date disagree by more than two days",
+    "EVENT_AFTER_DRAWN_UP": "the event is dated after the act was drawn up",
+    "FIELD_TOO_LONG": "a value is longer than the registry's field",
+    "REGISTER_CLOSED": "the register of this bureau, kind and year is closed in Jamaa",
+    "NOTE_INCOMPLETE": "the note lacks its Arabic text, its authority or the authorising document's number",
+    "NOTE_ORPHAN": "the note points at an act that is neither in the registry nor imported by this run",
+    "NOTE_REJECTED": "the note this French text belongs to was rejected",
+    "NOTE_TEXT_ORPHAN": "no note of this run has this French text's legacy id",
+}
+DUPLICATE_MATCHES = {
+    "exact": "keyed twice: same register and number, same content",
+    "same_number": "same register and number as another act, different content (review it)",
+    "already_imported": "already in the registry from this file and line (a re-run or a resumed run)",
+    "probable": "same names, event date and parents under another number: imported, flagged for review",
+}
+
+
+def _t(value: str) -> str:
+    """A value in COPY's text format (most values hold none of these characters: test before replacing)."""
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return value
+
+
+def _n(value: object | None) -> str:
+    return "\\N" if value is None else str(value)
+
+
+@dataclass
+class ImportResult:
+    report: dict[str, Any]
+    report_dir: Path
+    seconds: float
+    phases: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def totals(self) -> dict[str, int]:
+        return dict(self.report["totals"])
+
+
+class LegacyImportError(Exception):
+    """The run cannot start or go on (unknown commune, mapping or file unreadable); nothing was imported."""
+
+
+# ----------------------------------------------------------------------------------------------- staging tables
+
+ACT_STAGE_IN: list[tuple[str, str]] = [
+    ("file_no", "int"), ("line", "int"), ("legacy_id", "text"), ("raw", "jsonb"),
+    ("bureau_src", "text"), ("bureau_code", "text"), ("kind", "text"), ("year", "int"), ("number", "int"),
+    *[(f, "text") for f in ACT_TEXT_FIELDS], *[(f, "text") for f in ACT_HIJRI_TEXT_FIELDS],
+    ("sex", "text"), ("declarant_age", "int"),
+    ("event_date", "date"), ("event_status", "text"), ("event_detail", "text"),
+    ("drawn_up_on", "date"), ("drawn_status", "text"), ("drawn_detail", "text"),
+    ("given_key_ar", "text"), ("family_key_ar", "text"), ("given_key_lat", "text"), ("family_key_lat", "text"),
+    ("father_key", "text"), ("mother_key", "text"),
+    ("flags", "text"), ("mojibake", "text"), ("hash", "text"), ("pre_reason", "text"), ("pre_message", "text"),
+]  # fmt: skip
+NOTE_STAGE_IN: list[tuple[str, str]] = [
+    ("file_no", "int"), ("line", "int"), ("legacy_id", "text"), ("raw", "text"),
+    ("bureau_src", "text"), ("bureau_code", "text"), ("act_kind", "text"), ("year", "int"), ("number", "int"),
+    ("kind", "text"), ("text_ar", "text"), ("authority", "text"), ("document_number", "text"),
+    ("document_date", "date"), ("dd_status", "text"), ("dd_detail", "text"),
+    ("noted_on", "date"), ("no_status", "text"), ("no_detail", "text"),
+    ("mojibake", "text"), ("pre_reason", "text"), ("pre_message", "text"),
+]  # fmt: skip
+TEXT_STAGE_IN: list[tuple[str, str]] = [
+    ("file_no", "int"), ("line", "int"), ("legacy_id", "text"), ("raw", "text"), ("text_fr", "text"),
+    ("pre_reason", "text"), ("pre_message", "text"),
+]  # fmt: skip
+# Filled by the SQL steps.
+VERDICT_COLS = [
+    ("reason", "text"),
+    ("message", "text"),
+    ("dup_kind", "text"),
+    ("dup_file", "int"),
+    ("dup_line", "int"),
+    ("dup_id", "bigint"),
+    ("probable_file", "int"),
+    ("probable_line", "int"),
+    ("target_id", "bigint"),
+]
+
+
+# ------------------------------------------------------------------------------------------------- row reading
+
+
+_NO_DATE = nz.DateField(None, nz.EMPTY)
+
+
+@lru_cache(maxsize=500_000)
+def _ar_key(text: str) -> str:
+    return search.ar_key(text)
+
+
+@lru_cache(maxsize=500_000)
+def _lat_key(text: str) -> str:
+    return search.lat_key(text)
+
+
+_TITLES = frozenset(t.lower() for t in services.TITLES_LAT) | frozenset(services.TITLES_AR)
+_WORDS = re.compile(r"[\s\-]+")
+
+
+@lru_cache(maxsize=200_000)
+def _has_title(text: str) -> bool:
+    return any(w.lower().strip(".") in _TITLES for w in _WORDS.split(text) if w)
+
+
+def _json(value: Any) -> dict[str, Any]:
+    """A staged raw row: jsonb comes back decoded (acts), text as JSON (notes)."""
+    return value if isinstance(value, dict) else dict(json.loads(value))
+
+
+def _sql_str(value: str) -> str:
+    """A SQL string literal (for names that come from the mapping or a header, never from rows)."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _gregorian_row(text: str, formats: tuple[str, ...]) -> tuple[Any, ...]:
+    read = nz.read_gregorian(text, formats)
+    return read.status, read.value, read.detail, read.year
+
+
+def _words_row(text: str) -> tuple[Any, ...]:
+    read = nz.read_french_words(text)
+    return read.status, read.value, read.detail, read.year
+
+
+def _hijri_text_row(text: str) -> tuple[Any, ...]:
+    read = nz.read_hijri(text)
+    return read.status, read.gregorian, read.detail, None
+
+
+def encoding_label(codec: str) -> str:
+    return {"utf-8-sig": "utf-8", "cp1256": "windows-1256", "latin-1": "latin-1"}.get(codec, codec)
+
+
+def _int(text: str, high: int = 2_000_000_000) -> int | None:
+    s = text.strip()
+    if s.endswith(".0"):  # a number that went through a spreadsheet
+        s = s[:-2]
+    return int(s) if s.isdigit() and 0 <= int(s) <= high else None
+
+
+class _Columns:
+    """Index of each source column in a file's header."""
+
+    def __init__(self, source: Source, table: TableSpec) -> None:
+        self.index = {name: i for i, name in enumerate(source.header)}
+        missing = sorted(c for c in table.columns() if c not in self.index)
+        if missing:
+            raise SourceError(
+                f"{source.name}: column(s) {', '.join(missing)} named in the mapping's table {table.name!r} "
+                f"are not in the file's header"
+            )
+        self.width = len(source.header)
+
+    def get(self, values: list[str], column: str) -> str:
+        if not column:
+            return ""
+        i = self.index[column]
+        return values[i].strip() if i < len(values) else ""
+
+
+_JSON_STR = json.encoder.encode_basestring  # the C string encoder: the raw row is written without a dict
+
+
+class _RowReader:
+    """Turns one source row into the COPY line of its staging table. The hot loop of the import: column indexes
+    are resolved once per file, values are read by index, every normaliser is cached."""
+
+    def __init__(self, mapping: Mapping, table: TableSpec, source: Source, file_no: int) -> None:
+        self.mapping, self.table, self.source, self.file_no = mapping, table, source, file_no
+        self.cols = _Columns(source, table)
+        self.header = source.header
+        self.width = len(source.header)
+        self.encoding = encoding_label(source.encoding)
+        self.sex_codes = mapping.codes.get("sex", {})
+        self.kind_codes = mapping.codes.get("kind", {})
+        self.note_codes = mapping.codes.get("note_kind", {})
+        self.bureaux = {k: b.code for k, b in mapping.bureaux.items()}
+        index = self.cols.index
+
+        def at(column: str) -> int:
+            return index[column] if column else -1
+
+        self.i_bureau, self.i_year = at(table.key.get("bureau", "")), at(table.key.get("year", ""))
+        self.i_number, self.i_legacy = at(table.key.get("number", "")), at(table.legacy_id)
+        self.i_kind = at(table.kind_column)
+        self.i_sex, self.i_age = at(table.fields.get("sex", "")), at(table.fields.get("declarant_age", ""))
+        self.i_dates = {
+            name: (at(spec.gregorian), at(spec.words), at(spec.hijri), spec.formats)
+            for name, spec in table.dates.items()
+        }
+        # The raw row as JSON: the keys are the header's, written once.
+        self.json_keys = [_JSON_STR(h) + ":" for h in source.header]
+        self.json_head = '{"table":' + _JSON_STR(table.name) + ',"encoding":' + _JSON_STR(self.encoding) + ',"row":{'
+
+    @staticmethod
+    def _v(values: list[str], i: int) -> str:
+        return values[i].strip() if 0 <= i < len(values) else ""
+
+    def _raw(self, values: list[str], flags: list[str], digest: str = "") -> str:
+        parts = [k + _JSON_STR(v) for k, v in zip(self.json_keys, values, strict=False)]
+        if len(values) > self.width:
+            parts.append('"_extra":' + json.dumps(values[self.width :], ensure_ascii=False))
+        tail = "}"
+        if flags:
+            tail += ',"flags":' + json.dumps(flags)
+        if digest:
+            tail += ',"hash":"' + digest + '"'
+        return self.json_head + ",".join(parts) + tail + "}"
+
+    def _pre(self, values: list[str]) -> tuple[str | None, str | None]:
+        if len(values) != self.width:
+            return "ROW_MALFORMED", f"{len(values)} fields, the header has {self.width}"
+        return None, None
+
+    def _key(self, values: list[str]) -> tuple[str, str | None, int | None, int | None]:
+        v = self._v
+        bureau_src = v(values, self.i_bureau)
+        year = _int(v(values, self.i_year), 9999)
+        number = _int(v(values, self.i_number))
+        return bureau_src, self.bureaux.get(bureau_src), year, number
+
+    def _date(self, values: list[str], name: str) -> nz.DateField:
+        spec = self.i_dates.get(name)
+        if spec is None:
+            return _NO_DATE
+        v = self._v
+        return nz.read_date_field(v(values, spec[0]), v(values, spec[1]), v(values, spec[2]), spec[3])
+
+    def note_line(self, line: int, values: list[str]) -> str:
+        get, fields = self.cols.get, self.table.fields
+        pre_reason, pre_message = self._pre(values)
+        bureau_src, bureau_code, year, number = self._key(values)
+        kind_src = get(values, self.table.note_kind_column)
+        kind = self.note_codes.get(kind_src)
+        text_ar = get(values, fields["text_ar"])
+        dd, no = self._date(values, "document_date"), self._date(values, "noted_on")
+        mojibake = f"text_ar: probably reads {nz.mojibake_reading(text_ar)!r}" if nz.looks_mojibake(text_ar) else None
+        parts = [
+            str(self.file_no), str(line), _t(get(values, self.table.legacy_id)), _t(self._raw(values, [])),
+            _t(bureau_src), _n(bureau_code), self.table.act_kind, _n(year), _n(number), _n(kind), _t(text_ar),
+            _t(get(values, fields.get("authority", ""))), _t(get(values, fields.get("document_number", ""))),
+            _n(dd.value), dd.status, _t(dd.detail), _n(no.value), no.status, _t(no.detail),
+            _n(mojibake and _t(mojibake)), _n(pre_reason), _n(pre_message),
+        ]  # fmt: skip
+        return "\t".join(parts)
+
+    def text_line(self, line: int, values: list[str]) -> str:
+        pre_reason, pre_message = self._pre(values)
+        parts = [
+            str(self.file_no), str(line), _t(self.cols.get(values, self.table.legacy_id)), _t(self._raw(values, [])),
+            _t(self.cols.get(values, self.table.fields["text_fr"])), _n(pre_reason), _n(pre_message),
+        ]  # fmt: skip
+        return "\t".join(parts)
+
+
+# ------------------------------------------------------------------------------------------------- COPY writer
+
+
+class CopyWriter:
+    """Streams text-format COPY chunks into one table from a second connection, in a thread: the caller
+    prepares the next chunk while PostgreSQL parses the previous one."""
+
+    def __init__(self, dsn: dict[str, Any], table: str, columns: Iterable[str]) -> None:
+        self.conn = psycopg2.connect(**dsn)
+        self.sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+        self.queue: queue.Queue[str | None] = queue.Queue(maxsize=4)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        import io
+
+        try:
+            with self.conn.cursor() as cursor:
+                while (chunk := self.queue.get()) is not None:
+                    if self.error is None:
+                        cursor.copy_expert(self.sql, io.StringIO(chunk))
+            self.conn.commit()
+        except BaseException as exc:  # reported to the caller by close()
+            self.error = exc
+            while self.queue.get() is not None:
+                pass
+
+    def write(self, chunk: str) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put(chunk)
+
+    def close(self) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        self.conn.close()
+        if self.error is not None:
+            raise self.error
+
+
+def dsn() -> dict[str, Any]:
+    params = dict(connection.get_connection_params())
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    return params
+
+
+# ------------------------------------------------------------------------------------------------------ the run
+
+
+class _Run:
+    def __init__(
+        self,
+        *,
+        slug: str,
+        mapping: Mapping,
+        files: list[Path],
+        report_dir: Path,
+        dry_run: bool,
+        progress: ProgressFn | None,
+        commit_every: int | None,
+        after_batch: Callable[[int], None] | None,
+    ) -> None:
+        self.slug, self.mapping, self.files, self.report_dir = slug, mapping, files, report_dir
+        self.dry_run, self.commit_every, self.after_batch = dry_run, commit_every, after_batch
+        self.progress = progress or (lambda phase, done, total: None)
+        token = f"{int(time.time() * 1000) % 10**10}"
+        self.token = token
+        self.acts = f"{STAGE_PREFIX}acts_{token}"
+        self.act_raw: dict[int, tuple[str, str]] = {}  # act file → (bare table of its rows as read, row JSON SQL)
+        self.act_source_values: dict[int, str] = {}  # act file → SQL of an act's source_values
+        self.notes = f"{STAGE_PREFIX}notes_{token}"
+        self.texts = f"{STAGE_PREFIX}texts_{token}"
+        self.sources: list[tuple[Source, TableSpec]] = []
+        self.phases: dict[str, float] = {}
+
+    # ---------------------------------------------------------------------------------------------- helpers
+
+    def _exec(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> int:
+        t = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            if TRACE:
+                print(f"{time.perf_counter() - t:8.3f}s {cursor.rowcount:>8} {' '.join(sql.split())[:150]}")
+            return int(cursor.rowcount)
+
+    def _rows(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return list(cursor.fetchall())
+
+    def _timed(self, name: str, started: float) -> None:
+        self.phases[name] = round(self.phases.get(name, 0.0) + time.perf_counter() - started, 3)
+
+    # ------------------------------------------------------------------------------------------------ stage
+
+    def create_stage(self) -> None:
+        for stale in self._rows(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE %s",
+            [STAGE_PREFIX + "%"],
+        ):
+            self._exec(f'DROP TABLE IF EXISTS "{stale[0]}"')  # left by a killed run (we hold the lock)
+        for table, cols in ((self.acts, ACT_STAGE_IN), (self.notes, NOTE_STAGE_IN), (self.texts, TEXT_STAGE_IN)):
+            ddl = ", ".join(f"{c} {t}" for c, t in cols + VERDICT_COLS)
+            # autovacuum off: the table lives for one run; ANALYZE is run explicitly after the load
+            self._exec(f"CREATE UNLOGGED TABLE {table} ({ddl}) WITH (autovacuum_enabled = off)")
+
+    def drop_stage(self) -> None:
+        for (name,) in self._rows(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE %s",
+            [f"{STAGE_PREFIX}%{self.token}%"],
+        ):
+            self._exec(f'DROP TABLE IF EXISTS "{name}"')
+
+    def open_sources(self) -> None:
+        for path in self.files:
+            if not path.is_file():
+                raise LegacyImportError(f"no such file: {path}")
+            table = self.mapping.table_for(path.name)
+            try:
+                source, _rows = open_source(path, table.encoding, table.delimiter)
+                _Columns(source, table)
+            except SourceError as exc:
+                raise LegacyImportError(str(exc)) from None
+            self.sources.append((source, table))
+        if not self.sources:
+            raise LegacyImportError("no file to import")
+
+    def load(self) -> None:
+        started = time.perf_counter()
+        total = sum(s.rows_estimate for s, _t in self.sources)
+        done = 0
+        schema = str(getattr(connection, "schema_name"))  # noqa: B009 - set by django-tenants
+        targets = {"act": (self.acts, ACT_STAGE_IN), "note": (self.notes, NOTE_STAGE_IN),
+                   "note_text": (self.texts, TEXT_STAGE_IN)}  # fmt: skip
+        writers: dict[str, CopyWriter] = {}
+        self.progress("read", 0, total)
+        try:
+            for file_no, (src, table) in enumerate(self.sources, start=1):
+                try:
+                    source, rows = open_source(src.path, table.encoding, table.delimiter)
+                except SourceError as exc:
+                    raise LegacyImportError(str(exc)) from None
+                src.encoding = source.encoding
+                if table.record == "act":
+                    done = self._load_raw_acts(file_no, source, table, rows, done, total)
+                    continue
+                reader = _RowReader(self.mapping, table, source, file_no)
+                name, cols = targets[table.record]
+                if table.record not in writers:
+                    writers[table.record] = CopyWriter(dsn(), f'"{schema}".{name}', [c for c, _ in cols])
+                writer = writers[table.record]
+                buf: list[str] = []
+                try:
+                    for line, values in rows:
+                        if table.record == "note":
+                            text = reader.note_line(line, values)
+                        else:
+                            text = reader.text_line(line, values)
+                        buf.append(text)
+                        if len(buf) >= COPY_CHUNK_ROWS:
+                            buf.append("")
+                            writer.write("\n".join(buf))
+                            done += len(buf) - 1
+                            buf = []
+                            self.progress("read", done, total)
+                except SourceError as exc:
+                    raise LegacyImportError(str(exc)) from None
+                if buf:
+                    buf.append("")
+                    writer.write("\n".join(buf))
+                    done += len(buf) - 1
+            for writer in writers.values():
+                writer.close()
+            writers = {}
+        finally:
+            for writer in writers.values():
+                try:
+                    writer.close()
+                except Exception:  # noqa: BLE001 - the first error is the one raised
+                    pass
+        self.progress("read", done, max(done, total))
+        # Statistics on the columns the SQL steps join and group on (not the wide text ones: faster).
+        for stage in (self.acts, self.notes, self.texts):
+            self._exec(f"ANALYZE {stage} (file_no, line, legacy_id, pre_reason)")
+        self._timed("read_and_copy", started)
+
+    # ------------------------------------------------------------------------------------ acts: raw + lookups
+
+    def _load_raw_acts(
+        self,
+        file_no: int,
+        source: Source,
+        table: TableSpec,
+        rows: Iterator[tuple[int, list[str]]],
+        done: int,
+        total: int,
+    ) -> int:
+        """Stream an act file's rows as read into a bare staging table (the per-row work of a raw COPY), then
+        build its staging rows in SQL from lookups computed once per distinct value."""
+        width = len(source.header)
+        raw = f"{STAGE_PREFIX}raw_{self.token}_{file_no}"
+        cols = ", ".join(f"c{i} text" for i in range(width))
+        self._exec(
+            f"CREATE UNLOGGED TABLE {raw} (line int, nf int, extra text, {cols}) WITH (autovacuum_enabled = off)"
+        )
+        schema = str(getattr(connection, "schema_name"))  # noqa: B009 - set by django-tenants
+        writer = CopyWriter(dsn(), f'"{schema}".{raw}', ["line", "nf", "extra", *(f"c{i}" for i in range(width))])
+        pad = [""] * width
+        buf: list[str] = []
+        try:
+            for line, values in rows:
+                n = len(values)
+                extra = "\\N"
+                if n != width:
+                    if n > width:
+                        extra = _t(json.dumps(values[width:], ensure_ascii=False))
+                    values = (values + pad)[:width]
+                buf.append(f"{line}\t{n}\t{extra}\t" + "\t".join([_t(v) for v in values]))
+                if len(buf) >= COPY_CHUNK_ROWS:
+                    buf.append("")
+                    writer.write("\n".join(buf))
+                    done += len(buf) - 1
+                    buf = []
+                    self.progress("read", done, total)
+            if buf:
+                buf.append("")
+                writer.write("\n".join(buf))
+                done += len(buf) - 1
+        except SourceError as exc:
+            raise LegacyImportError(str(exc)) from None
+        finally:
+            writer.close()
+        self._stage_acts(file_no, source, table, raw)
+        return done
+
+    def _lookup(self, name: str, sql_values: str, columns: str, compute: Callable[[str], tuple[Any, ...]]) -> None:
+        """A lookup table computed in Python once per distinct value of the staged rows."""
+        self._exec(f"CREATE UNLOGGED TABLE {name} (t text PRIMARY KEY, {columns})")
+        distinct = [str(r[0]) for r in self._rows(f"SELECT DISTINCT t FROM ({sql_values}) x WHERE t IS NOT NULL")]
+        buf = io.StringIO()
+        for text in distinct:
+            buf.write("\t".join([_t(text), *(_n(v) if not isinstance(v, str) else _t(v) for v in compute(text))]))
+            buf.write("\n")
+        buf.seek(0)
+        with connection.cursor() as cursor:
+            cursor.cursor.copy_expert(f"COPY {name} FROM STDIN", buf)  # the psycopg2 cursor under Django's
+
+    def _stage_acts(self, file_no: int, source: Source, table: TableSpec, raw: str) -> None:
+        index = {h: i for i, h in enumerate(source.header)}
+        width = len(source.header)
+        prefix = f"{STAGE_PREFIX}lk_{self.token}_{file_no}"
+
+        def col(column: str) -> str:
+            return f"btrim(coalesce(r.c{index[column]}, ''), E' \\t\\r\\n')" if column else "''"
+
+        fields = table.fields
+        f = {name: col(fields.get(name, "")) for name in [*ACT_TEXT_FIELDS, *ACT_HIJRI_TEXT_FIELDS]}
+        # Names: one key per distinct spelling.
+        ar_cols = [fields[c] for c in ("given_name_ar", "family_name_ar", "father_name_ar", "mother_name_ar")
+                   if fields.get(c)]  # fmt: skip
+        lat_cols = [fields[c] for c in ("given_name_fr", "family_name_fr") if fields.get(c)]
+        union = " UNION ".join(f"SELECT {col(c)} AS t FROM {raw} r" for c in ar_cols)
+        self._lookup(f"{prefix}_ar", union, "key text, title bool, moji bool, reading text",
+                     lambda t: (_ar_key(t), _has_title(t), nz.looks_mojibake(t), nz.mojibake_reading(t)
+                                if nz.looks_mojibake(t) else ""))  # fmt: skip
+        union = " UNION ".join(f"SELECT {col(c)} AS t FROM {raw} r" for c in lat_cols) or "SELECT ''::text AS t"
+        self._lookup(f"{prefix}_lat", union, "key text, title bool, arabic bool",
+                     lambda t: (_lat_key(t), _has_title(t), nz.has_arabic(t)))  # fmt: skip
+        joins = [
+            f"LEFT JOIN {prefix}_ar kga ON kga.t = {f['given_name_ar']}",
+            f"LEFT JOIN {prefix}_ar kfa ON kfa.t = {f['family_name_ar']}",
+            f"LEFT JOIN {prefix}_ar kpa ON kpa.t = {f['father_name_ar']}",
+            f"LEFT JOIN {prefix}_ar kma ON kma.t = {f['mother_name_ar']}",
+            f"LEFT JOIN {prefix}_lat kgl ON kgl.t = {f['given_name_fr']}",
+            f"LEFT JOIN {prefix}_lat kfl ON kfl.t = {f['family_name_fr']}",
+        ]
+        # Dates: each source read once per distinct text; combined below as normalise.read_date_field does.
+        date_sql: dict[str, dict[str, str]] = {}
+        for field_name, alias in (("event_date", "e"), ("drawn_up_on", "d")):
+            spec = table.dates.get(field_name)
+            parts: dict[str, str] = {}
+            for source_name, column in (("g", spec.gregorian if spec else ""), ("w", spec.words if spec else ""),
+                                        ("h", spec.hijri if spec else "")):  # fmt: skip
+                a = f"{alias}{source_name}"
+                if not column:
+                    parts.update({f"{a}s": "'empty'", f"{a}v": "NULL::date", f"{a}d": "''", f"{a}y": "NULL::int"})
+                    continue
+                lk = f"{prefix}_{a}"
+                formats = spec.formats if spec else nz.FORMATS
+                compute: Callable[[str], tuple[Any, ...]]
+                if source_name == "g":
+                    compute = functools.partial(_gregorian_row, formats=formats)
+                elif source_name == "w":
+                    compute = _words_row
+                else:
+                    compute = _hijri_text_row
+                distinct = f"SELECT {col(column)} AS t FROM {raw} r"
+                self._lookup(lk, distinct, "status text, value date, detail text, year int", compute)
+                joins.append(f"LEFT JOIN {lk} {a} ON {a}.t = {col(column)}")
+                parts.update({f"{a}s": f"coalesce({a}.status, 'empty')", f"{a}v": f"{a}.value",
+                              f"{a}d": f"coalesce({a}.detail, '')", f"{a}y": f"{a}.year"})  # fmt: skip
+            parts["htext"] = col(spec.hijri) if spec and spec.hijri else "''"
+            date_sql[alias] = parts
+        # The normalised row (CTE n), then the staging row with its flags, fingerprint and raw JSON.
+        n_cols = [
+            "r.line", "r.nf", "r.extra", *(f"r.c{i}" for i in range(width)),
+            f"{col(table.legacy_id)} AS legacy_id", f"{col(table.key['bureau'])} AS bureau_src",
+            f"{col(table.key['year'])} AS year_src", f"{col(table.key['number'])} AS number_src",
+            f"{col(table.kind_column)} AS kind_src", f"{col(fields.get('sex', ''))} AS sex_src",
+            f"{col(fields.get('declarant_age', ''))} AS age_src",
+            *(f"{expr} AS {name}" for name, expr in f.items()),
+            "coalesce(kga.key, '') AS given_key_ar", "coalesce(kfa.key, '') AS family_key_ar",
+            "coalesce(kgl.key, '') AS given_key_lat", "coalesce(kfl.key, '') AS family_key_lat",
+            "coalesce(kpa.key, '') AS father_key", "coalesce(kma.key, '') AS mother_key",
+            "coalesce(kga.title, false) OR coalesce(kgl.title, false) AS titled",
+            "coalesce(kgl.arabic, false) OR coalesce(kfl.arabic, false) AS arabic_latin",
+            "kga.moji AS g_moji", "kga.reading AS g_reading", "kfa.moji AS f_moji", "kfa.reading AS f_reading",
+            "coalesce(kpa.moji, false) AS p_moji", "coalesce(kma.moji, false) AS m_moji",
+        ]  # fmt: skip
+        for alias, parts in date_sql.items():
+            n_cols += [f"{expr} AS {alias}_{key}" for key, expr in parts.items()]
+        n_sql = f"SELECT {', '.join(n_cols)} FROM {raw} r {' '.join(joins)}"
+
+        def date_exprs(a: str) -> tuple[str, str, str, str]:
+            """(value, status, detail, flags) of one date, as normalise.read_date_field decides them."""
+            gs, gv, gd, gy = f"{a}_{a}gs", f"{a}_{a}gv", f"{a}_{a}gd", f"{a}_{a}gy"
+            ws, wv, wd = f"{a}_{a}ws", f"{a}_{a}wv", f"{a}_{a}wd"
+            hs, hv, hd, ht = f"{a}_{a}hs", f"{a}_{a}hv", f"{a}_{a}hd", f"{a}_htext"
+            val = f"(CASE WHEN {gs} = 'ok' THEN {gv} WHEN {ws} = 'ok' THEN {wv} WHEN {hs} = 'ok' THEN {hv} END)"
+            conflict_w = f"({gs} = 'ok' AND {ws} = 'ok' AND {wv} <> {gv})"
+            conflict_h = f"({hs} = 'ok' AND abs({hv} - {val}) > {nz.HIJRI_TOLERANCE_DAYS})"
+            status = f"""(CASE WHEN {val} IS NOT NULL THEN
+                    CASE WHEN {conflict_w} OR {conflict_h} THEN 'conflict' ELSE 'ok' END
+                WHEN {gs} = 'year' THEN 'year'
+                WHEN {hs} = 'hijri_range' AND {gs} = 'empty' AND {ws} = 'empty' THEN 'hijri_range'
+                WHEN {gs} = 'bad' OR {ws} = 'bad' OR {hs} IN ('bad', 'hijri_range') THEN 'bad'
+                ELSE 'empty' END)"""
+            detail = f"""(CASE WHEN {val} IS NOT NULL THEN
+                    CASE WHEN {conflict_w} THEN 'words says ' || {wv} || ', another source ' || {gv}
+                         WHEN {conflict_h} THEN 'Hijri ' || {ht} || ' is ' || {hv} || ', Gregorian ' || {val}
+                         ELSE '' END
+                WHEN {gs} = 'year' THEN {gy}::text
+                WHEN {hs} = 'hijri_range' AND {gs} = 'empty' AND {ws} = 'empty' THEN {hd}
+                ELSE concat_ws('; ', CASE WHEN {gs} = 'bad' THEN {gd} END, CASE WHEN {ws} = 'bad' THEN {wd} END,
+                               CASE WHEN {hs} IN ('bad', 'hijri_range') THEN {hd} END) END)"""
+            ok = f"({status} = 'ok')"
+            flags = f"""concat_ws(',',
+                CASE WHEN {ok} AND {gs} <> 'ok' AND {ws} <> 'ok' THEN '{{f}}:date_from_hijri' END,
+                CASE WHEN {ok} AND {gs} = 'bad' THEN '{{f}}:gregorian_unreadable' END,
+                CASE WHEN {ok} AND {ws} = 'bad' THEN '{{f}}:words_unreadable' END,
+                CASE WHEN {ok} AND {hs} = 'ok' AND {hv} <> {val} THEN '{{f}}:hijri_differs_1_2_days'
+                     WHEN {ok} AND {hs} = 'hijri_range' THEN '{{f}}:hijri_outside_converter'
+                     WHEN {ok} AND {hs} = 'bad' THEN '{{f}}:hijri_unreadable' END,
+                CASE WHEN {status} = 'year' THEN '{{f}}:date_year_only' END)"""
+            return f"(CASE WHEN {ok} THEN {val} END)", status, detail, flags
+
+        ev, es, ed, ef = date_exprs("e")
+        dv, ds, dd, df = date_exprs("d")
+        ef, df = ef.replace("{f}", "event_date"), df.replace("{f}", "drawn_up_on")
+        kind = f"'{table.kind}'" if table.kind else "(%(kinds)s::jsonb ->> kind_src)"
+        number = ("CASE WHEN number_src ~ '^[0-9]{1,10}(\\.0)?$' THEN CASE WHEN split_part(number_src, '.', 1)::bigint"
+                  " <= 2000000000 THEN split_part(number_src, '.', 1)::int END END")  # fmt: skip
+        year = "CASE WHEN year_src ~ '^[0-9]{1,4}(\\.0)?$' THEN split_part(year_src, '.', 1)::int END"
+        age = "CASE WHEN age_src ~ '^[0-9]{1,3}$' AND age_src::int <= 150 THEN age_src::int END"
+        sex = ("CASE WHEN sex_src = '' THEN '' ELSE coalesce(%(sexes)s::jsonb ->> sex_src,"
+               " CASE WHEN sex_src IN ('M', 'F') THEN sex_src END) END")  # fmt: skip
+        flags = f"""concat_ws(',',
+            CASE WHEN p_moji THEN 'mojibake:father_name_ar' END, CASE WHEN m_moji THEN 'mojibake:mother_name_ar' END,
+            CASE WHEN given_name_fr = '' AND family_name_fr = '' THEN 'latin_missing'
+                 WHEN arabic_latin THEN 'arabic_in_latin_column' END,
+            CASE WHEN father_name_ar = '' AND mother_name_ar = '' THEN 'parents_missing' END,
+            CASE WHEN titled THEN 'title_in_name' END,
+            CASE WHEN place_fr = ANY(%(old)s::text[]) OR place_ar = ANY(%(old)s::text[]) THEN 'place_before_merger' END,
+            CASE WHEN age_src <> '' AND ({age}) IS NULL THEN 'declarant_age_unreadable' END,
+            nullif({ef}, ''), nullif({df}, ''))"""
+        mojibake = """CASE WHEN g_moji THEN 'given_name_ar: ' || quote_literal(given_name_ar) || ' probably reads '
+                              || quote_literal(g_reading)
+                           WHEN f_moji THEN 'family_name_ar: ' || quote_literal(family_name_ar) || ' probably reads '
+                              || quote_literal(f_reading) END"""
+        # The raw row as read, in JSON (chunks: a function takes at most 100 arguments).
+        pairs = [f"{_sql_str(h)}, x.c{i}" for i, h in enumerate(source.header)]
+        chunks = [f"jsonb_build_object({', '.join(pairs[i : i + 40])})" for i in range(0, len(pairs), 40)] or [
+            "'{}'::jsonb"
+        ]
+        row_json = (
+            " || ".join(chunks)
+            + " || CASE WHEN x.extra IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('_extra', x.extra::jsonb) END"
+        )
+        s_cols = [
+            f"{file_no}", "line", "legacy_id",
+            "x_raw", "bureau_src", "(%(bureaux)s::jsonb ->> bureau_src)", f"{kind}", f"{year}", f"{number}",
+            *ACT_TEXT_FIELDS, *ACT_HIJRI_TEXT_FIELDS, sex, age,
+            ev, es, ed, dv, ds, dd,
+            "given_key_ar", "family_key_ar", "given_key_lat", "family_key_lat", "father_key", "mother_key",
+            "x_flags", mojibake, "x_hash",
+            f"CASE WHEN nf <> {width} THEN 'ROW_MALFORMED' END",
+            f"CASE WHEN nf <> {width} THEN nf || ' fields, the header has {width}' END",
+        ]  # fmt: skip
+        # x_flags / x_hash / x_raw are computed in a middle CTE so the raw JSON can carry them.
+        m_sql = f"""SELECT n.*, {flags} AS x_flags,
+                left(md5(concat_ws('|', coalesce({kind}, 'None'), given_key_ar, family_key_ar, given_key_lat,
+                    family_key_lat, coalesce(({ev})::text, 'None'), coalesce(({dv})::text, 'None'), father_key,
+                    mother_key, coalesce(({sex}), 'None'), place_ar)), 20) AS x_hash
+            FROM n"""
+        # The raw row is kept in its bare table and turned into JSON only where it is used: in the act's
+        # source_values at the insert, and in the reports.
+        self.act_raw[file_no] = (raw, row_json)
+        self.act_source_values[file_no] = f"""(jsonb_build_object('table', {_sql_str(table.name)}, 'encoding',
+                {_sql_str(encoding_label(source.encoding))}, 'row', {row_json}, 'hash', s.hash)
+            || CASE WHEN s.flags = '' THEN '{{}}'::jsonb
+                    ELSE jsonb_build_object('flags', string_to_array(s.flags, ',')) END)"""
+        s_cols[3] = "NULL::jsonb"
+        insert_cols = ", ".join(c for c, _t in ACT_STAGE_IN)
+        self._exec(
+            f"WITH n AS ({n_sql}), m AS ({m_sql})"
+            f" INSERT INTO {self.acts} ({insert_cols}) SELECT {', '.join(s_cols)} FROM m",
+            {
+                "bureaux": json.dumps({k: b.code for k, b in self.mapping.bureaux.items()}),
+                "kinds": json.dumps(self.mapping.codes.get("kind", {})),
+                "sexes": json.dumps(self.mapping.codes.get("sex", {})),
+                "old": sorted(self.mapping.old_places),
+            },
+        )
+        for name in self._rows(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE %s",
+            [f"{prefix}%"],
+        ):
+            self._exec(f'DROP TABLE "{name[0]}"')
+        self._exec(f"ANALYZE {raw} (line)")
+
+    # --------------------------------------------------------------------------------------------- validate
+
+    def validate_acts(self) -> None:
+        started = time.perf_counter()
+        longest = " ".join(
+            f"WHEN length({f}) > {n} THEN 'FIELD_TOO_LONG:{f}'"
+            for f, n in {**ACT_TEXT_FIELDS, **ACT_HIJRI_TEXT_FIELDS}.items()
+        )
+        # Each WHEN is a predicate that is TRUE for a bad row; NULLs are folded with coalesce or IS NOT TRUE, so
+        # a row never escapes both the import and the rejects.
+        verdict = f"""CASE
+            WHEN pre_reason IS NOT NULL THEN pre_reason
+            WHEN bureau_code IS NULL THEN 'UNKNOWN_BUREAU'
+            WHEN kind IS NULL THEN 'UNKNOWN_KIND'
+            WHEN (year BETWEEN 1900 AND 2200) IS NOT TRUE THEN 'BAD_YEAR'
+            WHEN (number >= 1) IS NOT TRUE THEN 'BAD_NUMBER'
+            WHEN mojibake IS NOT NULL THEN 'MOJIBAKE'
+            WHEN (btrim(given_name_ar) <> '' AND btrim(family_name_ar) <> '') IS NOT TRUE THEN 'MISSING_ARABIC_NAME'
+            WHEN sex IS NULL THEN 'UNKNOWN_CODE:sex'
+            WHEN 'bad' IN (coalesce(event_status, 'bad'), coalesce(drawn_status, 'bad')) THEN 'BAD_DATE'
+            WHEN 'hijri_range' IN (event_status, drawn_status) THEN 'HIJRI_OUT_OF_RANGE'
+            WHEN 'conflict' IN (event_status, drawn_status) THEN 'DATE_CONFLICT'
+            WHEN (event_date > drawn_up_on) IS TRUE THEN 'EVENT_AFTER_DRAWN_UP'
+            {longest}
+        END"""
+        self._exec(f"UPDATE {self.acts} SET reason = {verdict} WHERE ({verdict}) IS NOT NULL")
+        self._exec(
+            f"""UPDATE {self.acts} SET
+                message = CASE split_part(reason, ':', 1)
+                    WHEN 'ROW_MALFORMED' THEN pre_message
+                    WHEN 'UNKNOWN_BUREAU' THEN 'bureau ' || quote_literal(bureau_src) || ' is not in the mapping'
+                    WHEN 'MOJIBAKE' THEN mojibake
+                    WHEN 'UNKNOWN_CODE' THEN 'sex: unknown code'
+                    WHEN 'FIELD_TOO_LONG' THEN split_part(reason, ':', 2) || ' is longer than the registry allows'
+                    WHEN 'BAD_DATE' THEN concat_ws('; ',
+                        CASE WHEN event_status = 'bad' THEN 'event date: ' || event_detail END,
+                        CASE WHEN drawn_status = 'bad' THEN 'drawn up on: ' || drawn_detail END)
+                    WHEN 'HIJRI_OUT_OF_RANGE' THEN concat_ws('; ',
+                        CASE WHEN event_status = 'hijri_range' THEN 'event date: ' || event_detail END,
+                        CASE WHEN drawn_status = 'hijri_range' THEN 'drawn up on: ' || drawn_detail END)
+                    WHEN 'DATE_CONFLICT' THEN concat_ws('; ',
+                        CASE WHEN event_status = 'conflict' THEN 'event date: ' || event_detail END,
+                        CASE WHEN drawn_status = 'conflict' THEN 'drawn up on: ' || drawn_detail END)
+                    WHEN 'EVENT_AFTER_DRAWN_UP' THEN 'event ' || event_date || ' after drawn up ' || drawn_up_on
+                    ELSE NULL END,
+                reason = split_part(reason, ':', 1)
+            WHERE reason IS NOT NULL"""
+        )
+        # Rows keyed twice in this run: the first by file and line is kept.
+        self._exec(
+            f"""UPDATE {self.acts} s SET dup_kind = d.match, dup_file = d.kf, dup_line = d.kl
+            FROM (SELECT file_no, line, rn, first_value(file_no) OVER w AS kf, first_value(line) OVER w AS kl,
+                         CASE WHEN hash = first_value(hash) OVER w THEN 'exact' ELSE 'same_number' END AS match
+                  FROM (SELECT file_no, line, hash, bureau_code, kind, year, number,
+                               row_number() OVER (PARTITION BY bureau_code, kind, year, number
+                                                  ORDER BY file_no, line) AS rn
+                        FROM {self.acts} WHERE reason IS NULL) x
+                  WINDOW w AS (PARTITION BY bureau_code, kind, year, number ORDER BY file_no, line)) d
+            WHERE d.rn > 1 AND s.file_no = d.file_no AND s.line = d.line"""
+        )
+        # Rows whose (bureau, kind, year, number) is already in the registry.
+        self._exec(
+            f"""UPDATE {self.acts} s SET dup_id = a.id,
+                dup_kind = CASE WHEN a.source_file = f.name AND a.source_row = s.line THEN 'already_imported'
+                                WHEN a.source_values ->> 'hash' = s.hash THEN 'exact' ELSE 'same_number' END
+            FROM {Act._meta.db_table} a
+            JOIN {Register._meta.db_table} r ON r.id = a.register_id
+            JOIN {Bureau._meta.db_table} b ON b.id = r.bureau_id,
+            (SELECT * FROM unnest(%s::int[], %s::text[]) AS u(file_no, name)) f
+            WHERE f.file_no = s.file_no AND s.reason IS NULL AND s.dup_kind IS NULL
+              AND b.code = s.bureau_code AND r.kind = s.kind AND r.year = s.year AND a.number = s.number""",
+            self._file_names(),
+        )
+        self._timed("validate", started)
+
+    def _file_names(self) -> list[list[Any]]:
+        return [list(range(1, len(self.sources) + 1)), [s.name for s, _t in self.sources]]
+
+    def registers(self) -> None:
+        """The registers the accepted rows go into (created unless dry-run); closed ones reject their rows."""
+        started = time.perf_counter()
+        wanted = self._rows(
+            f"SELECT DISTINCT bureau_code, kind, year FROM {self.acts} WHERE reason IS NULL AND dup_kind IS NULL"
+        )
+        bureaux = {b.code: b for b in Bureau.objects.all()}
+        specs = {b.code: b for b in self.mapping.bureaux.values()}
+        for code in sorted({str(w[0]) for w in wanted} - set(bureaux)):
+            if not self.dry_run:
+                spec = specs[code]
+                bureaux[code] = Bureau.objects.create(
+                    code=code, name_fr=spec.name_fr, name_ar=spec.name_ar or spec.name_fr
+                )
+        reg, bur = Register._meta.db_table, Bureau._meta.db_table
+        if not self.dry_run and wanted:
+            # One statement for the few hundred registers (a register is only its key and counter).
+            self._exec(
+                f"""INSERT INTO {reg} (bureau_id, kind, year, last_number)
+                SELECT b.id, w.kind, w.year, 0 FROM unnest(%s::text[], %s::text[], %s::int[]) AS w(code, kind, year)
+                JOIN {bur} b ON b.code = w.code
+                ON CONFLICT (bureau_id, kind, year) DO NOTHING""",
+                [list(c) for c in zip(*wanted, strict=True)],
+            )
+        # A closed register rejects its rows (an UPDATE of those rows only: the staging table is wide).
+        self._exec(
+            f"""UPDATE {self.acts} s SET reason = 'REGISTER_CLOSED',
+                message = 'register ' || s.bureau_code || '/' || s.kind || '/' || s.year || ' is closed'
+            FROM {reg} r JOIN {bur} b ON b.id = r.bureau_id
+            WHERE r.closed_at IS NOT NULL AND s.reason IS NULL AND s.dup_kind IS NULL AND b.code = s.bureau_code
+              AND r.kind = s.kind AND r.year = s.year"""
+        )
+        # Probable duplicates: same person, same day, same parents, another number. Imported, flagged.
+        self._exec(
+            f"""UPDATE {self.acts} s SET probable_file = d.kf, probable_line = d.kl
+            FROM (SELECT file_no, line, row_number() OVER w AS rn,
+                         first_value(file_no) OVER w AS kf, first_value(line) OVER w AS kl
+                  FROM {self.acts}
+                  WHERE reason IS NULL AND dup_kind IS NULL AND event_date IS NOT NULL
+                  WINDOW w AS (PARTITION BY kind, given_key_ar, family_key_ar, event_date, father_key, mother_key
+                               ORDER BY file_no, line)) d
+            WHERE d.rn > 1 AND s.file_no = d.file_no AND s.line = d.line"""
+        )
+        self._timed("registers", started)
+
+    # ---------------------------------------------------------------------------------------------- insert
+
+    def _secondary_indexes(self) -> list[tuple[str, str]]:
+        rows = self._rows(
+            """SELECT ic.relname, pg_get_indexdef(i.indexrelid)
+            FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
+            WHERE i.indrelid = %s::regclass
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)""",
+            [Act._meta.db_table],
+        )
+        return [(str(a), str(b)) for a, b in rows]
+
+    def _foreign_keys(self) -> list[tuple[str, str]]:
+        """The act table's own foreign keys (name, definition), dropped during a bulk load and re-added after."""
+        rows = self._rows(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass"
+            " AND contype = 'f' ORDER BY conname",
+            [Act._meta.db_table],
+        )
+        return [(str(a), str(b)) for a, b in rows]
+
+    def insert_acts(self, user_id: int) -> int:
+        started = time.perf_counter()
+        accepted = self._rows(
+            f"SELECT year, count(*) FROM {self.acts} WHERE reason IS NULL AND dup_kind IS NULL GROUP BY year ORDER BY 1"
+        )
+        total = sum(int(n) for _y, n in accepted)
+        if self.dry_run or not total:
+            return 0
+        existing = Act.objects.count()
+        bulk = self.commit_every is None and total >= max(BULK_MIN_ROWS, existing)
+        batches: list[tuple[int, int]] = []
+        size = self.commit_every or total
+        lo, count = None, 0
+        for year, n in accepted:
+            lo = year if lo is None else lo
+            count += int(n)
+            if count >= size:
+                batches.append((lo, year))
+                lo, count = None, 0
+        if lo is not None:
+            batches.append((lo, accepted[-1][0]))
+        text_cols = list(ACT_TEXT_FIELDS) + list(ACT_HIJRI_TEXT_FIELDS)
+        now = timezone.now()
+        insert = f"""
+            INSERT INTO {Act._meta.db_table} (register_id, kind, number, status, drawn_up_on, event_date, sex,
+                {", ".join(text_cols)}, declarant_age, declaration_type, drafted_by_id, drafted_at, signed_at,
+                legacy_id, source_file, source_row, source_values,
+                given_key_ar, family_key_ar, given_key_lat, family_key_lat)
+            SELECT m.id, s.kind, s.number, 'signed', s.drawn_up_on, s.event_date, coalesce(s.sex, ''),
+                {", ".join(f"coalesce(s.{c}, '')" for c in text_cols)}, s.declarant_age, 'on_time', %s, %s,
+                coalesce(s.drawn_up_on::timestamp + interval '12 hours', %s), left(s.legacy_id, 60), f.name, s.line,
+                {{source_values}}, s.given_key_ar, s.family_key_ar, s.given_key_lat, s.family_key_lat
+            FROM {self.acts} s JOIN unnest(%s::int[], %s::text[]) AS f(file_no, name) ON f.file_no = s.file_no
+            JOIN {{raw}} x ON x.line = s.line
+            JOIN ({self._register_map()}) m ON m.code = s.bureau_code AND m.kind = s.kind AND m.year = s.year
+            WHERE s.file_no = {{file_no}} AND s.reason IS NULL AND s.dup_kind IS NULL AND s.year BETWEEN %s AND %s"""
+        done = 0
+        self.progress("insert", 0, total)
+
+        # The inserted (register, number) pairs raise the registers' counters in the same statement.
+        insert_and_count = f"""WITH ins AS ({insert} RETURNING register_id, number),
+            top AS (SELECT register_id, max(number) AS top, count(*) AS n FROM ins GROUP BY 1),
+            upd AS (UPDATE {Register._meta.db_table} r SET last_number = top.top FROM top
+                    WHERE r.id = top.register_id AND r.last_number < top.top)
+            SELECT coalesce(sum(n), 0) FROM top"""
+
+        def batch(number: int, lo_year: int, hi_year: int) -> int:
+            count = 0
+            for file_no, (raw, _row) in sorted(self.act_raw.items()):
+                sql = insert_and_count.format(raw=raw, file_no=file_no, source_values=self.act_source_values[file_no])
+                count += int(self._rows(sql, [user_id, now, now, *self._file_names(), lo_year, hi_year])[0][0])
+            return count
+
+        if self.commit_every is not None:
+            # One transaction per batch of registers: a killed run keeps what it committed; the next run counts
+            # those rows as already imported (their provenance matches) and goes on with the rest.
+            for number, (lo_year, hi_year) in enumerate(batches, start=1):
+                with transaction.atomic():
+                    done += batch(number, lo_year, hi_year)
+                self.progress("insert", done, total)
+                if self.after_batch is not None:
+                    self.after_batch(number)
+        else:
+            # All or nothing. In bulk, the secondary indexes are dropped and rebuilt in the same transaction (DDL
+            # is transactional: a killed run leaves them as they were).
+            with transaction.atomic():
+                dropped = self._secondary_indexes() if bulk else []
+                foreign = self._foreign_keys() if bulk else []
+                for name, _ddl in foreign:
+                    self._exec(f'ALTER TABLE {Act._meta.db_table} DROP CONSTRAINT "{name}"')
+                for name, _ddl in dropped:
+                    self._exec(f'DROP INDEX "{name}"')
+                for number, (lo_year, hi_year) in enumerate(batches, start=1):
+                    done += batch(number, lo_year, hi_year)
+                    self.progress("insert", done, total)
+                    if self.after_batch is not None:
+                        self.after_batch(number)
+                t_index = time.perf_counter()
+                if dropped or foreign:
+                    # Django's foreign keys are deferred: check any pending ones now, an index cannot be built over
+                    # pending trigger events.
+                    self._exec("SET CONSTRAINTS ALL IMMEDIATE")
+                    self._exec("SET LOCAL maintenance_work_mem = '256MB'")
+                    for _name, ddl in dropped:
+                        self._exec(ddl)
+                    # Re-adding a foreign key checks every row in one anti-join, instead of one trigger per row.
+                    for name, ddl in foreign:
+                        self._exec(f'ALTER TABLE {Act._meta.db_table} ADD CONSTRAINT "{name}" {ddl}')
+                    self._timed("rebuild_indexes", t_index)
+        self._timed("insert_acts", started)
+        return done
+
+    @staticmethod
+    def _register_map() -> str:
+        return (
+            f"SELECT r.id, b.code, r.kind, r.year FROM {Register._meta.db_table} r"
+            f" JOIN {Bureau._meta.db_table} b ON b.id = r.bureau_id"
+        )
+
+    # ------------------------------------------------------------------------------------------------ notes
+
+    def notes_and_texts(self, user_id: int) -> int:
+        started = time.perf_counter()
+        act, reg, bur = Act._meta.db_table, Register._meta.db_table, Bureau._meta.db_table
+        verdict = """CASE
+            WHEN pre_reason IS NOT NULL THEN pre_reason
+            WHEN bureau_code IS NULL THEN 'UNKNOWN_BUREAU'
+            WHEN (year BETWEEN 1900 AND 2200) IS NOT TRUE THEN 'BAD_YEAR'
+            WHEN (number >= 1) IS NOT TRUE THEN 'BAD_NUMBER'
+            WHEN mojibake IS NOT NULL THEN 'MOJIBAKE'
+            WHEN kind IS NULL THEN 'UNKNOWN_CODE'
+            WHEN (btrim(text_ar) <> '' AND btrim(authority) <> '' AND btrim(document_number) <> '') IS NOT TRUE
+                THEN 'NOTE_INCOMPLETE'
+            WHEN (dd_status = 'ok' AND no_status = 'ok') IS NOT TRUE THEN 'BAD_DATE'
+            WHEN (length(authority) <= 200 AND length(document_number) <= 60) IS NOT TRUE THEN 'FIELD_TOO_LONG'
+        END"""
+        self._exec(f"UPDATE {self.notes} SET reason = {verdict} WHERE ({verdict}) IS NOT NULL")
+        self._exec(
+            f"""UPDATE {self.notes} SET message = CASE reason
+                WHEN 'ROW_MALFORMED' THEN pre_message WHEN 'MOJIBAKE' THEN mojibake
+                WHEN 'UNKNOWN_BUREAU' THEN 'bureau ' || quote_literal(bureau_src) || ' is not in the mapping'
+                WHEN 'UNKNOWN_CODE' THEN 'note kind: unknown code'
+                WHEN 'BAD_DATE' THEN concat_ws('; ',
+                    CASE WHEN dd_status <> 'ok'
+                         THEN 'document date: ' || coalesce(nullif(dd_detail, ''), dd_status) END,
+                    CASE WHEN no_status <> 'ok' THEN 'noted on: ' || coalesce(nullif(no_detail, ''), no_status) END)
+                END WHERE reason IS NOT NULL"""
+        )
+        # The act each note annotates: in the registry (imported now or before); in a dry run, also the rows this
+        # run would import.
+        self._exec(
+            f"""UPDATE {self.notes} n SET target_id = a.id
+            FROM {act} a JOIN {reg} r ON r.id = a.register_id JOIN {bur} b ON b.id = r.bureau_id
+            WHERE n.reason IS NULL AND b.code = n.bureau_code AND r.kind = n.act_kind AND r.year = n.year
+              AND a.number = n.number AND a.status = 'signed'"""
+        )
+        if self.dry_run:
+            self._exec(
+                f"""UPDATE {self.notes} n SET target_id = 0 FROM {self.acts} s
+                WHERE n.reason IS NULL AND n.target_id IS NULL AND s.reason IS NULL AND s.dup_kind IS NULL
+                  AND s.bureau_code = n.bureau_code AND s.kind = n.act_kind AND s.year = n.year
+                  AND s.number = n.number"""
+            )
+        self._exec(
+            f"""UPDATE {self.notes} SET reason = 'NOTE_ORPHAN',
+                message = 'no ' || act_kind || ' act ' || number || '/' || year || ' in bureau ' || bureau_code
+            WHERE reason IS NULL AND target_id IS NULL"""
+        )
+        # The same note twice in the run, or already in the registry.
+        self._exec(
+            f"""UPDATE {self.notes} s SET dup_kind = 'exact', dup_file = d.kf, dup_line = d.kl
+            FROM (SELECT file_no, line, row_number() OVER w AS rn,
+                         first_value(file_no) OVER w AS kf, first_value(line) OVER w AS kl
+                  FROM {self.notes} WHERE reason IS NULL
+                  WINDOW w AS (PARTITION BY bureau_code, act_kind, year, number, kind, text_ar, document_number,
+                                            noted_on ORDER BY file_no, line)) d
+            WHERE d.rn > 1 AND s.file_no = d.file_no AND s.line = d.line"""
+        )
+        self._exec(
+            f"""UPDATE {self.notes} s SET dup_kind = 'already_imported', dup_id = m.id
+            FROM {MarginalNote._meta.db_table} m
+            WHERE s.reason IS NULL AND s.dup_kind IS NULL AND m.act_id = s.target_id AND m.kind = s.kind
+              AND m.text_ar = s.text_ar AND m.document_number = s.document_number AND m.noted_on = s.noted_on"""
+        )
+        # French texts follow their Arabic note (first row of each legacy id).
+        self._exec(
+            f"""UPDATE {self.texts} SET reason = pre_reason, message = pre_message WHERE pre_reason IS NOT NULL;
+            UPDATE {self.texts} t SET dup_kind = 'exact', dup_file = d.kf, dup_line = d.kl
+            FROM (SELECT file_no, line, row_number() OVER w AS rn,
+                         first_value(file_no) OVER w AS kf, first_value(line) OVER w AS kl
+                  FROM {self.texts} WHERE reason IS NULL
+                  WINDOW w AS (PARTITION BY legacy_id ORDER BY file_no, line)) d
+            WHERE d.rn > 1 AND t.file_no = d.file_no AND t.line = d.line;
+            UPDATE {self.texts} t SET target_id = 1,
+                reason = CASE WHEN n.reason IS NOT NULL THEN 'NOTE_REJECTED' END,
+                message = CASE WHEN n.reason IS NOT NULL THEN 'its note (file ' || n.file_no || ' line ' || n.line
+                                                             || ') was rejected: ' || n.reason END,
+                dup_kind = CASE WHEN n.reason IS NULL THEN n.dup_kind END,
+                dup_file = CASE WHEN n.reason IS NULL AND n.dup_kind IS NOT NULL THEN n.dup_file END,
+                dup_line = CASE WHEN n.reason IS NULL AND n.dup_kind IS NOT NULL THEN n.dup_line END
+            FROM (SELECT DISTINCT ON (legacy_id) * FROM {self.notes} WHERE legacy_id <> ''
+                  ORDER BY legacy_id, file_no, line) n
+            WHERE t.reason IS NULL AND t.dup_kind IS NULL AND n.legacy_id = t.legacy_id;
+            UPDATE {self.texts} SET reason = 'NOTE_TEXT_ORPHAN',
+                message = 'no note with legacy id ' || quote_literal(legacy_id)
+            WHERE reason IS NULL AND dup_kind IS NULL AND target_id IS NULL"""
+        )
+        inserted = 0
+        if not self.dry_run:
+            inserted = self._exec(
+                f"""INSERT INTO {MarginalNote._meta.db_table} (act_id, kind, text_ar, text_fr, authority,
+                    document_number, document_date, officer_id, noted_on, created_at)
+                SELECT n.target_id, n.kind, n.text_ar, coalesce(t.text_fr, ''), n.authority, n.document_number,
+                       n.document_date, %s, n.noted_on, now()
+                FROM {self.notes} n
+                LEFT JOIN (SELECT DISTINCT ON (legacy_id) legacy_id, text_fr FROM {self.texts}
+                           WHERE reason IS NULL AND dup_kind IS NULL ORDER BY legacy_id, file_no, line) t
+                       ON n.legacy_id <> '' AND t.legacy_id = n.legacy_id
+                WHERE n.reason IS NULL AND n.dup_kind IS NULL
+                ORDER BY n.file_no, n.line""",
+                [user_id],
+            )
+        self._timed("notes", started)
+        return inserted
+
+    # ----------------------------------------------------------------------------------------------- report
+
+    def report(self, started_at: dt.datetime) -> dict[str, Any]:
+        started = time.perf_counter()
+        names = {i: s.name for i, (s, _t) in enumerate(self.sources, start=1)}
+        groups: dict[int, list[dict[str, Any]]] = {i: [] for i in names}
+        registers: dict[tuple[str, str, int | None], Counter[str]] = {}
+        outcome = """count(*), count(*) FILTER (WHERE reason IS NULL AND dup_kind IS NULL),
+                     count(*) FILTER (WHERE reason IS NOT NULL), count(*) FILTER (WHERE reason IS NULL
+                     AND dup_kind IS NOT NULL)"""
+        queries = [
+            f"SELECT file_no, bureau_code, kind, year, {outcome} FROM {self.acts} GROUP BY 1, 2, 3, 4",
+            f"SELECT file_no, bureau_code, act_kind, year, {outcome} FROM {self.notes} GROUP BY 1, 2, 3, 4",
+            f"SELECT file_no, NULL, NULL, NULL::int, {outcome} FROM {self.texts} GROUP BY 1",
+        ]
+        for sql in queries:
+            for file_no, bureau, kind, year, read, imported, rejected, dups in self._rows(sql):
+                row = {"bureau": bureau, "kind": kind, "year": year, "read": read, "imported": imported,
+                       "rejected": rejected, "duplicates": dups}  # fmt: skip
+                groups[file_no].append(row)
+        files = []
+        totals: Counter[str] = Counter()
+        for file_no, (source, table) in enumerate(self.sources, start=1):
+            regs = sorted(groups[file_no], key=lambda r: (str(r["kind"]), r["year"] or 0, str(r["bureau"])))
+            sums = Counter({k: sum(r[k] for r in regs) for k in ("read", "imported", "rejected", "duplicates")})
+            totals.update(sums)
+            if table.record == "act":
+                for r in regs:
+                    registers.setdefault((str(r["bureau"]), str(r["kind"]), r["year"]), Counter()).update(
+                        {k: r[k] for k in ("read", "imported", "rejected", "duplicates")}
+                    )
+            files.append({"file": source.name, "table": table.name, "record": table.record,
+                          "encoding": encoding_label(source.encoding), **sums, "registers": regs})  # fmt: skip
+        reasons = Counter(
+            {str(r): int(n) for sql in (self.acts, self.notes, self.texts)
+             for r, n in self._rows(f"SELECT reason, count(*) FROM {sql} WHERE reason IS NOT NULL GROUP BY 1")}
+        )  # fmt: skip
+        dup_matches: Counter[str] = Counter()
+        for stage in (self.acts, self.notes, self.texts):
+            for m, n in self._rows(
+                f"SELECT dup_kind, count(*) FROM {stage} WHERE reason IS NULL AND dup_kind IS NOT NULL GROUP BY 1"
+            ):
+                dup_matches[str(m)] += int(n)
+        probable = self._rows(
+            f"SELECT count(*) FROM {self.acts} WHERE probable_file IS NOT NULL AND reason IS NULL AND dup_kind IS NULL"
+        )[0][0]
+        report: dict[str, Any] = {
+            "format": "jamaa-legacy-report/1",
+            "commune": self.slug,
+            "dry_run": self.dry_run,
+            "mapping": Path(self.mapping.path).name,
+            "started_at": started_at.isoformat(),
+            "finished_at": timezone.now().isoformat(),
+            "files": files,
+            "registers": [
+                {"bureau": b, "kind": k, "year": y, **dict(c)}
+                for (b, k, y), c in sorted(registers.items(), key=lambda i: (i[0][1], i[0][2] or 0, i[0][0]))
+            ],
+            "reasons": dict(sorted(reasons.items())),
+            "duplicate_matches": dict(sorted(dup_matches.items())),
+            "probable_duplicates": int(probable),
+            "flags": {
+                str(flag): int(count)
+                for flag, count in self._rows(
+                    f"SELECT x, count(*) FROM {self.acts}, unnest(string_to_array(flags, ',')) AS x"
+                    " WHERE flags <> '' GROUP BY 1 ORDER BY 1"
+                )
+            },
+            "totals": {k: int(totals[k]) for k in ("read", "imported", "rejected", "duplicates")},
+        }
+        assert report["totals"]["read"] == sum(report["totals"][k] for k in ("imported", "rejected", "duplicates"))
+        self.write_files(report, names)
+        self._timed("report", started)
+        report["phases_s"] = self.phases
+        (self.report_dir / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+        return report
+
+    def write_files(self, report: dict[str, Any], names: dict[int, str]) -> None:
+        self.report_dir.mkdir(parents=True, exist_ok=True)
+        with (self.report_dir / "rejects.csv").open("w", encoding="utf-8", newline="") as handle:
+            out = csv.writer(handle)
+            out.writerow(["file", "line", "legacy_id", "reason", "message", "row"])
+            queries = [
+                f"SELECT s.file_no, s.line, s.legacy_id, s.reason, s.message, jsonb_build_object('row', {row_json})"
+                f" FROM {self.acts} s JOIN {raw} x ON x.line = s.line"
+                f" WHERE s.file_no = {file_no} AND s.reason IS NOT NULL ORDER BY s.line"
+                for file_no, (raw, row_json) in sorted(self.act_raw.items())
+            ] + [
+                f"SELECT s.file_no, s.line, s.legacy_id, s.reason, s.message, s.raw FROM {table} s"
+                " WHERE s.reason IS NOT NULL ORDER BY s.file_no, s.line"
+                for table in (self.notes, self.texts)
+            ]
+            for query in queries:
+                for file_no, line, legacy_id, reason, message, raw in self._rows(query):
+                    row = self._ordered(file_no, _json(raw)["row"])
+                    out.writerow([names[file_no], line, legacy_id, reason, message or REASONS.get(reason, ""),
+                                  json.dumps(row, ensure_ascii=False)])  # fmt: skip
+        act = Act._meta.db_table
+        with (self.report_dir / "duplicates.csv").open("w", encoding="utf-8", newline="") as handle:
+            out = csv.writer(handle)
+            out.writerow(["file", "line", "legacy_id", "match", "action", "kept_file", "kept_line", "kept_id",
+                          "row"])  # fmt: skip
+            sqls = [
+                *[
+                    f"""SELECT s.file_no, s.line, s.legacy_id, s.dup_kind, 'skipped', s.dup_file, s.dup_line,
+                           s.dup_id, jsonb_build_object('row', {row_json}), k2.source_file, k2.source_row
+                    FROM {self.acts} s JOIN {raw} x ON x.line = s.line
+                    LEFT JOIN {act} k2 ON k2.id = s.dup_id
+                    WHERE s.file_no = {file_no} AND s.reason IS NULL AND s.dup_kind IS NOT NULL ORDER BY s.line"""
+                    for file_no, (raw, row_json) in sorted(self.act_raw.items())
+                ],
+                *[
+                    f"""SELECT s.file_no, s.line, s.legacy_id, 'probable', 'imported_flagged', s.probable_file,
+                           s.probable_line, NULL::bigint, jsonb_build_object('row', {row_json}), NULL, NULL
+                    FROM {self.acts} s JOIN {raw} x ON x.line = s.line
+                    WHERE s.file_no = {file_no} AND s.reason IS NULL AND s.dup_kind IS NULL
+                      AND s.probable_file IS NOT NULL ORDER BY s.line"""
+                    for file_no, (raw, row_json) in sorted(self.act_raw.items())
+                ],
+                f"""SELECT s.file_no, s.line, s.legacy_id, s.dup_kind, 'skipped', s.dup_file, s.dup_line, s.dup_id,
+                       s.raw, NULL, NULL
+                FROM {self.notes} s WHERE s.reason IS NULL AND s.dup_kind IS NOT NULL ORDER BY s.file_no, s.line""",
+                f"""SELECT s.file_no, s.line, s.legacy_id, s.dup_kind, 'skipped', s.dup_file, s.dup_line, NULL::bigint,
+                       s.raw, NULL, NULL
+                FROM {self.texts} s WHERE s.reason IS NULL AND s.dup_kind IS NOT NULL ORDER BY s.file_no, s.line""",
+            ]
+            for sql in sqls:
+                for file_no, line, legacy_id, match, action, kf, kl, kid, raw, src_file, src_row in self._rows(sql):
+                    kept_file = names.get(kf, "") if kf else (src_file or "")
+                    as_read = json.dumps(self._ordered(file_no, _json(raw)["row"]), ensure_ascii=False)
+                    kept_id = kid if kid and kid > 0 else ""
+                    out.writerow([names[file_no], line, legacy_id, match, action, kept_file, kl or src_row or "",
+                                  kept_id, as_read])  # fmt: skip
+        self._fill_kept_ids()
+
+    def _ordered(self, file_no: int, row: dict[str, Any]) -> dict[str, Any]:
+        """A raw row with its columns in the file's order (jsonb keeps its own)."""
+        header = self.sources[file_no - 1][0].header
+        return {**{h: row[h] for h in header if h in row}, **{k: v for k, v in row.items() if k not in header}}
+
+    def _fill_kept_ids(self) -> None:
+        """duplicates.csv names the kept act's id when it is in the registry (after a real run)."""
+        if self.dry_run:
+            return
+        path = self.report_dir / "duplicates.csv"
+        rows = list(csv.reader(path.open(encoding="utf-8", newline="")))
+        wanted = {(r[5], r[6]) for r in rows[1:] if not r[7] and r[5] and r[6]}
+        if not wanted:
+            return
+        found = dict(
+            ((str(f), str(line)), int(i))
+            for f, line, i in self._rows(
+                f"SELECT source_file, source_row, id FROM {Act._meta.db_table}"
+                " WHERE (source_file, source_row::text) IN (SELECT * FROM unnest(%s::text[], %s::text[]))",
+                [[w[0] for w in wanted], [w[1] for w in wanted]],
+            )
+        )
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            out = csv.writer(handle)
+            out.writerow(rows[0])
+            for r in rows[1:]:
+                if not r[7] and (r[5], r[6]) in found:
+                    r[7] = str(found[(r[5], r[6])])
+                out.writerow(r)
+
+
+def _try_lz4() -> None:
+    """lz4 compresses each act's source_values several times faster than the default pglz; only values written
+    by this session are affected, and a server built without lz4 keeps pglz."""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET default_toast_compression = 'lz4'")
+    except DatabaseError:
+        pass
+
+
+def _system_user_id() -> int:
+    """The account imported acts and notes are recorded under (it cannot log in)."""
+    user, created = get_user_model().objects.get_or_create(
+        username=SYSTEM_USERNAME, defaults={"is_active": False, "first_name": "Import", "last_name": "legacy"}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return int(user.pk)
+
+
+def legacy_import(
+    *,
+    slug: str,
+    mapping_path: str | Path,
+    files: list[Path],
+    report_dir: Path,
+    dry_run: bool = False,
+    progress: ProgressFn | None = None,
+    commit_every: int | None = None,
+    after_batch: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Import legacy exports into a commune's civil registry and write the reports.
+
+    Raises LegacyImportError (unknown commune, unreadable mapping or file) before anything is imported. Writes
+    signed acts, registers, bureaux, marginal notes and the name dictionary (nothing with dry_run), and
+    report.json, rejects.csv and duplicates.csv in report_dir."""
+    started = time.perf_counter()
+    started_at = timezone.now()
+    try:
+        mapping = load_mapping(mapping_path)
+    except ValueError as exc:
+        raise LegacyImportError(str(exc)) from None
+    commune = Commune.objects.filter(slug=slug).first()
+    if commune is None:
+        raise LegacyImportError(f"no commune {slug!r}")
+    report_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        run = _Run(slug=slug, mapping=mapping, files=[Path(f) for f in files], report_dir=report_dir,
+                   dry_run=dry_run, progress=progress, commit_every=commit_every, after_batch=after_batch)  # fmt: skip
+    except ValueError as exc:
+        raise LegacyImportError(str(exc)) from None
+    with schema_context(commune.schema_name):
+        try:
+            run.open_sources()
+        except ValueError as exc:
+            raise LegacyImportError(str(exc)) from None
+        lock = f"jamaa.legacy-import.{commune.schema_name}"
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(hashtext(%s))", [lock])
+            if not cursor.fetchone()[0]:
+                raise LegacyImportError(f"another legacy import into {slug} is running")
+        try:
+            # Hash joins and sorts over a million staged rows stay in memory (for this session only).
+            run._exec("SET work_mem = '256MB'")
+            _try_lz4()
+            run.create_stage()
+            run.load()
+            run.progress("validate", 0, 3)
+            run.validate_acts()
+            run.progress("validate", 1, 3)
+            user_id = _system_user_id() if not dry_run else 0
+            run.registers()
+            run.progress("validate", 2, 3)
+            inserted = run.insert_acts(user_id)
+            if inserted:
+                run._exec(f"ANALYZE {Act._meta.db_table}")  # fresh statistics: the notes' join below needs them
+            run.notes_and_texts(user_id)
+            run.progress("validate", 3, 3)
+            if inserted:
+                t = time.perf_counter()
+                run.progress("dictionary", 0, 1)
+                search.name_keys_rebuild()
+                run._exec(f"ANALYZE {NameKey._meta.db_table}")
+                run.progress("dictionary", 1, 1)
+                run._timed("dictionary", t)
+            run.progress("report", 0, 1)
+            report = run.report(started_at)
+            run.progress("report", 1, 1)
+        finally:
+            try:
+                run.drop_stage()
+            finally:
+                with connection.cursor() as cursor:
+                    cursor.execute("RESET work_mem")
+                    cursor.execute("RESET default_toast_compression")
+                    cursor.execute("SELECT pg_advisory_unlock(hashtext(%s))", [lock])
+    return ImportResult(report=report, report_dir=report_dir, seconds=time.perf_counter() - started,
+                        phases=run.phases)  # fmt: skip
+
+
+def iter_report_lines(report: dict[str, Any]) -> Iterator[str]:
+    """A short human summary of a report (the CLI prints it)."""
+    t = report["totals"]
+    yield (f"{'DRY RUN: ' if report['dry_run'] else ''}read {t['read']:,}, imported {t['imported']:,}, "
+           f"rejected {t['rejected']:,}, duplicates {t['duplicates']:,}")  # fmt: skip
+    for f in report["files"]:
+        yield (f"  {f['file']} ({f['encoding']}): read {f['read']:,}, imported {f['imported']:,}, "
+               f"rejected {f['rejected']:,}, duplicates {f['duplicates']:,}")  # fmt: skip
+    if report["reasons"]:
+        yield "  rejected: " + ", ".join(f"{k} {v:,}" for k, v in report["reasons"].items())
+    if report["probable_duplicates"]:
+        yield f"  probable duplicates imported and flagged: {report['probable_duplicates']:,}"
