@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Round
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class BudgetLine(models.Model):
@@ -78,6 +79,7 @@ class RegieStaff(models.Model):
 
 class BaseKind(models.TextChoices):
     AREA = "m2", _("per m²")
+    # xgettext:no-python-format
     SALES_PERCENT = "percent", _("% of sales")
     NIGHT = "night", _("per person per night")
     QUARTER = "quarter", _("per quarter")
@@ -444,10 +446,10 @@ class OrdreKind(models.TextChoices):
 
 
 class OrdreStatus(models.TextChoices):
-    ISSUED = "issued", _("Issued")
+    ISSUED = "issued", pgettext_lazy("ordre de recette", "Issued")
     TAKEN_IN_CHARGE = "taken_in_charge", _("Taken in charge")
     RECOVERED = "recovered", _("Recovered")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("ordre de recette", "Cancelled")
     WRITTEN_OFF = "written_off", _("Written off (admission en non-valeur)")
     REMITTED = "remitted", _("Remitted")
 
