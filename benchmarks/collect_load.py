@@ -354,7 +354,7 @@ def main() -> None:
     )
     print(
         f"answers: {dict(stats.statuses)}; stale numbers sent {stats.stale_sent}, "
-        f"refused as stale {stats.stale_refused}"
+        f"refused as stale {stats.stale_refused}, stale_block incidents {report['stale_incidents']}"
     )
     print(
         f"database: {report['quittances']} quittances; duplicates {report['duplicates']} "
@@ -387,6 +387,8 @@ def _database_report(stats: Stats) -> dict[str, int]:
         total, distinct_numbers, distinct_uuids = cursor.fetchone()
         cursor.execute("SELECT client_uuid::text FROM regie_quittance")
         stored = {row[0] for row in cursor.fetchall()}
+        cursor.execute("SELECT count(*) FROM regie_incident WHERE kind = 'stale_block'")
+        (stale_incidents,) = cursor.fetchone()
     usage = regie_reads.block_usage()
     created_twice = sum(1 for n in stats.created_by_uuid.values() if n > 1)
     dup_numbers, dup_uuids = total - distinct_numbers, total - distinct_uuids
@@ -399,6 +401,7 @@ def _database_report(stats: Stats) -> dict[str, int]:
         "gaps": sum(len(u.gaps) for u in usage),
         "returned": sum(u.returned[1] - u.returned[0] + 1 for u in usage if u.returned),
         "lost": len(stats.expected - stored),
+        "stale_incidents": stale_incidents,  # one per stale number, however often it was sent
     }
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from jamaa.modules.regie import exceptions as regie_exceptions
 from jamaa.platform.errors import Conflict, DomainError, NotFound
 
 
@@ -31,9 +32,8 @@ class ClientUuidReused(Conflict):
     message = _("This payment identifier was already used for a different payment.")
 
 
-class AmountMismatch(DomainError):
-    code = "AMOUNT_MISMATCH"
-    message = _("The amount on the receipt differs from the tariff in force that day.")
+# The régie checks the receipt's amount against the tariff when it issues the quittance.
+AmountMismatch = regie_exceptions.ReceiptAmountMismatch
 
 
 class InvalidPayment(DomainError):

@@ -3,10 +3,11 @@ cancellation requests. The stub book itself is the régie's: every quittance, bl
 `jamaa.modules.regie.services`, which numbers, checks and audits.
 
 Uploads are idempotent by the client's UUID: the same UUID with the same payment answers the quittance already
-made; with a different payment it is refused. A batch is one transaction and each payment runs in its own
-savepoint inside it, so a refused payment never takes the others with it, and a batch that fails half-way (a
-crash, a lost connection) leaves nothing: the device, having had no answer, sends it again. One commit per batch
-rather than per payment is also what makes a busy day's sync fast.
+made; with a different payment it is refused. A batch is one transaction and the régie issues its quittances in
+one call (checks item by item against a context read once, one INSERT, a savepoint per row only when a racing
+upload made that INSERT fail), so a refused payment never takes the others with it, and a batch that fails
+half-way (a crash, a lost connection) leaves nothing: the device, having had no answer, sends it again. One
+commit and a fixed number of statements per batch rather than per payment is what makes a busy day's sync fast.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ import secrets
 import time
 import uuid
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import authenticate
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from jamaa.modules.regie import exceptions as regie_exceptions
@@ -32,7 +33,6 @@ from jamaa.platform.errors import DomainError
 from . import exceptions, permissions, selectors
 from .models import Device, DeviceBlock, DeviceToken, ItemStatus, RefusedPayment, SyncBatch
 
-CENT = Decimal("0.01")
 DEFAULT_BLOCK_SIZE = 100
 MAX_OPEN_BLOCKS = 2  # the one in use and the next, fetched ahead while the network is there
 
@@ -211,63 +211,47 @@ def _refused(client_uuid: str, err: DomainError) -> ItemResult:
     )
 
 
-def _issue(
-    *, collector: Any, blocks: dict[int, DeviceBlock], rates: dict[tuple[int, dt.date], Decimal], p: PaymentInput
-) -> ItemResult:
-    block = blocks.get(p.block_id)
-    if block is None:
-        # Not a block of this collector's devices: to the régie it is a number outside the collector's block.
-        return _refused(
-            str(p.client_uuid), regie_exceptions.NumberOutsideBlock(extra={"number": p.number, "block_id": p.block_id})
-        )
-    day = timezone.localdate(p.collected_at)
-    try:
-        # The receipt in the payer's hand must say what the tariff in force that day gives (checked before the
-        # issue, so nothing is written; quittance_issue is a savepoint of its own and undoes itself on refusal).
-        if (p.tax_id, day) not in rates:
-            rates[(p.tax_id, day)] = regie_services.tariff_in_force(tax_id=p.tax_id, on=day).rate
-        expected = (p.base * rates[(p.tax_id, day)]).quantize(CENT, rounding=ROUND_HALF_UP)
-        if expected != p.amount_dh:
-            raise exceptions.AmountMismatch(extra={"receipt_dh": str(p.amount_dh), "tariff_dh": str(expected)})
-        quittance = regie_services.quittance_issue(
-            agent=collector,
-            regie_id=block.regie_id,
-            exercice=block.exercice,
-            redevable_id=p.redevable_id,
-            tax_id=p.tax_id,
-            base=p.base,
-            period=p.period,
-            payment_method=p.payment_method,
-            on=day,
-            series=block.series,
-            block_id=p.block_id,
-            number=p.number,
-            client_uuid=p.client_uuid,
-            collected_at=p.collected_at,
-        )
-    except DomainError as err:
-        if isinstance(err, regie_exceptions.NumberOutsideBlock) and _block_closed(block):
-            err.extra = {**err.extra, "stale_block": True}
-        if isinstance(err, regie_exceptions.NumberAlreadyUsed):
-            # A resend racing the first upload of the same payment: answer as a repeat if it is the same.
-            ref = regie_reads.quittance_by_client_uuid(client_uuid=p.client_uuid)
-            if ref is not None:
-                return _known(ref, p, agent_id=collector.pk)
-        return _refused(str(p.client_uuid), err)
-    except IntegrityError:
-        # The same UUID committed by a concurrent upload (unique client_uuid).
-        ref = regie_reads.quittance_by_client_uuid(client_uuid=p.client_uuid)
-        if ref is None:
-            raise
-        return _known(ref, p, agent_id=collector.pk)
-    return ItemResult(
-        uuid=str(p.client_uuid),
-        status=ItemStatus.CREATED,
-        quittance_id=quittance.pk,
-        number=quittance.number,
-        series=block.series,
+def _block_quittance(block: DeviceBlock, p: PaymentInput) -> regie_services.BlockQuittance:
+    return regie_services.BlockQuittance(
+        regie_id=block.regie_id,
         exercice=block.exercice,
+        series=block.series,
+        block_id=p.block_id,
+        number=p.number,
+        redevable_id=p.redevable_id,
+        tax_id=p.tax_id,
+        base=p.base,
+        period=p.period,
+        payment_method=p.payment_method,
+        on=timezone.localdate(p.collected_at),
+        client_uuid=p.client_uuid,
+        collected_at=p.collected_at,
+        # The receipt in the payer's hand must say what the tariff in force that day gives.
+        receipt_dh=p.amount_dh,
+    )
+
+
+def _created(quittance: Any, block: DeviceBlock, p: PaymentInput, *, agent_id: int) -> regie_reads.QuittanceRef:
+    """What a later item of the batch with the same UUID is compared with (no query: the row was just written)."""
+    return regie_reads.QuittanceRef(
+        id=quittance.pk,
+        regie_id=block.regie_id,
+        exercice=block.exercice,
+        series=block.series,
+        number=quittance.number,
+        block_id=p.block_id,
+        agent_id=agent_id,
+        redevable_id=p.redevable_id,
+        payer_name=quittance.payer_name,
+        tax_id=p.tax_id,
+        base=p.base,
+        rate=quittance.rate,
         amount_dh=quittance.amount_dh,
+        period=p.period.strip(),
+        payment_method=p.payment_method,
+        day=timezone.localdate(p.collected_at),
+        client_uuid=p.client_uuid,
+        collected_at=p.collected_at,
     )
 
 
@@ -284,7 +268,12 @@ def payments_upload(*, device_id: int, payments: list[PaymentInput | InvalidItem
     """Record a batch of payments taken offline. Per item: created, duplicate (same UUID, same payment: the
     quittance already made) or refused (code and message: NUMBER_OUTSIDE_BLOCK, NUMBER_ALREADY_USED, DAY_LOCKED,
     CLIENT_UUID_REUSED, AMOUNT_MISMATCH, INVALID_PAYMENT…). Refused items are kept (RefusedPayment) with what the
-    device sent. One transaction, a savepoint per payment."""
+    device sent; a number refused as outside the collector's block is also an incident for the régisseur (once
+    per payment, however often the device sends it again).
+
+    One transaction. The régie issues the batch's quittances in one call (quittances_issue_batch: its context
+    read once, one INSERT, a savepoint per row only when an upload racing this one took a number or a UUID), so
+    a refused payment never takes the others with it."""
     started = time.monotonic()
     device = Device.objects.select_related("collector").get(pk=device_id)
     collector = device.collector
@@ -293,46 +282,68 @@ def payments_upload(*, device_id: int, payments: list[PaymentInput | InvalidItem
     known = regie_reads.quittances_by_client_uuids(
         client_uuids=[p.client_uuid for p in payments if isinstance(p, PaymentInput)]
     )
-    results: list[ItemResult] = []
-    rates: dict[tuple[int, dt.date], Decimal] = {}
-    for p in payments:
-        if isinstance(p, InvalidItem):
-            results.append(_refused(p.client_uuid, exceptions.InvalidPayment(extra={"fields": p.errors})))
-            continue
-        ref = known.get(p.client_uuid)
-        result = (
-            _known(ref, p, agent_id=collector.pk)
-            if ref is not None
-            else _issue(collector=collector, blocks=blocks, rates=rates, p=p)
+    results: dict[int, ItemResult] = {}
+    pending: list[tuple[int, PaymentInput | InvalidItem]] = list(enumerate(payments))
+    while pending:
+        # A UUID twice in the batch: the first is issued, the next compared with it in the following round.
+        later: list[tuple[int, PaymentInput | InvalidItem]] = []
+        issue: list[tuple[int, PaymentInput]] = []
+        seen: set[uuid.UUID] = set()
+        for index, p in pending:
+            if isinstance(p, InvalidItem):
+                results[index] = _refused(p.client_uuid, exceptions.InvalidPayment(extra={"fields": p.errors}))
+            elif (ref := known.get(p.client_uuid)) is not None:
+                results[index] = _known(ref, p, agent_id=collector.pk)
+            elif p.client_uuid in seen:
+                later.append((index, p))
+            elif p.block_id not in blocks:
+                # Not a block of this collector's devices: to the régie, a number outside the collector's block.
+                err = regie_exceptions.NumberOutsideBlock(extra={"number": p.number, "block_id": p.block_id})
+                results[index] = _refused(str(p.client_uuid), err)
+            else:
+                seen.add(p.client_uuid)
+                issue.append((index, p))
+        outcomes = regie_services.quittances_issue_batch(
+            agent=collector, items=[_block_quittance(blocks[p.block_id], p) for _, p in issue]
         )
-        if result.status == ItemStatus.CREATED:
-            known[p.client_uuid] = regie_reads.QuittanceRef(
-                id=result.quittance_id or 0,
-                regie_id=blocks[p.block_id].regie_id,
-                exercice=result.exercice or 0,
-                series=result.series or "",
-                number=p.number,
-                block_id=p.block_id,
-                agent_id=collector.pk,
-                redevable_id=p.redevable_id,
-                payer_name="",
-                tax_id=p.tax_id,
-                base=p.base,
-                rate=Decimal("0"),
-                amount_dh=result.amount_dh or Decimal("0"),
-                period=p.period.strip(),
-                payment_method=p.payment_method,
-                day=timezone.localdate(p.collected_at),
-                client_uuid=p.client_uuid,
-                collected_at=p.collected_at,
+        # A number or UUID taken meanwhile may be this very payment, sent again while its first upload was in
+        # flight: answered as a repeat when it is the same.
+        raced = regie_reads.quittances_by_client_uuids(
+            client_uuids=[
+                p.client_uuid
+                for (_, p), outcome in zip(issue, outcomes, strict=True)
+                if isinstance(outcome, regie_exceptions.NumberAlreadyUsed | regie_exceptions.ClientUuidTaken)
+            ]
+        )
+        for (index, p), outcome in zip(issue, outcomes, strict=True):
+            block = blocks[p.block_id]
+            if isinstance(outcome, DomainError):
+                if isinstance(outcome, regie_exceptions.NumberOutsideBlock) and _block_closed(block):
+                    outcome.extra = {**outcome.extra, "stale_block": True}
+                ref = raced.get(p.client_uuid)
+                results[index] = (
+                    _known(ref, p, agent_id=collector.pk) if ref is not None else _refused(str(p.client_uuid), outcome)
+                )
+                continue
+            known[p.client_uuid] = _created(outcome, block, p, agent_id=collector.pk)
+            results[index] = ItemResult(
+                uuid=str(p.client_uuid),
+                status=ItemStatus.CREATED,
+                quittance_id=outcome.pk,
+                number=outcome.number,
+                series=block.series,
+                exercice=block.exercice,
+                amount_dh=outcome.amount_dh,
             )
-        results.append(result)
+        pending = later
+    ordered = [results[index] for index in range(len(payments))]
+    _record_incidents(collector=collector, blocks=blocks, payments=payments, results=ordered)
     batch = SyncBatch.objects.create(
         device=device,
-        items=len(results),
-        created=sum(r.status == ItemStatus.CREATED for r in results),
-        duplicates=sum(r.status == ItemStatus.DUPLICATE for r in results),
-        refused=sum(r.status == ItemStatus.REFUSED for r in results),
+        items=len(ordered),
+        created=sum(r.status == ItemStatus.CREATED for r in ordered),
+        duplicates=sum(r.status == ItemStatus.DUPLICATE for r in ordered),
+        refused=sum(r.status == ItemStatus.REFUSED for r in ordered),
         duration_ms=int((time.monotonic() - started) * 1000),
     )
     RefusedPayment.objects.bulk_create(
@@ -346,12 +357,60 @@ def payments_upload(*, device_id: int, payments: list[PaymentInput | InvalidItem
                 message=r.message or "",
                 payload=p.raw,
             )
-            for p, r in zip(payments, results, strict=True)
+            for p, r in zip(payments, ordered, strict=True)
             if r.status == ItemStatus.REFUSED
         ]
     )
     Device.objects.filter(pk=device.pk).update(last_sync_at=timezone.now())
-    return BatchResult(batch.pk, results, batch.created, batch.duplicates, batch.refused)
+    return BatchResult(batch.pk, ordered, batch.created, batch.duplicates, batch.refused)
+
+
+def _record_incidents(
+    *,
+    collector: Any,
+    blocks: dict[int, DeviceBlock],
+    payments: list[PaymentInput | InvalidItem],
+    results: list[ItemResult],
+) -> None:
+    """A payment refused for its number (a returned or closed block, a colleague's block, past the block's end)
+    is cash taken on a receipt the stub book does not hold: a stale_block incident for the régisseur, keyed by
+    the payment's UUID so that a device sending it again adds nothing."""
+    for p, r in zip(payments, results, strict=True):
+        if not isinstance(p, PaymentInput) or r.code != regie_exceptions.NumberOutsideBlock.code:
+            continue
+        day = timezone.localdate(p.collected_at)
+        regie_id = _regie_of(collector=collector, blocks=blocks, block_id=p.block_id, day=day)
+        if regie_id is None:
+            continue
+        regie_services.incident_record(
+            by=collector,
+            regie_id=regie_id,
+            day=day,
+            kind="stale_block",
+            agent=collector,
+            amount_dh=p.amount_dh,
+            data={
+                "client_uuid": str(p.client_uuid),
+                "block_id": p.block_id,
+                "number": p.number,
+                "stale_block": bool(r.extra.get("stale_block")),
+                "collected_at": p.collected_at.isoformat(),
+            },
+            key=f"payment:{p.client_uuid}",
+        )
+
+
+def _regie_of(*, collector: Any, blocks: dict[int, DeviceBlock], block_id: int, day: dt.date) -> int | None:
+    """The régie a refused number belongs to: its block's, else the collector's."""
+    if block_id in blocks:
+        return blocks[block_id].regie_id
+    ref = regie_reads.block_ref(block_id=block_id)
+    if ref is not None:
+        return ref.regie_id
+    if blocks:
+        return next(iter(blocks.values())).regie_id
+    regies = regie_reads.regies_for_collector(user_id=collector.pk, on=day)
+    return regies[0].id if regies else None
 
 
 def _uuid_or_nil(value: str) -> uuid.UUID:

@@ -223,3 +223,22 @@ class TariffVersionExists(Conflict):
 class AssetNotFound(NotFound):
     code = "ASSET_NOT_FOUND"
     message = _("No such bien or activité.")
+
+
+class ReceiptAmountMismatch(DomainError):
+    """A collector's receipt shows another amount than the tariff in force that day gives."""
+
+    code = "AMOUNT_MISMATCH"
+    message = _("The amount on the receipt differs from the tariff in force that day.")
+
+
+class ClientUuidTaken(Conflict):
+    """Another quittance holds this device UUID (an upload racing this one): the caller looks it up."""
+
+    code = "CLIENT_UUID_TAKEN"
+    message = _("This payment identifier is already used by another quittance.")
+
+
+class InvalidIncident(DomainError):
+    code = "INVALID_INCIDENT"
+    message = _("The incident is incomplete or inconsistent.")

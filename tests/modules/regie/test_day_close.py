@@ -12,6 +12,7 @@ from django_tenants.utils import schema_context
 
 from jamaa.modules.regie import exceptions, selectors, services
 from jamaa.modules.regie.models import Incident, Versement
+from jamaa.platform.core.models import AuditEvent
 
 from .factories import installed
 
@@ -123,3 +124,68 @@ def test_an_empty_day_closes_at_zero_and_the_database_keeps_versements(ref) -> N
             with pytest.raises(DatabaseError), transaction.atomic():
                 cursor.execute(sql)
     assert Versement.objects.get(pk=versement.pk).counted_dh == Decimal("0")
+
+
+def test_an_incident_is_recorded_once_per_key_and_audited(ref) -> None:
+    regie_id, agent = ref["regie"].pk, ref["agent"]
+    first = services.incident_record(
+        by=agent,
+        regie_id=regie_id,
+        day=DAY,
+        kind="stale_block",
+        agent=agent,
+        data={"number": 7},
+        amount_dh=Decimal("140"),
+        key="payment:abc",
+    )
+    # the same key again (a device resending the refused payment) answers the same incident
+    again = services.incident_record(
+        by=agent, regie_id=regie_id, day=DAY, kind="stale_block", agent=agent, data={"number": 7}, key="payment:abc"
+    )
+    assert again.pk == first.pk
+    assert (first.kind, first.amount_dh, first.data) == (
+        "stale_block",
+        Decimal("140"),
+        {"number": 7, "key": "payment:abc"},
+    )
+    # without a key, or with another, each is recorded
+    services.incident_record(by=agent, regie_id=regie_id, day=DAY, kind="stale_block", note=" vu ")
+    services.incident_record(by=agent, regie_id=regie_id, day=DAY, kind="stale_block", key="payment:def")
+    assert Incident.objects.filter(kind="stale_block").count() == 3
+    assert AuditEvent.objects.filter(action="regie.incident.recorded").count() == 3
+    with pytest.raises(exceptions.InvalidIncident):
+        services.incident_record(by=agent, regie_id=regie_id, day=DAY, kind="bogus")
+    with pytest.raises(exceptions.RegieNotFound):
+        services.incident_record(by=agent, regie_id=regie_id + 999, day=DAY, kind="number_gap")
+
+
+def test_closing_a_block_with_a_hole_records_a_number_gap(ref) -> None:
+    agent = ref["agent"]
+    block = services.block_allocate(
+        collector=agent, allocated_by=ref["regisseur"], regie_id=ref["regie"].pk, exercice=2026, size=10
+    )
+    for number in (1, 2, 5):
+        services.quittance_issue(
+            agent=agent,
+            regie_id=ref["regie"].pk,
+            exercice=2026,
+            redevable_id=ref["person"].pk,
+            tax_id=ref["taxes"]["LEGALISATION"].pk,
+            base=Decimal("1"),
+            period="acte",
+            payment_method="cash",
+            on=DAY,
+            block_id=block.pk,
+            number=number,
+        )
+    services.block_close(block_id=block.pk, closed_by=ref["regisseur"])
+    services.block_close(block_id=block.pk, closed_by=ref["regisseur"])  # already closed: nothing more
+    (gap,) = Incident.objects.filter(kind="number_gap")
+    assert (gap.regie_id, gap.agent_id, gap.created_by_id) == (ref["regie"].pk, agent.pk, ref["regisseur"].pk)
+    assert (gap.data["missing"], gap.data["missing_count"], gap.data["highest_used"]) == ([3, 4], 2, 5)
+    # an unused block, or one used without a hole, has no gap: its tail is returned stubs
+    empty = services.block_allocate(
+        collector=agent, allocated_by=agent, regie_id=ref["regie"].pk, exercice=2026, size=5
+    )
+    services.block_close(block_id=empty.pk, closed_by=agent)
+    assert Incident.objects.filter(kind="number_gap").count() == 1
