@@ -43,6 +43,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("journal/", views.journal, name="journal"),
     path("export/", views.export, name="export"),
     path("audit/", views.audit, name="audit"),
+    path("incidents/", views.incident_list, name="incident-list"),
     path("setup/", views.setup, name="setup"),
     path("setup/defaults/", views.setup_install_defaults, name="setup-defaults"),
     path("setup/regie/", views.setup_regie, name="setup-regie"),

@@ -846,6 +846,15 @@ def _ordres_page(
 
 @regisseur_required
 @with_regie
+def incident_list(request: HttpRequest, regie: Regie) -> HttpResponse:
+    """What the régisseur must look at: cash differences at closes, numbers missing from a collector's block,
+    payments refused for a number outside the collector's block (the cash was taken)."""
+    incidents = selectors.incidents_list(regie_id=regie.pk).select_related("agent", "versement")
+    return _page(request, "incident_list.html", {"regie": regie, "incidents": list(incidents[:500])})
+
+
+@regisseur_required
+@with_regie
 def ordre_list(request: HttpRequest, regie: Regie) -> HttpResponse:
     """Ordres de recette of an exercice, by status, and the form to issue one (individual or collective)."""
     return _ordres_page(request, regie)

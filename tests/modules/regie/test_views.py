@@ -152,6 +152,7 @@ REGISSEUR_PAGES = [
     "/regie/restes/",
     "/regie/journal/",
     "/regie/export/",
+    "/regie/incidents/",
     "/regie/audit/",
     "/regie/setup/",
 ]
@@ -236,7 +237,7 @@ def test_a_redevable_without_identifier_is_refused_on_the_form_and_nothing_is_lo
     assert response.status_code == 400
     page = html(response)
     assert 'id="form-errors"' in page and "is-invalid" in page
-    assert "Donnez une CIN" in page or "Give a CIN" in page
+    assert "Indiquez une CIN" in page
     assert 'value="Hotel Zalagh"' in page and 'value="Avenue des FAR"' in page
     assert in_fes(lambda: Redevable.objects.count()) == before
     response = client.post(
@@ -471,6 +472,9 @@ def test_agent_closes_his_day_then_the_regisseur_closes_the_regie(client: Client
     assert (regie_versement.expected_dh, regie_versement.difference_dh) == (Decimal("40.00"), Decimal("-5.00"))
     page = html(client.get(response["Location"], HTTP_HOST=fes.host))
     assert 'id="incidents"' in page and 'id="treasury-form"' in page
+    # the régisseur's incident list shows it; an agent may not see the list
+    page = html(client.get("/regie/incidents/", HTTP_HOST=fes.host))
+    assert 'data-kind="cash_difference"' in page and "-5,00" in page
     response = client.post(
         f"/regie/versements/{regie_versement.pk}/reference/", {"reference": "TGR-2026-77"}, HTTP_HOST=fes.host
     )
