@@ -334,7 +334,7 @@ class PaymentBatchApi(DeviceApi):
 
     class DocumentedInput(serializers.Serializer):  # type: ignore[type-arg]
         # What the body holds; items are read one by one (an unreadable one is refused alone).
-        payments = PaymentSerializer(many=True, max_length=MAX_BATCH)
+        payments = PaymentSerializer(many=True, max_length=MAX_BATCH)  # type: ignore[call-arg]
 
     @extend_schema(request=DocumentedInput, responses=OutputSerializer, summary="Upload a batch of payments")
     def post(self, request: Request) -> Response:

@@ -571,9 +571,10 @@ def _quittances_insert(results: list[Quittance | DomainError]) -> None:
     except IntegrityError:
         for row in rows:
             row.pk = None
-    for index, row in enumerate(results):
-        if not isinstance(row, Quittance):
+    for index, item in enumerate(results):
+        if not isinstance(item, Quittance):
             continue
+        row = item
         try:
             with transaction.atomic():
                 row.save(force_insert=True)
