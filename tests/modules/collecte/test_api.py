@@ -253,7 +253,7 @@ def test_a_bad_number_is_refused_and_the_rest_of_the_batch_kept(client: Client, 
         ("refused", "INVALID_PAYMENT"),
         ("created", None),
     ]
-    assert results[1]["message"] == "This number is not in the collector's open block of quittances."
+    assert results[1]["message"] == "Ce numéro ne fait pas partie du bloc de quittances ouvert du percepteur."
     # and across batches: a number already used
     later = upload(client, fes.host, device["token"], [payment(ref, block, 3)])["results"][0]
     assert later["code"] == "NUMBER_ALREADY_USED"

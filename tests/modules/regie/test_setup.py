@@ -108,7 +108,7 @@ def test_the_regie_arrete_ceiling_and_budget_lines(client: Client, fes, ref) -> 
     response = client.post("/regie/setup/regie/", form, HTTP_HOST=fes.host)
     assert response.status_code == 400
     page = html(response)
-    assert 'id="form-errors"' in page and "cannot be dated in the future" in page
+    assert 'id="form-errors"' in page and "ne peut pas être daté dans le futur" in page
     assert 'value="77/2026"' in page and 'value="Régie des recettes de Fès"' in page and 'value="80000"' in page
     assert in_fes(lambda: Regie.objects.get().arrete_number) == "1/2026"
     response = client.post("/regie/setup/regie/", form | {"cash_ceiling_dh": "0"}, HTTP_HOST=fes.host)
@@ -157,7 +157,7 @@ def test_a_budget_line(client: Client, fes, ref) -> None:
         {"code": "401", "label_fr": "Doublon", "label_ar": "مكرر"},
         HTTP_HOST=fes.host,
     )
-    assert response.status_code == 400 and "already exists" in html(response)
+    assert response.status_code == 400 and "existe déjà" in html(response)
     response = client.post(
         "/regie/setup/budget-lines/",
         {"code": "10.30.11", "label_fr": "Droits de fourrière", "label_ar": "رسوم المحجز"},
@@ -184,7 +184,7 @@ def test_appointments_give_and_withdraw_the_role(client: Client, fes, ref) -> No
     response = client.post("/regie/setup/staff/", appoint, HTTP_HOST=fes.host)
     assert response.status_code == 400
     page = html(response)
-    assert "Record the appointment on the day it takes effect" in page and 'value="12/2026"' in page
+    assert "Enregistrez la nomination le jour de sa prise" in page and 'value="12/2026"' in page
     assert in_fes(lambda: RegieStaff.objects.count()) == 0
     appoint["valid_from"] = (TODAY - dt.timedelta(days=2)).isoformat()
     response = client.post("/regie/setup/staff/", appoint, HTTP_HOST=fes.host)
@@ -195,13 +195,17 @@ def test_appointments_give_and_withdraw_the_role(client: Client, fes, ref) -> No
     assert event.data["user"] == candidate.pk and event.data["role"] == "agent"
     # the same person, the same role, an overlapping period: refused
     response = client.post("/regie/setup/staff/", appoint | {"arrete_number": "13/2026"}, HTTP_HOST=fes.host)
-    assert response.status_code == 400 and "Overlaps the appointment under arrêté 12/2026" in html(response)
+    assert (
+        response.status_code == 400
+        and "Chevauche la nomination" in html(response)
+        and "arrêté 12/2026" in html(response)
+    )
     page = html(client.get("/regie/setup/", HTTP_HOST=fes.host))
     assert f'id="staff-{staff.pk}" data-current="1"' in page and f'id="end-form-{staff.pk}"' in page
     # the end: before the start is refused, kept on the row's form; then recorded, the role withdrawn
     before = (TODAY - dt.timedelta(days=5)).isoformat()
     response = client.post(f"/regie/setup/staff/{staff.pk}/end/", {"valid_until": before}, HTTP_HOST=fes.host)
-    assert response.status_code == 400 and "The end comes after the start" in html(response)
+    assert response.status_code == 400 and "postérieure" in html(response)
     assert f'value="{before}"' in html(response)
     response = client.post(
         f"/regie/setup/staff/{staff.pk}/end/", {"valid_until": TODAY.isoformat()}, HTTP_HOST=fes.host
@@ -225,7 +229,7 @@ def test_a_tax_and_its_tariff_versions(client: Client, fes, ref) -> None:
     login(client, fes.host, "regisseur")
     tax = {"code": "ODP", "name_fr": "Doublon", "name_ar": "مكرر", "base_kind": "m2", "budget_line": "10.20.31"}
     response = client.post("/regie/setup/taxes/", tax, HTTP_HOST=fes.host)
-    assert response.status_code == 400 and "already used" in html(response) and 'value="Doublon"' in html(response)
+    assert response.status_code == 400 and "déjà utilisé" in html(response) and 'value="Doublon"' in html(response)
     tax = {
         "code": "fourriere",
         "name_fr": "Droits de fourrière",
@@ -238,7 +242,7 @@ def test_a_tax_and_its_tariff_versions(client: Client, fes, ref) -> None:
     created = in_fes(lambda: Tax.objects.get(code="FOURRIERE"))
     assert [e.data["code"] for e in audited("regie.tax.created")] == ["FOURRIERE"]
     page = html(client.get("/regie/setup/", HTTP_HOST=fes.host))
-    assert 'data-tax="FOURRIERE"' in page and "No rate yet" in page
+    assert 'data-tax="FOURRIERE"' in page and "Aucun taux pour" in page
     # tariff versions: the first, then a second on the same day refused, then a later one (scheduled)
     url = f"/regie/setup/taxes/{created.pk}/tariffs/"
     first = {"rate": "50", "valid_from": "2026-01-01", "arrete_reference": "AF 2026"}
@@ -246,7 +250,7 @@ def test_a_tax_and_its_tariff_versions(client: Client, fes, ref) -> None:
     response = client.post(url, first | {"rate": "60"}, HTTP_HOST=fes.host)
     assert response.status_code == 400
     page = html(response)
-    assert "already takes effect on 2026-01-01" in page and 'value="60"' in page
+    assert "prend déjà effet le 2026-01-01" in page and 'value="60"' in page
     assert f'id="tariff-form-{created.pk}"' in page
     later = (TODAY + dt.timedelta(days=30)).isoformat()
     assert client.post(url, {"rate": "75", "valid_from": later}, HTTP_HOST=fes.host).status_code == 302
@@ -313,7 +317,7 @@ def test_the_regisseur_takes_a_bien_off_with_its_reason(client: Client, fes, ref
         client.get(f"/regie/redevables/{owner.pk}/", HTTP_HOST=fes.host)
     )
     response = client.post(url, {"reason": " "}, HTTP_HOST=fes.host, follow=True)
-    assert "Give the reason" in html(response)
+    assert "Indiquez le motif" in html(response)
     assert in_fes(lambda: Asset.objects.get(pk=parcel.pk).active) is True
     response = client.post(url, {"reason": "Parcelle bâtie (permis 12/2026)"}, HTTP_HOST=fes.host)
     assert response.status_code == 302 and response["Location"].endswith("#assets")
@@ -321,4 +325,4 @@ def test_the_regisseur_takes_a_bien_off_with_its_reason(client: Client, fes, ref
     [event] = audited("regie.asset.deactivated")
     assert event.reason == "Parcelle bâtie (permis 12/2026)"
     page = html(client.get(f"/regie/redevables/{owner.pk}/", HTTP_HOST=fes.host))
-    assert "already inactive" not in page and f'id="asset-deactivate-{parcel.pk}"' not in page
+    assert "déjà inactif" not in page and f'id="asset-deactivate-{parcel.pk}"' not in page
