@@ -1,12 +1,11 @@
 """`jamaa legacy import`: a commune's legacy exports into its civil registry, every row accounted for.
 
 Pipeline (one run, under an advisory lock per commune):
-1. Read. Each file is matched to a table of the mapping and decoded (declared or detected encoding). An act
-   file's rows go as read through COPY into a bare UNLOGGED table (a writer thread streams while the next rows
-   are parsed); then every distinct name spelling and date text is normalised once in Python (the registry's own
-   search keys, every date form, Hijri conversion) into lookup tables, and one INSERT … SELECT joins rows and
-   lookups into the staging table (flags and fingerprint computed in SQL; the raw row becomes JSON only at the
-   insert and in the reports). Note tables (small) are read row by row.
+1. Read, in one pass per act file: each row goes as read through COPY into a bare UNLOGGED table of its own
+   (the provenance: the raw row becomes JSON only at the insert and in the reports) and, normalised in Python
+   during the same pass (the registry's own search keys, every date form, Hijri conversion, codes, flags,
+   fingerprint; each normaliser cached per distinct value), through a second COPY into the narrow staging
+   table. Both COPYs stream from writer threads while the next rows are parsed. Note tables are read row by row.
 2. Validate, in set-based SQL over the staging table: one UPDATE marks the rejected rows with the first rule
    they break (every predicate wrapped in `IS NOT TRUE` / `coalesce`: a NULL verdict would neither import nor
    reject a row); window functions find rows keyed twice in the run; an anti-join finds rows already in the
@@ -27,7 +26,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import functools
+import hashlib
 import io
 import json
 import os
@@ -195,21 +194,6 @@ def _sql_str(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _gregorian_row(text: str, formats: tuple[str, ...]) -> tuple[Any, ...]:
-    read = nz.read_gregorian(text, formats)
-    return read.status, read.value, read.detail, read.year
-
-
-def _words_row(text: str) -> tuple[Any, ...]:
-    read = nz.read_french_words(text)
-    return read.status, read.value, read.detail, read.year
-
-
-def _hijri_text_row(text: str) -> tuple[Any, ...]:
-    read = nz.read_hijri(text)
-    return read.status, read.gregorian, read.detail, None
-
-
 def encoding_label(codec: str) -> str:
     return {"utf-8-sig": "utf-8", "cp1256": "windows-1256", "latin-1": "latin-1"}.get(codec, codec)
 
@@ -336,6 +320,165 @@ class _RowReader:
         return "\t".join(parts)
 
 
+_QUOTE_NEEDS_E = "\\"
+_ASCII_YEAR = re.compile(r"^[0-9]{1,4}(?:\.0)?$")
+_ASCII_NUMBER = re.compile(r"^[0-9]{1,10}(?:\.0)?$")
+_ASCII_AGE = re.compile(r"^[0-9]{1,3}$")
+_TRIM = " \t\r\n"  # what the SQL steps trimmed (btrim E' \t\r\n'): str.strip() would trim more
+
+
+def _quote_literal(value: str) -> str:
+    """PostgreSQL's quote_literal (the reject message quotes the names as SQL would)."""
+    body = value.replace("'", "''")
+    if _QUOTE_NEEDS_E in value:
+        return "E'" + body.replace("\\", "\\\\") + "'"
+    return "'" + body + "'"
+
+
+@lru_cache(maxsize=500_000)
+def _ar_facts(text: str) -> tuple[str, bool, bool, str]:
+    """An Arabic name spelling: (search key, has a title, mojibake, mojibake's probable reading)."""
+    moji = nz.looks_mojibake(text)
+    return _ar_key(text), _has_title(text), moji, nz.mojibake_reading(text) if moji else ""
+
+
+@lru_cache(maxsize=500_000)
+def _lat_facts(text: str) -> tuple[str, bool, bool]:
+    """A Latin name spelling: (search key, has a title, holds Arabic letters)."""
+    return _lat_key(text), _has_title(text), nz.has_arabic(text)
+
+
+class _ActRow:
+    """One act row → the narrow staging line, normalised in Python during the read (each name spelling and each
+    date text is read once: the normalisers are cached), so the rows go into the staging table by COPY, with no
+    SQL pass over the raw rows. Decides exactly what the staging SQL decided before (same flags in the same
+    order, same fingerprint, same messages)."""
+
+    def __init__(self, mapping: Mapping, table: TableSpec, source: Source, file_no: int) -> None:
+        index = {h: i for i, h in enumerate(source.header)}
+        self.file_no, self.width = str(file_no), len(source.header)
+        fields = table.fields
+
+        def at(column: str) -> int:
+            return index[column] if column else -1
+
+        self.i_legacy, self.i_bureau = at(table.legacy_id), at(table.key["bureau"])
+        self.i_year, self.i_number = at(table.key["year"]), at(table.key["number"])
+        self.i_kind, self.i_sex = at(table.kind_column), at(fields.get("sex", ""))
+        self.i_age = at(fields.get("declarant_age", ""))
+        self.text_fields = [*ACT_TEXT_FIELDS, *ACT_HIJRI_TEXT_FIELDS]
+        self.i_text = [at(fields.get(f, "")) for f in self.text_fields]
+        self.pos = {f: n for n, f in enumerate(self.text_fields)}
+        dates = []
+        for name in ("event_date", "drawn_up_on"):
+            spec = table.dates.get(name)
+            dates.append((at(spec.gregorian), at(spec.words), at(spec.hijri), spec.formats) if spec else None)
+        self.e, self.d = dates
+        self.kind = table.kind or None
+        self.kind_codes = {k: (None if v is None else str(v)) for k, v in mapping.codes.get("kind", {}).items()}
+        self.sex_codes = {k: (None if v is None else str(v)) for k, v in mapping.codes.get("sex", {}).items()}
+        self.bureaux = {k: b.code for k, b in mapping.bureaux.items()}
+        self.old = frozenset(mapping.old_places)
+
+    def line(self, line: int, sv: list[str], nf: int, clean: bool) -> str:
+        """sv: the row's values trimmed as the reports show them, padded/cut to the header's width, plus one
+        trailing "" (what an unmapped column reads as: index -1); nf: its number of fields as read; clean: no
+        value holds a character COPY's text format escapes (then neither does anything derived from them)."""
+        esc = _same if clean else _t
+        texts = [sv[i] for i in self.i_text]
+        p = self.pos
+        given_ar, family_ar = texts[p["given_name_ar"]], texts[p["family_name_ar"]]
+        father_ar, mother_ar = texts[p["father_name_ar"]], texts[p["mother_name_ar"]]
+        given_fr, family_fr = texts[p["given_name_fr"]], texts[p["family_name_fr"]]
+        place_ar, place_fr = texts[p["place_ar"]], texts[p["place_fr"]]
+        kga, kfa, kpa, kma = _ar_facts(given_ar), _ar_facts(family_ar), _ar_facts(father_ar), _ar_facts(mother_ar)
+        kgl, kfl = _lat_facts(given_fr), _lat_facts(family_fr)
+        bureau_src = sv[self.i_bureau]
+        year, number, age = _year(sv[self.i_year]), _number(sv[self.i_number]), _age(sv[self.i_age])
+        kind = self.kind or self.kind_codes.get(sv[self.i_kind])
+        sex_src = sv[self.i_sex]
+        sex: str | None = ""
+        if sex_src:
+            sex = self.sex_codes.get(sex_src)
+            if sex is None and sex_src in ("M", "F"):
+                sex = sex_src
+        ev = _date_field(sv[self.e[0]], sv[self.e[1]], sv[self.e[2]], self.e[3]) if self.e else _NO_DATE
+        dr = _date_field(sv[self.d[0]], sv[self.d[1]], sv[self.d[2]], self.d[3]) if self.d else _NO_DATE
+        flags = []
+        if kpa[2]:
+            flags.append("mojibake:father_name_ar")
+        if kma[2]:
+            flags.append("mojibake:mother_name_ar")
+        if given_fr == "" and family_fr == "":
+            flags.append("latin_missing")
+        elif kgl[2] or kfl[2]:
+            flags.append("arabic_in_latin_column")
+        if father_ar == "" and mother_ar == "":
+            flags.append("parents_missing")
+        if kga[1] or kgl[1]:
+            flags.append("title_in_name")
+        if place_fr in self.old or place_ar in self.old:
+            flags.append("place_before_merger")
+        age_src = sv[self.i_age]
+        if age_src and age is None:
+            flags.append("declarant_age_unreadable")
+        if ev.flags:
+            flags += [f"event_date:{f}" for f in ev.flags]
+        if dr.flags:
+            flags += [f"drawn_up_on:{f}" for f in dr.flags]
+        mojibake = "\\N"
+        if kga[2]:
+            mojibake = _t(f"given_name_ar: {_quote_literal(given_ar)} probably reads {_quote_literal(kga[3])}")
+        elif kfa[2]:
+            mojibake = _t(f"family_name_ar: {_quote_literal(family_ar)} probably reads {_quote_literal(kfa[3])}")
+        ev_value = ev.value if ev.status == nz.OK else None
+        dr_value = dr.value if dr.status == nz.OK else None
+        ev_text = ev_value.isoformat() if ev_value else None
+        dr_text = dr_value.isoformat() if dr_value else None
+        sex_text = "None" if sex is None else sex
+        digest = hashlib.md5(
+            f"{kind or 'None'}|{kga[0]}|{kfa[0]}|{kgl[0]}|{kfl[0]}|{ev_text or 'None'}|{dr_text or 'None'}|"
+            f"{kpa[0]}|{kma[0]}|{sex_text}|{place_ar}".encode()
+        ).hexdigest()[:20]
+        malformed = nf != self.width
+        parts = [
+            self.file_no, str(line), esc(sv[self.i_legacy]), "\\N",
+            esc(bureau_src), _n(self.bureaux.get(bureau_src)), _n(kind), _n(year), _n(number),
+            *(map(esc, texts) if not clean else texts), "\\N" if sex is None else esc(sex), _n(age),
+            ev_text or "\\N", ev.status, esc(ev.detail), dr_text or "\\N", dr.status, esc(dr.detail),
+            esc(kga[0]), esc(kfa[0]), esc(kgl[0]), esc(kfl[0]), esc(kpa[0]), esc(kma[0]),
+            ",".join(flags), mojibake, digest,
+            "ROW_MALFORMED" if malformed else "\\N",
+            f"{nf} fields, the header has {self.width}" if malformed else "\\N",
+        ]  # fmt: skip
+        return "\t".join(parts)
+
+
+def _same(value: str) -> str:
+    return value
+
+
+_date_field = lru_cache(maxsize=500_000)(nz.read_date_field)  # a date's three texts often repeat together
+
+
+@lru_cache(maxsize=10_000)
+def _year(text: str) -> int | None:
+    return int(text.split(".", 1)[0]) if _ASCII_YEAR.match(text) else None
+
+
+@lru_cache(maxsize=500_000)
+def _number(text: str) -> int | None:
+    if not _ASCII_NUMBER.match(text):
+        return None
+    whole = int(text.split(".", 1)[0])
+    return whole if whole <= 2_000_000_000 else None
+
+
+@lru_cache(maxsize=1_000)
+def _age(text: str) -> int | None:
+    return int(text) if _ASCII_AGE.match(text) and int(text) <= 150 else None
+
+
 # ------------------------------------------------------------------------------------------------- COPY writer
 
 
@@ -352,8 +495,6 @@ class CopyWriter:
         self.thread.start()
 
     def _run(self) -> None:
-        import io
-
         try:
             with self.conn.cursor() as cursor:
                 while (chunk := self.queue.get()) is not None:
@@ -483,7 +624,9 @@ class _Run:
                     raise LegacyImportError(str(exc)) from None
                 src.encoding = source.encoding
                 if table.record == "act":
-                    done = self._load_raw_acts(file_no, source, table, rows, done, total)
+                    if "act" not in writers:
+                        writers["act"] = CopyWriter(dsn(), f'"{schema}".{self.acts}', [c for c, _ in ACT_STAGE_IN])
+                    done = self._load_raw_acts(file_no, source, table, rows, done, total, writers["act"])
                     continue
                 reader = _RowReader(self.mapping, table, source, file_no)
                 name, cols = targets[table.record]
@@ -535,9 +678,11 @@ class _Run:
         rows: Iterator[tuple[int, list[str]]],
         done: int,
         total: int,
+        stage: CopyWriter,
     ) -> int:
-        """Stream an act file's rows as read into a bare staging table (the per-row work of a raw COPY), then
-        build its staging rows in SQL from lookups computed once per distinct value."""
+        """One pass over an act file: each row goes as read into a bare table of its own (the provenance: an
+        act's source_values and the reports), and normalised (names' keys, dates, codes, flags, fingerprint)
+        into the narrow staging table, both by COPY from writer threads while the next rows are parsed."""
         width = len(source.header)
         raw = f"{STAGE_PREFIX}raw_{self.token}_{file_no}"
         cols = ", ".join(f"c{i} text" for i in range(width))
@@ -546,8 +691,10 @@ class _Run:
         )
         schema = str(getattr(connection, "schema_name"))  # noqa: B009 - set by django-tenants
         writer = CopyWriter(dsn(), f'"{schema}".{raw}', ["line", "nf", "extra", *(f"c{i}" for i in range(width))])
+        normaliser = _ActRow(self.mapping, table, source, file_no)
         pad = [""] * width
         buf: list[str] = []
+        staged: list[str] = []
         try:
             for line, values in rows:
                 n = len(values)
@@ -556,217 +703,48 @@ class _Run:
                     if n > width:
                         extra = _t(json.dumps(values[width:], ensure_ascii=False))
                     values = (values + pad)[:width]
-                buf.append(f"{line}\t{n}\t{extra}\t" + "\t".join([_t(v) for v in values]))
+                text = "\t".join(values)
+                clean = not ("\\" in text or "\n" in text or "\r" in text) and text.count("\t") == width - 1
+                buf.append(f"{line}\t{n}\t{extra}\t" + (text if clean else "\t".join([_t(v) for v in values])))
+                trimmed = [v.strip(_TRIM) for v in values]
+                trimmed.append("")
+                staged.append(normaliser.line(line, trimmed, n, clean))
                 if len(buf) >= COPY_CHUNK_ROWS:
                     buf.append("")
+                    staged.append("")
                     writer.write("\n".join(buf))
+                    stage.write("\n".join(staged))
                     done += len(buf) - 1
-                    buf = []
+                    buf, staged = [], []
                     self.progress("read", done, total)
             if buf:
                 buf.append("")
+                staged.append("")
                 writer.write("\n".join(buf))
+                stage.write("\n".join(staged))
                 done += len(buf) - 1
         except SourceError as exc:
             raise LegacyImportError(str(exc)) from None
         finally:
             writer.close()
-        self._stage_acts(file_no, source, table, raw)
+        self._raw_json(file_no, source, table, raw)
         return done
 
-    def _lookup(self, name: str, sql_values: str, columns: str, compute: Callable[[str], tuple[Any, ...]]) -> None:
-        """A lookup table computed in Python once per distinct value of the staged rows."""
-        self._exec(f"CREATE UNLOGGED TABLE {name} (t text PRIMARY KEY, {columns})")
-        distinct = [str(r[0]) for r in self._rows(f"SELECT DISTINCT t FROM ({sql_values}) x WHERE t IS NOT NULL")]
-        buf = io.StringIO()
-        for text in distinct:
-            buf.write("\t".join([_t(text), *(_n(v) if not isinstance(v, str) else _t(v) for v in compute(text))]))
-            buf.write("\n")
-        buf.seek(0)
-        with connection.cursor() as cursor:
-            cursor.cursor.copy_expert(f"COPY {name} FROM STDIN", buf)  # the psycopg2 cursor under Django's
-
-    def _stage_acts(self, file_no: int, source: Source, table: TableSpec, raw: str) -> None:
-        index = {h: i for i, h in enumerate(source.header)}
-        width = len(source.header)
-        prefix = f"{STAGE_PREFIX}lk_{self.token}_{file_no}"
-
-        def col(column: str) -> str:
-            return f"btrim(coalesce(r.c{index[column]}, ''), E' \\t\\r\\n')" if column else "''"
-
-        fields = table.fields
-        f = {name: col(fields.get(name, "")) for name in [*ACT_TEXT_FIELDS, *ACT_HIJRI_TEXT_FIELDS]}
-        # Names: one key per distinct spelling.
-        ar_cols = [fields[c] for c in ("given_name_ar", "family_name_ar", "father_name_ar", "mother_name_ar")
-                   if fields.get(c)]  # fmt: skip
-        lat_cols = [fields[c] for c in ("given_name_fr", "family_name_fr") if fields.get(c)]
-        union = " UNION ".join(f"SELECT {col(c)} AS t FROM {raw} r" for c in ar_cols)
-        self._lookup(f"{prefix}_ar", union, "key text, title bool, moji bool, reading text",
-                     lambda t: (_ar_key(t), _has_title(t), nz.looks_mojibake(t), nz.mojibake_reading(t)
-                                if nz.looks_mojibake(t) else ""))  # fmt: skip
-        union = " UNION ".join(f"SELECT {col(c)} AS t FROM {raw} r" for c in lat_cols) or "SELECT ''::text AS t"
-        self._lookup(f"{prefix}_lat", union, "key text, title bool, arabic bool",
-                     lambda t: (_lat_key(t), _has_title(t), nz.has_arabic(t)))  # fmt: skip
-        joins = [
-            f"LEFT JOIN {prefix}_ar kga ON kga.t = {f['given_name_ar']}",
-            f"LEFT JOIN {prefix}_ar kfa ON kfa.t = {f['family_name_ar']}",
-            f"LEFT JOIN {prefix}_ar kpa ON kpa.t = {f['father_name_ar']}",
-            f"LEFT JOIN {prefix}_ar kma ON kma.t = {f['mother_name_ar']}",
-            f"LEFT JOIN {prefix}_lat kgl ON kgl.t = {f['given_name_fr']}",
-            f"LEFT JOIN {prefix}_lat kfl ON kfl.t = {f['family_name_fr']}",
-        ]
-        # Dates: each source read once per distinct text; combined below as normalise.read_date_field does.
-        date_sql: dict[str, dict[str, str]] = {}
-        for field_name, alias in (("event_date", "e"), ("drawn_up_on", "d")):
-            spec = table.dates.get(field_name)
-            parts: dict[str, str] = {}
-            for source_name, column in (("g", spec.gregorian if spec else ""), ("w", spec.words if spec else ""),
-                                        ("h", spec.hijri if spec else "")):  # fmt: skip
-                a = f"{alias}{source_name}"
-                if not column:
-                    parts.update({f"{a}s": "'empty'", f"{a}v": "NULL::date", f"{a}d": "''", f"{a}y": "NULL::int"})
-                    continue
-                lk = f"{prefix}_{a}"
-                formats = spec.formats if spec else nz.FORMATS
-                compute: Callable[[str], tuple[Any, ...]]
-                if source_name == "g":
-                    compute = functools.partial(_gregorian_row, formats=formats)
-                elif source_name == "w":
-                    compute = _words_row
-                else:
-                    compute = _hijri_text_row
-                distinct = f"SELECT {col(column)} AS t FROM {raw} r"
-                self._lookup(lk, distinct, "status text, value date, detail text, year int", compute)
-                joins.append(f"LEFT JOIN {lk} {a} ON {a}.t = {col(column)}")
-                parts.update({f"{a}s": f"coalesce({a}.status, 'empty')", f"{a}v": f"{a}.value",
-                              f"{a}d": f"coalesce({a}.detail, '')", f"{a}y": f"{a}.year"})  # fmt: skip
-            parts["htext"] = col(spec.hijri) if spec and spec.hijri else "''"
-            date_sql[alias] = parts
-        # The normalised row (CTE n), then the staging row with its flags, fingerprint and raw JSON.
-        n_cols = [
-            "r.line", "r.nf", "r.extra", *(f"r.c{i}" for i in range(width)),
-            f"{col(table.legacy_id)} AS legacy_id", f"{col(table.key['bureau'])} AS bureau_src",
-            f"{col(table.key['year'])} AS year_src", f"{col(table.key['number'])} AS number_src",
-            f"{col(table.kind_column)} AS kind_src", f"{col(fields.get('sex', ''))} AS sex_src",
-            f"{col(fields.get('declarant_age', ''))} AS age_src",
-            *(f"{expr} AS {name}" for name, expr in f.items()),
-            "coalesce(kga.key, '') AS given_key_ar", "coalesce(kfa.key, '') AS family_key_ar",
-            "coalesce(kgl.key, '') AS given_key_lat", "coalesce(kfl.key, '') AS family_key_lat",
-            "coalesce(kpa.key, '') AS father_key", "coalesce(kma.key, '') AS mother_key",
-            "coalesce(kga.title, false) OR coalesce(kgl.title, false) AS titled",
-            "coalesce(kgl.arabic, false) OR coalesce(kfl.arabic, false) AS arabic_latin",
-            "kga.moji AS g_moji", "kga.reading AS g_reading", "kfa.moji AS f_moji", "kfa.reading AS f_reading",
-            "coalesce(kpa.moji, false) AS p_moji", "coalesce(kma.moji, false) AS m_moji",
-        ]  # fmt: skip
-        for alias, parts in date_sql.items():
-            n_cols += [f"{expr} AS {alias}_{key}" for key, expr in parts.items()]
-        n_sql = f"SELECT {', '.join(n_cols)} FROM {raw} r {' '.join(joins)}"
-
-        def date_exprs(a: str) -> tuple[str, str, str, str]:
-            """(value, status, detail, flags) of one date, as normalise.read_date_field decides them."""
-            gs, gv, gd, gy = f"{a}_{a}gs", f"{a}_{a}gv", f"{a}_{a}gd", f"{a}_{a}gy"
-            ws, wv, wd = f"{a}_{a}ws", f"{a}_{a}wv", f"{a}_{a}wd"
-            hs, hv, hd, ht = f"{a}_{a}hs", f"{a}_{a}hv", f"{a}_{a}hd", f"{a}_htext"
-            val = f"(CASE WHEN {gs} = 'ok' THEN {gv} WHEN {ws} = 'ok' THEN {wv} WHEN {hs} = 'ok' THEN {hv} END)"
-            conflict_w = f"({gs} = 'ok' AND {ws} = 'ok' AND {wv} <> {gv})"
-            conflict_h = f"({hs} = 'ok' AND abs({hv} - {val}) > {nz.HIJRI_TOLERANCE_DAYS})"
-            status = f"""(CASE WHEN {val} IS NOT NULL THEN
-                    CASE WHEN {conflict_w} OR {conflict_h} THEN 'conflict' ELSE 'ok' END
-                WHEN {gs} = 'year' THEN 'year'
-                WHEN {hs} = 'hijri_range' AND {gs} = 'empty' AND {ws} = 'empty' THEN 'hijri_range'
-                WHEN {gs} = 'bad' OR {ws} = 'bad' OR {hs} IN ('bad', 'hijri_range') THEN 'bad'
-                ELSE 'empty' END)"""
-            detail = f"""(CASE WHEN {val} IS NOT NULL THEN
-                    CASE WHEN {conflict_w} THEN 'words says ' || {wv} || ', another source ' || {gv}
-                         WHEN {conflict_h} THEN 'Hijri ' || {ht} || ' is ' || {hv} || ', Gregorian ' || {val}
-                         ELSE '' END
-                WHEN {gs} = 'year' THEN {gy}::text
-                WHEN {hs} = 'hijri_range' AND {gs} = 'empty' AND {ws} = 'empty' THEN {hd}
-                ELSE concat_ws('; ', CASE WHEN {gs} = 'bad' THEN {gd} END, CASE WHEN {ws} = 'bad' THEN {wd} END,
-                               CASE WHEN {hs} IN ('bad', 'hijri_range') THEN {hd} END) END)"""
-            ok = f"({status} = 'ok')"
-            flags = f"""concat_ws(',',
-                CASE WHEN {ok} AND {gs} <> 'ok' AND {ws} <> 'ok' THEN '{{f}}:date_from_hijri' END,
-                CASE WHEN {ok} AND {gs} = 'bad' THEN '{{f}}:gregorian_unreadable' END,
-                CASE WHEN {ok} AND {ws} = 'bad' THEN '{{f}}:words_unreadable' END,
-                CASE WHEN {ok} AND {hs} = 'ok' AND {hv} <> {val} THEN '{{f}}:hijri_differs_1_2_days'
-                     WHEN {ok} AND {hs} = 'hijri_range' THEN '{{f}}:hijri_outside_converter'
-                     WHEN {ok} AND {hs} = 'bad' THEN '{{f}}:hijri_unreadable' END,
-                CASE WHEN {status} = 'year' THEN '{{f}}:date_year_only' END)"""
-            return f"(CASE WHEN {ok} THEN {val} END)", status, detail, flags
-
-        ev, es, ed, ef = date_exprs("e")
-        dv, ds, dd, df = date_exprs("d")
-        ef, df = ef.replace("{f}", "event_date"), df.replace("{f}", "drawn_up_on")
-        kind = f"'{table.kind}'" if table.kind else "(%(kinds)s::jsonb ->> kind_src)"
-        number = ("CASE WHEN number_src ~ '^[0-9]{1,10}(\\.0)?$' THEN CASE WHEN split_part(number_src, '.', 1)::bigint"
-                  " <= 2000000000 THEN split_part(number_src, '.', 1)::int END END")  # fmt: skip
-        year = "CASE WHEN year_src ~ '^[0-9]{1,4}(\\.0)?$' THEN split_part(year_src, '.', 1)::int END"
-        age = "CASE WHEN age_src ~ '^[0-9]{1,3}$' AND age_src::int <= 150 THEN age_src::int END"
-        sex = ("CASE WHEN sex_src = '' THEN '' ELSE coalesce(%(sexes)s::jsonb ->> sex_src,"
-               " CASE WHEN sex_src IN ('M', 'F') THEN sex_src END) END")  # fmt: skip
-        flags = f"""concat_ws(',',
-            CASE WHEN p_moji THEN 'mojibake:father_name_ar' END, CASE WHEN m_moji THEN 'mojibake:mother_name_ar' END,
-            CASE WHEN given_name_fr = '' AND family_name_fr = '' THEN 'latin_missing'
-                 WHEN arabic_latin THEN 'arabic_in_latin_column' END,
-            CASE WHEN father_name_ar = '' AND mother_name_ar = '' THEN 'parents_missing' END,
-            CASE WHEN titled THEN 'title_in_name' END,
-            CASE WHEN place_fr = ANY(%(old)s::text[]) OR place_ar = ANY(%(old)s::text[]) THEN 'place_before_merger' END,
-            CASE WHEN age_src <> '' AND ({age}) IS NULL THEN 'declarant_age_unreadable' END,
-            nullif({ef}, ''), nullif({df}, ''))"""
-        mojibake = """CASE WHEN g_moji THEN 'given_name_ar: ' || quote_literal(given_name_ar) || ' probably reads '
-                              || quote_literal(g_reading)
-                           WHEN f_moji THEN 'family_name_ar: ' || quote_literal(family_name_ar) || ' probably reads '
-                              || quote_literal(f_reading) END"""
-        # The raw row as read, in JSON (chunks: a function takes at most 100 arguments).
+    def _raw_json(self, file_no: int, source: Source, table: TableSpec, raw: str) -> None:
+        """The SQL that turns a raw row into JSON where it is used: an act's source_values and the reports."""
         pairs = [f"{_sql_str(h)}, x.c{i}" for i, h in enumerate(source.header)]
         chunks = [f"jsonb_build_object({', '.join(pairs[i : i + 40])})" for i in range(0, len(pairs), 40)] or [
             "'{}'::jsonb"
-        ]
+        ]  # a function takes at most 100 arguments
         row_json = (
             " || ".join(chunks)
             + " || CASE WHEN x.extra IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('_extra', x.extra::jsonb) END"
         )
-        s_cols = [
-            f"{file_no}", "line", "legacy_id",
-            "x_raw", "bureau_src", "(%(bureaux)s::jsonb ->> bureau_src)", f"{kind}", f"{year}", f"{number}",
-            *ACT_TEXT_FIELDS, *ACT_HIJRI_TEXT_FIELDS, sex, age,
-            ev, es, ed, dv, ds, dd,
-            "given_key_ar", "family_key_ar", "given_key_lat", "family_key_lat", "father_key", "mother_key",
-            "x_flags", mojibake, "x_hash",
-            f"CASE WHEN nf <> {width} THEN 'ROW_MALFORMED' END",
-            f"CASE WHEN nf <> {width} THEN nf || ' fields, the header has {width}' END",
-        ]  # fmt: skip
-        # x_flags / x_hash / x_raw are computed in a middle CTE so the raw JSON can carry them.
-        m_sql = f"""SELECT n.*, {flags} AS x_flags,
-                left(md5(concat_ws('|', coalesce({kind}, 'None'), given_key_ar, family_key_ar, given_key_lat,
-                    family_key_lat, coalesce(({ev})::text, 'None'), coalesce(({dv})::text, 'None'), father_key,
-                    mother_key, coalesce(({sex}), 'None'), place_ar)), 20) AS x_hash
-            FROM n"""
-        # The raw row is kept in its bare table and turned into JSON only where it is used: in the act's
-        # source_values at the insert, and in the reports.
         self.act_raw[file_no] = (raw, row_json)
         self.act_source_values[file_no] = f"""(jsonb_build_object('table', {_sql_str(table.name)}, 'encoding',
                 {_sql_str(encoding_label(source.encoding))}, 'row', {row_json}, 'hash', s.hash)
             || CASE WHEN s.flags = '' THEN '{{}}'::jsonb
                     ELSE jsonb_build_object('flags', string_to_array(s.flags, ',')) END)"""
-        s_cols[3] = "NULL::jsonb"
-        insert_cols = ", ".join(c for c, _t in ACT_STAGE_IN)
-        self._exec(
-            f"WITH n AS ({n_sql}), m AS ({m_sql})"
-            f" INSERT INTO {self.acts} ({insert_cols}) SELECT {', '.join(s_cols)} FROM m",
-            {
-                "bureaux": json.dumps({k: b.code for k, b in self.mapping.bureaux.items()}),
-                "kinds": json.dumps(self.mapping.codes.get("kind", {})),
-                "sexes": json.dumps(self.mapping.codes.get("sex", {})),
-                "old": sorted(self.mapping.old_places),
-            },
-        )
-        for name in self._rows(
-            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE %s",
-            [f"{prefix}%"],
-        ):
-            self._exec(f'DROP TABLE "{name[0]}"')
         self._exec(f"ANALYZE {raw} (line)")
 
     # --------------------------------------------------------------------------------------------- validate
