@@ -29,6 +29,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import multiprocessing
 import os
 import queue
 import re
@@ -38,6 +39,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +63,23 @@ ProgressFn = Callable[[str, int, int], None]
 SYSTEM_USERNAME = "legacy-import"
 COPY_CHUNK_ROWS = 20_000
 BULK_MIN_ROWS = 20_000  # below this, dropping and rebuilding the act indexes costs more than it saves
+PARALLEL_MIN_BYTES = 4 << 20
+_LINE_MASK = "4294967295"
+# Staging columns analysed after the read: the joins' and groups' keys (not the wide text ones), and the verdict
+# columns (still all NULL: without statistics the planner takes "reason IS NULL" for a rare case and loops).
+_VERDICT_STATS = "reason, dup_kind, dup_id, probable_file, target_id"
+STAGE_STATS = (  # [notes or texts, acts]
+    f"file_no, line, legacy_id, pre_reason, {_VERDICT_STATS}",
+    f"file_no, line, legacy_id, pre_reason, bureau_code, kind, year, {_VERDICT_STATS}",
+)
+
+
+def _row_order(alias: str = "") -> str:
+    """A staged row's (file, line) as one orderable number (file in the high 32 bits)."""
+    p = f"{alias}." if alias else ""
+    return f"({p}file_no::bigint << 32 | {p}line)"  # below this, starting reading processes costs more than it saves
+
+
 STAGE_PREFIX = "legacy_stage_"
 TRACE = bool(os.environ.get("JAMAA_LEGACY_TRACE"))  # print each SQL step's time
 
@@ -110,6 +129,7 @@ class ImportResult:
     report_dir: Path
     seconds: float
     phases: dict[str, float] = field(default_factory=dict)
+    read_processes: int = 1  # worker processes that read the files (1: read in this process)
 
     @property
     def totals(self) -> dict[str, int]:
@@ -379,13 +399,32 @@ class _ActRow:
         self.sex_codes = {k: (None if v is None else str(v)) for k, v in mapping.codes.get("sex", {}).items()}
         self.bureaux = {k: b.code for k, b in mapping.bureaux.items()}
         self.old = frozenset(mapping.old_places)
+        self.texts_of = itemgetter(*self.i_text)
+        # The act's source_values as JSON text, written here (not by the database at the insert): the header's
+        # keys are encoded once into a template, each value by the C string encoder.
+        self.row_json = (
+            '{"table":' + _JSON_STR(table.name) + ',"encoding":' + _JSON_STR(encoding_label(source.encoding))
+            + ',"row":{' + ",".join(_JSON_STR(h).replace("%", "%%") + ":%s" for h in source.header)
+        )  # fmt: skip
 
-    def line(self, line: int, sv: list[str], nf: int, clean: bool) -> str:
+    def source_values(self, values: list[str], extra: list[str], flags: list[str], digest: str) -> str:
+        """values: the row as read, padded/cut to the header's width; extra: the cells past the header."""
+        text = self.row_json % tuple(map(_JSON_STR, values))
+        if extra:
+            text += ',"_extra":' + json.dumps(extra, ensure_ascii=False)
+        text += '},"hash":"' + digest + '"'
+        if flags:
+            text += ',"flags":' + json.dumps(flags, ensure_ascii=False)
+        text += "}"
+        return _t(text) if "\\" in text else text
+
+    def line(self, line: int, sv: list[str], nf: int, clean: bool, raw: list[str], extra: list[str]) -> str:
         """sv: the row's values trimmed as the reports show them, padded/cut to the header's width, plus one
         trailing "" (what an unmapped column reads as: index -1); nf: its number of fields as read; clean: no
-        value holds a character COPY's text format escapes (then neither does anything derived from them)."""
+        value holds a character COPY's text format escapes (then neither does anything derived from them); raw,
+        extra: the row as read (see source_values)."""
         esc = _same if clean else _t
-        texts = [sv[i] for i in self.i_text]
+        texts = self.texts_of(sv)
         p = self.pos
         given_ar, family_ar = texts[p["given_name_ar"]], texts[p["family_name_ar"]]
         father_ar, mother_ar = texts[p["father_name_ar"]], texts[p["mother_name_ar"]]
@@ -442,7 +481,7 @@ class _ActRow:
         ).hexdigest()[:20]
         malformed = nf != self.width
         parts = [
-            self.file_no, str(line), esc(sv[self.i_legacy]), "\\N",
+            self.file_no, str(line), esc(sv[self.i_legacy]), self.source_values(raw, extra, flags, digest),
             esc(bureau_src), _n(self.bureaux.get(bureau_src)), _n(kind), _n(year), _n(number),
             *(map(esc, texts) if not clean else texts), "\\N" if sex is None else esc(sex), _n(age),
             ev_text or "\\N", ev.status, esc(ev.detail), dr_text or "\\N", dr.status, esc(dr.detail),
@@ -541,6 +580,7 @@ class _Run:
         progress: ProgressFn | None,
         commit_every: int | None,
         after_batch: Callable[[int], None] | None,
+        workers: int = 2,
     ) -> None:
         self.slug, self.mapping, self.files, self.report_dir = slug, mapping, files, report_dir
         self.dry_run, self.commit_every, self.after_batch = dry_run, commit_every, after_batch
@@ -548,8 +588,9 @@ class _Run:
         token = f"{int(time.time() * 1000) % 10**10}"
         self.token = token
         self.acts = f"{STAGE_PREFIX}acts_{token}"
-        self.act_raw: dict[int, tuple[str, str]] = {}  # act file → (bare table of its rows as read, row JSON SQL)
-        self.act_source_values: dict[int, str] = {}  # act file → SQL of an act's source_values
+        self.workers, self.read_processes = workers, 1
+        self.dsn: dict[str, Any] = {}
+        self.schema = ""
         self.notes = f"{STAGE_PREFIX}notes_{token}"
         self.texts = f"{STAGE_PREFIX}texts_{token}"
         self.sources: list[tuple[Source, TableSpec]] = []
@@ -564,6 +605,15 @@ class _Run:
             if TRACE:
                 print(f"{time.perf_counter() - t:8.3f}s {cursor.rowcount:>8} {' '.join(sql.split())[:150]}")
             return int(cursor.rowcount)
+
+    def _exec_hashed(self, sql: str) -> int:
+        """A statement joining the staging table to its own groups: the planner has no statistics on the grouped
+        keys (analysing those wide columns costs more than it gives) and would loop over the groups per row."""
+        self._exec("SET enable_nestloop = off")
+        try:
+            return self._exec(sql)
+        finally:
+            self._exec("RESET enable_nestloop")
 
     def _rows(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
         with connection.cursor() as cursor:
@@ -608,144 +658,168 @@ class _Run:
             raise LegacyImportError("no file to import")
 
     def load(self) -> None:
+        """Read every file into the staging tables. Files are shared out between worker processes (largest
+        first): the per-row Python work runs on every core while each worker's COPYs stream from its threads."""
         started = time.perf_counter()
         total = sum(s.rows_estimate for s, _t in self.sources)
-        done = 0
-        schema = str(getattr(connection, "schema_name"))  # noqa: B009 - set by django-tenants
-        targets = {"act": (self.acts, ACT_STAGE_IN), "note": (self.notes, NOTE_STAGE_IN),
-                   "note_text": (self.texts, TEXT_STAGE_IN)}  # fmt: skip
-        writers: dict[str, CopyWriter] = {}
         self.progress("read", 0, total)
-        try:
-            for file_no, (src, table) in enumerate(self.sources, start=1):
-                try:
-                    source, rows = open_source(src.path, table.encoding, table.delimiter)
-                except SourceError as exc:
-                    raise LegacyImportError(str(exc)) from None
-                src.encoding = source.encoding
-                if table.record == "act":
-                    if "act" not in writers:
-                        writers["act"] = CopyWriter(dsn(), f'"{schema}".{self.acts}', [c for c, _ in ACT_STAGE_IN])
-                    done = self._load_raw_acts(file_no, source, table, rows, done, total, writers["act"])
-                    continue
-                reader = _RowReader(self.mapping, table, source, file_no)
-                name, cols = targets[table.record]
-                if table.record not in writers:
-                    writers[table.record] = CopyWriter(dsn(), f'"{schema}".{name}', [c for c, _ in cols])
-                writer = writers[table.record]
-                buf: list[str] = []
-                try:
-                    for line, values in rows:
-                        if table.record == "note":
-                            text = reader.note_line(line, values)
-                        else:
-                            text = reader.text_line(line, values)
-                        buf.append(text)
-                        if len(buf) >= COPY_CHUNK_ROWS:
-                            buf.append("")
-                            writer.write("\n".join(buf))
-                            done += len(buf) - 1
-                            buf = []
-                            self.progress("read", done, total)
-                except SourceError as exc:
-                    raise LegacyImportError(str(exc)) from None
-                if buf:
-                    buf.append("")
-                    writer.write("\n".join(buf))
-                    done += len(buf) - 1
-            for writer in writers.values():
-                writer.close()
-            writers = {}
-        finally:
-            for writer in writers.values():
-                try:
-                    writer.close()
-                except Exception:  # noqa: BLE001 - the first error is the one raised
-                    pass
+        self.dsn = dsn()
+        self.schema = str(getattr(connection, "schema_name"))  # noqa: B009 - set by django-tenants
+        plan = self._share_out()
+        self.read_processes = len(plan)
+        if len(plan) < 2:
+            done = 0
+            for file_no in range(1, len(self.sources) + 1):
+
+                def bump(n: int) -> None:
+                    nonlocal done
+                    done += n
+                    self.progress("read", done, total)
+
+                self.sources[file_no - 1][0].encoding = self._read_file(file_no, bump)
+        else:
+            done = self._read_in_workers(plan, total)
         self.progress("read", done, max(done, total))
         # Statistics on the columns the SQL steps join and group on (not the wide text ones: faster).
         for stage in (self.acts, self.notes, self.texts):
-            self._exec(f"ANALYZE {stage} (file_no, line, legacy_id, pre_reason)")
+            self._exec(f"ANALYZE {stage} ({STAGE_STATS[stage == self.acts]})")
         self._timed("read_and_copy", started)
 
-    # ------------------------------------------------------------------------------------ acts: raw + lookups
+    def _share_out(self) -> list[list[int]]:
+        """Files per worker process: largest first to the least loaded. One list (read here) for small runs, a
+        single file, one core, or a process that may not start children (a Celery prefork worker)."""
+        sizes = [(s.path.stat().st_size, n) for n, (s, _t) in enumerate(self.sources, start=1)]
+        workers = min(self.workers, os.cpu_count() or 1, len(sizes))
+        if workers < 2 or multiprocessing.current_process().daemon or sum(b for b, _n in sizes) < PARALLEL_MIN_BYTES:
+            return [[n for _b, n in sizes]]
+        plan: list[list[int]] = [[] for _ in range(workers)]
+        load = [0] * workers
+        for size, file_no in sorted(sizes, reverse=True):
+            w = load.index(min(load))
+            plan[w].append(file_no)
+            load[w] += size
+        return [sorted(p) for p in plan if p]
 
-    def _load_raw_acts(
+    def _read_in_workers(self, plan: list[list[int]], total: int) -> int:
+        """Forked workers read their files (they use no Django connection: each COPY has its own); the parent
+        reports their progress and raises the first error."""
+        ctx = multiprocessing.get_context("fork")
+        counters = [ctx.Value("q", 0, lock=False) for _ in plan]
+        results: Any = ctx.SimpleQueue()
+
+        def work(files: list[int], counter: Any) -> None:
+            try:
+
+                def bump(n: int) -> None:
+                    counter.value += n
+
+                for file_no in files:
+                    results.put(("ok", file_no, self._read_file(file_no, bump)))
+            except (SourceError, LegacyImportError) as exc:
+                results.put(("source", 0, str(exc)))
+            except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
+                results.put(("error", 0, f"{type(exc).__name__}: {exc}"))
+
+        # The children inherit this process's Django connection (it holds the run's lock and settings) and never
+        # use it: a forked process leaves by os._exit, which closes nothing of the parent's.
+        procs = [ctx.Process(target=work, args=(f, c), daemon=True) for f, c in zip(plan, counters, strict=True)]
+        for proc in procs:
+            proc.start()
+        pending, error = len(self.sources), None
+        try:
+            while pending and error is None:
+                while not results.empty():
+                    kind, file_no, value = results.get()
+                    if kind == "ok":
+                        self.sources[file_no - 1][0].encoding = value
+                        pending -= 1
+                    else:
+                        error = LegacyImportError(value) if kind == "source" else RuntimeError(value)
+                if pending and error is None:
+                    if not any(p.is_alive() for p in procs) and results.empty():
+                        error = RuntimeError("a reading process stopped without a result")
+                    time.sleep(0.2)
+                self.progress("read", sum(int(c.value) for c in counters), total)
+        finally:
+            for proc in procs:
+                if error is not None and proc.is_alive():
+                    proc.terminate()
+                proc.join()
+        if error is not None:
+            raise error
+        return sum(int(c.value) for c in counters)
+
+    def _read_file(self, file_no: int, bump: Callable[[int], None]) -> str:
+        """One pass over one file into its staging table by COPY (from a writer thread, while the next rows are
+        normalised); returns the encoding read. Uses no Django connection (it may run in a worker process)."""
+        src, table = self.sources[file_no - 1]
+        try:
+            source, rows = open_source(src.path, table.encoding, table.delimiter)
+        except SourceError as exc:
+            raise LegacyImportError(str(exc)) from None
+        name, cols = {"act": (self.acts, ACT_STAGE_IN), "note": (self.notes, NOTE_STAGE_IN),
+                      "note_text": (self.texts, TEXT_STAGE_IN)}[table.record]  # fmt: skip
+        writer = CopyWriter(self.dsn, f'"{self.schema}".{name}', [c for c, _ in cols])
+        try:
+            if table.record == "act":
+                self._read_acts(file_no, source, table, rows, writer, bump)
+            else:
+                reader = _RowReader(self.mapping, table, source, file_no)
+                make = reader.note_line if table.record == "note" else reader.text_line
+                buf: list[str] = []
+                for line, values in rows:
+                    buf.append(make(line, values))
+                    if len(buf) >= COPY_CHUNK_ROWS:
+                        buf.append("")
+                        writer.write("\n".join(buf))
+                        bump(len(buf) - 1)
+                        buf = []
+                if buf:
+                    buf.append("")
+                    writer.write("\n".join(buf))
+                    bump(len(buf) - 1)
+        except SourceError as exc:
+            raise LegacyImportError(str(exc)) from None
+        finally:
+            writer.close()
+        return source.encoding
+
+    def _read_acts(
         self,
         file_no: int,
         source: Source,
         table: TableSpec,
         rows: Iterator[tuple[int, list[str]]],
-        done: int,
-        total: int,
-        stage: CopyWriter,
-    ) -> int:
-        """One pass over an act file: each row goes as read into a bare table of its own (the provenance: an
-        act's source_values and the reports), and normalised (names' keys, dates, codes, flags, fingerprint)
-        into the narrow staging table, both by COPY from writer threads while the next rows are parsed."""
+        writer: CopyWriter,
+        bump: Callable[[int], None],
+    ) -> None:
+        """Each act row normalised (names' keys, dates, codes, flags, fingerprint) with its raw values as JSON
+        (its future source_values and what the reports show) into one line of the staging table."""
         width = len(source.header)
-        raw = f"{STAGE_PREFIX}raw_{self.token}_{file_no}"
-        cols = ", ".join(f"c{i} text" for i in range(width))
-        self._exec(
-            f"CREATE UNLOGGED TABLE {raw} (line int, nf int, extra text, {cols}) WITH (autovacuum_enabled = off)"
-        )
-        schema = str(getattr(connection, "schema_name"))  # noqa: B009 - set by django-tenants
-        writer = CopyWriter(dsn(), f'"{schema}".{raw}', ["line", "nf", "extra", *(f"c{i}" for i in range(width))])
         normaliser = _ActRow(self.mapping, table, source, file_no)
         pad = [""] * width
-        buf: list[str] = []
+        trims = [_TRIM] * width
         staged: list[str] = []
-        try:
-            for line, values in rows:
-                n = len(values)
-                extra = "\\N"
-                if n != width:
-                    if n > width:
-                        extra = _t(json.dumps(values[width:], ensure_ascii=False))
-                    values = (values + pad)[:width]
-                text = "\t".join(values)
-                clean = not ("\\" in text or "\n" in text or "\r" in text) and text.count("\t") == width - 1
-                buf.append(f"{line}\t{n}\t{extra}\t" + (text if clean else "\t".join([_t(v) for v in values])))
-                trimmed = [v.strip(_TRIM) for v in values]
-                trimmed.append("")
-                staged.append(normaliser.line(line, trimmed, n, clean))
-                if len(buf) >= COPY_CHUNK_ROWS:
-                    buf.append("")
-                    staged.append("")
-                    writer.write("\n".join(buf))
-                    stage.write("\n".join(staged))
-                    done += len(buf) - 1
-                    buf, staged = [], []
-                    self.progress("read", done, total)
-            if buf:
-                buf.append("")
+        for line, values in rows:
+            n = len(values)
+            extra: list[str] = []
+            if n != width:
+                extra = values[width:]
+                values = (values + pad)[:width]
+            text = "\t".join(values)
+            clean = not ("\\" in text or "\n" in text or "\r" in text) and text.count("\t") == width - 1
+            trimmed = list(map(str.strip, values, trims))
+            trimmed.append("")
+            staged.append(normaliser.line(line, trimmed, n, clean, values, extra))
+            if len(staged) >= COPY_CHUNK_ROWS:
                 staged.append("")
-                writer.write("\n".join(buf))
-                stage.write("\n".join(staged))
-                done += len(buf) - 1
-        except SourceError as exc:
-            raise LegacyImportError(str(exc)) from None
-        finally:
-            writer.close()
-        self._raw_json(file_no, source, table, raw)
-        return done
-
-    def _raw_json(self, file_no: int, source: Source, table: TableSpec, raw: str) -> None:
-        """The SQL that turns a raw row into JSON where it is used: an act's source_values and the reports."""
-        pairs = [f"{_sql_str(h)}, x.c{i}" for i, h in enumerate(source.header)]
-        chunks = [f"jsonb_build_object({', '.join(pairs[i : i + 40])})" for i in range(0, len(pairs), 40)] or [
-            "'{}'::jsonb"
-        ]  # a function takes at most 100 arguments
-        row_json = (
-            " || ".join(chunks)
-            + " || CASE WHEN x.extra IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('_extra', x.extra::jsonb) END"
-        )
-        self.act_raw[file_no] = (raw, row_json)
-        self.act_source_values[file_no] = f"""(jsonb_build_object('table', {_sql_str(table.name)}, 'encoding',
-                {_sql_str(encoding_label(source.encoding))}, 'row', {row_json}, 'hash', s.hash)
-            || CASE WHEN s.flags = '' THEN '{{}}'::jsonb
-                    ELSE jsonb_build_object('flags', string_to_array(s.flags, ',')) END)"""
-        self._exec(f"ANALYZE {raw} (line)")
+                writer.write("\n".join(staged))
+                bump(len(staged) - 1)
+                staged = []
+        if staged:
+            staged.append("")
+            writer.write("\n".join(staged))
+            bump(len(staged) - 1)
 
     # --------------------------------------------------------------------------------------------- validate
 
@@ -795,17 +869,16 @@ class _Run:
                 reason = split_part(reason, ':', 1)
             WHERE reason IS NOT NULL"""
         )
-        # Rows keyed twice in this run: the first by file and line is kept.
-        self._exec(
-            f"""UPDATE {self.acts} s SET dup_kind = d.match, dup_file = d.kf, dup_line = d.kl
-            FROM (SELECT file_no, line, rn, first_value(file_no) OVER w AS kf, first_value(line) OVER w AS kl,
-                         CASE WHEN hash = first_value(hash) OVER w THEN 'exact' ELSE 'same_number' END AS match
-                  FROM (SELECT file_no, line, hash, bureau_code, kind, year, number,
-                               row_number() OVER (PARTITION BY bureau_code, kind, year, number
-                                                  ORDER BY file_no, line) AS rn
-                        FROM {self.acts} WHERE reason IS NULL) x
-                  WINDOW w AS (PARTITION BY bureau_code, kind, year, number ORDER BY file_no, line)) d
-            WHERE d.rn > 1 AND s.file_no = d.file_no AND s.line = d.line"""
+        # Rows keyed twice in this run: the first by file and line is kept. Grouped by hash aggregate, not sorted
+        # (a window over a million rows sorts them all); the keys of accepted rows are never NULL.
+        self._exec_hashed(
+            f"""UPDATE {self.acts} s SET dup_kind = CASE WHEN s.hash = k.hash THEN 'exact' ELSE 'same_number' END,
+                dup_file = k.file_no, dup_line = k.line
+            FROM (SELECT bureau_code, kind, year, number, min({_row_order()}) AS first FROM {self.acts}
+                  WHERE reason IS NULL GROUP BY 1, 2, 3, 4 HAVING count(*) > 1) g
+            JOIN {self.acts} k ON k.file_no = g.first >> 32 AND k.line = g.first & {_LINE_MASK}
+            WHERE s.reason IS NULL AND s.bureau_code = g.bureau_code AND s.kind = g.kind AND s.year = g.year
+              AND s.number = g.number AND {_row_order("s")} <> g.first"""
         )
         # Rows whose (bureau, kind, year, number) is already in the registry.
         self._exec(
@@ -849,6 +922,8 @@ class _Run:
                 ON CONFLICT (bureau_id, kind, year) DO NOTHING""",
                 [list(c) for c in zip(*wanted, strict=True)],
             )
+        # Fresh statistics: the registers were often just created, and every join below goes through them.
+        self._exec(f"ANALYZE {reg}, {bur}")
         # A closed register rejects its rows (an UPDATE of those rows only: the staging table is wide).
         self._exec(
             f"""UPDATE {self.acts} s SET reason = 'REGISTER_CLOSED',
@@ -857,16 +932,16 @@ class _Run:
             WHERE r.closed_at IS NOT NULL AND s.reason IS NULL AND s.dup_kind IS NULL AND b.code = s.bureau_code
               AND r.kind = s.kind AND r.year = s.year"""
         )
-        # Probable duplicates: same person, same day, same parents, another number. Imported, flagged.
-        self._exec(
-            f"""UPDATE {self.acts} s SET probable_file = d.kf, probable_line = d.kl
-            FROM (SELECT file_no, line, row_number() OVER w AS rn,
-                         first_value(file_no) OVER w AS kf, first_value(line) OVER w AS kl
-                  FROM {self.acts}
+        # Probable duplicates: same person, same day, same parents, another number. Imported, flagged. (Keys are
+        # never NULL: the name keys are written as '' when empty.)
+        person = ("kind", "given_key_ar", "family_key_ar", "event_date", "father_key", "mother_key")
+        self._exec_hashed(
+            f"""UPDATE {self.acts} s SET probable_file = g.first >> 32, probable_line = g.first & {_LINE_MASK}
+            FROM (SELECT {", ".join(person)}, min({_row_order()}) AS first FROM {self.acts}
                   WHERE reason IS NULL AND dup_kind IS NULL AND event_date IS NOT NULL
-                  WINDOW w AS (PARTITION BY kind, given_key_ar, family_key_ar, event_date, father_key, mother_key
-                               ORDER BY file_no, line)) d
-            WHERE d.rn > 1 AND s.file_no = d.file_no AND s.line = d.line"""
+                  GROUP BY {", ".join(person)} HAVING count(*) > 1) g
+            WHERE s.reason IS NULL AND s.dup_kind IS NULL AND {" AND ".join(f"s.{c} = g.{c}" for c in person)}
+              AND {_row_order("s")} <> g.first"""
         )
         self._timed("registers", started)
 
@@ -922,27 +997,24 @@ class _Run:
             SELECT m.id, s.kind, s.number, 'signed', s.drawn_up_on, s.event_date, coalesce(s.sex, ''),
                 {", ".join(f"coalesce(s.{c}, '')" for c in text_cols)}, s.declarant_age, 'on_time', %s, %s,
                 coalesce(s.drawn_up_on::timestamp + interval '12 hours', %s), left(s.legacy_id, 60), f.name, s.line,
-                {{source_values}}, s.given_key_ar, s.family_key_ar, s.given_key_lat, s.family_key_lat
+                s.raw, s.given_key_ar, s.family_key_ar, s.given_key_lat, s.family_key_lat
             FROM {self.acts} s JOIN unnest(%s::int[], %s::text[]) AS f(file_no, name) ON f.file_no = s.file_no
-            JOIN {{raw}} x ON x.line = s.line
             JOIN ({self._register_map()}) m ON m.code = s.bureau_code AND m.kind = s.kind AND m.year = s.year
-            WHERE s.file_no = {{file_no}} AND s.reason IS NULL AND s.dup_kind IS NULL AND s.year BETWEEN %s AND %s"""
+            WHERE s.reason IS NULL AND s.dup_kind IS NULL AND s.year BETWEEN %s AND %s"""
+        # The registers' counters rise to the highest number inserted (from the staging rows: no RETURNING of a
+        # million rows).
+        count = f"""UPDATE {Register._meta.db_table} r SET last_number = t.top
+            FROM (SELECT m.id, max(s.number) AS top FROM {self.acts} s
+                  JOIN ({self._register_map()}) m ON m.code = s.bureau_code AND m.kind = s.kind AND m.year = s.year
+                  WHERE s.reason IS NULL AND s.dup_kind IS NULL AND s.year BETWEEN %s AND %s GROUP BY m.id) t
+            WHERE r.id = t.id AND r.last_number < t.top"""
         done = 0
         self.progress("insert", 0, total)
 
-        # The inserted (register, number) pairs raise the registers' counters in the same statement.
-        insert_and_count = f"""WITH ins AS ({insert} RETURNING register_id, number),
-            top AS (SELECT register_id, max(number) AS top, count(*) AS n FROM ins GROUP BY 1),
-            upd AS (UPDATE {Register._meta.db_table} r SET last_number = top.top FROM top
-                    WHERE r.id = top.register_id AND r.last_number < top.top)
-            SELECT coalesce(sum(n), 0) FROM top"""
-
         def batch(number: int, lo_year: int, hi_year: int) -> int:
-            count = 0
-            for file_no, (raw, _row) in sorted(self.act_raw.items()):
-                sql = insert_and_count.format(raw=raw, file_no=file_no, source_values=self.act_source_values[file_no])
-                count += int(self._rows(sql, [user_id, now, now, *self._file_names(), lo_year, hi_year])[0][0])
-            return count
+            inserted = self._exec(insert, [user_id, now, now, *self._file_names(), lo_year, hi_year])
+            self._exec(count, [lo_year, hi_year])
+            return inserted
 
         if self.commit_every is not None:
             # One transaction per batch of registers: a killed run keeps what it committed; the next run counts
@@ -1101,47 +1173,51 @@ class _Run:
     def report(self, started_at: dt.datetime) -> dict[str, Any]:
         started = time.perf_counter()
         names = {i: s.name for i, (s, _t) in enumerate(self.sources, start=1)}
-        groups: dict[int, list[dict[str, Any]]] = {i: [] for i in names}
+        groups: dict[int, dict[tuple[Any, Any, Any], Counter[str]]] = {i: {} for i in names}
         registers: dict[tuple[str, str, int | None], Counter[str]] = {}
-        outcome = """count(*), count(*) FILTER (WHERE reason IS NULL AND dup_kind IS NULL),
-                     count(*) FILTER (WHERE reason IS NOT NULL), count(*) FILTER (WHERE reason IS NULL
-                     AND dup_kind IS NOT NULL)"""
+        reasons: Counter[str] = Counter()
+        dup_matches: Counter[str] = Counter()
+        flag_counts: Counter[str] = Counter()
+        probable = 0
+        # One scan per staging table: every count of the report is a sum over these groups.
         queries = [
-            f"SELECT file_no, bureau_code, kind, year, {outcome} FROM {self.acts} GROUP BY 1, 2, 3, 4",
-            f"SELECT file_no, bureau_code, act_kind, year, {outcome} FROM {self.notes} GROUP BY 1, 2, 3, 4",
-            f"SELECT file_no, NULL, NULL, NULL::int, {outcome} FROM {self.texts} GROUP BY 1",
+            f"""SELECT file_no, bureau_code, kind, year, reason, dup_kind, probable_file IS NOT NULL, flags, count(*)
+            FROM {self.acts} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8""",
+            f"""SELECT file_no, bureau_code, act_kind, year, reason, dup_kind, false, '', count(*)
+            FROM {self.notes} GROUP BY 1, 2, 3, 4, 5, 6""",
+            f"""SELECT file_no, NULL, NULL, NULL::int, reason, dup_kind, false, '', count(*)
+            FROM {self.texts} GROUP BY 1, 5, 6""",
         ]
         for sql in queries:
-            for file_no, bureau, kind, year, read, imported, rejected, dups in self._rows(sql):
-                row = {"bureau": bureau, "kind": kind, "year": year, "read": read, "imported": imported,
-                       "rejected": rejected, "duplicates": dups}  # fmt: skip
-                groups[file_no].append(row)
+            for file_no, bureau, kind, year, reason, dup_kind, is_probable, flags, n in self._rows(sql):
+                outcome = "rejected" if reason is not None else "duplicates" if dup_kind is not None else "imported"
+                groups[file_no].setdefault((bureau, kind, year), Counter()).update({"read": n, outcome: n})
+                if reason is not None:
+                    reasons[str(reason)] += n
+                elif dup_kind is not None:
+                    dup_matches[str(dup_kind)] += n
+                elif is_probable:
+                    probable += n
+                for flag in flags.split(",") if flags else ():
+                    flag_counts[flag] += n
         files = []
         totals: Counter[str] = Counter()
+        outcomes = ("read", "imported", "rejected", "duplicates")
         for file_no, (source, table) in enumerate(self.sources, start=1):
-            regs = sorted(groups[file_no], key=lambda r: (str(r["kind"]), r["year"] or 0, str(r["bureau"])))
-            sums = Counter({k: sum(r[k] for r in regs) for k in ("read", "imported", "rejected", "duplicates")})
+            regs = sorted(
+                [{"bureau": b, "kind": k, "year": y, **{o: c[o] for o in outcomes}}
+                 for (b, k, y), c in groups[file_no].items()],
+                key=lambda r: (str(r["kind"]), r["year"] or 0, str(r["bureau"])),
+            )  # fmt: skip
+            sums = Counter({k: sum(r[k] for r in regs) for k in outcomes})
             totals.update(sums)
             if table.record == "act":
                 for r in regs:
                     registers.setdefault((str(r["bureau"]), str(r["kind"]), r["year"]), Counter()).update(
-                        {k: r[k] for k in ("read", "imported", "rejected", "duplicates")}
+                        {k: r[k] for k in outcomes}
                     )
             files.append({"file": source.name, "table": table.name, "record": table.record,
                           "encoding": encoding_label(source.encoding), **sums, "registers": regs})  # fmt: skip
-        reasons = Counter(
-            {str(r): int(n) for sql in (self.acts, self.notes, self.texts)
-             for r, n in self._rows(f"SELECT reason, count(*) FROM {sql} WHERE reason IS NOT NULL GROUP BY 1")}
-        )  # fmt: skip
-        dup_matches: Counter[str] = Counter()
-        for stage in (self.acts, self.notes, self.texts):
-            for m, n in self._rows(
-                f"SELECT dup_kind, count(*) FROM {stage} WHERE reason IS NULL AND dup_kind IS NOT NULL GROUP BY 1"
-            ):
-                dup_matches[str(m)] += int(n)
-        probable = self._rows(
-            f"SELECT count(*) FROM {self.acts} WHERE probable_file IS NOT NULL AND reason IS NULL AND dup_kind IS NULL"
-        )[0][0]
         report: dict[str, Any] = {
             "format": "jamaa-legacy-report/1",
             "commune": self.slug,
@@ -1157,13 +1233,7 @@ class _Run:
             "reasons": dict(sorted(reasons.items())),
             "duplicate_matches": dict(sorted(dup_matches.items())),
             "probable_duplicates": int(probable),
-            "flags": {
-                str(flag): int(count)
-                for flag, count in self._rows(
-                    f"SELECT x, count(*) FROM {self.acts}, unnest(string_to_array(flags, ',')) AS x"
-                    " WHERE flags <> '' GROUP BY 1 ORDER BY 1"
-                )
-            },
+            "flags": dict(sorted(flag_counts.items())),
             "totals": {k: int(totals[k]) for k in ("read", "imported", "rejected", "duplicates")},
         }
         assert report["totals"]["read"] == sum(report["totals"][k] for k in ("imported", "rejected", "duplicates"))
@@ -1175,60 +1245,52 @@ class _Run:
 
     def write_files(self, report: dict[str, Any], names: dict[int, str]) -> None:
         self.report_dir.mkdir(parents=True, exist_ok=True)
+        act = Act._meta.db_table
+        # The act rows the two files list (rejected, duplicate, probable duplicate), in one scan of the staging.
+        acts = self._rows(
+            f"""SELECT s.file_no, s.line, s.legacy_id, s.reason, s.message, s.dup_kind, s.dup_file, s.dup_line,
+                   s.dup_id, s.probable_file, s.probable_line, s.raw, k2.source_file, k2.source_row
+            FROM {self.acts} s LEFT JOIN {act} k2 ON k2.id = s.dup_id
+            WHERE s.reason IS NOT NULL OR s.dup_kind IS NOT NULL OR s.probable_file IS NOT NULL
+            ORDER BY s.file_no, s.line"""
+        )
         with (self.report_dir / "rejects.csv").open("w", encoding="utf-8", newline="") as handle:
             out = csv.writer(handle)
             out.writerow(["file", "line", "legacy_id", "reason", "message", "row"])
-            queries = [
-                f"SELECT s.file_no, s.line, s.legacy_id, s.reason, s.message, jsonb_build_object('row', {row_json})"
-                f" FROM {self.acts} s JOIN {raw} x ON x.line = s.line"
-                f" WHERE s.file_no = {file_no} AND s.reason IS NOT NULL ORDER BY s.line"
-                for file_no, (raw, row_json) in sorted(self.act_raw.items())
-            ] + [
-                f"SELECT s.file_no, s.line, s.legacy_id, s.reason, s.message, s.raw FROM {table} s"
-                " WHERE s.reason IS NOT NULL ORDER BY s.file_no, s.line"
-                for table in (self.notes, self.texts)
-            ]
-            for query in queries:
-                for file_no, line, legacy_id, reason, message, raw in self._rows(query):
-                    row = self._ordered(file_no, _json(raw)["row"])
-                    out.writerow([names[file_no], line, legacy_id, reason, message or REASONS.get(reason, ""),
-                                  json.dumps(row, ensure_ascii=False)])  # fmt: skip
-        act = Act._meta.db_table
+            rejected = [(r[0], r[1], r[2], r[3], r[4], r[11]) for r in acts if r[3] is not None]
+            for table in (self.notes, self.texts):
+                rejected += self._rows(
+                    f"SELECT s.file_no, s.line, s.legacy_id, s.reason, s.message, s.raw FROM {table} s"
+                    " WHERE s.reason IS NOT NULL ORDER BY s.file_no, s.line"
+                )
+            for file_no, line, legacy_id, reason, message, raw in rejected:
+                row = self._ordered(file_no, _json(raw)["row"])
+                out.writerow([names[file_no], line, legacy_id, reason, message or REASONS.get(reason, ""),
+                              json.dumps(row, ensure_ascii=False)])  # fmt: skip
         with (self.report_dir / "duplicates.csv").open("w", encoding="utf-8", newline="") as handle:
             out = csv.writer(handle)
             out.writerow(["file", "line", "legacy_id", "match", "action", "kept_file", "kept_line", "kept_id",
                           "row"])  # fmt: skip
-            sqls = [
-                *[
-                    f"""SELECT s.file_no, s.line, s.legacy_id, s.dup_kind, 'skipped', s.dup_file, s.dup_line,
-                           s.dup_id, jsonb_build_object('row', {row_json}), k2.source_file, k2.source_row
-                    FROM {self.acts} s JOIN {raw} x ON x.line = s.line
-                    LEFT JOIN {act} k2 ON k2.id = s.dup_id
-                    WHERE s.file_no = {file_no} AND s.reason IS NULL AND s.dup_kind IS NOT NULL ORDER BY s.line"""
-                    for file_no, (raw, row_json) in sorted(self.act_raw.items())
-                ],
-                *[
-                    f"""SELECT s.file_no, s.line, s.legacy_id, 'probable', 'imported_flagged', s.probable_file,
-                           s.probable_line, NULL::bigint, jsonb_build_object('row', {row_json}), NULL, NULL
-                    FROM {self.acts} s JOIN {raw} x ON x.line = s.line
-                    WHERE s.file_no = {file_no} AND s.reason IS NULL AND s.dup_kind IS NULL
-                      AND s.probable_file IS NOT NULL ORDER BY s.line"""
-                    for file_no, (raw, row_json) in sorted(self.act_raw.items())
-                ],
-                f"""SELECT s.file_no, s.line, s.legacy_id, s.dup_kind, 'skipped', s.dup_file, s.dup_line, s.dup_id,
-                       s.raw, NULL, NULL
-                FROM {self.notes} s WHERE s.reason IS NULL AND s.dup_kind IS NOT NULL ORDER BY s.file_no, s.line""",
-                f"""SELECT s.file_no, s.line, s.legacy_id, s.dup_kind, 'skipped', s.dup_file, s.dup_line, NULL::bigint,
-                       s.raw, NULL, NULL
-                FROM {self.texts} s WHERE s.reason IS NULL AND s.dup_kind IS NOT NULL ORDER BY s.file_no, s.line""",
-            ]
-            for sql in sqls:
-                for file_no, line, legacy_id, match, action, kf, kl, kid, raw, src_file, src_row in self._rows(sql):
-                    kept_file = names.get(kf, "") if kf else (src_file or "")
-                    as_read = json.dumps(self._ordered(file_no, _json(raw)["row"]), ensure_ascii=False)
-                    kept_id = kid if kid and kid > 0 else ""
-                    out.writerow([names[file_no], line, legacy_id, match, action, kept_file, kl or src_row or "",
-                                  kept_id, as_read])  # fmt: skip
+            dups: list[tuple[Any, ...]] = [
+                (r[0], r[1], r[2], r[5], "skipped", r[6], r[7], r[8], r[11], r[12], r[13])
+                for r in acts if r[3] is None and r[5] is not None
+            ]  # fmt: skip
+            dups += [
+                (r[0], r[1], r[2], "probable", "imported_flagged", r[9], r[10], None, r[11], None, None)
+                for r in acts if r[3] is None and r[5] is None and r[9] is not None
+            ]  # fmt: skip
+            for table, dup_id in ((self.notes, "s.dup_id"), (self.texts, "NULL::bigint")):
+                dups += self._rows(
+                    f"""SELECT s.file_no, s.line, s.legacy_id, s.dup_kind, 'skipped', s.dup_file, s.dup_line, {dup_id},
+                           s.raw, NULL, NULL
+                    FROM {table} s WHERE s.reason IS NULL AND s.dup_kind IS NOT NULL ORDER BY s.file_no, s.line"""
+                )
+            for file_no, line, legacy_id, match, action, kf, kl, kid, raw, src_file, src_row in dups:
+                kept_file = names.get(kf, "") if kf else (src_file or "")
+                as_read = json.dumps(self._ordered(file_no, _json(raw)["row"]), ensure_ascii=False)
+                kept_id = kid if kid and kid > 0 else ""
+                out.writerow([names[file_no], line, legacy_id, match, action, kept_file, kl or src_row or "",
+                              kept_id, as_read])  # fmt: skip
         self._fill_kept_ids()
 
     def _ordered(self, file_no: int, row: dict[str, Any]) -> dict[str, Any]:
@@ -1293,6 +1355,7 @@ def legacy_import(
     progress: ProgressFn | None = None,
     commit_every: int | None = None,
     after_batch: Callable[[int], None] | None = None,
+    workers: int = 2,
 ) -> ImportResult:
     """Import legacy exports into a commune's civil registry and write the reports.
 
@@ -1311,7 +1374,8 @@ def legacy_import(
     report_dir.mkdir(parents=True, exist_ok=True)
     try:
         run = _Run(slug=slug, mapping=mapping, files=[Path(f) for f in files], report_dir=report_dir,
-                   dry_run=dry_run, progress=progress, commit_every=commit_every, after_batch=after_batch)  # fmt: skip
+                   dry_run=dry_run, progress=progress, commit_every=commit_every, after_batch=after_batch,
+                   workers=workers)  # fmt: skip
     except ValueError as exc:
         raise LegacyImportError(str(exc)) from None
     with schema_context(commune.schema_name):
@@ -1338,7 +1402,8 @@ def legacy_import(
             run.progress("validate", 2, 3)
             inserted = run.insert_acts(user_id)
             if inserted:
-                run._exec(f"ANALYZE {Act._meta.db_table}")  # fresh statistics: the notes' join below needs them
+                # Fresh statistics for the notes' join below (its columns only: the wide ones cost, not help).
+                run._exec(f"ANALYZE {Act._meta.db_table} (register_id, number, status)")
             run.notes_and_texts(user_id)
             run.progress("validate", 3, 3)
             if inserted:
@@ -1360,7 +1425,7 @@ def legacy_import(
                     cursor.execute("RESET default_toast_compression")
                     cursor.execute("SELECT pg_advisory_unlock(hashtext(%s))", [lock])
     return ImportResult(report=report, report_dir=report_dir, seconds=time.perf_counter() - started,
-                        phases=run.phases)  # fmt: skip
+                        phases=run.phases, read_processes=run.read_processes)  # fmt: skip
 
 
 def iter_report_lines(report: dict[str, Any]) -> Iterator[str]:

@@ -56,13 +56,16 @@ def runs(scratch: Callable[[str], str], export: tuple[Path, dict[str, Any]], tmp
     with schema_context(schema):
         nothing = (Act.objects.count(), MarginalNote.objects.count(), Register.objects.count(), Bureau.objects.count())
     assert nothing == (0, 0, 0, 0)
-    # the first import takes the bulk path (secondary indexes and foreign keys dropped, then rebuilt)
+    # the first import takes the bulk path (secondary indexes and foreign keys dropped, then rebuilt) and reads
+    # its files in two worker processes (the dry run and the re-run read them in this one)
     before = _act_table_definitions(schema)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(importer, "BULK_MIN_ROWS", 0)
+        patch.setattr(importer, "PARALLEL_MIN_BYTES", 0)
         first = run("first")
     assert _act_table_definitions(schema) == before
     assert "rebuild_indexes" in first.phases
+    assert (dry.read_processes, first.read_processes) == (1, 2)
     again = run("again")
     return Runs(schema, dry, first, again, expected)
 
@@ -187,6 +190,43 @@ def test_rerun_imports_nothing_new(runs: Runs) -> None:
     with schema_context(runs.schema):
         assert Act.objects.count() == runs.expected["acts_imported"]
         assert MarginalNote.objects.count() == runs.expected["notes_imported"]
+
+
+def test_reading_in_worker_processes_changes_no_outcome(runs: Runs) -> None:
+    # the dry run read in this process, the first import in two: same rows, same verdicts, same rejects
+    for key in ("files", "registers", "reasons", "duplicate_matches", "probable_duplicates", "flags", "totals"):
+        assert runs.first.report[key] == runs.dry.report[key], key
+    assert (runs.first.report_dir / "rejects.csv").read_bytes() == (runs.dry.report_dir / "rejects.csv").read_bytes()
+    first = [r[:7] + r[8:] for r in csv.reader((runs.first.report_dir / "duplicates.csv").open(encoding="utf-8"))]
+    dry = [r[:7] + r[8:] for r in csv.reader((runs.dry.report_dir / "duplicates.csv").open(encoding="utf-8"))]
+    assert first == dry and len(first) > 1  # (kept ids are only known after a real run)
+
+
+def test_a_source_error_in_a_worker_process_stops_the_run(
+    scratch: Callable[[str], str], export: tuple[Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    # given a births file that is not the encoding the mapping declares, read by a worker process
+    out, _expected = export
+    scratch("legacy-w")
+    broken = tmp_path / "naissances_broken.csv"
+    data = (out / "naissances_bc.csv").read_bytes()
+    cut = data.index(b"\n", 20_000)  # past the first decoded block: the header reads, a later row does not
+    broken.write_bytes(data[:cut] + data[cut:].replace(b"\n", b"\n\xff\xfe", 5))
+    (tmp_path / "naissances_ok.csv").write_bytes(data)
+    mapping = (out / "mapping.yaml").read_text(encoding="utf-8").replace("encoding: auto", "encoding: utf-8", 1)
+    (tmp_path / "mapping.yaml").write_text(mapping, encoding="utf-8")
+    error = r"naissances_broken\.csv line \d+: not utf-8"
+    with pytest.MonkeyPatch.context() as patch, pytest.raises(LegacyImportError, match=error):
+        patch.setattr(importer, "PARALLEL_MIN_BYTES", 0)
+        files = [broken, tmp_path / "naissances_ok.csv"]
+        legacy_import(slug="legacy-w", mapping_path=tmp_path / "mapping.yaml", files=files, report_dir=tmp_path / "r")
+    # then nothing was imported and no staging table is left
+    with schema_context("legacy_w"):
+        assert Act.objects.count() == 0
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE %s",
+                           ["legacy_stage_%"])  # fmt: skip
+            assert cursor.fetchone()[0] == 0
 
 
 def test_dry_run_reports_the_same_and_writes_nothing(runs: Runs) -> None:
