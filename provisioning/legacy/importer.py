@@ -1,21 +1,23 @@
 """`jamaa legacy import`: a commune's legacy exports into its civil registry, every row accounted for.
 
 Pipeline (one run, under an advisory lock per commune):
-1. Read, in one pass per act file: each row goes as read through COPY into a bare UNLOGGED table of its own
-   (the provenance: the raw row becomes JSON only at the insert and in the reports) and, normalised in Python
-   during the same pass (the registry's own search keys, every date form, Hijri conversion, codes, flags,
-   fingerprint; each normaliser cached per distinct value), through a second COPY into the narrow staging
-   table. Both COPYs stream from writer threads while the next rows are parsed. Note tables are read row by row.
+1. Read: the files are shared out between worker processes (largest first; one process for small runs or inside
+   a Celery prefork worker), each reading its files in one pass into the UNLOGGED staging tables by COPY from a
+   writer thread. An act row is normalised in Python during the pass (the registry's own search keys, every
+   date form, Hijri conversion, codes, flags, fingerprint; each normaliser cached per distinct value) and carries
+   its raw values as JSON, its future `source_values` (the database only copies it at the insert). Note tables
+   go the same way.
 2. Validate, in set-based SQL over the staging table: one UPDATE marks the rejected rows with the first rule
-   they break (every predicate wrapped in `IS NOT TRUE` / `coalesce`: a NULL verdict would neither import nor
-   reject a row); window functions find rows keyed twice in the run; an anti-join finds rows already in the
-   registry (a re-run, a resumed run, or a number taken by another act).
+   they break and its message (every predicate wrapped in `IS NOT TRUE` / `coalesce`: a NULL verdict would
+   neither import nor reject a row); hash aggregates find rows keyed twice in the run and probable duplicates;
+   an anti-join finds rows already in the registry (a re-run, a resumed run, or a number taken by another act).
 3. Insert, in set-based SQL: signed acts with their provenance and raw values, register counters raised to the
    highest number, marginal notes linked to their acts (orphans rejected), the name dictionary rebuilt. When the
    import outnumbers the acts already there (onboarding), the act table's secondary indexes are dropped and
    rebuilt after the load, inside the same transaction.
 4. Report: report.json (per file, per register, totals), rejects.csv, duplicates.csv, all from the staging
-   table, so read = imported + rejected + duplicates by construction.
+   table (one grouped scan for the counts, one for the listed rows), so read = imported + rejected + duplicates
+   by construction.
 
 All of the insert is one transaction by default (a killed run leaves nothing; the next one starts over);
 `commit_every` commits per batch of registers instead, and a re-run then finds the committed acts by their
@@ -616,9 +618,13 @@ class _Run:
             self._exec("RESET enable_nestloop")
 
     def _rows(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
+        t = time.perf_counter()
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return list(cursor.fetchall())
+            rows = list(cursor.fetchall())
+        if TRACE:
+            print(f"{time.perf_counter() - t:8.3f}s {len(rows):>8} {' '.join(sql.split())[:150]}")
+        return rows
 
     def _timed(self, name: str, started: float) -> None:
         self.phases[name] = round(self.phases.get(name, 0.0) + time.perf_counter() - started, 3)
@@ -825,8 +831,10 @@ class _Run:
 
     def validate_acts(self) -> None:
         started = time.perf_counter()
+        # octet_length() reads the value's header, length() counts its characters: a value cannot have more
+        # characters than bytes, so the count only runs for the few values long in bytes.
         longest = " ".join(
-            f"WHEN length({f}) > {n} THEN 'FIELD_TOO_LONG:{f}'"
+            f"WHEN octet_length({f}) > {n} AND length({f}) > {n} THEN 'FIELD_TOO_LONG:{f}'"
             for f, n in {**ACT_TEXT_FIELDS, **ACT_HIJRI_TEXT_FIELDS}.items()
         )
         # Each WHEN is a predicate that is TRUE for a bad row; NULLs are folded with coalesce or IS NOT TRUE, so
@@ -846,15 +854,16 @@ class _Run:
             WHEN (event_date > drawn_up_on) IS TRUE THEN 'EVENT_AFTER_DRAWN_UP'
             {longest}
         END"""
-        self._exec(f"UPDATE {self.acts} SET reason = {verdict} WHERE ({verdict}) IS NOT NULL")
+        # Reason and message in one pass (the message's expressions run for the rejected rows only).
+        code = f"split_part({verdict}, ':', 1)"
         self._exec(
-            f"""UPDATE {self.acts} SET
-                message = CASE split_part(reason, ':', 1)
+            f"""UPDATE {self.acts} SET reason = {code},
+                message = CASE {code}
                     WHEN 'ROW_MALFORMED' THEN pre_message
                     WHEN 'UNKNOWN_BUREAU' THEN 'bureau ' || quote_literal(bureau_src) || ' is not in the mapping'
                     WHEN 'MOJIBAKE' THEN mojibake
                     WHEN 'UNKNOWN_CODE' THEN 'sex: unknown code'
-                    WHEN 'FIELD_TOO_LONG' THEN split_part(reason, ':', 2) || ' is longer than the registry allows'
+                    WHEN 'FIELD_TOO_LONG' THEN split_part({verdict}, ':', 2) || ' is longer than the registry allows'
                     WHEN 'BAD_DATE' THEN concat_ws('; ',
                         CASE WHEN event_status = 'bad' THEN 'event date: ' || event_detail END,
                         CASE WHEN drawn_status = 'bad' THEN 'drawn up on: ' || drawn_detail END)
@@ -865,20 +874,21 @@ class _Run:
                         CASE WHEN event_status = 'conflict' THEN 'event date: ' || event_detail END,
                         CASE WHEN drawn_status = 'conflict' THEN 'drawn up on: ' || drawn_detail END)
                     WHEN 'EVENT_AFTER_DRAWN_UP' THEN 'event ' || event_date || ' after drawn up ' || drawn_up_on
-                    ELSE NULL END,
-                reason = split_part(reason, ':', 1)
-            WHERE reason IS NOT NULL"""
+                    ELSE NULL END
+            WHERE ({verdict}) IS NOT NULL"""
         )
         # Rows keyed twice in this run: the first by file and line is kept. Grouped by hash aggregate, not sorted
         # (a window over a million rows sorts them all); the keys of accepted rows are never NULL.
+        # min() of "file|line|hash" (fixed widths) is the first row's place and fingerprint in one aggregate.
+        first = "lpad(file_no::text, 10, '0') || lpad(line::text, 10, '0') || hash"
         self._exec_hashed(
-            f"""UPDATE {self.acts} s SET dup_kind = CASE WHEN s.hash = k.hash THEN 'exact' ELSE 'same_number' END,
-                dup_file = k.file_no, dup_line = k.line
-            FROM (SELECT bureau_code, kind, year, number, min({_row_order()}) AS first FROM {self.acts}
-                  WHERE reason IS NULL GROUP BY 1, 2, 3, 4 HAVING count(*) > 1) g
-            JOIN {self.acts} k ON k.file_no = g.first >> 32 AND k.line = g.first & {_LINE_MASK}
+            f"""UPDATE {self.acts} s SET dup_file = g.kf, dup_line = g.kl,
+                dup_kind = CASE WHEN s.hash = g.kh THEN 'exact' ELSE 'same_number' END
+            FROM (SELECT *, substr(first, 1, 10)::int AS kf, substr(first, 11, 10)::int AS kl, substr(first, 21) AS kh
+                  FROM (SELECT bureau_code, kind, year, number, min({first} COLLATE "C") AS first FROM {self.acts}
+                        WHERE reason IS NULL GROUP BY 1, 2, 3, 4 HAVING count(*) > 1) x) g
             WHERE s.reason IS NULL AND s.bureau_code = g.bureau_code AND s.kind = g.kind AND s.year = g.year
-              AND s.number = g.number AND {_row_order("s")} <> g.first"""
+              AND s.number = g.number AND (s.file_no, s.line) <> (g.kf, g.kl)"""
         )
         # Rows whose (bureau, kind, year, number) is already in the registry.
         self._exec(
@@ -1003,7 +1013,7 @@ class _Run:
             WHERE s.reason IS NULL AND s.dup_kind IS NULL AND s.year BETWEEN %s AND %s"""
         # The registers' counters rise to the highest number inserted (from the staging rows: no RETURNING of a
         # million rows).
-        count = f"""UPDATE {Register._meta.db_table} r SET last_number = t.top
+        raise_counters = f"""UPDATE {Register._meta.db_table} r SET last_number = t.top
             FROM (SELECT m.id, max(s.number) AS top FROM {self.acts} s
                   JOIN ({self._register_map()}) m ON m.code = s.bureau_code AND m.kind = s.kind AND m.year = s.year
                   WHERE s.reason IS NULL AND s.dup_kind IS NULL AND s.year BETWEEN %s AND %s GROUP BY m.id) t
@@ -1013,7 +1023,7 @@ class _Run:
 
         def batch(number: int, lo_year: int, hi_year: int) -> int:
             inserted = self._exec(insert, [user_id, now, now, *self._file_names(), lo_year, hi_year])
-            self._exec(count, [lo_year, hi_year])
+            self._exec(raise_counters, [lo_year, hi_year])
             return inserted
 
         if self.commit_every is not None:
