@@ -64,6 +64,7 @@ ProgressFn = Callable[[str, int, int], None]
 
 SYSTEM_USERNAME = "legacy-import"
 COPY_CHUNK_ROWS = 20_000
+COPY_READ_SIZE = 1 << 20  # psycopg2 reads a COPY source in blocks of this size (its 8 kB default costs GIL turns)
 BULK_MIN_ROWS = 20_000  # below this, dropping and rebuilding the act indexes costs more than it saves
 PARALLEL_MIN_BYTES = 4 << 20
 _LINE_MASK = "4294967295"
@@ -443,8 +444,13 @@ class _ActRow:
             sex = self.sex_codes.get(sex_src)
             if sex is None and sex_src in ("M", "F"):
                 sex = sex_src
-        ev = _date_field(sv[self.e[0]], sv[self.e[1]], sv[self.e[2]], self.e[3]) if self.e else _NO_DATE
-        dr = _date_field(sv[self.d[0]], sv[self.d[1]], sv[self.d[2]], self.d[3]) if self.d else _NO_DATE
+        e, d = self.e, self.d
+        ev_text, ev_status, ev_detail, ev_flags = (
+            _date_cols(sv[e[0]], sv[e[1]], sv[e[2]], e[3], "event_date") if e else _NO_DATE_COLS
+        )
+        dr_text, dr_status, dr_detail, dr_flags = (
+            _date_cols(sv[d[0]], sv[d[1]], sv[d[2]], d[3], "drawn_up_on") if d else _NO_DATE_COLS
+        )
         flags = []
         if kpa[2]:
             flags.append("mojibake:father_name_ar")
@@ -463,19 +469,15 @@ class _ActRow:
         age_src = sv[self.i_age]
         if age_src and age is None:
             flags.append("declarant_age_unreadable")
-        if ev.flags:
-            flags += [f"event_date:{f}" for f in ev.flags]
-        if dr.flags:
-            flags += [f"drawn_up_on:{f}" for f in dr.flags]
+        if ev_flags:
+            flags += ev_flags
+        if dr_flags:
+            flags += dr_flags
         mojibake = "\\N"
         if kga[2]:
             mojibake = _t(f"given_name_ar: {_quote_literal(given_ar)} probably reads {_quote_literal(kga[3])}")
         elif kfa[2]:
             mojibake = _t(f"family_name_ar: {_quote_literal(family_ar)} probably reads {_quote_literal(kfa[3])}")
-        ev_value = ev.value if ev.status == nz.OK else None
-        dr_value = dr.value if dr.status == nz.OK else None
-        ev_text = ev_value.isoformat() if ev_value else None
-        dr_text = dr_value.isoformat() if dr_value else None
         sex_text = "None" if sex is None else sex
         digest = hashlib.md5(
             f"{kind or 'None'}|{kga[0]}|{kfa[0]}|{kgl[0]}|{kfl[0]}|{ev_text or 'None'}|{dr_text or 'None'}|"
@@ -486,7 +488,7 @@ class _ActRow:
             self.file_no, str(line), esc(sv[self.i_legacy]), self.source_values(raw, extra, flags, digest),
             esc(bureau_src), _n(self.bureaux.get(bureau_src)), _n(kind), _n(year), _n(number),
             *(map(esc, texts) if not clean else texts), "\\N" if sex is None else esc(sex), _n(age),
-            ev_text or "\\N", ev.status, esc(ev.detail), dr_text or "\\N", dr.status, esc(dr.detail),
+            ev_text or "\\N", ev_status, ev_detail, dr_text or "\\N", dr_status, dr_detail,
             esc(kga[0]), esc(kfa[0]), esc(kgl[0]), esc(kfl[0]), esc(kpa[0]), esc(kma[0]),
             ",".join(flags), mojibake, digest,
             "ROW_MALFORMED" if malformed else "\\N",
@@ -499,7 +501,17 @@ def _same(value: str) -> str:
     return value
 
 
-_date_field = lru_cache(maxsize=500_000)(nz.read_date_field)  # a date's three texts often repeat together
+@lru_cache(maxsize=500_000)  # a date's three texts often repeat together
+def _date_cols(
+    gregorian: str, words: str, hijri: str, formats: tuple[str, ...], name: str
+) -> tuple[str | None, str, str, tuple[str, ...]]:
+    """One act date as its staging columns: (ISO day or None, status, detail as COPY text, named flags)."""
+    d = nz.read_date_field(gregorian, words, hijri, formats)
+    day = d.value.isoformat() if d.status == nz.OK and d.value else None
+    return day, d.status, _t(d.detail), tuple(f"{name}:{f}" for f in d.flags)
+
+
+_NO_DATE_COLS: tuple[str | None, str, str, tuple[str, ...]] = (None, nz.EMPTY, "", ())
 
 
 @lru_cache(maxsize=10_000)
@@ -540,7 +552,7 @@ class CopyWriter:
             with self.conn.cursor() as cursor:
                 while (chunk := self.queue.get()) is not None:
                     if self.error is None:
-                        cursor.copy_expert(self.sql, io.StringIO(chunk))
+                        cursor.copy_expert(self.sql, io.StringIO(chunk), size=COPY_READ_SIZE)
             self.conn.commit()
         except BaseException as exc:  # reported to the caller by close()
             self.error = exc

@@ -47,6 +47,13 @@ class Command(BaseCommand):
             metavar="ROWS",
             help="commit per batch of about ROWS acts (whole registers) instead of all at once",
         )
+        imp.add_argument(
+            "--workers",
+            type=int,
+            default=2,
+            metavar="N",
+            help="processes reading the files at once (default 2; 1 reads them in this process)",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if opts["action"] == "synth":
@@ -79,6 +86,8 @@ class Command(BaseCommand):
                           f"{out}/*.csv {out}/*.xlsx --report {out / 'report'}")  # fmt: skip
 
     def _import(self, opts: dict[str, Any]) -> None:
+        if opts["workers"] < 1:
+            raise CommandError("--workers must be 1 or more")
         bars: dict[str, tqdm[Any]] = {}
 
         def progress(phase: str, done: int, total: int) -> None:
@@ -101,6 +110,7 @@ class Command(BaseCommand):
                 dry_run=opts["dry_run"],
                 progress=progress,
                 commit_every=opts["commit_every"],
+                workers=opts["workers"],
             )
         except LegacyImportError as exc:
             raise CommandError(str(exc)) from None

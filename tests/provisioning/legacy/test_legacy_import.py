@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django_tenants.utils import schema_context
 
@@ -289,8 +289,11 @@ def test_cli_synth_then_dry_run_import(scratch: Any, tmp_path: Path, capsys: pyt
                  "--rate", "duplicate=0.1")  # fmt: skip
     expected = json.loads((tmp_path / "x" / "expected.json").read_text(encoding="utf-8"))
     files = [str(p) for p in export_files(tmp_path / "x")]
+    with pytest.raises(CommandError, match="--workers must be 1 or more"):
+        call_command("legacy", "import", "--commune", SLUG, "--mapping", str(tmp_path / "x" / "mapping.yaml"), *files,
+                     "--report", str(tmp_path / "r"), "--workers", "0")  # fmt: skip
     call_command("legacy", "import", "--commune", SLUG, "--mapping", str(tmp_path / "x" / "mapping.yaml"), *files,
-                 "--report", str(tmp_path / "r"), "--dry-run")  # fmt: skip
+                 "--report", str(tmp_path / "r"), "--dry-run", "--workers", "1")  # fmt: skip
     # (into a commune that already holds acts: the new rows whose numbers are taken count as duplicates)
     totals = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert totals["read"] == expected["totals"]["read"] and totals["rejected"] == expected["totals"]["rejected"]
