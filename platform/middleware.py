@@ -1,4 +1,4 @@
-"""Cross-cutting middleware: health probes, the interface language, and domain errors on pages."""
+"""Cross-cutting middleware: health probes, module gating, the interface language, and domain errors on pages."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
 
@@ -81,3 +81,32 @@ class DomainErrorMiddleware:
         if "/api/" in request.path:
             return JsonResponse(body, status=status)
         return render(request, "jamaa/error.html", {"error": body}, status=status)
+
+
+class ModuleGateMiddleware:
+    """A module's pages and API (under `/<module code>/`) answer only in communes that enabled the module: 404
+    elsewhere, as for a page that does not exist (JSON with code MODULE_NOT_ENABLED under `/api/` paths). After
+    the commune routing, which puts the commune, with its modules, on the request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        from jamaa.modules import registry
+
+        self.get_response = get_response
+        self.codes = frozenset(registry.available())
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        commune = getattr(request, "tenant", None)
+        code = request.path_info.split("/", 2)[1] if request.path_info.count("/") >= 2 else ""
+        if code in self.codes and commune is not None and commune.schema_name != "public":
+            if code not in commune.enabled_modules:
+                if "/api/" in request.path_info:
+                    return JsonResponse(
+                        {
+                            "code": "MODULE_NOT_ENABLED",
+                            "message": f"The module {code} is not enabled in this commune.",
+                            "extra": {"module": code},
+                        },
+                        status=404,
+                    )
+                raise Http404(f"module {code} is not enabled in this commune")
+        return self.get_response(request)

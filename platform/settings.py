@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "jamaa.platform.observability.MetricsMiddleware",
     "jamaa.tenants.middleware.CommuneRoutingMiddleware",
+    "jamaa.platform.middleware.ModuleGateMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

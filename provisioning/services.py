@@ -67,13 +67,16 @@ def commune_validate(*, slug: str, name_fr: str, name_ar: str, modules: Iterable
         problems.setdefault("name_ar", []).append("The Arabic name is required.")
     elif not any("\u0600" <= ch <= "\u06ff" for ch in name_ar):
         problems.setdefault("name_ar", []).append("The Arabic name must be written in Arabic script.")
-    unknown = sorted(set(modules) - set(registry.available()))
-    if unknown:
-        known = ", ".join(registry.available()) or "none"
-        problems.setdefault("modules", []).append(
-            f"Unknown module(s): {', '.join(unknown)}. Modules available: {known}."
-        )
+    problems.update(_modules_problems(modules))
     return problems
+
+
+def _modules_problems(modules: Iterable[str]) -> dict[str, list[str]]:
+    unknown = sorted(set(modules) - set(registry.available()))
+    if not unknown:
+        return {}
+    known = ", ".join(registry.available()) or "none"
+    return {"modules": [f"Unknown module(s): {', '.join(unknown)}. Modules available: {known}."]}
 
 
 def _drop_everything(slug: str, schema_name: str) -> None:
@@ -273,6 +276,53 @@ def commune_status_set(
         target=commune,
         reason=reason.strip(),
         data={"from": previous, "to": status},
+    )
+    result: Commune = commune
+    return result
+
+
+@transaction.atomic
+def commune_modules_set(
+    *,
+    slug: str,
+    enable: Iterable[str] = (),
+    disable: Iterable[str] = (),
+    reason: str,
+    actor: AbstractBaseUser | AnonymousUser | None = None,
+) -> Commune:
+    """Enable and disable modules of a commune, audited with who, when and why. A disabled module's pages and
+    API answer 404 in that commune (its data stays, untouched, and is there again when it is re-enabled).
+
+    Raises Commune.DoesNotExist, InvalidCommuneInput (unknown module, a module both enabled and disabled, nothing
+    to change, no reason)."""
+    enable, disable = sorted(set(enable)), sorted(set(disable))
+    problems = _modules_problems([*enable, *disable])
+    if problems:
+        raise InvalidCommuneInput("; ".join(problems["modules"]), extra={"fields": problems})
+    both = sorted(set(enable) & set(disable))
+    if both:
+        raise InvalidCommuneInput(
+            f"Module(s) both enabled and disabled: {', '.join(both)}.", extra={"fields": {"modules": both}}
+        )
+    if not reason.strip():
+        raise InvalidCommuneInput("A reason is required to change a commune's modules.", extra={"field": "reason"})
+    use_public_schema()
+    commune = Commune.objects.select_for_update().get(slug=slug)
+    previous = sorted(commune.enabled_modules)
+    modules = sorted((set(previous) | set(enable)) - set(disable))
+    if modules == previous:
+        raise InvalidCommuneInput(
+            f"Nothing to change: the modules of {slug} are {', '.join(previous) or 'none'}.",
+            extra={"modules": previous},
+        )
+    commune.enabled_modules = modules
+    commune.save(update_fields=["enabled_modules", "updated_at"])  # the routing generation follows (trigger)
+    audit_record(
+        actor=actor,
+        action="commune.modules_changed",
+        target=commune,
+        reason=reason.strip(),
+        data={"from": previous, "to": modules},
     )
     result: Commune = commune
     return result

@@ -49,6 +49,7 @@ def django_db_setup(
     from django.test.utils import setup_databases, teardown_databases
     from django_tenants.utils import schema_context
 
+    from jamaa.modules import registry
     from jamaa.provisioning import services
 
     verbosity = request.config.option.verbose
@@ -61,7 +62,10 @@ def django_db_setup(
             keepdb=django_db_keepdb and not django_db_createdb,
         )
         for slug, (name_fr, name_ar) in SHARED_COMMUNES.items():
-            services.commune_create(slug=slug, name_fr=name_fr, name_ar=name_ar, region="Fès-Meknès")
+            # every module enabled: the module tests use these two (a module's URLs answer 404 elsewhere)
+            services.commune_create(
+                slug=slug, name_fr=name_fr, name_ar=name_ar, region="Fès-Meknès", modules=registry.available()
+            )
             with schema_context(slug):
                 get_user_model().objects.create_user(username="agent", password=PASSWORD, first_name="Agent")
         connection.set_schema_to_public()

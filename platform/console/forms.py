@@ -60,6 +60,22 @@ class CommuneCreateForm(ConsoleForm):
         field.choices = choices
 
 
+class ModulesForm(ConsoleForm):
+    """The modules a commune runs (each change audited with a reason)."""
+
+    modules = forms.MultipleChoiceField(
+        label=_("Modules"), required=False, widget=forms.CheckboxSelectMultiple, choices=()
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        arabic = (get_language() or "fr").startswith("ar")
+        field = self.fields["modules"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(c, i.name_ar if arabic else i.name_fr) for c, i in registry.available().items()]
+
+
 class ReasonForm(ConsoleForm):
     """Suspending, resuming and archiving are audited with a reason."""
 

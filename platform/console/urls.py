@@ -8,6 +8,7 @@ urlpatterns: list[URLPattern] = [
     path("restore/", views.commune_restore, name="console-commune-restore"),
     path("communes/<slug:slug>/", views.commune_detail, name="console-commune"),
     path("communes/<slug:slug>/backup/", views.commune_backup, name="console-commune-backup"),
+    path("communes/<slug:slug>/modules/", views.commune_modules, name="console-commune-modules"),
     *[
         path(f"communes/<slug:slug>/{action}/", views.commune_status, {"action": action}, name=f"console-{action}")
         for action in views.STATUS_ACTIONS

@@ -30,7 +30,7 @@ from jamaa.provisioning import services
 from jamaa.tenants.models import CommuneStatus
 from jamaa.tenants.selectors import commune_url
 
-from .forms import CommuneCreateForm, ReasonForm, RestoreForm, errors_from
+from .forms import CommuneCreateForm, ModulesForm, ReasonForm, RestoreForm, errors_from
 
 P = ParamSpec("P")
 View = Callable[Concatenate[HttpRequest, P], HttpResponseBase]
@@ -105,6 +105,7 @@ def commune_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "actions": actions,
             "backups": fleet_selectors.commune_backups(slug=slug),
             "can_operate": fleet_selectors.user_may_operate(request.user),
+            "modules_form": ModulesForm(initial={"modules": list(row.commune.modules)}),
         },
     )
 
@@ -160,6 +161,35 @@ def commune_status(request: HttpRequest, slug: str, action: str) -> HttpResponse
         messages.success(
             request, _("%(slug)s is now %(status)s.") % {"slug": slug, "status": CommuneStatus(target).label}
         )
+    return _detail(slug)
+
+
+@require_POST
+@operator_required
+def commune_modules(request: HttpRequest, slug: str) -> HttpResponse:
+    """The modules ticked become the commune's: the others are disabled (their data stays)."""
+    form = ModulesForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason: every change of modules is audited."))
+        return _detail(slug)
+    row = fleet_selectors.fleet_row(slug=slug)
+    if row is None:
+        raise Http404
+    wanted, current = set(form.cleaned_data["modules"]), set(row.commune.modules)
+    try:
+        services.commune_modules_set(
+            slug=slug,
+            enable=sorted(wanted - current),
+            disable=sorted(current - wanted),
+            reason=form.cleaned_data["reason"],
+            actor=request.user,
+        )
+    except ObjectDoesNotExist:
+        raise Http404 from None
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("The modules of %(slug)s are changed.") % {"slug": slug})
     return _detail(slug)
 
 

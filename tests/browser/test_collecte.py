@@ -44,7 +44,9 @@ def _drop(slug: str) -> None:
 def commune(browser: Any, django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     with django_db_blocker.unblock():
         _drop(SLUG)
-        created = commune_create(slug=SLUG, name_fr="Sefrou", name_ar="صفرو", region="Fès-Meknès")
+        created = commune_create(
+            slug=SLUG, name_fr="Sefrou", name_ar="صفرو", region="Fès-Meknès", modules=["regie", "collecte"]
+        )
         with schema_context(created.schema_name):
             reference()
             user_with("percepteur", regie_permissions.AGENT)

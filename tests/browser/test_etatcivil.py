@@ -58,8 +58,12 @@ def communes(browser: Any, django_db_setup: None, django_db_blocker: Any) -> Ite
     """Two committed communes: one with a bureau, an agent and a delegated officer; the other with an agent."""
     with django_db_blocker.unblock():
         _drop(SLUG, OTHER)  # left over by an interrupted run
-        created = commune_create(slug=SLUG, name_fr="Bhalil", name_ar="البهاليل", region="Fès-Meknès")
-        other = commune_create(slug=OTHER, name_fr="Imouzzer Kandar", name_ar="إموزار كندر", region="Fès-Meknès")
+        created = commune_create(
+            slug=SLUG, name_fr="Bhalil", name_ar="البهاليل", region="Fès-Meknès", modules=["etatcivil"]
+        )
+        other = commune_create(
+            slug=OTHER, name_fr="Imouzzer Kandar", name_ar="إموزار كندر", region="Fès-Meknès", modules=["etatcivil"]
+        )
         with schema_context(created.schema_name):
             b = bureau("B1")
             user_with("agent-ec", permissions.AGENT)

@@ -123,6 +123,8 @@ def test_support_can_view_but_not_change(support: Client, fes: SharedCommune) ->
     assert support.post("/communes/fes/suspend/", {"reason": "test"}).status_code == 403
     assert support.post("/communes/fes/archive/", {"reason": "test"}).status_code == 403
     assert support.post("/communes/fes/backup/").status_code == 403
+    assert 'id="modules-form"' not in page(detail)
+    assert support.post("/communes/fes/modules/", {"modules": ["regie"], "reason": "test"}).status_code == 403
     assert support.get("/new/").status_code == 403
     assert support.post("/new/", NEW_COMMUNE).status_code == 403
     assert support.get("/restore/").status_code == 403
@@ -246,6 +248,29 @@ def test_bad_input_keeps_the_form_and_creates_nothing(
 
 
 # ---------------------------------------------------------------------------------------------- lifecycle
+
+
+@pytest.mark.django_db
+def test_operator_changes_a_communes_modules_through_the_page(operator: Client, fes: SharedCommune) -> None:
+    Commune.objects.filter(slug="fes").update(enabled_modules=["etatcivil"])
+    detail = page(operator.get("/communes/fes/"))
+    assert 'id="modules-form"' in detail and 'value="etatcivil" class="form-check-input" id="id_modules_' in detail
+    # a reason is required, and nothing changes without one
+    response = operator.post("/communes/fes/modules/", {"modules": ["etatcivil", "regie"], "reason": ""}, follow=True)
+    assert "Indiquez un motif" in page(response)
+    assert Commune.objects.get(slug="fes").enabled_modules == ["etatcivil"]
+    # ticking the régie and unticking the civil registry
+    response = operator.post("/communes/fes/modules/", {"modules": ["regie"], "reason": "convention"}, follow=True)
+    assert response.redirect_chain[-1][0] == "/communes/fes/"
+    assert "Les modules de fes sont modifiés." in page(response)
+    assert Commune.objects.get(slug="fes").enabled_modules == ["regie"]
+    routing_table.clear()
+    assert Client().get("/etatcivil/", HTTP_HOST=fes.host).status_code == 404
+    assert Client().get("/regie/", HTTP_HOST=fes.host).status_code == 302  # to the login page
+    # the same ticks again: nothing to change, said so
+    response = operator.post("/communes/fes/modules/", {"modules": ["regie"], "reason": "again"}, follow=True)
+    assert "Nothing to change" in page(response)
+    assert operator.post("/communes/nowhere/modules/", {"modules": [], "reason": "x"}).status_code == 404
 
 
 @pytest.mark.django_db

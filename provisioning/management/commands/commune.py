@@ -1,4 +1,4 @@
-"""`jamaa commune create|suspend|resume|archive|list`."""
+"""`jamaa commune create|suspend|resume|archive|modules|list|backup|restore|delete`."""
 
 from __future__ import annotations
 
@@ -31,6 +31,11 @@ class Command(BaseCommand):
             p = sub.add_parser(action, help=f"{action.capitalize()} a commune.")
             p.add_argument("slug")
             p.add_argument("--reason", required=True)
+        modules = sub.add_parser("modules", help="Show a commune's modules, or enable and disable some.")
+        modules.add_argument("slug")
+        modules.add_argument("--enable", default="", help="Comma-separated module codes to enable.")
+        modules.add_argument("--disable", default="", help="Comma-separated module codes to disable.")
+        modules.add_argument("--reason", default="", help="Why (required to change them; audited).")
         sub.add_parser("list", help="List communes and their status.")
         backup = sub.add_parser("backup", help="Write one archive: schema, public rows, media, manifest.")
         backup.add_argument("slug")
@@ -112,6 +117,22 @@ class Command(BaseCommand):
     def _delete(self, opts: dict[str, Any]) -> None:
         kept = services.commune_delete(slug=opts["slug"], reason=opts["reason"])
         self.stdout.write(self.style.SUCCESS(f"Deleted {opts['slug']}; its backup is kept at {kept}."))
+
+    def _modules(self, opts: dict[str, Any]) -> None:
+        from jamaa.modules import registry
+
+        enable = [m.strip() for m in opts["enable"].split(",") if m.strip()]
+        disable = [m.strip() for m in opts["disable"].split(",") if m.strip()]
+        if enable or disable:
+            commune = services.commune_modules_set(
+                slug=opts["slug"], enable=enable, disable=disable, reason=opts["reason"]
+            )
+            self.stdout.write(self.style.SUCCESS(f"{commune.slug}: modules changed."))
+        else:
+            commune = selectors.commune_get(slug=opts["slug"])
+        for code, info in registry.available().items():
+            mark = "enabled " if code in commune.enabled_modules else "disabled"
+            self.stdout.write(f"  {mark} {code:12} {info.name_fr}")
 
     def _list(self, opts: dict[str, Any]) -> None:
         for row in selectors.commune_fleet_rows():
