@@ -85,8 +85,9 @@ class DomainErrorMiddleware:
 
 class ModuleGateMiddleware:
     """A module's pages and API (under `/<module code>/`) answer only in communes that enabled the module: 404
-    elsewhere, as for a page that does not exist (JSON with code MODULE_NOT_ENABLED under `/api/` paths). After
-    the commune routing, which puts the commune, with its modules, on the request."""
+    elsewhere, as for a page that does not exist (JSON with code MODULE_NOT_ENABLED under `/api/` paths), but
+    for the public verification pages of documents already issued. After the commune routing, which puts the
+    commune, with its modules, on the request."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         from jamaa.modules import registry
@@ -96,7 +97,11 @@ class ModuleGateMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         commune = getattr(request, "tenant", None)
-        code = request.path_info.split("/", 2)[1] if request.path_info.count("/") >= 2 else ""
+        parts = request.path_info.split("/", 3)
+        code = parts[1] if len(parts) > 2 else ""
+        # Documents already issued stay verifiable (their QR codes are printed): verify/ pages are not gated.
+        if len(parts) > 3 and parts[2] == "verify":
+            code = ""
         if code in self.codes and commune is not None and commune.schema_name != "public":
             if code not in commune.enabled_modules:
                 if "/api/" in request.path_info:

@@ -33,6 +33,8 @@ def test_a_module_the_commune_did_not_enable_answers_404(client: Client, fes) ->
     assert api.json()["code"] == "MODULE_NOT_ENABLED" and api.json()["extra"] == {"module": "regie"}
     assert client.get("/collecte/sw.js", HTTP_HOST=fes.host).status_code == 404
     assert client.get("/etatcivil/", HTTP_HOST=fes.host).status_code == 302  # there: to the login page
+    # but documents already issued stay verifiable (an unknown code: the régie's own "not found" page)
+    assert b"quittance" in client.get("/regie/verify/NOPE/", HTTP_HOST=fes.host).content.lower()
     # and pages of the platform itself are not modules
     assert client.get("/login/", HTTP_HOST=fes.host).status_code == 200
 
