@@ -1,12 +1,12 @@
 """`jamaa legacy import`: a commune's legacy exports into its civil registry, every row accounted for.
 
 Pipeline (one run, under an advisory lock per commune):
-1. Read: the files are shared out between worker processes (largest first; one process for small runs or inside
-   a Celery prefork worker), each reading its files in one pass into the UNLOGGED staging tables by COPY from a
-   writer thread. An act row is normalised in Python during the pass (the registry's own search keys, every
-   date form, Hijri conversion, codes, flags, fingerprint; each normaliser cached per distinct value) and carries
-   its raw values as JSON, its future `source_values` (the database only copies it at the insert). Note tables
-   go the same way.
+1. Read: the files are shared out between worker processes (largest first; one process for small runs or a
+   single file; billiard's processes inside a Celery pool process), each reading its files in one pass into the
+   UNLOGGED staging tables by COPY from a writer thread. An act row is normalised in Python during the pass
+   (the registry's own search keys, every date form, Hijri conversion, codes, flags, fingerprint; each
+   normaliser cached per distinct value) and carries its raw values as JSON, its future `source_values` (the
+   database only copies it at the insert). Note tables go the same way.
 2. Validate, in set-based SQL over the staging table: one UPDATE marks the rejected rows with the first rule
    they break and its message (every predicate wrapped in `IS NOT TRUE` / `coalesce`: a NULL verdict would
    neither import nor reject a row); hash aggregates find rows keyed twice in the run and probable duplicates;
@@ -705,10 +705,10 @@ class _Run:
 
     def _share_out(self) -> list[list[int]]:
         """Files per worker process: largest first to the least loaded. One list (read here) for small runs, a
-        single file, one core, or a process that may not start children (a Celery prefork worker)."""
+        single file or one core."""
         sizes = [(s.path.stat().st_size, n) for n, (s, _t) in enumerate(self.sources, start=1)]
         workers = min(self.workers, os.cpu_count() or 1, len(sizes))
-        if workers < 2 or multiprocessing.current_process().daemon or sum(b for b, _n in sizes) < PARALLEL_MIN_BYTES:
+        if workers < 2 or sum(b for b, _n in sizes) < PARALLEL_MIN_BYTES:
             return [[n for _b, n in sizes]]
         plan: list[list[int]] = [[] for _ in range(workers)]
         load = [0] * workers
@@ -721,9 +721,15 @@ class _Run:
     def _read_in_workers(self, plan: list[list[int]], total: int) -> int:
         """Forked workers read their files (they use no Django connection: each COPY has its own); the parent
         reports their progress and raises the first error."""
-        ctx = multiprocessing.get_context("fork")
-        counters = [ctx.Value("q", 0, lock=False) for _ in plan]
-        results: Any = ctx.SimpleQueue()
+        ctx: Any = multiprocessing.get_context("fork")
+        if multiprocessing.current_process().daemon:
+            # A Celery prefork pool process (the console's imports): the standard library refuses to fork from a
+            # daemonic process, billiard (Celery's own multiprocessing) does not.
+            import billiard
+
+            ctx = billiard.get_context("fork")
+        counters = [ctx.Value("l", 0, lock=False) for _ in plan]  # "l": billiard knows no "q"
+        results: Any = ctx.Queue()
 
         def work(files: list[int], counter: Any) -> None:
             try:
@@ -743,21 +749,24 @@ class _Run:
         procs = [ctx.Process(target=work, args=(f, c), daemon=True) for f, c in zip(plan, counters, strict=True)]
         for proc in procs:
             proc.start()
-        pending, error = len(self.sources), None
+        pending = len(self.sources)
+        error: Exception | None = None
         try:
             while pending and error is None:
-                while not results.empty():
-                    kind, file_no, value = results.get()
-                    if kind == "ok":
-                        self.sources[file_no - 1][0].encoding = value
-                        pending -= 1
-                    else:
-                        error = LegacyImportError(value) if kind == "source" else RuntimeError(value)
-                if pending and error is None:
-                    if not any(p.is_alive() for p in procs) and results.empty():
-                        error = RuntimeError("a reading process stopped without a result")
-                    time.sleep(0.2)
                 self.progress("read", sum(int(c.value) for c in counters), total)
+                try:
+                    # (a process flushes its results before it ends: once all are gone, the rest is queued)
+                    kind, file_no, value = results.get(timeout=0.2 if any(p.is_alive() for p in procs) else 2)
+                except queue.Empty:
+                    if not any(p.is_alive() for p in procs):
+                        error = RuntimeError("a reading process stopped without a result")
+                    continue
+                if kind == "ok":
+                    self.sources[file_no - 1][0].encoding = value
+                    pending -= 1
+                else:
+                    error = LegacyImportError(value) if kind == "source" else RuntimeError(value)
+            self.progress("read", sum(int(c.value) for c in counters), total)
         finally:
             for proc in procs:
                 if error is not None and proc.is_alive():

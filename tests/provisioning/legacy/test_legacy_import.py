@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import csv
 import json
+import multiprocessing
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import billiard
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django_tenants.utils import schema_context
 
 from jamaa.modules.etatcivil import search, selectors
@@ -227,6 +229,33 @@ def test_a_source_error_in_a_worker_process_stops_the_run(
             cursor.execute("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE %s",
                            ["legacy_stage_%"])  # fmt: skip
             assert cursor.fetchone()[0] == 0
+
+
+def _forget_parent_connections() -> None:
+    """In a forked pool process: drop the parent's database sockets unused (Django opens its own)."""
+    for conn in connections.all(initialized_only=True):
+        conn.connection = None
+
+
+def _dry_run_in_pool_process(out: str, report: str) -> tuple[bool, int, dict[str, int]]:
+    importer.PARALLEL_MIN_BYTES = 0  # (this process's copy of the module)
+    result = legacy_import(slug="legacy-c", mapping_path=Path(out) / "mapping.yaml", files=export_files(Path(out)),
+                           report_dir=Path(report), dry_run=True)  # fmt: skip
+    return multiprocessing.current_process().daemon, result.read_processes, result.report["totals"]
+
+
+def test_an_import_inside_a_celery_pool_process_still_reads_in_workers(
+    scratch: Callable[[str], str], export: tuple[Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    # given the console's path: the import runs in a Celery prefork pool process, which the standard library
+    # takes for a daemon that may not fork
+    out, expected = export
+    scratch("legacy-c")
+    with billiard.Pool(1, initializer=_forget_parent_connections) as pool:
+        daemonic, processes, totals = pool.apply(_dry_run_in_pool_process, (str(out), str(tmp_path / "r")))
+    # then it still reads in two processes (billiard's), with the same outcome
+    assert daemonic and processes == 2
+    assert totals == expected["totals"]
 
 
 def test_dry_run_reports_the_same_and_writes_nothing(runs: Runs) -> None:
