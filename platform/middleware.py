@@ -102,16 +102,12 @@ class ModuleGateMiddleware:
         # Documents already issued stay verifiable (their QR codes are printed): verify/ pages are not gated.
         if len(parts) > 3 and parts[2] == "verify":
             code = ""
-        if code in self.codes and commune is not None and commune.schema_name != "public":
-            if code not in commune.enabled_modules:
-                if "/api/" in request.path_info:
-                    return JsonResponse(
-                        {
-                            "code": "MODULE_NOT_ENABLED",
-                            "message": f"The module {code} is not enabled in this commune.",
-                            "extra": {"module": code},
-                        },
-                        status=404,
-                    )
-                raise Http404(f"module {code} is not enabled in this commune")
-        return self.get_response(request)
+        if code not in self.codes or commune is None or commune.schema_name == "public":
+            return self.get_response(request)
+        if code in commune.enabled_modules:
+            return self.get_response(request)
+        if "/api/" in request.path_info:
+            body = {"code": "MODULE_NOT_ENABLED", "message": f"The module {code} is not enabled in this commune.",
+                    "extra": {"module": code}}  # fmt: skip
+            return JsonResponse(body, status=404)
+        raise Http404(f"module {code} is not enabled in this commune")

@@ -30,6 +30,15 @@ class ConsoleForm(forms.Form):
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
 
 
+def _module_choices(form: forms.Form) -> None:
+    """The form's `modules` field offers every module, named in the page's language. Modules register themselves
+    when the apps are ready: the registry is read per form, not at import time."""
+    arabic = (get_language() or "fr").startswith("ar")
+    field = form.fields["modules"]
+    assert isinstance(field, forms.MultipleChoiceField)
+    field.choices = [(code, info.name_ar if arabic else info.name_fr) for code, info in registry.available().items()]
+
+
 class CommuneCreateForm(ConsoleForm):
     slug = forms.CharField(
         label=_("Address (slug)"),
@@ -52,12 +61,7 @@ class CommuneCreateForm(ConsoleForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Modules register themselves when the apps are ready: read the registry now, not at import time.
-        arabic = (get_language() or "fr").startswith("ar")
-        choices = [(code, info.name_ar if arabic else info.name_fr) for code, info in registry.available().items()]
-        field = self.fields["modules"]
-        assert isinstance(field, forms.MultipleChoiceField)
-        field.choices = choices
+        _module_choices(self)
 
 
 class ModulesForm(ConsoleForm):
@@ -70,10 +74,7 @@ class ModulesForm(ConsoleForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        arabic = (get_language() or "fr").startswith("ar")
-        field = self.fields["modules"]
-        assert isinstance(field, forms.MultipleChoiceField)
-        field.choices = [(c, i.name_ar if arabic else i.name_fr) for c, i in registry.available().items()]
+        _module_choices(self)
 
 
 class ReasonForm(ConsoleForm):
