@@ -721,7 +721,8 @@ class _Run:
     def _read_in_workers(self, plan: list[list[int]], total: int) -> int:
         """Forked workers read their files (they use no Django connection: each COPY has its own); the parent
         reports their progress and raises the first error."""
-        ctx: Any = multiprocessing.get_context("fork")
+        stdlib = multiprocessing.get_context("fork")
+        ctx: Any = stdlib
         if multiprocessing.current_process().daemon:
             # A Celery prefork pool process (the console's imports): the standard library refuses to fork from a
             # daemonic process, billiard (Celery's own multiprocessing) does not.
@@ -732,6 +733,10 @@ class _Run:
         results: Any = ctx.Queue()
 
         def work(files: list[int], counter: Any) -> None:
+            if ctx is not stdlib:
+                # billiard's fork leaves the standard library's list of children as the parent had it; at exit the
+                # library would join those and fail ("can only join a child process"). Its own fork empties it.
+                multiprocessing.process._children.clear()  # type: ignore[attr-defined]
             try:
 
                 def bump(n: int) -> None:
@@ -743,6 +748,10 @@ class _Run:
                 results.put(("source", 0, str(exc)))
             except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
                 results.put(("error", 0, f"{type(exc).__name__}: {exc}"))
+            finally:
+                # Flushed now, not by an exit handler: whatever happens at exit, the parent has the results.
+                results.close()
+                results.join_thread()
 
         # The children inherit this process's Django connection (it holds the run's lock and settings) and never
         # use it: a forked process leaves by os._exit, which closes nothing of the parent's.

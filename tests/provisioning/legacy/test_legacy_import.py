@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import json
 import multiprocessing
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -249,10 +250,17 @@ def test_an_import_inside_a_celery_pool_process_still_reads_in_workers(
 ) -> None:
     # given the console's path: the import runs in a Celery prefork pool process, which the standard library
     # takes for a daemon that may not fork
+    # (and whose process still lists some child of the standard library's, as a pytest or Celery process may)
     out, expected = export
     scratch("legacy-c")
-    with billiard.Pool(1, initializer=_forget_parent_connections) as pool:
-        daemonic, processes, totals = pool.apply(_dry_run_in_pool_process, (str(out), str(tmp_path / "r")))
+    bystander = multiprocessing.get_context("fork").Process(target=time.sleep, args=(30,), daemon=True)
+    bystander.start()
+    try:
+        with billiard.Pool(1, initializer=_forget_parent_connections) as pool:
+            daemonic, processes, totals = pool.apply(_dry_run_in_pool_process, (str(out), str(tmp_path / "r")))
+    finally:
+        bystander.terminate()
+        bystander.join()
     # then it still reads in two processes (billiard's), with the same outcome
     assert daemonic and processes == 2
     assert totals == expected["totals"]
