@@ -57,6 +57,7 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "rest_framework.authtoken",
     "jamaa.platform.core",
+    "jamaa.platform.kernel",
     "jamaa.modules.etatcivil",
     "jamaa.modules.regie",
     "jamaa.modules.collecte",

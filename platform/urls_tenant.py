@@ -7,6 +7,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import api, staff, views
+from .kernel import views as kernel_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),
@@ -26,6 +27,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/new/", staff.staff_create, name="staff-create"),
     path("staff/<int:user_id>/roles/", staff.staff_roles, name="staff-roles"),
     path("staff/<int:user_id>/active/", staff.staff_active, name="staff-active"),
+    path("verify/<str:kind>/<str:code>/", kernel_views.document_verify, name="document-verify"),
     path("api/me/", api.MeApi.as_view(), name="api-me"),
     path("api/auth/token/", api.TokenObtainApi.as_view(), name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -10,6 +10,10 @@ class EtatCivilConfig(AppConfig):
     def ready(self) -> None:
         from jamaa.modules import registry
 
+        from . import verification
+
+        verification.register()
+
         registry.register(
             registry.ModuleInfo(
                 code="etatcivil",

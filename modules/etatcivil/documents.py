@@ -13,21 +13,21 @@ Noto Naskh Arabic, then Amiri, for Arabic; both keep Western digits. Arabic opti
 so that the text read back from the PDF (copy-paste, pdftotext, screen readers) is the text printed: WeasyPrint
 maps each glyph to one string, and Amiri's ligatures lost letters (الداخلية) while Noto's turned الله into اهلل.
 
-WeasyPrint is imported once per process, on first use, and one FontConfiguration is shared by every render
-(importing costs ~1 s; a warm one-page extract renders in ~0.4 s here).
+The plumbing is the kernel's (`jamaa.platform.kernel.documents`): WeasyPrint imported once per process with one
+shared FontConfiguration (a warm one-page extract renders in ~0.4 s here), the QR code, `is_arabic` and the
+commune masthead (`kernel/documents/masthead.html`, its "table" style). The layouts stay here.
 """
 
 from __future__ import annotations
 
 import datetime
-import functools
-import re
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-import segno
 from django.template.loader import get_template
 from django.utils import timezone
+
+from jamaa.platform.kernel.documents import CommuneMasthead, is_arabic, qr_data_uri, render_pdf
 
 from . import words
 from .calendars import HijriDateError, to_hijri
@@ -61,6 +61,22 @@ class CommuneHeader:
     region_ar: str = ""
     bureau_fr: str
     bureau_ar: str
+
+    @property
+    def masthead(self) -> CommuneMasthead:
+        """The kernel's commune masthead for this header (the bureau as the issuing office)."""
+        return CommuneMasthead(
+            commune_fr=self.name_fr,
+            commune_ar=self.name_ar,
+            province_fr=self.province_fr,
+            province_ar=self.province_ar,
+            region_fr=self.region_fr,
+            region_ar=self.region_ar,
+            office_fr=self.bureau_fr,
+            office_ar=self.bureau_ar,
+            office_label_fr="Bureau d'état civil : ",
+            office_label_ar="مكتب الحالة المدنية: ",
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -174,9 +190,14 @@ NOTE_KINDS: Final[dict[str, tuple[str, str]]] = {
     "other": ("Autre mention", "بيان آخر"),
 }
 
+
+def document_title(kind: str, act_kind: str) -> tuple[str, str]:
+    """The document's title in French and Arabic ("Extrait d'acte de naissance", …)."""
+    return _TITLES[(kind, act_kind)]
+
+
 _SEX: Final[dict[str, tuple[str, str]]] = {"M": ("Masculin", "ذكر"), "F": ("Féminin", "أنثى")}
 
-_ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 _DASH: Final = "—"
 
 # ------------------------------------------------------------------------------------------- view models
@@ -223,10 +244,6 @@ class NoteView:
     text_fr: str
     text_ar: str
     rows: tuple[Row, ...]  # authority, authorising document, date noted
-
-
-def is_arabic(text: str) -> bool:
-    return bool(_ARABIC.search(text))
 
 
 def _or_dash(text: str) -> str:
@@ -509,10 +526,6 @@ def _sections(kind: str, act: ActData, header: CommuneHeader) -> tuple[Section, 
 # ------------------------------------------------------------------------------------------------ rendering
 
 
-def _qr_data_uri(url: str) -> str:
-    return str(segno.make(url, error="m").svg_data_uri(scale=4, border=2))
-
-
 def _check(act: ActData, request: DocumentRequest) -> None:
     allowed = _ALLOWED.get(request.kind)
     if allowed is None:
@@ -551,23 +564,12 @@ def render_html(*, header: CommuneHeader, act: ActData, request: DocumentRequest
         "requester_is_arabic": is_arabic(request.requester_name + request.requester_capacity),
         "verification_code": request.verification_code,
         "verify_url": request.verify_url,
-        "qr_data_uri": _qr_data_uri(request.verify_url),
+        "qr_data_uri": qr_data_uri(request.verify_url, kind="svg", scale=4),
     }
     return get_template(f"etatcivil/documents/{request.kind}.html").render(context)
-
-
-@functools.cache
-def _weasyprint() -> tuple[Any, Any]:
-    """(HTML class, shared FontConfiguration), imported on first use and kept for the life of the process."""
-    from weasyprint import HTML
-    from weasyprint.text.fonts import FontConfiguration
-
-    return HTML, FontConfiguration()
 
 
 def render_document(*, header: CommuneHeader, act: ActData, request: DocumentRequest) -> bytes:
     """The document as PDF bytes. `DocumentKindError` when the document does not apply to the act."""
     html = render_html(header=header, act=act, request=request)
-    html_class, font_config = _weasyprint()
-    pdf = html_class(string=html, base_url=None).write_pdf(font_config=font_config)
-    return bytes(pdf)
+    return render_pdf(html)

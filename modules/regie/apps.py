@@ -10,7 +10,9 @@ class RegieConfig(AppConfig):
     def ready(self) -> None:
         from jamaa.modules import registry
 
-        from . import permissions
+        from . import permissions, verification
+
+        verification.register_kernel_verification()
 
         registry.register(
             registry.ModuleInfo(

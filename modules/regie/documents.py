@@ -10,9 +10,11 @@ Amiri for Arabic, optional ligatures off so the text read back from the PDF is t
 for the listings' figures. Amounts are printed in figures and in words in both languages
 (`jamaa.platform.core.words`).
 
-Speed. WeasyPrint is imported once per process; the stylesheets are parsed once (`weasyprint.CSS`) and one
-FontConfiguration is shared, so a warm quittance costs only its own small layout. WeasyPrint's table layout of a
-long listing runs at ~60 rows/s, nearly all of it Python spent per box and per line of text, so the relevé is
+Speed. The plumbing is the kernel's (`jamaa.platform.kernel.documents`): WeasyPrint is imported once per process,
+the stylesheets are parsed once and one FontConfiguration is shared, so a warm quittance costs only its own small
+layout; the QR code, `is_arabic` and the commune masthead ("compact" style) are the kernel's too.
+WeasyPrint's table layout of a long listing runs at ~60 rows/s, nearly all of it Python spent per box and per
+line of text, so the relevé is
 paginated here: each page is a fixed-height block whose rows are two absolutely positioned columns of
 preformatted lines (the figures in a monospaced font, the payer in a proportional one, Arabic names in a
 right-to-left column over the same place), page totals ("à reporter") computed in Python, "page i / n" known in
@@ -24,24 +26,29 @@ WeasyPrint document.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import html
 import io
 import multiprocessing
 import os
-import re
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Final, Literal
 
-import segno
 from django.db import connection
 from django.template.loader import get_template
 from django.utils import timezone
 
-from jamaa.platform.core.words import amount_ar, amount_fr, format_dh
+from jamaa.platform.kernel.documents import (
+    CommuneMasthead,
+    is_arabic,
+    qr_data_uri,
+    render_pdf,
+    stylesheet,
+    weasyprint,
+)
+from jamaa.platform.kernel.words import amount_ar, amount_fr, format_dh
 
 __all__ = [
     "Masthead",
@@ -61,7 +68,6 @@ __all__ = [
 ]
 
 ZERO: Final = Decimal("0")
-_ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 
 PAYMENT_METHODS: Final[dict[str, tuple[str, str]]] = {
     "cash": ("Espèces", "نقدا"),
@@ -83,10 +89,6 @@ ORDRE_STATUS: Final[dict[str, tuple[str, str]]] = {
     "written_off": ("Admis en non-valeur", "مقبول في عدم القيمة"),
     "remitted": ("Remis", "معفى"),
 }
-
-
-def is_arabic(text: str) -> bool:
-    return bool(_ARABIC.search(text))
 
 
 def _d(day: dt.date | None) -> str:
@@ -115,6 +117,18 @@ class Masthead:
     regie_fr: str
     regie_ar: str
     arrete: str = ""
+
+    @property
+    def common(self) -> CommuneMasthead:
+        """The kernel's commune masthead (the régie as the issuing office)."""
+        return CommuneMasthead(
+            commune_fr=self.commune_fr,
+            commune_ar=self.commune_ar,
+            province_fr=self.province,
+            office_fr=self.regie_fr,
+            office_ar=self.regie_ar,
+            reference=self.arrete,
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -268,41 +282,9 @@ class RestesData:
 # ------------------------------------------------------------------------------------------- WeasyPrint
 
 
-@functools.cache
-def _weasyprint() -> tuple[Any, Any, Any]:
-    """(HTML class, CSS class, shared FontConfiguration), imported on first use and kept for the process."""
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
-
-    return HTML, CSS, FontConfiguration()
-
-
-@functools.cache
-def _stylesheet(name: str) -> Any:
-    """A stylesheet of templates/regie/documents/, parsed once per process."""
-    _, css_class, font_config = _weasyprint()
-    source = get_template(f"regie/documents/{name}").template.source  # type: ignore[attr-defined]
-    return css_class(string=source, font_config=font_config)
-
-
 def _pdf(markup: str, *stylesheets: str, fit_height: bool = False) -> bytes:
-    """PDF bytes of the markup with these parsed stylesheets. `fit_height`: a one-page roll (a ticket) cut
-    just below its content (CSS has no auto page height: the page is laid out long, then shortened)."""
-    html_class, _, font_config = _weasyprint()
-    sheets = [_stylesheet(name) for name in stylesheets]
-    document = html_class(string=markup).render(stylesheets=sheets, font_config=font_config)
-    if fit_height and len(document.pages) == 1:
-        page = document.pages[0]
-        box = page._page_box  # noqa: SLF001 (WeasyPrint keeps the laid-out page box there)
-        root = box.children[0]
-        page.height = min(page.height, root.position_y + root.margin_height() + box.margin_bottom)
-    return bytes(document.write_pdf())
-
-
-def _qr_data_uri(url: str) -> str:
-    """The QR code as a PNG of one pixel per module, scaled up by the stylesheet with `image-rendering:
-    pixelated` (crisp modules): WeasyPrint embeds a tiny image instead of parsing an SVG path of every module."""
-    return str(segno.make(url, error="m").png_data_uri(scale=1, border=2))
+    """PDF bytes of the markup with these stylesheets of templates/regie/documents/ (parsed once per process)."""
+    return render_pdf(markup, stylesheets=[f"regie/documents/{n}" for n in stylesheets], fit_height=fit_height)
 
 
 # ------------------------------------------------------------------------------------------------ quittance
@@ -333,7 +315,7 @@ def quittance_context(*, masthead: Masthead, q: QuittanceData) -> dict[str, Any]
         "amount_ar": amount_ar(q.amount_dh),
         "method_fr": method_fr,
         "method_ar": method_ar,
-        "qr": _qr_data_uri(q.verify_url),
+        "qr": qr_data_uri(q.verify_url),
         "cancelled_on": _d(q.cancelled_on),
     }
 
@@ -618,7 +600,7 @@ def _may_fork() -> bool:
 def _pool() -> ProcessPoolExecutor:
     global _POOL, _POOL_PID
     if _POOL is None or _POOL_PID != os.getpid():
-        _stylesheet("releve.css")  # loaded before the fork: inherited by the workers
+        stylesheet("regie/documents/releve.css")  # loaded before the fork: inherited by the workers
         _POOL = ProcessPoolExecutor(max_workers=_workers(), mp_context=multiprocessing.get_context("fork"))
         _POOL_PID = os.getpid()
         # Start the workers now (each warms up on a one-page document).
@@ -694,7 +676,7 @@ def releve_html_naive(*, masthead: Masthead, releve: ReleveData) -> str:
 
 
 def render_naive_releve(*, masthead: Masthead, releve: ReleveData) -> bytes:
-    html_class, _, font_config = _weasyprint()
+    html_class, _, font_config = weasyprint()
     markup = releve_html_naive(masthead=masthead, releve=releve)
     return bytes(html_class(string=markup).write_pdf(font_config=font_config))
 

@@ -27,6 +27,9 @@ from typing import Literal
 from django.conf import settings
 from django.db import connection
 
+from jamaa.platform.kernel.verification import VerifiedDocument, number_words
+from jamaa.platform.kernel.verification import register as register_document_kind
+
 from .models import Quittance, QuittanceBlock
 
 __all__ = [
@@ -202,3 +205,35 @@ def verify(*, code: str, amount: str | None = None) -> Verification | None:
         if hmac.compare_digest(expected, parsed.signature):
             return Verification(status="unsynced", amount_dh=given, **base)  # type: ignore[arg-type]
     return None
+
+
+# ------------------------------------------------------------------------ the kernel's verification registry
+
+KERNEL_KIND = "regie.quittance"
+
+
+def quittance_verified(code: str) -> VerifiedDocument | None:
+    """The kernel page's answer (`/verify/regie.quittance/<code>/`) for a quittance received by the commune.
+    A receipt signed offline and not received yet needs the printed amount to be checked: only the régie's own
+    page (`/regie/verify/<code>/?amount=…`) can say so, the kernel page answers None. Reads only."""
+    found = verify(code=code)
+    if found is None or found.status not in ("valid", "cancelled") or found.day is None:
+        return None
+    number_fr, number_ar = number_words(found.number)
+    return VerifiedDocument(
+        kind_fr="Quittance",
+        kind_ar="وصل أداء",
+        number=f"{found.exercice}/{found.series}/{found.number:06d}",
+        number_fr=number_fr,
+        number_ar=number_ar,
+        holder=found.payer,
+        date=found.day,
+        office_fr=found.regie_fr,
+        office_ar=found.regie_ar,
+        status="cancelled" if found.status == "cancelled" else "valid",
+    )
+
+
+def register_kernel_verification() -> None:
+    """Called from the AppConfig's ready()."""
+    register_document_kind(kind=KERNEL_KIND, label_fr="Quittance", label_ar="وصل أداء", verify=quittance_verified)

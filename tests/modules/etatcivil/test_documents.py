@@ -488,12 +488,12 @@ def test_qr_code_decodes_to_the_verify_url(kind: DocumentKind, pdfs: dict[str, b
 
 
 def test_warm_render_reuses_one_weasyprint() -> None:
-    from jamaa.modules.etatcivil import documents
+    from jamaa.platform.kernel import documents
 
     render_document(header=HEADER, act=BIRTH, request=request("birth_extract"))
-    first = documents._weasyprint()  # noqa: SLF001
+    first = documents.weasyprint()
     render_document(header=HEADER, act=BIRTH, request=request("birth_extract"))
-    assert documents._weasyprint() is first  # noqa: SLF001
+    assert documents.weasyprint() is first
 
 
 # ----------------------------------------------------------------------------------------------- words

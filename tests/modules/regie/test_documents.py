@@ -631,3 +631,23 @@ def test_verification_page(fes_data: Any, fes: Any, meknes: Any) -> None:
     assert meknes_code != genuine
     assert _verify(meknes.host, genuine) == (404, "unknown")
     assert _verify(meknes.host, meknes_code) == (200, "valid")
+
+
+@pytestmark_db
+def test_kernel_verification_page_answers_for_quittances(fes_data: Any, fes: Any, meknes: Any) -> None:
+    # Given a genuine and a cancelled quittance of Fès
+    ref = fes_data
+    with schema_context("fes"):
+        genuine = verification.quittance_code(ref["q1"])
+        cancelled = verification.quittance_code(ref["q2"])
+    # When a verifier opens the kernel's page for each, then for Meknès
+    page = Client(HTTP_HOST=fes.host).get(f"/verify/regie.quittance/{genuine}/")
+    body = page.content.decode()
+    # Then: the number in figures and words in both languages, the payer, the date, the régie, the status
+    assert page.status_code == 200 and 'data-status="valid"' in body
+    assert "2026/A/000001" in body and '<div class="small">un</div>' in body and '<div class="small">واحد</div>' in body
+    assert "Café Atlas SARL" in body and "06/04/2026" in body and ref["regie"].name_fr in body
+    assert " DH" not in body and "ODP" not in body  # nothing but what the kernel page shows: no amount, no tax
+    again = Client(HTTP_HOST=fes.host).get(f"/verify/regie.quittance/{cancelled}/").content.decode()
+    assert 'data-status="cancelled"' in again
+    assert Client(HTTP_HOST=meknes.host).get(f"/verify/regie.quittance/{genuine}/").status_code == 404

@@ -1,0 +1,53 @@
+"""Gapless numbering: the next number of a (key, year) series under a row lock, in the caller's transaction.
+
+The rule every numbered record shares (civil acts per register, quittances per series, ordres, bordereaux,
+versements): the number is drawn inside the transaction that writes the record, on a row that stays locked until
+that transaction ends. Concurrent callers queue on the row and get consecutive numbers; a transaction that rolls
+back releases its number with the lock, so the next caller gets it again: no gap, no duplicate. What a series is
+(per bureau, per régie and exercice, which letter) is the module's business: it builds the key.
+
+    with transaction.atomic():
+        number = counter_next(key=f"regie:{regie_id}:ordre", year=exercice)
+        Ordre.objects.create(number=number, …)
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from jamaa.platform.errors import DomainError
+
+from .models import Counter
+
+
+class CounterOutsideTransaction(DomainError):
+    code = "COUNTER_OUTSIDE_TRANSACTION"
+    http_status = 500
+    message = "A number can only be drawn inside the transaction that records it."
+
+
+def counter_next(*, key: str, year: int, count: int = 1) -> int:
+    """The first of `count` consecutive numbers of (key, year), starting at 1; the row stays locked until the
+    caller's transaction ends. Raises CounterOutsideTransaction outside `transaction.atomic` (a number drawn in
+    its own transaction would be lost if the record's failed: a gap). Writes the counter row."""
+    if count < 1:
+        raise ValueError("count must be at least 1")
+    if not connection.in_atomic_block:
+        raise CounterOutsideTransaction()
+    table = Counter._meta.db_table
+    # One statement: creates the row or bumps it, and takes its row lock either way (no get-or-create race).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO "{table}" (key, year, last_number) VALUES (%s, %s, %s) '  # noqa: S608 (our table name)
+            f'ON CONFLICT (key, year) DO UPDATE SET last_number = "{table}".last_number + EXCLUDED.last_number '
+            "RETURNING last_number",
+            [key, year, count],
+        )
+        row = cursor.fetchone()
+    assert row is not None
+    return int(row[0]) - count + 1
+
+
+def counter_last(*, key: str, year: int) -> int:
+    """The last number given for (key, year), 0 when none (committed, or drawn by this transaction). No lock."""
+    return Counter.objects.filter(key=key, year=year).values_list("last_number", flat=True).first() or 0
