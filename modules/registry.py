@@ -17,6 +17,14 @@ class ModuleInfo:
     # The module's roles: (group name, label in French, label in Arabic). A commune's administrators give
     # them to staff from the Staff page (jamaa.platform.staff); nothing else may be given there.
     roles: tuple[tuple[str, str, str], ...] = ()
+    # Who sees the module's card on the home page: these groups, else the module's own roles.
+    opened_by: tuple[str, ...] = ()
+    # The module's setup page, linked from the home page for the commune's administrators ("" = none).
+    setup_url: str = ""
+
+    def openers(self) -> frozenset[str]:
+        """The groups whose members may open the module (its card on the home page)."""
+        return frozenset(self.opened_by or tuple(code for code, _fr, _ar in self.roles))
 
 
 _REGISTRY: dict[str, ModuleInfo] = {}

@@ -34,3 +34,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+# Styled error pages with a way back, in the reader's language (the 500 page needs no database).
+handler403 = "jamaa.platform.kernel.pages.forbidden"
+handler404 = "jamaa.platform.kernel.pages.not_found"
+handler500 = "jamaa.platform.kernel.pages.server_error"

@@ -39,3 +39,8 @@ from jamaa.modules import registry  # noqa: E402
 
 for _info in registry.available().values():
     urlpatterns.append(path(f"{_info.code}/", include(f"{_info.app}.urls")))
+
+# Styled error pages with a way back, in the reader's language (the 500 page needs no database).
+handler403 = "jamaa.platform.kernel.pages.forbidden"
+handler404 = "jamaa.platform.kernel.pages.not_found"
+handler500 = "jamaa.platform.kernel.pages.server_error"

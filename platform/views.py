@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -16,17 +17,41 @@ from django.views.decorators.http import require_POST
 from jamaa.modules import registry
 from jamaa.platform.core import selectors as core_selectors
 from jamaa.platform.core import services as core_services
+from jamaa.platform.kernel import roles
+
+
+@dataclass(frozen=True)
+class ModuleCard:
+    info: registry.ModuleInfo
+    can_open: bool  # the user has one of the roles that open it
+    setup_url: str  # for the commune's administrators, when the module has a setup page
+
+
+def module_cards(*, user: Any, enabled: list[str]) -> list[ModuleCard]:
+    """The enabled modules this user may open or, as the commune's administrator, set up; nothing else."""
+    groups = roles.user_groups(user)
+    administrator = roles.is_administrator(user)
+    cards = []
+    for info in registry.enabled_for(enabled):
+        can_open = bool(getattr(user, "is_superuser", False) or groups & info.openers())
+        setup_url = info.setup_url if administrator else ""
+        if can_open or setup_url:
+            cards.append(ModuleCard(info=info, can_open=can_open, setup_url=setup_url))
+    return cards
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """The user's modules: a card for each enabled module their roles open; the commune's administrators also get
+    each enabled module's setup page."""
     commune = request.tenant  # type: ignore[attr-defined]
     return render(
         request,
         "jamaa/home.html",
         {
-            "modules": registry.enabled_for(list(commune.enabled_modules)),
-            "is_administrator": core_services.is_administrator(request.user),
+            "cards": module_cards(user=request.user, enabled=list(commune.enabled_modules)),
+            "any_enabled": bool(commune.enabled_modules),
+            "is_administrator": roles.is_administrator(request.user),
         },
     )
 

@@ -21,5 +21,6 @@ class CollecteConfig(AppConfig):
                 summary_fr="L'application des percepteurs : carnet à souches numéroté, hors ligne, reçus imprimés.",
                 summary_ar="تطبيق المحصلين: دفتر الوصولات المرقم، يعمل دون اتصال، وصولات مطبوعة.",
                 url="/collecte/",
+                opened_by=("regie_agent", "regie_regisseur"),
             )
         )

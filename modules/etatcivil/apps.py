@@ -23,6 +23,7 @@ class EtatCivilConfig(AppConfig):
                 summary_fr="Registres, actes de naissance et de décès, mentions marginales, extraits.",
                 summary_ar="السجلات، رسوم الولادة والوفاة، البيانات الهامشية، المستخرجات.",
                 url="/etatcivil/",
+                setup_url="/etatcivil/setup/",
                 roles=(
                     ("etatcivil_agent", "État civil : agent", "الحالة المدنية: عون"),
                     ("etatcivil_officer", "État civil : officier", "الحالة المدنية: ضابط"),

@@ -23,6 +23,7 @@ class RegieConfig(AppConfig):
                 summary_fr="Taxes et tarifs, redevables, quittances, ordres de recette, bordereaux, versements.",
                 summary_ar="الرسوم والتعريفات، الملزمون، وصولات الأداء، أوامر المداخيل، الجداول، الدفعات.",
                 url="/regie/",
+                setup_url="/regie/setup/",
                 roles=(
                     (permissions.AGENT, "Régie : agent de perception", "الوكالة: عون التحصيل"),
                     (permissions.REGISSEUR, "Régie : régisseur / suppléant", "الوكالة: الوكيل / النائب"),
