@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from jamaa.platform.errors import DomainError
 
@@ -51,7 +51,11 @@ def form_error(
     placed = False
     for name, errors in fields.items() if isinstance(fields, dict) else ():
         field = aliases.get(name, name)
-        if field in form.fields:
+        if field == NON_FIELD_ERRORS:
+            for text in _messages(errors, message):
+                form.add_error(None, text)
+            placed = True
+        elif field in form.fields:
             for text in _messages(errors if detail or isinstance(exc, ValidationError) else None, message):
                 form.add_error(field, text)
             placed = True

@@ -65,6 +65,12 @@ def test_a_django_validation_error_goes_on_its_fields() -> None:
     assert form.errors == {"amount": ["Must be positive."]}
 
 
+def test_a_validation_errors_non_field_part_goes_above_the_form() -> None:
+    form = bound()
+    run_in_form(form, lambda: refuse(ValidationError({"__all__": ["Dates overlap."], "tax": ["Unknown."]})))
+    assert form.errors == {"__all__": ["Dates overlap."], "tax": ["Unknown."]}
+
+
 @pytest.mark.parametrize("exc", [Forbidden(), NotFound()])
 def test_forbidden_and_not_found_propagate_to_the_error_pages(exc: DomainError) -> None:
     form = bound()
