@@ -209,7 +209,7 @@ def backup_verify(*, path: Path) -> int:
             other_schemas=others - {source.schema_name},
             public_names=sandbox.public_extension_names(),
         )
-        with sandbox.sandbox() as box:
+        with sandbox.sandbox() as box, sandbox.database_errors():
             sandbox.quarantine_restore(
                 box,
                 dump=dump,
@@ -316,7 +316,7 @@ def commune_restore(
         sandbox.script_check(
             dump=dump, schema=source.schema_name, other_schemas=others, public_names=sandbox.public_extension_names()
         )
-        with sandbox.sandbox() as box:
+        with sandbox.sandbox() as box, sandbox.database_errors():
             sandbox.quarantine_restore(
                 box, dump=dump, schema=source.schema_name, expected=source.tables, other_schemas=others
             )

@@ -18,6 +18,7 @@ the target schema unless the restore completed.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import re
@@ -34,6 +35,7 @@ from typing import Any
 import psycopg2
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 from psycopg2 import sql
 
 from .clone import quote
@@ -78,12 +80,12 @@ _COPY_START = re.compile(r"^COPY [^;]* FROM stdin;$")
 _RESTRICT = re.compile(r"^\\(restrict|unrestrict) ([A-Za-z0-9]+)$")
 # Statements a commune's dump never holds (case-insensitive, outside COPY data).
 _FORBIDDEN_SQL = {
-    "a program (COPY … PROGRAM)": re.compile(r"\bPROGRAM\b", re.I),
+    "a program (COPY … PROGRAM)": re.compile(r"\b(FROM|TO)\s+PROGRAM\b", re.I),
     "a change of role": re.compile(r"\b(SET|RESET)\s+(LOCAL\s+|SESSION\s+)?(ROLE|SESSION\s+AUTHORIZATION)\b", re.I),
     "a change of owner": re.compile(r"\bOWNER\s+TO\b", re.I),
     "a grant or revoke": re.compile(r"^\s*(GRANT|REVOKE)\b", re.I | re.M),
     "a role": re.compile(r"\b(CREATE|ALTER|DROP)\s+(ROLE|USER|GROUP)\b", re.I),
-    "an extension": re.compile(r"\bEXTENSION\b", re.I),
+    "an extension": re.compile(r"\b(CREATE|ALTER|DROP)\s+EXTENSION\b", re.I),
     "an event trigger": re.compile(r"\bEVENT\s+TRIGGER\b", re.I),
     "a system setting": re.compile(r"\bALTER\s+(SYSTEM|DATABASE)\b", re.I),
     "a SECURITY DEFINER function": re.compile(r"\bSECURITY\s+DEFINER\b", re.I),
@@ -305,6 +307,17 @@ class Sandbox:
 
 
 @contextmanager
+def database_errors() -> Iterator[None]:
+    """A database refusal during a restore (a crafted object failing, a privilege missing) is the archive's
+    refusal, with PostgreSQL's reason, not a server error."""
+    try:
+        yield
+    except psycopg2.Error as exc:
+        reason = (exc.pgerror or str(exc)).strip()[:500]
+        raise BackupInvalid(f"Restoring the schema failed, nothing was kept: {reason}") from exc
+
+
+@contextmanager
 def sandbox() -> Iterator[Sandbox]:
     """A transient LOGIN role (no superuser, no CREATEROLE/CREATEDB, no inherited rights) and an empty
     quarantine database it may create one schema in; both dropped on exit, whatever happened."""
@@ -315,41 +328,13 @@ def sandbox() -> Iterator[Sandbox]:
     admin = connect()
     role = sql.Identifier(box.role)
     try:
-        with admin.cursor() as cur:
-            cur.execute(
-                sql.SQL(
-                    "CREATE ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS "
-                    "CONNECTION LIMIT 4 PASSWORD {} VALID UNTIL {}"
-                ).format(role, sql.Literal(box.password), sql.Literal("infinity")),
-            )
-            cur.execute(sql.SQL("GRANT {} TO CURRENT_USER").format(role))  # to take its objects over afterwards
-            cur.execute("SELECT datcollate, datctype FROM pg_database WHERE datname = current_database()")
-            collate, ctype = cur.fetchone()
-            cur.execute(
-                sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE {} LC_CTYPE {}").format(
-                    sql.Identifier(box.database), sql.Literal(collate), sql.Literal(ctype)
-                )
-            )
-            cur.execute(sql.SQL("REVOKE ALL ON DATABASE {} FROM PUBLIC").format(sql.Identifier(box.database)))
-            cur.execute(
-                sql.SQL("GRANT CONNECT, CREATE ON DATABASE {} TO {}").format(sql.Identifier(box.database), role)
-            )
-            cur.execute(
-                "SELECT e.extname, n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
-                "WHERE e.extname <> 'plpgsql'"
-            )
-            extensions = cur.fetchall()
-        quarantine = connect(dbname=box.database)
         try:
-            with quarantine.cursor() as cur:
-                for name, schema in extensions:
-                    cur.execute(
-                        sql.SQL("CREATE EXTENSION IF NOT EXISTS {} SCHEMA {}").format(
-                            sql.Identifier(name), sql.Identifier(schema)
-                        )
-                    )
-        finally:
-            quarantine.close()
+            _sandbox_create(admin, box)
+        except psycopg2.Error as exc:
+            raise BackupInvalid(
+                "The quarantine for the restore could not be prepared: the database role running restores needs "
+                f"CREATEROLE and CREATEDB (see docs/deploy.md). Nothing was restored. ({exc.pgerror or exc})"
+            ) from exc
         yield box
     finally:
         with admin.cursor() as cur:
@@ -359,6 +344,45 @@ def sandbox() -> Iterator[Sandbox]:
                 cur.execute(sql.SQL("DROP OWNED BY {}").format(role))
                 cur.execute(sql.SQL("DROP ROLE {}").format(role))
         admin.close()
+
+
+def _sandbox_create(admin: Any, box: Sandbox) -> None:
+    role = sql.Identifier(box.role)
+    with admin.cursor() as cur:
+        cur.execute(
+            sql.SQL(
+                "CREATE ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS "
+                "CONNECTION LIMIT 4 PASSWORD {} VALID UNTIL {}"
+            ).format(
+                role, sql.Literal(box.password), sql.Literal((timezone.now() + dt.timedelta(hours=12)).isoformat())
+            ),
+        )
+        cur.execute(sql.SQL("GRANT {} TO CURRENT_USER").format(role))  # to take its objects over afterwards
+        cur.execute("SELECT datcollate, datctype FROM pg_database WHERE datname = current_database()")
+        collate, ctype = cur.fetchone()
+        cur.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE {} LC_CTYPE {}").format(
+                sql.Identifier(box.database), sql.Literal(collate), sql.Literal(ctype)
+            )
+        )
+        cur.execute(sql.SQL("REVOKE ALL ON DATABASE {} FROM PUBLIC").format(sql.Identifier(box.database)))
+        cur.execute(sql.SQL("GRANT CONNECT, CREATE ON DATABASE {} TO {}").format(sql.Identifier(box.database), role))
+        cur.execute(
+            "SELECT e.extname, n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+            "WHERE e.extname <> 'plpgsql'"
+        )
+        extensions = cur.fetchall()
+    quarantine = connect(dbname=box.database)
+    try:
+        with quarantine.cursor() as cur:
+            for name, schema in extensions:
+                cur.execute(
+                    sql.SQL("CREATE EXTENSION IF NOT EXISTS {} SCHEMA {}").format(
+                        sql.Identifier(name), sql.Identifier(schema)
+                    )
+                )
+    finally:
+        quarantine.close()
 
 
 def _restore_as(box: Sandbox, *, dump: Path, dbname: str, list_file: Path | None = None) -> None:

@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
@@ -261,8 +262,11 @@ def test_a_backup_under_concurrent_writes_restores_exactly(committed: list[str],
     copy = table_checksums("azrou_copy")
     assert copy["auth_user"] == manifest["tables"]["auth_user"]
     assert copy["auth_user"]["rows"] < table_checksums("azrou")["auth_user"]["rows"]
-    # and the archive verifies in a scratch database, as deleting a commune requires
+    # and the archive verifies in a scratch database, as deleting a commune requires (also on the command line)
     assert backup_verify(path=archive.path) == archive.rows
+    out = io.StringIO()
+    call_command("commune", "verify-backup", str(archive.path), stdout=out)
+    assert f"restores ({archive.rows} rows verified)" in out.getvalue()
 
 
 # ---------------------------------------------------------------------------------------------- trust (14.2, 14.3)
@@ -369,7 +373,7 @@ EVIL_FUNCTIONS = {
         "Restoring the schema failed",
     ),
     "a public table": (
-        "CREATE FUNCTION {s}.evil() RETURNS boolean LANGUAGE sql AS $$ SELECT count(*) > 0 FROM public.auth_user $$",
+        "CREATE FUNCTION {s}.evil() RETURNS boolean LANGUAGE sql AS $$ SELECT count(*) >= 0 FROM public.auth_user $$",
         "reference to public.auth_user",
     ),
     "a change of role": (
@@ -377,6 +381,12 @@ EVIL_FUNCTIONS = {
         "$$ BEGIN IF current_setting('search_path') = '' THEN EXECUTE 'RE' || 'SET ROLE'; "
         "UPDATE meknes.auth_user SET first_name = 'pwned'; END IF; RETURN true; END $$",
         "reference to another schema, meknes",
+    ),
+    "a program": (
+        "CREATE FUNCTION {s}.evil() RETURNS boolean LANGUAGE plpgsql AS "
+        "$$ BEGIN IF current_setting('search_path') = '' THEN COPY (SELECT 1) TO PROGRAM 'id'; END IF; "
+        "RETURN true; END $$",
+        "a program",
     ),
     "security definer": (
         "CREATE FUNCTION {s}.evil() RETURNS boolean LANGUAGE sql SECURITY DEFINER AS $$ SELECT true $$",
