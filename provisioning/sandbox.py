@@ -1,7 +1,7 @@
-"""Restoring a commune's dump without trusting it (see docs/backup.md, "What a restore defends against").
+"""Restoring a commune's dump without trusting it (see docs/backup.md, "What this defends against").
 
 1. The dump's table of contents (`pg_restore -l`) may only hold the object kinds a commune's schema is made of,
-   all in its one schema; the SQL that pg_restore would send (`pg_restore -f -`) is read, without executing it,
+   all in its one schema; the definitions pg_restore would send (`pg_restore -s -f -`) are read, not executed,
    for references to any other schema, psql meta-commands, roles, ownership, grants, extensions, programs.
 2. It is then restored into a quarantine database created for this restore, by a transient LOGIN role that owns
    nothing else and is neither superuser nor able to create roles or databases: its session user is that role,
@@ -229,7 +229,9 @@ def script_check(*, dump: Path, schema: str, other_schemas: set[str], public_nam
     commune's own (and public's extension objects), psql meta-commands and statements a dump never holds."""
     other = _schema_reference(other_schemas - {schema})
     public_ref = re.compile(r'(?<![\w$"])"?public"?\s*\.\s*"?([A-Za-z_][\w$]*)', re.I)
-    cmd = [pg_tool("pg_restore"), *_RESTORE_OPTIONS, "--file", "-", str(dump)]  # what _restore_as would send
+    # The definitions pg_restore would send, without the rows (data cannot run; a crafted COPY statement runs in
+    # the quarantine as the transient role, which has no right to a program or a file).
+    cmd = [pg_tool("pg_restore"), *_RESTORE_OPTIONS, "--schema-only", "--file", "-", str(dump)]
     with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) as proc:
         assert proc.stdout is not None
         in_data = False
