@@ -29,6 +29,8 @@ SECRET_KEY = CONFIG.secret_key
 JAMAA_BASE_DOMAIN = CONFIG.base_domain
 JAMAA_EMBEDDED_DATABASE = CONFIG.embedded_database
 JAMAA_VAR_DIR = _config.VAR_DIR
+# Signs backup archives (HMAC-SHA256); unset: derived from SECRET_KEY. See docs/backup.md.
+JAMAA_BACKUP_KEY = os.environ.get("JAMAA_BACKUP_KEY", "")
 
 # Tenant routing decides which hosts are served; unknown hosts get our plain 404 page.
 ALLOWED_HOSTS = ["*"]

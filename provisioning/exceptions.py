@@ -44,3 +44,8 @@ class BackupInvalid(DomainError):
 class DeleteRefused(Conflict):
     code = "DELETE_REFUSED"
     message = _("Only an archived commune with a backup made after archiving can be deleted.")
+
+
+class ForeignArchive(Conflict):
+    code = "BACKUP_FOREIGN"
+    message = _("This archive belongs to another commune.")

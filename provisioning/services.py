@@ -330,7 +330,8 @@ def commune_modules_set(
 
 @transaction.atomic
 def commune_delete(*, slug: str, reason: str, actor: AbstractBaseUser | AnonymousUser | None = None) -> str:
-    """Delete an archived commune whose latest backup was made after it was archived; the backup is kept.
+    """Delete an archived commune whose latest backup was made after it was archived and restores (verified in a
+    scratch database against its manifest); the backup is kept.
 
     Returns the path of that backup. Raises Commune.DoesNotExist, DeleteRefused, InvalidCommuneInput.
     """
@@ -350,6 +351,15 @@ def commune_delete(*, slug: str, reason: str, actor: AbstractBaseUser | Anonymou
 
     if not Path(backup.path).is_file():
         raise DeleteRefused(f"The backup {backup.path} is missing: make a new one before deleting.")
+    from .backup import backup_verify
+    from .exceptions import BackupInvalid
+
+    try:  # the backup that makes deletion safe must be proven to restore, not just exist
+        verified_rows = backup_verify(path=Path(backup.path))
+    except BackupInvalid as exc:
+        raise DeleteRefused(
+            f"The backup {backup.path} does not restore ({exc.message}): make a new one before deleting."
+        ) from exc
     with connection.cursor() as cursor:
         cursor.execute(f'DROP SCHEMA "{commune.schema_name}" CASCADE')
     _media_delete(commune.schema_name)
@@ -358,7 +368,7 @@ def commune_delete(*, slug: str, reason: str, actor: AbstractBaseUser | Anonymou
         action="commune.deleted",
         target=commune,
         reason=reason.strip(),
-        data={"backup": backup.path, "sha256": backup.sha256},
+        data={"backup": backup.path, "sha256": backup.sha256, "verified_rows": verified_rows},
     )
     Domain.objects.filter(tenant=commune).delete()
     commune.delete()

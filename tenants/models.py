@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import RegexValidator
 from django.db import models
@@ -26,6 +28,9 @@ class Commune(TenantMixin):
     """One commune: one PostgreSQL schema, one subdomain."""
 
     slug = models.CharField(max_length=40, unique=True, validators=[SLUG_VALIDATOR])
+    # A commune's identity, stable for its whole life (a slug can be reused after a deletion): a backup carries
+    # it and a restore into an existing commune refuses an archive of another one.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name_fr = models.CharField(_("name (French)"), max_length=120)
     name_ar = models.CharField(_("name (Arabic)"), max_length=120)
     region = models.CharField(max_length=120, blank=True, default="")

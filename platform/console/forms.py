@@ -19,8 +19,8 @@ class ConsoleForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            multiple = isinstance(field.widget, forms.CheckboxSelectMultiple)
-            field.widget.attrs.setdefault("class", "form-check-input" if multiple else "form-control")
+            check = isinstance(field.widget, forms.CheckboxSelectMultiple | forms.CheckboxInput)
+            field.widget.attrs.setdefault("class", "form-check-input" if check else "form-control")
 
     def add_error(self, field: str | None, error: Any) -> None:
         super().add_error(field, error)
@@ -93,6 +93,17 @@ class RestoreForm(ConsoleForm):
         required=False,
         help_text=_("Leave empty to restore the commune under its own address."),
         widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}),
+    )
+    keep_credentials = forms.BooleanField(
+        label=_("Keep the original's tokens and sessions valid on the copy"),
+        required=False,
+        help_text=_("A copy under a new address is for inspection: by default nobody stays signed in to it."),
+    )
+    accept_unsigned_reason = forms.CharField(
+        label=_("Accept an archive without this platform's valid signature: reason"),
+        max_length=500,
+        required=False,
+        help_text=_("Only for an archive you trust from elsewhere; the reason is kept in the platform's audit."),
     )
 
 

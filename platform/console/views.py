@@ -233,7 +233,13 @@ def commune_restore(request: HttpRequest) -> HttpResponse:
             for chunk in form.cleaned_data["archive"].chunks():
                 handle.write(chunk)
         try:
-            result = backup_service.commune_restore(path=Path(handle.name), as_slug=form.cleaned_data["slug"] or None)
+            result = backup_service.commune_restore(
+                path=Path(handle.name),
+                as_slug=form.cleaned_data["slug"] or None,
+                accept_unsigned_reason=form.cleaned_data["accept_unsigned_reason"],
+                keep_credentials=form.cleaned_data["keep_credentials"],
+                actor=request.user,
+            )
         except DomainError as exc:
             errors_from(form, exc)
         else:

@@ -365,3 +365,72 @@ def test_backup_download_and_restore_through_the_console(committed: list[str], t
     copy = Commune.objects.get(slug="console-bk-copy")
     assert copy.name_ar == "البهاليل" and copy.status == CommuneStatus.ACTIVE
     assert "console-bk-copy.localhost" in page(response)
+
+
+def test_a_hostile_or_unsigned_upload_is_refused_and_an_accepted_one_is_audited(
+    committed: list[str], tmp_path: Path
+) -> None:
+    import io
+    import json
+    import tarfile
+
+    from jamaa.platform.core.models import AuditEvent
+    from jamaa.provisioning.archive import manifest_sign, sha256
+
+    # given an operator and a commune's genuine archive, and two altered copies of it
+    services.commune_create(slug="console-hx", name_fr="Hajeb", name_ar="الحاجب", admin_email="a@hajeb.ma")
+    committed.append("console-hx")
+    connection.set_schema_to_public()
+    client = console_client(make_user("committed-hx-operator", operator=True))
+    client.post("/communes/console-hx/backup/")
+    genuine = Path(CommuneBackup.objects.get(slug="console-hx").path)
+    with tarfile.open(genuine, "r:gz") as tar:
+        members = {m.name: tar.extractfile(m).read() for m in tar.getmembers()}  # type: ignore[union-attr]
+
+    def write(name: str, changed: dict[str, bytes]) -> Path:
+        path = tmp_path / name
+        with tarfile.open(path, "w:gz") as tar:
+            for member, data in changed.items():
+                info = tarfile.TarInfo(member)
+                info.size = len(data)
+                tar.addfile(info, io.BytesIO(data))
+        return path
+
+    public = json.loads(members["public.json"])
+    public["domains"] = [{"domain": "meknes.localhost.attacker.example", "is_primary": True}]
+    manifest = json.loads(members["manifest.json"])
+    manifest["files"]["public.json"] = sha256(json.dumps(public).encode())
+    signed_manifest = json.dumps(manifest).encode()  # an insider holding the key: the fields are checked anyway
+    hostile = write(
+        "hostile.tar.gz",
+        members
+        | {
+            "public.json": json.dumps(public).encode(),
+            "manifest.json": signed_manifest,
+            "manifest.sig": manifest_sign(signed_manifest),
+        },
+    )
+    unsigned = write("unsigned.tar.gz", {k: v for k, v in members.items() if k != "manifest.sig"})
+    communes = set(Commune.objects.values_list("slug", flat=True))
+    # when the altered one is uploaded, it is refused with its reason and nothing is created
+    with hostile.open("rb") as upload:
+        response = client.post("/restore/", {"archive": upload, "slug": "console-hx-copy"})
+    assert response.status_code == 200 and 'id="form-errors"' in page(response)
+    assert "meknes.localhost.attacker.example" in page(response) and "not under the base domain" in page(response)
+    # an unsigned one likewise, unless the operator gives a reason
+    with unsigned.open("rb") as upload:
+        response = client.post("/restore/", {"archive": upload, "slug": "console-hx-copy"})
+    assert response.status_code == 200 and "not signed" in page(response)
+    assert set(Commune.objects.values_list("slug", flat=True)) == communes
+    assert client.get("/").status_code == 200  # the fleet page still answers
+    committed.append("console-hx-copy")
+    with unsigned.open("rb") as upload:
+        response = client.post(
+            "/restore/",
+            {"archive": upload, "slug": "console-hx-copy", "accept_unsigned_reason": "migrated from the old server"},
+            follow=True,
+        )
+    assert response.redirect_chain[-1][0] == "/communes/console-hx-copy/"
+    event = AuditEvent.objects.filter(action="commune.restore_unsigned_accepted").latest("id")
+    assert (event.actor_label, event.reason) == ("committed-hx-operator", "migrated from the old server")
+    assert client.get("/").status_code == 200

@@ -67,10 +67,11 @@ def test_delete_needs_archive_and_a_backup_made_after_it(fes, tmp_path: Path) ->
     services.commune_status_set(slug="fes", status=CommuneStatus.ARCHIVED, reason="merged")
     with pytest.raises(DeleteRefused, match="no backup"):
         services.commune_delete(slug="fes", reason="gone")
+    # a backup that exists but does not restore does not make deletion safe (a real one: test_backup_restore.py)
     archive = tmp_path / "fes.tar.gz"
     archive.write_bytes(b"an archive")
     CommuneBackup.objects.create(slug="fes", path=str(archive), size_bytes=10, sha256="0" * 64)
-    kept = services.commune_delete(slug="fes", reason="gone")
-    assert kept == str(archive) and archive.exists()
-    assert not Commune.objects.filter(slug="fes").exists()
-    assert AuditEvent.objects.filter(action="commune.deleted", reason="gone").exists()
+    with pytest.raises(DeleteRefused, match="does not restore"):
+        services.commune_delete(slug="fes", reason="gone")
+    assert Commune.objects.filter(slug="fes").exists() and archive.exists()
+    assert not AuditEvent.objects.filter(action="commune.deleted", reason="gone").exists()

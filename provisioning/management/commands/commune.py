@@ -1,4 +1,4 @@
-"""`jamaa commune create|suspend|resume|archive|modules|list|backup|restore|delete`."""
+"""`jamaa commune create|suspend|resume|archive|modules|list|backup|restore|verify-backup|delete`."""
 
 from __future__ import annotations
 
@@ -42,14 +42,28 @@ class Command(BaseCommand):
         backup.add_argument("-o", "--output", default=None, help="archive path (default var/backups/…)")
         restore = sub.add_parser("restore", help="Restore an archive into a new (or emptied) commune.")
         restore.add_argument("file")
-        restore.add_argument("--as", dest="as_slug", default=None, help="restore under this new slug")
+        restore.add_argument("--as", dest="as_slug", default=None, help="restore a copy under this new slug")
+        restore.add_argument(
+            "--accept-unsigned",
+            dest="accept_unsigned",
+            default="",
+            metavar="REASON",
+            help="restore an archive without this platform's valid signature (the reason is audited)",
+        )
+        restore.add_argument(
+            "--keep-credentials",
+            action="store_true",
+            help="with --as: keep the original's API tokens, device tokens and sessions valid on the copy",
+        )
+        verify = sub.add_parser("verify-backup", help="Prove an archive restores (in a scratch database).")
+        verify.add_argument("file")
         delete = sub.add_parser("delete", help="Delete an archived commune that has a backup (kept).")
         delete.add_argument("slug")
         delete.add_argument("--reason", required=True)
 
     def handle(self, *args: Any, **opts: Any) -> None:
         try:
-            getattr(self, f"_{opts['action']}")(opts)
+            getattr(self, f"_{opts['action'].replace('-', '_')}")(opts)
         except DomainError as exc:
             raise CommandError(str(exc.message)) from None
         except Commune.DoesNotExist:
@@ -102,7 +116,12 @@ class Command(BaseCommand):
 
         from jamaa.provisioning.backup import commune_restore
 
-        result = commune_restore(path=Path(opts["file"]), as_slug=opts["as_slug"])
+        result = commune_restore(
+            path=Path(opts["file"]),
+            as_slug=opts["as_slug"],
+            accept_unsigned_reason=opts["accept_unsigned"],
+            keep_credentials=opts["keep_credentials"],
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Restored {result.slug} ({result.tables} tables, {result.rows} rows) at {result.host}"
@@ -111,8 +130,22 @@ class Command(BaseCommand):
                     if result.migrated_forward
                     else ""
                 )
+                + (
+                    f"; {result.credentials_revoked} token(s) and session(s) revoked"
+                    if result.credentials_revoked
+                    else ""
+                )
+                + ("" if result.signed else "; UNSIGNED archive accepted (audited)")
             )
         )
+
+    def _verify_backup(self, opts: dict[str, Any]) -> None:
+        from pathlib import Path
+
+        from jamaa.provisioning.backup import backup_verify
+
+        rows = backup_verify(path=Path(opts["file"]))
+        self.stdout.write(self.style.SUCCESS(f"{opts['file']}: signed, complete, restores ({rows} rows verified)."))
 
     def _delete(self, opts: dict[str, Any]) -> None:
         kept = services.commune_delete(slug=opts["slug"], reason=opts["reason"])
