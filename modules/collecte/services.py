@@ -22,6 +22,7 @@ from typing import Any
 
 from django.contrib.auth import authenticate
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from jamaa.modules.regie import exceptions as regie_exceptions
@@ -41,10 +42,13 @@ MAX_OPEN_BLOCKS = 2  # the one in use and the next, fetched ahead while the netw
 
 
 @transaction.atomic
-def device_register(*, username: str, password: str, name: str, user_agent: str = "") -> tuple[Device, str]:
+def device_register(
+    *, username: str, password: str, name: str, user_agent: str = "", request: HttpRequest | None = None
+) -> tuple[Device, str]:
     """Register a device for a collector who gives their password; returns it with its token (shown once,
-    stored hashed). Raises InvalidCredentials, NotACollector."""
-    user = authenticate(None, username=username, password=password)
+    stored hashed). Raises InvalidCredentials, NotACollector. With the HTTP request, failures count towards
+    the commune's login lockout and a locked-out user name is refused."""
+    user = authenticate(request, username=username, password=password)
     if user is None or not user.is_active:
         raise exceptions.InvalidCredentials()
     if not permissions.can_collect(user):
