@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
@@ -38,14 +39,14 @@ class ContentSecurityPolicyMiddleware:
 def client_ip(request: HttpRequest | Request) -> str:
     """The client's address: REMOTE_ADDR, or behind JAMAA_TRUSTED_PROXIES proxies the address the outermost of
     them saw (X-Forwarded-For is read from the right, so a client cannot choose what it says)."""
-    remote: str = request.META.get("REMOTE_ADDR", "") or ""
+    remote = str(request.META.get("REMOTE_ADDR", "") or "")
     proxies: int = settings.JAMAA_TRUSTED_PROXIES
     if proxies <= 0:
         return remote
     forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
     if not forwarded:
         return remote
-    return forwarded[-min(proxies, len(forwarded))]
+    return str(forwarded[-min(proxies, len(forwarded))])
 
 
 class LockoutBackend(AxesStandaloneBackend):  # type: ignore[misc]
@@ -77,7 +78,7 @@ def lockout_response(request: HttpRequest, original_response: HttpResponse | Non
     minutes = round(settings.AXES_COOLOFF_TIME * 60)
     if "/api/" in request.path:
         body = {"code": "LOGIN_LOCKED", "message": message, "extra": {"retry_after_minutes": minutes}}
-        locked = JsonResponse(body, status=429)
+        locked: HttpResponse = JsonResponse(body, status=429)
     else:
         from django.contrib.auth.forms import AuthenticationForm
 
@@ -107,7 +108,21 @@ class CountedTokenMixin:
     """For ObtainAuthToken views: authenticate against the Django request, where django-axes marks a lockout for
     the middleware to answer (DRF's wrapper would keep the mark to itself)."""
 
-    request: Request
+    request: Any  # DRF's Request, set by the view
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {"request": self.request._request, "format": getattr(self, "format_kwarg", None), "view": self}
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Password (locked out after repeated failures), then the second factor for those who have one."""
+        from rest_framework.authtoken.models import Token
+
+        from jamaa.platform.core.twofactor import token_second_factor_check
+
+        serializer = self.get_serializer(data=request.data)  # type: ignore[attr-defined]
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        data = request.data if isinstance(request.data, dict) else {}
+        token_second_factor_check(user=user, code=str(data.get("otp") or ""))
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})

@@ -46,6 +46,8 @@ SHARED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "jamaa.platform.core",
     "jamaa.platform.console",
     "jamaa.provisioning",
@@ -58,6 +60,7 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "rest_framework.authtoken",
     "axes",
+    "django_otp.plugins.otp_totp",
     "jamaa.platform.core",
     "jamaa.modules.etatcivil",
     "jamaa.modules.regie",
@@ -95,6 +98,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "jamaa.platform.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -230,6 +234,8 @@ AXES_LOCKOUT_CALLABLE = "jamaa.platform.security.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 # Token and device-registration endpoints: a rate per client address, counted in the cache (keys carry the schema).
 JAMAA_AUTH_THROTTLE_RATE = os.environ.get("JAMAA_AUTH_THROTTLE_RATE", "10/minute")
+# TOTP second factor (django-otp, devices in each schema): required on the console, optional in a commune.
+OTP_TOTP_ISSUER = "Jamaa"
 # --- end of security -----------------------------------------------------------------------------------------
 if CONFIG.https:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -6,11 +6,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import api, staff, views
+from . import api, staff, twofactor_views, views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", twofactor_views.LoginView.as_view(), name="login"),
+    path("login/verify/", twofactor_views.login_verify, name="login-verify"),
+    path("login/enrol/", twofactor_views.login_enrol, name="login-enrol"),
+    path("account/security/", twofactor_views.account_security, name="account-security"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),

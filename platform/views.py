@@ -76,5 +76,6 @@ class PasswordSetView(PasswordResetConfirmView):
         if user is not None and token != self.reset_url_token and self.token_generator.check_token(user, token):
             self.request.session[INTERNAL_RESET_SESSION_TOKEN] = token
             kwargs["token"] = self.reset_url_token
-        response: HttpResponse = super().dispatch(*args, **kwargs)
+        response = super().dispatch(*args, **kwargs)
+        assert isinstance(response, HttpResponse)
         return response

@@ -24,6 +24,8 @@ from jamaa.provisioning.selectors import OPERATORS_GROUP
 from jamaa.provisioning.services import commune_create
 from jamaa.tenants.models import Commune, Domain
 from jamaa.tenants.routing import routing_table
+from tests.browser.authenticator import enrol_on_first_login
+from tests.console.test_console_views import delete_platform_users
 
 pytestmark = [pytest.mark.browser]
 
@@ -39,11 +41,7 @@ def _drop() -> None:
         cursor.execute(f'DROP SCHEMA IF EXISTS "{SLUG}" CASCADE')
     Domain.objects.filter(tenant__slug=SLUG).delete()
     Commune.objects.filter(slug=SLUG).delete()
-    with connection.cursor() as cursor:  # public schema: the ORM's cascade would look for commune tables here
-        cursor.execute(
-            "DELETE FROM auth_user_groups WHERE user_id IN (SELECT id FROM auth_user WHERE username = %s)", [OPERATOR]
-        )
-        cursor.execute("DELETE FROM auth_user WHERE username = %s", [OPERATOR])
+    delete_platform_users(username_prefix=OPERATOR)
 
 
 @pytest.fixture(scope="module")
@@ -141,6 +139,8 @@ def test_the_main_pages_load_without_a_csp_violation(page: Any, live_server_url:
     # the console, signed in as an operator
     console = live_server_url.format(host="localhost")
     login(page, console, OPERATOR)
+    enrol_on_first_login(page)  # the console's second factor, set up at the first login (a QR code: no CSP issue)
+    page.wait_for_url(f"{console}/")
     page.goto(f"{console}/")
     page.wait_for_selector("main")
     page.goto(f"{console}/api/docs/")
