@@ -70,6 +70,9 @@ class DeviceRegisterApi(APIView):
         username = serializers.CharField()
         password = serializers.CharField(style={"input_type": "password"})
         name = serializers.CharField(max_length=100)
+        otp = serializers.CharField(
+            required=False, default="", max_length=8, help_text="The authenticator's code, if the account has one."
+        )
 
     class OutputSerializer(DeviceOutputSerializer):
         token = serializers.CharField()
