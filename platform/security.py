@@ -15,6 +15,8 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
@@ -104,6 +106,22 @@ class AuthRateThrottle(SimpleRateThrottle):
         return f"throttle_auth_{type(view).__name__}_{client_ip(request)}"
 
 
+class TokenRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"})
+    otp = serializers.CharField(required=False, help_text="The authenticator's code, for an account with one.")
+
+
+class TokenSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    token = serializers.CharField()
+
+
+class TokenErrorSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    code = serializers.CharField()
+    message = serializers.CharField()
+    extra = serializers.DictField()
+
+
 class CountedTokenMixin:
     """For ObtainAuthToken views: authenticate against the Django request, where django-axes marks a lockout for
     the middleware to answer (DRF's wrapper would keep the mark to itself)."""
@@ -113,6 +131,17 @@ class CountedTokenMixin:
     def get_serializer_context(self) -> dict[str, Any]:
         return {"request": self.request._request, "format": getattr(self, "format_kwarg", None), "view": self}
 
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={
+            200: TokenSerializer,
+            400: OpenApiResponse(TokenErrorSerializer, description="Wrong user name or password"),
+            401: OpenApiResponse(TokenErrorSerializer, description="SECOND_FACTOR_REQUIRED: no or a wrong `otp`"),
+            403: OpenApiResponse(TokenErrorSerializer, description="SECOND_FACTOR_NOT_ENROLLED (console)"),
+            429: OpenApiResponse(TokenErrorSerializer, description="LOGIN_LOCKED or THROTTLED"),
+        },
+        summary="Get a token for a user name and password (and the second factor's code)",
+    )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Password (locked out after repeated failures), then the second factor for those who have one."""
         from rest_framework.authtoken.models import Token
