@@ -9,6 +9,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from .security import AuthRateThrottle, CountedTokenMixin
+
 
 class MeApi(APIView):
     class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -33,5 +35,8 @@ class MeApi(APIView):
         )
 
 
-class TokenObtainApi(ObtainAuthToken):
-    """POST username and password, get this commune's token for the user (valid in this commune only)."""
+class TokenObtainApi(CountedTokenMixin, ObtainAuthToken):
+    """POST username and password, get this commune's token for the user (valid in this commune only). Throttled
+    per client address; repeated failures lock the user name and the address (django-axes, this commune only)."""
+
+    throttle_classes = [AuthRateThrottle]

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import hmac
-import os
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotFound, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
 
@@ -15,9 +14,10 @@ from .errors import DomainError, error_body
 
 
 class HealthMiddleware:
-    """`/healthz` (process alive), `/readyz` (database, Redis, migrations) and `/metrics` (Prometheus), on any
-    host, before tenant routing: probes and scrapers reach pods by IP. Set JAMAA_METRICS_TOKEN to require
-    `Authorization: Bearer <token>` for /metrics when it is reachable from outside."""
+    """`/healthz` (process alive), `/readyz` (database, Redis, migrations) and `/metrics` (Prometheus), before
+    tenant routing: probes and scrapers reach pods by IP. `/metrics` lists every commune's traffic, so it answers
+    only with `Authorization: Bearer <JAMAA_METRICS_TOKEN>` and never on a commune's host (404 there, and
+    everywhere when no token is set)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -33,15 +33,22 @@ class HealthMiddleware:
                 {"status": "ready" if ready else "not ready", "problems": problems}, status=200 if ready else 503
             )
         if request.path == "/metrics":
-            token = os.environ.get("JAMAA_METRICS_TOKEN", "")
-            if token and not hmac.compare_digest(request.headers.get("Authorization", ""), f"Bearer {token}"):
-                return JsonResponse(
-                    {"code": "UNAUTHENTICATED", "message": "Bearer token required.", "extra": {}}, status=401
-                )
-            from .observability import metrics_view
-
-            return metrics_view(request)
+            return self.metrics(request)
         return self.get_response(request)
+
+    def metrics(self, request: HttpRequest) -> HttpResponse:
+        token: str = settings.JAMAA_METRICS_TOKEN
+        host = (request.META.get("HTTP_HOST") or "").lower().rsplit(":", 1)[0].rstrip(".")
+        if not token or host.endswith(f".{settings.JAMAA_BASE_DOMAIN}"):
+            return HttpResponseNotFound(b"", content_type="text/plain")
+        if not hmac.compare_digest(request.headers.get("Authorization", "").encode(), f"Bearer {token}".encode()):
+            body = {"code": "UNAUTHENTICATED", "message": "Bearer token required.", "extra": {}}
+            response = JsonResponse(body, status=401)
+            response["WWW-Authenticate"] = "Bearer"
+            return response
+        from .observability import metrics_view
+
+        return metrics_view(request)
 
 
 class LanguageMiddleware:

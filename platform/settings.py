@@ -47,6 +47,9 @@ SHARED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "jamaa.platform.core",
     "jamaa.platform.console",
     "jamaa.provisioning",
@@ -58,6 +61,8 @@ TENANT_APPS = [
     "django.contrib.auth",
     "django.contrib.sessions",
     "rest_framework.authtoken",
+    "axes",
+    "django_otp.plugins.otp_totp",
     "jamaa.platform.core",
     "jamaa.platform.kernel",
     "jamaa.modules.etatcivil",
@@ -85,6 +90,7 @@ DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 MIDDLEWARE = [
+    "jamaa.platform.security.ContentSecurityPolicyMiddleware",
     "jamaa.platform.middleware.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -95,10 +101,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "jamaa.platform.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "jamaa.platform.middleware.DomainErrorMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout found while authenticating into its response
 ]
 
 TEMPLATES = [
@@ -195,9 +203,43 @@ CSRF_COOKIE_NAME = "jamaa_csrftoken"
 SESSION_COOKIE_SECURE = CONFIG.https
 CSRF_COOKIE_SECURE = CONFIG.https
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = "Lax"
-_scheme = "https" if CONFIG.https else "http"
-CSRF_TRUSTED_ORIGINS = [f"{_scheme}://{JAMAA_BASE_DOMAIN}", f"{_scheme}://*.{JAMAA_BASE_DOMAIN}"]
+# --- Security (docs/security.md) -----------------------------------------------------------------------------
+# Strict: no cookie rides along a request another site started (the set-password link works without it).
+SESSION_COOKIE_SAMESITE = "Strict"
+CSRF_COOKIE_SAMESITE = "Strict"
+# No trusted origins: a POST is accepted only from the request's own origin (Django compares Origin/Referer to the
+# host exactly), so a page on fes.<base> or the console cannot post into meknes.<base> (communes are same-site).
+CSRF_TRUSTED_ORIGINS: list[str] = []
+# Content-Security-Policy of every response (jamaa.platform.security.ContentSecurityPolicyMiddleware).
+JAMAA_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+# /metrics: only with `Authorization: Bearer <JAMAA_METRICS_TOKEN>`, never on a commune's host; 404 when unset.
+JAMAA_METRICS_TOKEN = os.environ.get("JAMAA_METRICS_TOKEN", "")
+# Proxies in front of gunicorn whose X-Forwarded-For is trusted (the ingress): the client's address for lockouts
+# and throttles is the one the outermost trusted proxy saw.
+JAMAA_TRUSTED_PROXIES = int(os.environ.get("JAMAA_TRUSTED_PROXIES", "1" if CONFIG.https else "0"))
+# Brute force: django-axes in each schema (a lockout in Fès is not one in Meknès), per user name and per address.
+AUTHENTICATION_BACKENDS = [
+    "jamaa.platform.security.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("JAMAA_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("JAMAA_LOGIN_COOLOFF_MINUTES", "15")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit trail, not kept twice
+AXES_ENABLE_ADMIN = False
+AXES_CLIENT_IP_CALLABLE = "jamaa.platform.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "jamaa.platform.security.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# Token and device-registration endpoints: a rate per client address, counted in the cache (keys carry the schema).
+JAMAA_AUTH_THROTTLE_RATE = os.environ.get("JAMAA_AUTH_THROTTLE_RATE", "10/minute")
+# TOTP second factor (django-otp, devices in each schema): required on the console, optional in a commune.
+OTP_TOTP_ISSUER = "Jamaa"
+# --- end of security -----------------------------------------------------------------------------------------
 if CONFIG.https:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 3600

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views
+from . import twofactor_views, views
 from .console import api as console_api
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("jamaa.platform.console.urls")),
     # No LOGIN_REDIRECT_URL here ("home" is a commune's page): after login, the fleet.
-    path("login/", auth_views.LoginView.as_view(next_page="console-communes"), name="login"),
+    path("login/", twofactor_views.LoginView.as_view(next_page="console-communes"), name="login"),
+    # Every console user has a second factor: the code step, or the enrolment step the first time.
+    path("login/verify/", twofactor_views.login_verify, name="login-verify"),
+    path("login/enrol/", twofactor_views.login_enrol, name="login-enrol"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", views.set_language, name="set_language"),
     path("api/communes/", console_api.CommuneListApi.as_view(), name="api-communes"),
@@ -32,7 +35,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         ),
         name="api-schema",
     ),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
 # Styled error pages with a way back, in the reader's language (the 500 page needs no database).

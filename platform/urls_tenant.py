@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import api, staff, views
+from . import api, staff, twofactor_views, views
 from .kernel import views as kernel_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", twofactor_views.LoginView.as_view(), name="login"),
+    path("login/verify/", twofactor_views.login_verify, name="login-verify"),
+    path("login/enrol/", twofactor_views.login_enrol, name="login-enrol"),
+    path("account/security/", twofactor_views.account_security, name="account-security"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
@@ -19,7 +22,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # The one-time link printed when a commune is created (and usable for password resets).
     path(
         "password/set/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(success_url="/password/set/done/"),
+        views.PasswordSetView.as_view(success_url="/password/set/done/"),
         name="password_set",
     ),
     path("password/set/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
@@ -31,7 +34,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/me/", api.MeApi.as_view(), name="api-me"),
     path("api/auth/token/", api.TokenObtainApi.as_view(), name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
 # Each enabled module's URLs, mounted at /<code>/ (see "How to add a module" in the README).

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import user_logged_in
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN, PasswordResetConfirmView
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
@@ -86,3 +87,20 @@ def _restore_language(sender: Any, request: HttpRequest | None, user: Any, **kwa
     language = core_selectors.user_language_get(user=user)
     if language:
         request.session["_language"] = language
+
+
+class PasswordSetView(PasswordResetConfirmView):
+    """The one-time set-password link. Django's view moves the token into the session and redirects; with
+    SameSite=Strict session cookies a link opened from a webmail (a navigation another site started) carries no
+    session cookie, so the redirected page found no token. Here a valid token in the URL is enough, on every
+    request: the form is shown and posted at the link itself (Referrer-Policy same-origin keeps it on this host)."""
+
+    def dispatch(self, *args: Any, **kwargs: Any) -> HttpResponse:
+        token = kwargs.get("token", "")
+        user = self.get_user(kwargs.get("uidb64", ""))
+        if user is not None and token != self.reset_url_token and self.token_generator.check_token(user, token):
+            self.request.session[INTERNAL_RESET_SESSION_TOKEN] = token
+            kwargs["token"] = self.reset_url_token
+        response = super().dispatch(*args, **kwargs)
+        assert isinstance(response, HttpResponse)
+        return response

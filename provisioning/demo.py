@@ -48,6 +48,7 @@ class DemoAccount:
     where: str
     username: str
     password: str
+    totp_key: str = ""  # the console asks for a second factor: this key in an authenticator app gives the codes
 
 
 def demo_fleet_ensure() -> list[DemoAccount]:
@@ -79,7 +80,7 @@ def demo_fleet_ensure() -> list[DemoAccount]:
     use_public_schema()
     _ensure_user(username=DEMO_OPERATOR[0], first_name="Operator", password=DEMO_OPERATOR[1], staff=True)
     _ensure_operator_group(DEMO_OPERATOR[0])
-    accounts.append(DemoAccount("console", *DEMO_OPERATOR))
+    accounts.append(DemoAccount("console", *DEMO_OPERATOR, totp_key=_ensure_operator_totp(DEMO_OPERATOR[0])))
     return accounts
 
 
@@ -100,6 +101,19 @@ def _ensure_operator_group(username: str) -> None:
 
     group, _ = Group.objects.get_or_create(name=OPERATORS_GROUP)
     group.user_set.add(get_user_model().objects.get(username=username))
+
+
+def _ensure_operator_totp(username: str) -> str:
+    """The demo operator's authenticator (the console requires one): enrolled once, its key printed each time."""
+    from jamaa.platform.core import twofactor
+
+    user = get_user_model().objects.get(username=username)
+    device = twofactor.confirmed_device(user=user)
+    if device is None:
+        device = twofactor.enrolment_start(user=user)
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+    return twofactor.secret_base32(device=device)
 
 
 def _ensure_user(*, username: str, first_name: str, password: str, staff: bool) -> None:

@@ -68,7 +68,9 @@ class CommuneRoutingMiddleware:
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Reading an archived commune still needs a session: logging in and out and the language switch stay open.
-ARCHIVE_WRITABLE_PATHS = frozenset({"/login/", "/logout/", "/language/", "/api/auth/token/"})
+ARCHIVE_WRITABLE_PATHS = frozenset(
+    {"/login/", "/login/verify/", "/login/enrol/", "/logout/", "/language/", "/api/auth/token/"}
+)
 
 
 def archived_response(request: HttpRequest, name_fr: str) -> HttpResponse:

@@ -69,5 +69,8 @@ os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("JAMAA_HTTPS", "0")
 os.environ.setdefault("JAMAA_BASE_DOMAIN", "localhost")
 os.environ.setdefault("JAMAA_MEDIA_ROOT", str(REPO / "var" / "test-media"))
+# The suite signs in and registers devices far more often than a person would from 127.0.0.1, and the throttle's
+# counts live in Redis across tests: tests/platform/test_security.py sets the production rate where it checks it.
+os.environ.setdefault("JAMAA_AUTH_THROTTLE_RATE", "10000/minute")
 if not os.environ.get("REDIS_URL"):
     os.environ["REDIS_URL"] = "redis://127.0.0.1:6379/15" if _port_open("127.0.0.1", 6379) else _start_private_redis()

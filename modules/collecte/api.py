@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jamaa.modules.regie import selectors_collecte as regie_reads
+from jamaa.platform.security import AuthRateThrottle
 
 from . import permissions, selectors, services, signing
 from .authentication import DeviceTokenAuthentication
@@ -63,11 +64,15 @@ class DeviceRegisterApi(APIView):
 
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
+    throttle_classes = [AuthRateThrottle]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         username = serializers.CharField()
         password = serializers.CharField(style={"input_type": "password"})
         name = serializers.CharField(max_length=100)
+        otp = serializers.CharField(
+            required=False, default="", max_length=8, help_text="The authenticator's code, if the account has one."
+        )
 
     class OutputSerializer(DeviceOutputSerializer):
         token = serializers.CharField()
@@ -77,7 +82,9 @@ class DeviceRegisterApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         device, token = services.device_register(
-            **data.validated_data, user_agent=request.headers.get("User-Agent", "")
+            **data.validated_data,
+            user_agent=request.headers.get("User-Agent", ""),
+            request=request._request,  # counted by the lockout (django-axes) like a login
         )
         body = dict(DeviceOutputSerializer(device).data) | {"token": token}
         return Response(body, status=status.HTTP_201_CREATED)

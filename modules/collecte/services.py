@@ -22,11 +22,13 @@ from typing import Any
 
 from django.contrib.auth import authenticate
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from jamaa.modules.regie import exceptions as regie_exceptions
 from jamaa.modules.regie import selectors_collecte as regie_reads
 from jamaa.modules.regie import services as regie_services
+from jamaa.platform.core import twofactor
 from jamaa.platform.core.services import audit_record
 from jamaa.platform.errors import DomainError
 
@@ -41,12 +43,23 @@ MAX_OPEN_BLOCKS = 2  # the one in use and the next, fetched ahead while the netw
 
 
 @transaction.atomic
-def device_register(*, username: str, password: str, name: str, user_agent: str = "") -> tuple[Device, str]:
-    """Register a device for a collector who gives their password; returns it with its token (shown once,
-    stored hashed). Raises InvalidCredentials, NotACollector."""
-    user = authenticate(None, username=username, password=password)
+def device_register(
+    *,
+    username: str,
+    password: str,
+    name: str,
+    user_agent: str = "",
+    otp: str = "",
+    request: HttpRequest | None = None,
+) -> tuple[Device, str]:
+    """Register a device for a collector who gives their password (and the code of their authenticator if they
+    turned the second factor on); returns it with its token (shown once, stored hashed). Raises
+    InvalidCredentials, SecondFactorRequired, NotACollector. With the HTTP request, failures count towards the
+    commune's login lockout and a locked-out user name is refused."""
+    user = authenticate(request, username=username, password=password)
     if user is None or not user.is_active:
         raise exceptions.InvalidCredentials()
+    twofactor.token_second_factor_check(user=user, code=otp)
     if not permissions.can_collect(user):
         raise regie_exceptions.NotACollector()
     device = Device.objects.create(collector=user, name=name.strip()[:100] or "—", user_agent=user_agent[:300])

@@ -68,7 +68,7 @@ def app(request: HttpRequest) -> HttpResponse:
     response = render(
         request,
         "collecte/app.html",
-        {"version": _version(), "commune_json": json.dumps(_commune(request), ensure_ascii=False)},
+        {"version": _version(), "commune": _commune(request)},
     )
     response["Cache-Control"] = "no-cache"
     return response

@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from jamaa.platform.security import AuthRateThrottle, CountedTokenMixin
 from jamaa.provisioning import selectors as fleet_selectors
 from jamaa.provisioning import services
 from jamaa.tenants.models import CommuneStatus
@@ -192,5 +193,8 @@ class CommuneArchiveApi(CommuneStatusApi):
         return self.change(request, slug)
 
 
-class OperatorTokenApi(ObtainAuthToken):
-    """POST username and password, get a token for the operators' API (a platform user's token)."""
+class OperatorTokenApi(CountedTokenMixin, ObtainAuthToken):
+    """POST username and password, get a token for the operators' API (a platform user's token). Throttled and
+    locked after repeated failures like a commune's."""
+
+    throttle_classes = [AuthRateThrottle]

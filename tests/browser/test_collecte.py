@@ -102,13 +102,13 @@ def test_three_payments_offline_survive_a_reload_and_sync_once(
     page.fill("#reg-password", PASSWORD)
     page.fill("#reg-name", "Téléphone souk")
     page.locator("#register-submit").click()
-    page.wait_for_function("document.querySelector('#block-info').dataset.next === '1'")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => document.querySelector('#block-info').dataset.next === '1'")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     assert pending(page) == "0"
 
     # when the network is cut and three payments are taken
     context.set_offline(True)
-    page.wait_for_function("document.querySelector('#net-status').dataset.online === '0'")
+    page.wait_for_function("() => document.querySelector('#net-status').dataset.online === '0'")
     numbers = [take_payment(page, b) for b in ("12.5", "3", "1")]
     assert numbers == [1, 2, 3]
     assert pending(page) == "3"
@@ -139,14 +139,14 @@ def test_three_payments_offline_survive_a_reload_and_sync_once(
     # then online again, the app syncs
     context.set_offline(False)
     page.locator("#sync-now").click()
-    page.wait_for_function("document.querySelector('#pending-count').dataset.count === '0'", timeout=15000)
+    page.wait_for_function("() => document.querySelector('#pending-count').dataset.count === '0'", timeout=15000)
     outbox = page.evaluate("window.collecte.outbox()")
     assert [(i["number"], i["status"], i.get("error")) for i in sorted(outbox, key=lambda i: i["number"])] == [
         (1, "synced", None),
         (2, "synced", None),
         (3, "synced", None),
     ]
-    page.wait_for_function("document.querySelectorAll(\".outbox-item[data-status='synced']\").length === 3")
+    page.wait_for_function("() => document.querySelectorAll(\".outbox-item[data-status='synced']\").length === 3")
 
     with django_db_blocker.unblock(), schema_context(SLUG):
         quittances = list(Quittance.objects.order_by("number"))

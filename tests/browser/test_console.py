@@ -20,6 +20,7 @@ from django.db import connection
 from jamaa.provisioning.selectors import OPERATORS_GROUP
 from jamaa.tenants.models import Commune, Domain
 from jamaa.tenants.routing import routing_table
+from tests.browser.authenticator import enrol_on_first_login
 from tests.conftest import REPO
 from tests.console.test_console_views import delete_platform_users
 
@@ -62,6 +63,9 @@ def test_operator_onboards_and_suspends_a_commune(browser: Any, live_server_url:
     page.fill("#id_username", USERNAME)
     page.fill("#id_password", PASSWORD)
     page.click("#login-submit")
+    # (the first time, the console has them set up their authenticator: the second factor it requires)
+    page.wait_for_url(f"{base}/login/enrol/")
+    enrol_on_first_login(page)
     page.wait_for_url(f"{base}/")
     # then the fleet table lists Fès and Meknès, with links that keep the port
     table = page.locator("#communes")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
+from jamaa.platform.core import twofactor
 from jamaa.tenants.models import Commune, CommuneStatus
 from jamaa.tenants.routing import routing_table
 from tests.conftest import SharedCommune
@@ -60,12 +63,25 @@ def test_operator_creates_a_commune_then_lists_it(fes: SharedCommune) -> None:
 
 
 def test_session_login_and_token_endpoint_work_too(fes: SharedCommune) -> None:
-    make_user("api-session", operator=True)
+    user = make_user("api-session", operator=True)
+    device = twofactor.enrolment_start(user=user)
+    device.confirmed = True
+    device.save()
     client = Client(HTTP_HOST=CONSOLE)
-    assert client.post("/login/", {"username": "api-session", "password": "Console-pass-2026!"}).status_code == 302
+    # the password, then the code of the operator's authenticator (the console requires a second factor)
+    first = client.post("/login/", {"username": "api-session", "password": "Console-pass-2026!"})
+    assert first.status_code == 302 and first["Location"] == "/login/verify/"
+    assert client.get("/api/communes/").status_code in (401, 403)
+    assert client.post("/login/verify/", {"code": twofactor.current_code(device=device)}).status_code == 302
     assert client.get("/api/communes/").status_code == 200
+    next_code = twofactor.current_code(device=device, at=time.time() + 30)  # a code is accepted once
     token = Client(HTTP_HOST=CONSOLE).post(
-        "/api/auth/token/", {"username": "api-session", "password": "Console-pass-2026!"}
+        "/api/auth/token/",
+        {
+            "username": "api-session",
+            "password": "Console-pass-2026!",
+            "otp": next_code,
+        },
     )
     assert token.status_code == 200 and len(token.json()["token"]) == 40
 

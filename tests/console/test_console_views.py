@@ -15,6 +15,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from jamaa.platform.core import twofactor
 from jamaa.provisioning import services
 from jamaa.provisioning.models import CommuneBackup, SchemaMigrationStatus
 from jamaa.provisioning.selectors import OPERATORS_GROUP, fleet_overview
@@ -97,8 +98,15 @@ def test_anonymous_is_sent_to_login(path: str, fes: SharedCommune) -> None:
 
 @pytest.mark.django_db
 def test_login_leads_to_the_fleet(fes: SharedCommune) -> None:
-    make_user("op-login", operator=True)
-    response = console_client().post("/login/", {"username": "op-login", "password": "Console-pass-2026!"})
+    user = make_user("op-login", operator=True)
+    device = twofactor.enrolment_start(user=user)
+    device.confirmed = True
+    device.save()
+    client = console_client()
+    # the password, then the code of the authenticator the console requires (tests/platform/test_twofactor.py)
+    response = client.post("/login/", {"username": "op-login", "password": "Console-pass-2026!"})
+    assert response.status_code == 302 and response["Location"] == "/login/verify/"
+    response = client.post("/login/verify/", {"code": twofactor.current_code(device=device)})
     assert response.status_code == 302 and response["Location"] == "/"
 
 

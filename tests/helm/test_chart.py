@@ -434,3 +434,21 @@ def test_production_restricts_egress_to_dns_and_the_listed_services(production_m
         dns, *rest = policy["egress"]
         assert {p["port"] for p in dns["ports"]} == {53}
         assert {p["port"] for rule in rest for p in rule["ports"]} == {5432, 6379, 443}
+
+
+def test_metrics_token_reaches_the_pods_and_the_service_monitor_scrapes_with_it() -> None:
+    # /metrics answers only with the bearer token (absent: 404), read from the existing Secret when it has it
+    manifests = render(with_required(metrics={"serviceMonitor": {"enabled": True, "labels": {"release": "prom"}}}))
+    web = env_of(container(manifests, "Deployment", "jamaa-web"))
+    ref = web["JAMAA_METRICS_TOKEN"]["valueFrom"]["secretKeyRef"]
+    assert ref == {"name": EXISTING_SECRET, "key": "JAMAA_METRICS_TOKEN", "optional": True}
+    monitor = find(manifests, "ServiceMonitor", "jamaa-web")
+    assert monitor["apiVersion"] == "monitoring.coreos.com/v1"
+    assert monitor["metadata"]["labels"]["release"] == "prom"
+    service = find(manifests, "Service", "jamaa-web")
+    assert monitor["spec"]["selector"]["matchLabels"] == service["spec"]["selector"]
+    (endpoint,) = monitor["spec"]["endpoints"]
+    assert endpoint["port"] == "http" and endpoint["path"] == "/metrics"
+    assert endpoint["bearerTokenSecret"] == {"name": EXISTING_SECRET, "key": "JAMAA_METRICS_TOKEN"}
+    # off by default: no CRD is needed to install the chart
+    assert not [m for m in render(with_required()) if m["kind"] == "ServiceMonitor"]

@@ -61,16 +61,17 @@ def test_log_lines_carry_the_commune(fes: SharedCommune) -> None:
     assert record.commune == "fes"  # type: ignore[attr-defined]
 
 
-def test_metrics_count_requests_per_commune(client: Client, fes: SharedCommune) -> None:
+def test_metrics_count_requests_per_commune(client: Client, fes: SharedCommune, settings) -> None:
+    settings.JAMAA_METRICS_TOKEN = "s3cret"
     client.get("/login/", HTTP_HOST=fes.host)
-    response = client.get("/metrics", HTTP_HOST="10.0.0.7:8000")  # scraped by pod IP
+    response = client.get("/metrics", HTTP_HOST="10.0.0.7:8000", HTTP_AUTHORIZATION="Bearer s3cret")  # pod IP
     assert response.status_code == 200
     text = response.content.decode()
     assert 'jamaa_http_requests_total{commune="fes",method="GET",status="200"}' in text
     assert 'jamaa_http_request_duration_seconds_bucket{commune="fes"' in text
 
 
-def test_metrics_token_is_enforced_when_set(client: Client, monkeypatch) -> None:
-    monkeypatch.setenv("JAMAA_METRICS_TOKEN", "s3cret")
+def test_metrics_token_is_enforced_when_set(client: Client, settings) -> None:
+    settings.JAMAA_METRICS_TOKEN = "s3cret"
     assert client.get("/metrics", HTTP_HOST="localhost").status_code == 401
     assert client.get("/metrics", HTTP_HOST="localhost", HTTP_AUTHORIZATION="Bearer s3cret").status_code == 200

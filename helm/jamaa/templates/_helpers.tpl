@@ -118,7 +118,7 @@ The secrets, each read by key from the existing Secret; the chart never holds th
       name: {{ $.Values.existingSecret }}
       key: {{ $key }}
 {{- end }}
-{{- $optional := list "SENTRY_DSN" }}
+{{- $optional := list "SENTRY_DSN" "JAMAA_METRICS_TOKEN" }}
 {{- if not (include "jamaa.mediaOnVolume" .) }}
 {{- $optional = concat $optional (list "AWS_ACCESS_KEY_ID" "AWS_SECRET_ACCESS_KEY") }}
 {{- end }}

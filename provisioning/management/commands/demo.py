@@ -33,5 +33,10 @@ class Command(BaseCommand):
         for acc in accounts:
             host = base if acc.where == "console" else f"{acc.where}.{base}"
             self.stdout.write(f"  http://{host}:{port}/   user {acc.username!r}   password {acc.password!r}")
+            if acc.totp_key:
+                self.stdout.write(
+                    f"      second factor: add the key {acc.totp_key} to an authenticator app, "
+                    f"or print the current code with `DEBUG=1 jamaa totp {acc.username}`"
+                )
         if not opts["no_serve"]:
             call_command("runserver", f"0.0.0.0:{port}", use_reloader=False)

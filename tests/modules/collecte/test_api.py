@@ -395,3 +395,25 @@ def test_the_api_is_in_the_openapi_schema(client: Client, fes) -> None:
     for path in ("/collecte/api/devices/register/", "/collecte/api/payments/", "/collecte/api/blocks/"):
         assert path in paths
     assert "deviceToken" in schema.json()["components"]["securitySchemes"]
+
+
+def test_a_collector_with_a_second_factor_registers_a_device_only_with_its_code(client: Client, fes, ref) -> None:
+    from jamaa.platform.core import twofactor
+
+    # given a collector who turned the second factor on
+    with schema_context("fes"):
+        device = twofactor.enrolment_start(user=ref["collector"])
+        device.confirmed = True
+        device.save()
+        code = twofactor.current_code(device=device)
+    body = {"username": "collector", "password": PASSWORD, "name": "Phone 1"}
+    # when the phone registers with the password alone, it is refused in the error shape, and nothing is made
+    refused = client.post("/collecte/api/devices/register/", body, content_type="application/json", HTTP_HOST=fes.host)
+    assert refused.status_code == 401 and refused.json()["code"] == "SECOND_FACTOR_REQUIRED"
+    with schema_context("fes"):
+        assert not Device.objects.exists()
+    # with the code, the device is registered
+    accepted = client.post(
+        "/collecte/api/devices/register/", {**body, "otp": code}, content_type="application/json", HTTP_HOST=fes.host
+    )
+    assert accepted.status_code == 201 and accepted.json()["token"]
