@@ -17,7 +17,7 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -58,6 +58,20 @@ def _body(serializer_class: type[serializers.Serializer], request: Request) -> d
 
 class StaffApi(APIView):
     permission_classes = [IsAuthenticated, permissions.IsRegieStaff]
+
+
+class MaySupervise(BasePermission):
+    """What the screens keep for the régisseur answers 403 NOT_A_REGISSEUR before its query is read, as the page
+    does; the rule is the selectors' (selectors.may_supervise), which the read re-checks."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if not selectors.may_supervise(viewer=request.user):
+            raise exceptions.NotARegisseur()
+        return True
+
+
+class SupervisorApi(StaffApi):
+    permission_classes = [IsAuthenticated, permissions.IsRegieStaff, MaySupervise]
 
 
 # --- Output serializers ------------------------------------------------------------------------------------
@@ -262,7 +276,8 @@ class VersementDetailSerializer(VersementSerializer):
 
     @extend_schema_field(VersementItemSerializer(many=True))
     def get_items(self, obj: Any) -> list[dict[str, Any]]:
-        return list(VersementItemSerializer(selectors.versement_items(versement_id=obj.pk), many=True).data)
+        items = selectors.versement_items(versement_id=obj.pk, viewer=self.context["viewer"])
+        return list(VersementItemSerializer(items, many=True).data)
 
 
 class BudgetLineTotalSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -720,7 +735,7 @@ class LiquidationPayApi(StaffApi):
             **_body(self.RegieLiquidationPayInputSerializer, request),
         )
         return Response(
-            QuittanceSerializer(selectors.quittance_get(quittance_id=quittance.pk)).data,
+            QuittanceSerializer(selectors.quittance_get(quittance_id=quittance.pk, viewer=_user(request))).data,
             status=status.HTTP_201_CREATED,
         )
 
@@ -737,7 +752,10 @@ class QuittanceListApi(StaffApi):
     def get(self, request: Request) -> Response:
         q = _query(self.Query, request)
         quittances = selectors.quittances_for_day(
-            regie_id=_regie_id(q["regie_id"]), day=q["day"] or timezone.localdate(), agent_id=q["agent_id"]
+            regie_id=_regie_id(q["regie_id"]),
+            day=q["day"] or timezone.localdate(),
+            viewer=_user(request),
+            agent_id=q["agent_id"],
         )
         return Response(QuittanceSerializer(quittances, many=True).data)
 
@@ -745,7 +763,9 @@ class QuittanceListApi(StaffApi):
 class QuittanceReadApi(StaffApi):
     @extend_schema(responses=QuittanceSerializer, summary="A quittance")
     def get(self, request: Request, quittance_id: int) -> Response:
-        return Response(QuittanceSerializer(selectors.quittance_get(quittance_id=quittance_id)).data)
+        return Response(
+            QuittanceSerializer(selectors.quittance_get(quittance_id=quittance_id, viewer=_user(request))).data
+        )
 
 
 class CancellationRequestApi(StaffApi):
@@ -759,18 +779,20 @@ class CancellationRequestApi(StaffApi):
             quittance_id=quittance_id, requested_by=_user(request), **_body(ReasonSerializer, request)
         )
         return Response(
-            CancellationRequestSerializer(selectors.cancellation_request_get(request_id=created.pk)).data,
+            CancellationRequestSerializer(
+                selectors.cancellation_request_get(request_id=created.pk, viewer=_user(request))
+            ).data,
             status=status.HTTP_201_CREATED,
         )
 
 
-class CancellationPendingApi(StaffApi):
+class CancellationPendingApi(SupervisorApi):
     @extend_schema(
         parameters=[RegieQuery], responses=CancellationRequestSerializer(many=True), summary="Pending cancellations"
     )
     def get(self, request: Request) -> Response:
         q = _query(RegieQuery, request)
-        pending = selectors.cancellations_pending(regie_id=_regie_id(q["regie_id"]))
+        pending = selectors.cancellations_pending(regie_id=_regie_id(q["regie_id"]), viewer=_user(request))
         return Response(CancellationRequestSerializer(pending, many=True).data)
 
 
@@ -790,7 +812,11 @@ class CancellationDecideApi(StaffApi):
             decided_by=_user(request),
             **_body(self.RegieCancellationDecideInputSerializer, request),
         )
-        return Response(CancellationRequestSerializer(selectors.cancellation_request_get(request_id=decided.pk)).data)
+        return Response(
+            CancellationRequestSerializer(
+                selectors.cancellation_request_get(request_id=decided.pk, viewer=_user(request))
+            ).data
+        )
 
 
 # --- Ordres de recette and bordereaux -----------------------------------------------------------------------
@@ -800,7 +826,7 @@ class ExerciceQuery(RegieQuery):
     exercice = serializers.IntegerField(required=False, default=None, allow_null=True, min_value=2000)
 
 
-class OrdreListCreateApi(StaffApi):
+class OrdreListCreateApi(SupervisorApi):
     class Query(ExerciceQuery):
         status = serializers.ChoiceField(choices=OrdreStatus.choices, required=False, default=None, allow_null=True)
 
@@ -824,6 +850,7 @@ class OrdreListCreateApi(StaffApi):
         ordres = selectors.ordres_list(
             regie_id=_regie_id(q["regie_id"]),
             exercice=q["exercice"] or timezone.localdate().year,
+            viewer=_user(request),
             status=q["status"],
         )
         return Response(OrdreSerializer(ordres, many=True).data)
@@ -840,14 +867,15 @@ class OrdreListCreateApi(StaffApi):
         data["regie_id"] = _regie_id(data["regie_id"])
         ordre = services.ordre_issue(by=_user(request), lines=[dict(line) for line in lines.validated_data], **data)
         return Response(
-            OrdreDetailSerializer(selectors.ordre_get(ordre_id=ordre.pk)).data, status=status.HTTP_201_CREATED
+            OrdreDetailSerializer(selectors.ordre_get(ordre_id=ordre.pk, viewer=_user(request))).data,
+            status=status.HTTP_201_CREATED,
         )
 
 
-class OrdreReadApi(StaffApi):
+class OrdreReadApi(SupervisorApi):
     @extend_schema(responses=OrdreDetailSerializer, summary="An ordre de recette with its lines and history")
     def get(self, request: Request, ordre_id: int) -> Response:
-        return Response(OrdreDetailSerializer(selectors.ordre_get(ordre_id=ordre_id)).data)
+        return Response(OrdreDetailSerializer(selectors.ordre_get(ordre_id=ordre_id, viewer=_user(request))).data)
 
 
 class OrdreTransitionApi(StaffApi):
@@ -864,10 +892,10 @@ class OrdreTransitionApi(StaffApi):
         ordre = services.ordre_transition(
             by=_user(request), ordre_id=ordre_id, **_body(self.RegieOrdreTransitionInputSerializer, request)
         )
-        return Response(OrdreDetailSerializer(selectors.ordre_get(ordre_id=ordre.pk)).data)
+        return Response(OrdreDetailSerializer(selectors.ordre_get(ordre_id=ordre.pk, viewer=_user(request))).data)
 
 
-class BordereauListCreateApi(StaffApi):
+class BordereauListCreateApi(SupervisorApi):
     class RegieBordereauListCreateInputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         regie_id = serializers.IntegerField(required=False, default=None, allow_null=True)
         exercice = serializers.IntegerField(min_value=2000)
@@ -877,7 +905,9 @@ class BordereauListCreateApi(StaffApi):
     def get(self, request: Request) -> Response:
         q = _query(ExerciceQuery, request)
         bordereaux = selectors.bordereaux_list(
-            regie_id=_regie_id(q["regie_id"]), exercice=q["exercice"] or timezone.localdate().year
+            regie_id=_regie_id(q["regie_id"]),
+            exercice=q["exercice"] or timezone.localdate().year,
+            viewer=_user(request),
         )
         return Response(BordereauSerializer(bordereaux, many=True).data)
 
@@ -891,7 +921,7 @@ class BordereauListCreateApi(StaffApi):
         data["regie_id"] = _regie_id(data["regie_id"])
         bordereau = services.bordereau_create(by=_user(request), **data)
         return Response(
-            BordereauSerializer(selectors.bordereau_get(bordereau_id=bordereau.pk)).data,
+            BordereauSerializer(selectors.bordereau_get(bordereau_id=bordereau.pk, viewer=_user(request))).data,
             status=status.HTTP_201_CREATED,
         )
 
@@ -911,7 +941,9 @@ class BordereauTakeInChargeApi(StaffApi):
             bordereau_id=bordereau_id,
             **_body(self.RegieBordereauTakeInChargeInputSerializer, request),
         )
-        return Response(BordereauSerializer(selectors.bordereau_get(bordereau_id=bordereau.pk)).data)
+        return Response(
+            BordereauSerializer(selectors.bordereau_get(bordereau_id=bordereau.pk, viewer=_user(request))).data
+        )
 
 
 # --- The day: summary, close, versements ----------------------------------------------------------------------
@@ -926,7 +958,10 @@ class DaySummaryApi(StaffApi):
     def get(self, request: Request) -> Response:
         q = _query(self.Query, request)
         summary = selectors.day_summary(
-            regie_id=_regie_id(q["regie_id"]), day=q["day"] or timezone.localdate(), agent_id=q["agent_id"]
+            regie_id=_regie_id(q["regie_id"]),
+            day=q["day"] or timezone.localdate(),
+            viewer=_user(request),
+            agent_id=q["agent_id"],
         )
         return Response(DaySummarySerializer(summary).data)
 
@@ -952,8 +987,11 @@ class DayCloseApi(StaffApi):
         agent = selectors.staff_user_get(user_id=agent_id) if agent_id is not None else None
         data["regie_id"] = _regie_id(data["regie_id"])
         versement = services.day_close(by=_user(request), agent=agent, **data)
+        viewer = _user(request)
         return Response(
-            VersementDetailSerializer(selectors.versement_get(versement_id=versement.pk)).data,
+            VersementDetailSerializer(
+                selectors.versement_get(versement_id=versement.pk, viewer=viewer), context={"viewer": viewer}
+            ).data,
             status=status.HTTP_201_CREATED,
         )
 
@@ -966,14 +1004,18 @@ class VersementListApi(StaffApi):
     @extend_schema(parameters=[Query], responses=VersementSerializer(many=True), summary="Versements")
     def get(self, request: Request) -> Response:
         q = _query(self.Query, request)
-        versements = selectors.versements_list(regie_id=_regie_id(q["regie_id"]), start=q["start"], end=q["end"])
+        versements = selectors.versements_list(
+            regie_id=_regie_id(q["regie_id"]), viewer=_user(request), start=q["start"], end=q["end"]
+        )
         return Response(VersementSerializer(versements, many=True).data)
 
 
 class VersementReadApi(StaffApi):
     @extend_schema(responses=VersementDetailSerializer, summary="A versement with its relevé nominatif")
     def get(self, request: Request, versement_id: int) -> Response:
-        return Response(VersementDetailSerializer(selectors.versement_get(versement_id=versement_id)).data)
+        viewer = _user(request)
+        versement = selectors.versement_get(versement_id=versement_id, viewer=viewer)
+        return Response(VersementDetailSerializer(versement, context={"viewer": viewer}).data)
 
 
 class VersementTreasuryReferenceApi(StaffApi):
@@ -997,7 +1039,7 @@ class VersementTreasuryReferenceApi(StaffApi):
 # --- Reports and the Treasury export -------------------------------------------------------------------------
 
 
-class RestesApi(StaffApi):
+class RestesApi(SupervisorApi):
     class Query(ExerciceQuery):
         as_of = serializers.DateField(required=False, default=None, allow_null=True)
 
@@ -1006,7 +1048,7 @@ class RestesApi(StaffApi):
         q = _query(self.Query, request)
         as_of = q["as_of"] or timezone.localdate()
         report = selectors.restes_a_recouvrer(
-            regie_id=_regie_id(q["regie_id"]), exercice=q["exercice"] or as_of.year, as_of=as_of
+            regie_id=_regie_id(q["regie_id"]), exercice=q["exercice"] or as_of.year, as_of=as_of, viewer=_user(request)
         )
         return Response(RestesSerializer(report).data)
 
@@ -1038,15 +1080,17 @@ class PeriodQuery(RegieQuery):
         return attrs
 
 
-class JournalApi(StaffApi):
+class JournalApi(SupervisorApi):
     @extend_schema(parameters=[PeriodQuery], responses=JournalSerializer, summary="Journal per budget line")
     def get(self, request: Request) -> Response:
         q = _query(PeriodQuery, request)
-        report = selectors.journal(regie_id=_regie_id(q["regie_id"]), start=q["start"], end=q["end"])
+        report = selectors.journal(
+            regie_id=_regie_id(q["regie_id"]), start=q["start"], end=q["end"], viewer=_user(request)
+        )
         return Response(JournalSerializer(report).data)
 
 
-class ReceiptsCsvApi(StaffApi):
+class ReceiptsCsvApi(SupervisorApi):
     """Receipts for the Treasury: UTF-8, `;`-separated, dot decimals, one row per quittance plus one negative
     row per cancellation (format in docs/modules/regie.md)."""
 
@@ -1064,7 +1108,11 @@ class ReceiptsCsvApi(StaffApi):
         writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
         writer.writerows(
             selectors.receipts_csv(
-                regie_id=_regie_id(q["regie_id"]), start=q["start"], end=q["end"], budget_line=q["budget_line"] or None
+                regie_id=_regie_id(q["regie_id"]),
+                start=q["start"],
+                end=q["end"],
+                viewer=_user(request),
+                budget_line=q["budget_line"] or None,
             )
         )
         response = HttpResponse(out.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")

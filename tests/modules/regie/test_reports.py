@@ -50,17 +50,21 @@ def issue(ref, tax, base, on, method="cash", redevable=None):
 
 
 def test_journal_of_a_day_a_month_a_year(ref) -> None:
-    day = selectors.journal(regie_id=ref["regie"].pk, start=D(2026, 4, 6), end=D(2026, 4, 6))
+    day = selectors.journal(viewer=ref["regisseur"], regie_id=ref["regie"].pk, start=D(2026, 4, 6), end=D(2026, 4, 6))
     assert [(r.budget_line, r.count, r.issued_dh, r.cancelled_count, r.cancelled_dh, r.net_dh) for r in day.rows] == [
         ("401", 2, Decimal("60.00"), 1, Decimal("20.00"), Decimal("40.00"))
     ]
-    month = selectors.journal(regie_id=ref["regie"].pk, start=D(2026, 4, 1), end=D(2026, 4, 30))
+    month = selectors.journal(
+        viewer=ref["regisseur"], regie_id=ref["regie"].pk, start=D(2026, 4, 1), end=D(2026, 4, 30)
+    )
     assert [(r.budget_line, r.net_dh) for r in month.rows] == [
         ("10.20.31", Decimal("735.00")),
         ("401", Decimal("40.00")),
     ]
     assert month.rows[0].label_fr.startswith("Redevance d'occupation")
-    year = selectors.journal(regie_id=ref["regie"].pk, start=D(2026, 1, 1), end=D(2026, 12, 31))
+    year = selectors.journal(
+        viewer=ref["regisseur"], regie_id=ref["regie"].pk, start=D(2026, 1, 1), end=D(2026, 12, 31)
+    )
     assert (year.count, year.issued_dh, year.cancelled_dh, year.net_dh) == (
         4,
         Decimal("855.00"),
@@ -70,7 +74,11 @@ def test_journal_of_a_day_a_month_a_year(ref) -> None:
 
 
 def test_receipts_csv_has_a_row_per_quittance_and_per_counter_entry(ref) -> None:
-    rows = list(selectors.receipts_csv(regie_id=ref["regie"].pk, start=D(2026, 4, 1), end=D(2026, 4, 30)))
+    rows = list(
+        selectors.receipts_csv(
+            viewer=ref["regisseur"], regie_id=ref["regie"].pk, start=D(2026, 4, 1), end=D(2026, 4, 30)
+        )
+    )
     assert rows[0] == selectors.RECEIPTS_CSV_HEADER
     body = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
     assert [(r["number"], r["amount_dh"], r["status"]) for r in body] == [
@@ -85,7 +93,13 @@ def test_receipts_csv_has_a_row_per_quittance_and_per_counter_entry(ref) -> None
     )
     assert sum(Decimal(r["amount_dh"]) for r in body) == Decimal("775.00")
     only = list(
-        selectors.receipts_csv(regie_id=ref["regie"].pk, start=D(2026, 1, 1), end=D(2026, 12, 31), budget_line="401")
+        selectors.receipts_csv(
+            viewer=ref["regisseur"],
+            regie_id=ref["regie"].pk,
+            start=D(2026, 1, 1),
+            end=D(2026, 12, 31),
+            budget_line="401",
+        )
     )
     assert len(only) == 1 + 4
     # round trip through the csv module with the documented dialect
