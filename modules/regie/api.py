@@ -17,7 +17,7 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -434,7 +434,7 @@ class ReasonSerializer(serializers.Serializer):  # type: ignore[type-arg]
     reason = serializers.CharField(allow_blank=True)
 
 
-class AssetDeactivateApi(StaffApi):
+class AssetDeactivateApi(SupervisorApi):
     @extend_schema(
         request=ReasonSerializer,
         responses=AssetSerializer,
@@ -450,8 +450,18 @@ class AssetDeactivateApi(StaffApi):
 # its service (permissions.can_set_up → 403 NOT_ALLOWED_TO_SET_UP) and audited.
 
 
+class MaySetUpWhenWriting(BasePermission):
+    """A write to the reference answers 403 NOT_ALLOWED_TO_SET_UP before its body is read, as the setup page
+    does (the services re-check with the same predicate)."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if request.method not in SAFE_METHODS and not permissions.can_set_up(request.user):
+            raise exceptions.NotAllowedToSetUp()
+        return True
+
+
 class ReferenceKeeperApi(APIView):
-    permission_classes = [IsAuthenticated, permissions.MaySeeReference]
+    permission_classes = [IsAuthenticated, permissions.MaySeeReference, MaySetUpWhenWriting]
 
 
 class RegieSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -796,7 +806,7 @@ class CancellationPendingApi(SupervisorApi):
         return Response(CancellationRequestSerializer(pending, many=True).data)
 
 
-class CancellationDecideApi(StaffApi):
+class CancellationDecideApi(SupervisorApi):
     class RegieCancellationDecideInputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         approve = serializers.BooleanField()
         note = serializers.CharField(required=False, default="", allow_blank=True)
@@ -878,7 +888,7 @@ class OrdreReadApi(SupervisorApi):
         return Response(OrdreDetailSerializer(selectors.ordre_get(ordre_id=ordre_id, viewer=_user(request))).data)
 
 
-class OrdreTransitionApi(StaffApi):
+class OrdreTransitionApi(SupervisorApi):
     class RegieOrdreTransitionInputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         to_status = serializers.ChoiceField(choices=OrdreStatus.choices)
         reason = serializers.CharField(required=False, default="", allow_blank=True)
@@ -926,7 +936,7 @@ class BordereauListCreateApi(SupervisorApi):
         )
 
 
-class BordereauTakeInChargeApi(StaffApi):
+class BordereauTakeInChargeApi(SupervisorApi):
     class RegieBordereauTakeInChargeInputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         reference = serializers.CharField(max_length=60)
 
@@ -1018,7 +1028,7 @@ class VersementReadApi(StaffApi):
         return Response(VersementDetailSerializer(versement, context={"viewer": viewer}).data)
 
 
-class VersementTreasuryReferenceApi(StaffApi):
+class VersementTreasuryReferenceApi(SupervisorApi):
     class RegieVersementTreasuryReferenceInputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         reference = serializers.CharField(max_length=60)
 

@@ -116,7 +116,7 @@ def test_every_endpoint_of_the_flow(fes_api) -> None:
     error(post(agent, f"/quittances/{second['id']}/cancellation/", {"reason": ""}), 400, "INVALID_QUITTANCE")
     request = ok(post(agent, f"/quittances/{second['id']}/cancellation/", {"reason": "erreur de surface"}), 201)
     assert [r["id"] for r in ok(regisseur.get(f"{API}/cancellations/"))] == [request["id"]]
-    error(post(agent, f"/cancellations/{request['id']}/decide/", {"approve": True}), 403, "NOT_A_SUPERVISOR")
+    error(post(agent, f"/cancellations/{request['id']}/decide/", {"approve": True}), 403, "NOT_A_REGISSEUR")
     assert ok(post(regisseur, f"/cancellations/{request['id']}/decide/", {"approve": True}))["status"] == "approved"
     assert ok(agent.get(f"{API}/quittances/{second['id']}/"))["status"] == "cancelled"
 
