@@ -7,7 +7,6 @@ Thin: input serializer → one service or selector → output serializer. Errors
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from typing import Any
@@ -21,6 +20,8 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthentic
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from jamaa.platform.core import spreadsheet
 
 from . import exceptions, permissions, selectors, services
 from .models import AssetKind, BaseKind, OrdreStatus, PaymentMethod, StaffRole
@@ -1115,7 +1116,7 @@ class ReceiptsCsvApi(SupervisorApi):
     def get(self, request: Request) -> HttpResponse:
         q = _query(self.Query, request)
         out = io.StringIO()
-        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+        writer = spreadsheet.writer(out, delimiter=";", lineterminator="\r\n")  # no cell runs as a formula
         writer.writerows(
             selectors.receipts_csv(
                 regie_id=_regie_id(q["regie_id"]),

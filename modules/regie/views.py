@@ -14,7 +14,6 @@ with its message and what was typed; the others (403, 404) become error pages (D
 from __future__ import annotations
 
 import calendar
-import csv
 import datetime as dt
 import functools
 from collections.abc import Callable
@@ -32,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from jamaa.platform.core import spreadsheet
 from jamaa.platform.errors import DomainError, Forbidden, NotFound
 
 from . import permissions, selectors, services, verification
@@ -1132,7 +1132,7 @@ def export(request: HttpRequest, regie: Regie) -> HttpResponse:
             f'attachment; filename="quittances-{data["start"].isoformat()}-{data["end"].isoformat()}.csv"'
         )
         response.write("\ufeff")
-        writer = csv.writer(response)
+        writer = spreadsheet.writer(response)  # no cell runs as a formula
         for row in rows:
             writer.writerow(row)
         return response

@@ -134,3 +134,34 @@ def test_series_report_tells_reserved_returned_and_gaps_apart(ref) -> None:
     assert (open_block.first_number, closed_block.first_number) == (5, 8)
     assert report.numbers == [1, 2, 3, 4, 6] and report.cancelled == [2]
     assert (report.reserved, report.returned, report.gaps) == ([5, 7], [8, 9], [])
+
+
+FORMULAS = ['=HYPERLINK("http://x")', "+1+1", "-2+3+cmd|' /C calc'!A0", "@SUM(A1)", "\tTAB", "\rCR"]
+
+
+def test_receipts_exports_never_write_a_cell_a_spreadsheet_runs(ref, fes) -> None:
+    from django.test import Client
+
+    # given payers whose names (and an RC) start like formulas, each with a receipt on 8 April
+    with schema_context("fes"):
+        for i, name in enumerate(FORMULAS):
+            payer = services.redevable_create(by=ref["agent"], name=f"{name}", rc=f"=RC{i}")
+            issue(ref, "LEGALISATION", "1", D(2026, 4, 8), redevable=payer)
+    client = Client(HTTP_HOST=fes.host)
+    client.force_login(ref["regisseur"])
+    # when the régisseur exports the day through the API (;) and through the page (,)
+    api = client.get("/regie/api/exports/receipts.csv", {"day": "2026-04-08"})
+    page = client.get("/regie/export/", {"start": "2026-04-08", "end": "2026-04-08", "budget_line": ""})
+    assert api.status_code == 200 and page.status_code == 200
+    api_rows = list(csv.reader(io.StringIO(api.content.decode("utf-8")), delimiter=";"))
+    page_rows = list(csv.reader(io.StringIO(page.content.decode("utf-8-sig"))))
+    # then every such cell starts with an apostrophe (text to a spreadsheet), amounts stay numbers
+    for rows in (api_rows, page_rows):
+        header, body = rows[0], rows[1:]
+        payer, rc, amount = header.index("payer"), header.index("rc"), header.index("amount_dh")
+        # (the names are stored as the service cleans them: surrounding whitespace collapsed)
+        assert sorted(r[payer] for r in body) == sorted("'" + " ".join(n.split()) if n.strip()[0] in "=+-@" else
+                                                        " ".join(n.split()) for n in FORMULAS)  # fmt: skip
+        assert {r[rc] for r in body} == {f"'=RC{i}" for i in range(len(FORMULAS))}
+        assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for r in body for cell in r)
+        assert {r[amount] for r in body} == {"20.00"}
