@@ -367,17 +367,29 @@ class ReferenceApi(StaffApi):
         return Response(ReferenceSerializer(body).data)
 
 
+class TextField(serializers.CharField):
+    """Text only: a JSON number or boolean is refused (400), never turned into text — `1e999999` would otherwise
+    become the identifier "INF"."""
+
+    default_error_messages = {"not_text": "A text is expected (in quotes), not a number or a boolean."}
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("not_text")
+        return str(super().to_internal_value(data))
+
+
 class RedevableListCreateApi(StaffApi):
     class Query(serializers.Serializer):  # type: ignore[type-arg]
         q = serializers.CharField(required=False, default="", allow_blank=True)
         limit = serializers.IntegerField(required=False, default=20, min_value=1, max_value=100)
 
     class RegieRedevableListCreateInputSerializer(serializers.Serializer):  # type: ignore[type-arg]
-        name = serializers.CharField(max_length=200)
-        cin = serializers.CharField(max_length=20, required=False, default="", allow_blank=True)
-        rc = serializers.CharField(max_length=30, required=False, default="", allow_blank=True)
-        ice = serializers.CharField(max_length=20, required=False, default="", allow_blank=True)
-        address = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
+        name = TextField(max_length=200)
+        cin = TextField(max_length=20, required=False, default="", allow_blank=True)
+        rc = TextField(max_length=30, required=False, default="", allow_blank=True)
+        ice = TextField(max_length=20, required=False, default="", allow_blank=True)
+        address = TextField(max_length=300, required=False, default="", allow_blank=True)
 
     @extend_schema(parameters=[Query], responses=RedevableSerializer(many=True), summary="Find redevables")
     def get(self, request: Request) -> Response:

@@ -69,6 +69,7 @@ from .models import (
 )
 
 CENT = Decimal("0.01")
+MAX_BLOCK_SIZE = 1_000  # a day's takings of the busiest collector, many times over
 
 
 def tariff_in_force(*, tax_id: int, on: dt.date) -> Tariff:
@@ -104,9 +105,17 @@ def block_allocate(
     blocks never overlap and every number of the series is either a quittance or inside a block."""
     if not permissions.can_collect(collector):
         raise exceptions.NotACollector()
-    if not 1 <= size <= 10_000:
+    if not 1 <= size <= MAX_BLOCK_SIZE:
         raise exceptions.InvalidQuittance(
-            "A block holds between 1 and 10,000 numbers.", extra={"fields": {"size": ["1..10000"]}}
+            "A block holds between 1 and 1,000 numbers.", extra={"fields": {"size": [f"1..{MAX_BLOCK_SIZE}"]}}
+        )
+    this_year = timezone.localdate().year
+    if not this_year - 1 <= exercice <= this_year + 1:
+        # Numbers are drawn only for an exercice that can be open: last year (until its accounts close), this
+        # year, and next year (blocks drawn late in December). A block for 2200 would reserve a series no one uses.
+        raise exceptions.InvalidQuittance(
+            "Blocks are drawn for last year, this year or next year only.",
+            extra={"fields": {"exercice": [f"{this_year - 1}..{this_year + 1}"]}},
         )
     counter = series_get_or_create(regie_id=regie_id, exercice=exercice, series=series)
     counter = QuittanceSeries.objects.select_for_update().get(pk=counter.pk)
@@ -734,6 +743,10 @@ def redevable_create(*, by: Any, name: str, cin: str = "", rc: str = "", ice: st
     """Register a taxpayer (a person by CIN, a company by RC and/or ICE). Raises NotACollector, InvalidRedevable."""
     if not permissions.can_collect(by):
         raise exceptions.NotACollector()
+    given = {"name": name, "cin": cin, "rc": rc, "ice": ice, "address": address}
+    not_text = {key: ["A text is expected."] for key, value in given.items() if not isinstance(value, str)}
+    if not_text:  # a number from a JSON body (1e999999 → "INF") is no identifier
+        raise exceptions.InvalidRedevable(extra={"fields": not_text})
     name, cin, rc, ice = _clean(name), _clean(cin).upper(), _clean(rc), _clean(ice)
     fields: dict[str, list[str]] = {}
     if not name:

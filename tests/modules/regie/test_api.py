@@ -200,6 +200,31 @@ def test_every_endpoint_of_the_flow(fes_api) -> None:
     error(agent.get(f"{API}/quittances/999999/"), 404, "NOT_FOUND")
 
 
+def test_identifiers_are_text_never_numbers(fes_api) -> None:
+    from jamaa.modules.regie.models import Redevable
+
+    agent = fes_api["agent_client"]
+    # given a JSON number as large as 1e999999 (Python reads it as infinity), or any number, as an identifier
+    for raw in (
+        b'{"name": "Infini", "cin": 1e999999}',
+        b'{"name": "Nombre", "rc": 12345}',
+        b'{"name": 1e999999, "ice": "001234567000089"}',
+        b'{"name": "Vrai", "cin": true}',
+    ):
+        response = agent.post(f"{API}/redevables/", raw, content_type="application/json")
+        # then it is refused with the field named, and nothing is stored
+        body = error(response, 400, "INVALID")
+        assert set(body["extra"]["fields"]) <= {"name", "cin", "rc", "ice"} and body["extra"]["fields"], body
+    with schema_context("fes"):
+        assert not Redevable.objects.filter(cin__in=["INF", "TRUE"]).exists()
+        assert not Redevable.objects.filter(name__in=["Infini", "Nombre", "Vrai", "inf"]).exists()
+    # the service refuses a non-text identifier whoever calls it
+    from jamaa.modules.regie import exceptions, services
+
+    with schema_context("fes"), pytest.raises(exceptions.InvalidRedevable):
+        services.redevable_create(by=fes_api["agent"], name="X", cin=float("inf"))  # type: ignore[arg-type]
+
+
 def test_openapi_schema_lists_the_regie_endpoints(client: Client, fes) -> None:
     response = client.get("/api/schema/", HTTP_HOST=fes.host, HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
