@@ -14,7 +14,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.request import Request
@@ -741,26 +741,45 @@ class LiquidationReadApi(StaffApi):
         return Response(LiquidationSerializer(selectors.liquidation_get(liquidation_id=liquidation_id)).data)
 
 
+IDEMPOTENCY_KEY_HEADER = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="A key of your own (1 to 100 visible characters) per payment: a retry with the same key returns "
+    "the first quittance (same number, header Idempotent-Replayed: true), never a second one; the same key for "
+    "another payment is refused (409 IDEMPOTENCY_KEY_REUSED).",
+)
+
+
+def _paid(request: Request, payment: services.Payment) -> Response:
+    """The quittance a payment issued (201), or the one a retry with the same key finds (201, replayed)."""
+    body = QuittanceSerializer(selectors.quittance_get(quittance_id=payment.quittance.pk, viewer=_user(request))).data
+    response = Response(body, status=status.HTTP_201_CREATED)
+    if payment.replayed:
+        response["Idempotent-Replayed"] = "true"
+    return response
+
+
 class LiquidationPayApi(StaffApi):
     class RegieLiquidationPayInputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         payment_method = serializers.ChoiceField(choices=PaymentMethod.choices)
         on = serializers.DateField(required=False, default=None, allow_null=True)
 
     @extend_schema(
+        parameters=[IDEMPOTENCY_KEY_HEADER],
         request=RegieLiquidationPayInputSerializer,
         responses={201: QuittanceSerializer},
         summary="Pay a liquidation (issues the quittance)",
     )
     def post(self, request: Request, liquidation_id: int) -> Response:
-        quittance = services.liquidation_pay(
+        payment = services.liquidation_payment(
             agent=_user(request),
+            idempotency_key=request.headers.get("Idempotency-Key"),
             liquidation_id=liquidation_id,
             **_body(self.RegieLiquidationPayInputSerializer, request),
         )
-        return Response(
-            QuittanceSerializer(selectors.quittance_get(quittance_id=quittance.pk, viewer=_user(request))).data,
-            status=status.HTTP_201_CREATED,
-        )
+        return _paid(request, payment)
 
 
 # --- Quittances and cancellations ---------------------------------------------------------------------------
@@ -770,6 +789,31 @@ class QuittanceListApi(StaffApi):
     class Query(RegieQuery):
         day = serializers.DateField(required=False, default=None, allow_null=True)
         agent_id = serializers.IntegerField(required=False, default=None, allow_null=True)
+
+    class RegieCounterPaymentInputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+        regie_id = serializers.IntegerField(required=False, default=None, allow_null=True)
+        redevable_id = serializers.IntegerField()
+        tax_id = serializers.IntegerField()
+        base = serializers.DecimalField(max_digits=14, decimal_places=2, help_text="1 for a fixed fee")
+        period = TextField(max_length=30)
+        payment_method = serializers.ChoiceField(choices=PaymentMethod.choices)
+
+    @extend_schema(
+        parameters=[IDEMPOTENCY_KEY_HEADER],
+        request=RegieCounterPaymentInputSerializer,
+        responses={201: QuittanceSerializer},
+        summary="A payment at the counter (a fee or fixed tariff, today): issues the quittance",
+    )
+    def post(self, request: Request) -> Response:
+        data = _body(self.RegieCounterPaymentInputSerializer, request)
+        data["regie_id"] = _regie_id(data["regie_id"])
+        payment = services.counter_payment(
+            agent=_user(request),
+            idempotency_key=request.headers.get("Idempotency-Key"),
+            on=timezone.localdate(),
+            **data,
+        )
+        return _paid(request, payment)
 
     @extend_schema(parameters=[Query], responses=QuittanceSerializer(many=True), summary="A day's quittances")
     def get(self, request: Request) -> Response:

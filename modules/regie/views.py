@@ -63,6 +63,7 @@ from .forms import (
     StaffEndForm,
     TariffForm,
     TaxForm,
+    new_payment_key,
 )
 from .models import (
     ORDRE_TRANSITIONS,
@@ -373,26 +374,28 @@ def counter_pay(request: HttpRequest, regie: Regie, redevable_id: int) -> HttpRe
     initial: dict[str, Any] = {}
     if request.GET.get("tax", "").isdigit():
         initial["tax"] = int(request.GET["tax"])
+    initial["idempotency_key"] = new_payment_key()  # a retry of this form gets its first quittance back
     form = CounterPaymentForm(request.POST if request.method == "POST" else None, initial=initial, taxes=_tax_choices())
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        today = _today()
-        quittance = _attempt(
+        payment = _attempt(
             form,
-            lambda: services.quittance_issue(
+            lambda: services.counter_payment(
                 agent=request.user,
+                idempotency_key=data["idempotency_key"],
                 regie_id=regie.pk,
-                exercice=today.year,
                 redevable_id=redevable.pk,
                 tax_id=data["tax"],
                 base=data["base"],
                 period=data["period"],
                 payment_method=data["payment_method"],
-                on=today,
+                on=_today(),
             ),
         )
-        if quittance is not None:
-            return _paid(request, quittance)
+        if payment is not None:
+            return _paid(request, payment)
+    if form.is_bound:
+        form.renew_key()  # nothing was collected under the key sent: the next submission is a new payment
     return _page(
         request,
         "counter_pay.html",
@@ -401,12 +404,17 @@ def counter_pay(request: HttpRequest, regie: Regie, redevable_id: int) -> HttpRe
     )
 
 
-def _paid(request: HttpRequest, quittance: Quittance) -> HttpResponse:
-    messages.success(
-        request,
-        _("Paid: quittance n° %(number)s, %(amount)s DH.")
-        % {"number": quittance.number, "amount": _dh(quittance.amount_dh)},
-    )
+def _paid(request: HttpRequest, payment: services.Payment) -> HttpResponse:
+    quittance = payment.quittance
+    values = {"number": quittance.number, "amount": _dh(quittance.amount_dh)}
+    if payment.replayed:
+        messages.info(
+            request,
+            _("This payment was already recorded: quittance n° %(number)s, %(amount)s DH. Nothing more was collected.")
+            % values,
+        )
+    else:
+        messages.success(request, _("Paid: quittance n° %(number)s, %(amount)s DH.") % values)
     return HttpResponseRedirect(reverse("regie:quittance-detail", args=[quittance.pk]) + "?new=1")
 
 
@@ -497,7 +505,7 @@ def _liquidation_page(
             "tax_name": _name(liquidation.tax),
             "quittance": getattr(liquidation, "quittance", None),
             "payable": liquidation.status == LiquidationStatus.LIQUIDATED,
-            "pay_form": pay_form or PayForm(),
+            "pay_form": pay_form or PayForm(initial={"idempotency_key": new_payment_key()}),
             "cancel_form": cancel_form or CancellationRequestForm(),
             "today": _today(),
         },
@@ -516,17 +524,19 @@ def liquidation_detail(request: HttpRequest, liquidation_id: int) -> HttpRespons
 def liquidation_pay(request: HttpRequest, liquidation_id: int) -> HttpResponse:
     form = PayForm(request.POST)
     if form.is_valid():
-        quittance = _attempt(
+        payment = _attempt(
             form,
-            lambda: services.liquidation_pay(
+            lambda: services.liquidation_payment(
                 agent=request.user,
+                idempotency_key=form.cleaned_data["idempotency_key"],
                 liquidation_id=liquidation_id,
                 payment_method=form.cleaned_data["payment_method"],
                 on=_today(),
             ),
         )
-        if quittance is not None:
-            return _paid(request, quittance)
+        if payment is not None:
+            return _paid(request, payment)
+    form.renew_key()  # nothing was collected under the key sent
     return _liquidation_page(request, liquidation_id, pay_form=form, status=400)
 
 
