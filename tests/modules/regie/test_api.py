@@ -205,14 +205,12 @@ def test_identifiers_are_text_never_numbers(fes_api) -> None:
 
     agent = fes_api["agent_client"]
     # given a JSON number as large as 1e999999 (Python reads it as infinity), or any number, as an identifier
-    for raw in (
-        b'{"name": "Infini", "cin": 1e999999}',
-        b'{"name": "Nombre", "rc": 12345}',
-        b'{"name": 1e999999, "ice": "001234567000089"}',
-        b'{"name": "Vrai", "cin": true}',
-    ):
+    for raw in (b'{"name": "Infini", "cin": 1e999999}', b'{"name": 1e999999, "ice": "001234567000089"}'):
+        # then a number no JSON reader can hold is refused as unreadable
+        error(agent.post(f"{API}/redevables/", raw, content_type="application/json"), 400, "PARSE_ERROR")
+    for raw in (b'{"name": "Nombre", "rc": 12345}', b'{"name": "Vrai", "cin": true}'):
         response = agent.post(f"{API}/redevables/", raw, content_type="application/json")
-        # then it is refused with the field named, and nothing is stored
+        # and any other number or boolean is refused with the field named, and nothing is stored
         body = error(response, 400, "INVALID")
         assert set(body["extra"]["fields"]) <= {"name", "cin", "rc", "ice"} and body["extra"]["fields"], body
     with schema_context("fes"):
