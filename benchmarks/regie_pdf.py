@@ -227,9 +227,10 @@ def main() -> None:
         print(f"data ready in {time.perf_counter() - started:.1f}s", flush=True)
         quittance_id = Quittance.objects.order_by("number").values_list("pk", flat=True)[7]
         base_url = "https://bench-regie.localhost"
+        viewer = Versement.objects.select_related("agent").get(pk=versement_id).agent  # the close's own agent
 
         def quittance() -> bytes:
-            masthead, data = documents.quittance_data(quittance_id=quittance_id, base_url=base_url)
+            masthead, data = documents.quittance_data(quittance_id=quittance_id, viewer=viewer, base_url=base_url)
             return documents.render_quittance(masthead=masthead, q=data, layout="a5")
 
         for _ in range(3):
@@ -244,7 +245,7 @@ def main() -> None:
 
         documents.warm_up()
         t, cpu = time.perf_counter(), cpu_seconds()
-        masthead, releve = documents.releve_data(versement_id=versement_id)
+        masthead, releve = documents.releve_data(versement_id=versement_id, viewer=viewer)
         pdf = documents.render_releve(masthead=masthead, releve=releve)
         releve_s = time.perf_counter() - t
         releve_cpu = cpu_seconds() - cpu
@@ -257,7 +258,7 @@ def main() -> None:
         naive_s = None
         if not args.no_naive:
             t, cpu = time.perf_counter(), time.process_time()
-            masthead, releve = documents.releve_data(versement_id=versement_id)
+            masthead, releve = documents.releve_data(versement_id=versement_id, viewer=viewer)
             naive = documents.render_naive_releve(masthead=masthead, releve=releve)
             naive_s = time.perf_counter() - t
             naive_cpu = time.process_time() - cpu

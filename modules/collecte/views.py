@@ -146,9 +146,14 @@ def supervision(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def device_revoke(request: HttpRequest, device_id: int) -> HttpResponse:
-    refused = _supervisor(request)
-    if refused is not None:
-        return refused
+    """Revoke a device: the rule is the service's, as on the API (its own collector, or a régisseur; anyone
+    else's device is "not found")."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("login"))
+    if not permissions.can_collect(request.user):
+        raise PermissionDenied
     device = services.device_revoke(device_id=device_id, by=request.user, reason=request.POST.get("reason", ""))
     messages.success(request, _("Device “%(name)s” revoked: its token no longer works.") % {"name": device.name})
+    if not permissions.is_supervisor(request.user):
+        return HttpResponseRedirect(reverse("collecte:app"))
     return HttpResponseRedirect(reverse("collecte:supervision"))

@@ -439,6 +439,42 @@ def act_full_read(*, user: Any, act_id: int, reason: str) -> Act:
 
 
 @transaction.atomic
+def document_pdf_read(*, user: Any, document_id: int, base_url: str) -> tuple[IssuedDocument, bytes]:
+    """The PDF of an issued document — the act's whole content — for the civil registry's staff, journalled like a
+    full read (who, when, which document). Raises NotAnAgent, IssuedDocument.DoesNotExist (→ 404)."""
+    from . import selectors
+
+    if not permissions.is_staff_member(user):
+        raise exceptions.NotAnAgent()
+    document = IssuedDocument.objects.select_related("act").get(pk=document_id)
+    pdf = selectors.document_render(document_id=document.pk, base_url=base_url)
+    JournalEntry.objects.create(
+        act=document.act,
+        user=user,
+        action="read.document_pdf",
+        reason=f"{document.kind} {document.verification_code}",
+    )
+    return document, pdf
+
+
+@transaction.atomic
+def register_export_read(*, user: Any) -> list[OutboxItem]:
+    """What waits for the national register (each item holds an act's names, dates and places), for the civil
+    registry's staff: every act it shows is journalled, and the read audited. Raises NotAnAgent."""
+    from . import selectors
+
+    if not permissions.is_staff_member(user):
+        raise exceptions.NotAnAgent()
+    items = selectors.outbox_pending()
+    JournalEntry.objects.bulk_create(
+        JournalEntry(act_id=act_id, user=user, action="read.export", reason="Export to the national register")
+        for act_id in sorted({item.act_id for item in items})
+    )
+    audit_record(actor=user, action="etatcivil.export.read", data={"items": [item.pk for item in items]})
+    return items
+
+
+@transaction.atomic
 def register_close(*, chief: Any, register_id: int) -> Register:
     """Close a register at year end; no act can be drafted or signed in it afterwards."""
     if not permissions.is_chief(chief):

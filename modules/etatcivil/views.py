@@ -312,10 +312,12 @@ def document_issue(request: HttpRequest, act_id: int) -> HttpResponse:
 @staff_required
 def document_pdf(request: HttpRequest, document_id: int) -> HttpResponse:
     """The PDF of an issued document, rendered from the act as it stands with every note."""
-    document = selectors.document_get(document_id=document_id)
-    if document is None:
+    if selectors.document_get(document_id=document_id) is None:
         raise Http404
-    pdf = selectors.document_render(document_id=document.pk, base_url=request.build_absolute_uri("/"))
+    # journalled: the PDF gives the act's whole content
+    document, pdf = services.document_pdf_read(
+        user=request.user, document_id=document_id, base_url=request.build_absolute_uri("/")
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{document.kind}-{document.verification_code}.pdf"'
     return response

@@ -7,7 +7,6 @@ Thin: input serializer → one service or selector → output serializer. Errors
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from typing import Any
@@ -15,12 +14,14 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from jamaa.platform.core import spreadsheet
 
 from . import exceptions, permissions, selectors, services
 from .models import AssetKind, BaseKind, OrdreStatus, PaymentMethod, StaffRole
@@ -58,6 +59,20 @@ def _body(serializer_class: type[serializers.Serializer], request: Request) -> d
 
 class StaffApi(APIView):
     permission_classes = [IsAuthenticated, permissions.IsRegieStaff]
+
+
+class MaySupervise(BasePermission):
+    """What the screens keep for the régisseur answers 403 NOT_A_REGISSEUR before its query is read, as the page
+    does; the rule is the selectors' (selectors.may_supervise), which the read re-checks."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if not selectors.may_supervise(viewer=request.user):
+            raise exceptions.NotARegisseur()
+        return True
+
+
+class SupervisorApi(StaffApi):
+    permission_classes = [IsAuthenticated, permissions.IsRegieStaff, MaySupervise]
 
 
 # --- Output serializers ------------------------------------------------------------------------------------
@@ -262,7 +277,8 @@ class VersementDetailSerializer(VersementSerializer):
 
     @extend_schema_field(VersementItemSerializer(many=True))
     def get_items(self, obj: Any) -> list[dict[str, Any]]:
-        return list(VersementItemSerializer(selectors.versement_items(versement_id=obj.pk), many=True).data)
+        items = selectors.versement_items(versement_id=obj.pk, viewer=self.context["viewer"])
+        return list(VersementItemSerializer(items, many=True).data)
 
 
 class BudgetLineTotalSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -351,17 +367,29 @@ class ReferenceApi(StaffApi):
         return Response(ReferenceSerializer(body).data)
 
 
+class TextField(serializers.CharField):
+    """Text only: a JSON number or boolean is refused (400), never turned into text — `1e999999` would otherwise
+    become the identifier "INF"."""
+
+    default_error_messages = {"not_text": "A text is expected (in quotes), not a number or a boolean."}
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("not_text")
+        return str(super().to_internal_value(data))
+
+
 class RedevableListCreateApi(StaffApi):
     class Query(serializers.Serializer):  # type: ignore[type-arg]
         q = serializers.CharField(required=False, default="", allow_blank=True)
         limit = serializers.IntegerField(required=False, default=20, min_value=1, max_value=100)
 
     class RegieRedevableListCreateInputSerializer(serializers.Serializer):  # type: ignore[type-arg]
-        name = serializers.CharField(max_length=200)
-        cin = serializers.CharField(max_length=20, required=False, default="", allow_blank=True)
-        rc = serializers.CharField(max_length=30, required=False, default="", allow_blank=True)
-        ice = serializers.CharField(max_length=20, required=False, default="", allow_blank=True)
-        address = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
+        name = TextField(max_length=200)
+        cin = TextField(max_length=20, required=False, default="", allow_blank=True)
+        rc = TextField(max_length=30, required=False, default="", allow_blank=True)
+        ice = TextField(max_length=20, required=False, default="", allow_blank=True)
+        address = TextField(max_length=300, required=False, default="", allow_blank=True)
 
     @extend_schema(parameters=[Query], responses=RedevableSerializer(many=True), summary="Find redevables")
     def get(self, request: Request) -> Response:
@@ -419,7 +447,7 @@ class ReasonSerializer(serializers.Serializer):  # type: ignore[type-arg]
     reason = serializers.CharField(allow_blank=True)
 
 
-class AssetDeactivateApi(StaffApi):
+class AssetDeactivateApi(SupervisorApi):
     @extend_schema(
         request=ReasonSerializer,
         responses=AssetSerializer,
@@ -435,8 +463,18 @@ class AssetDeactivateApi(StaffApi):
 # its service (permissions.can_set_up → 403 NOT_ALLOWED_TO_SET_UP) and audited.
 
 
+class MaySetUpWhenWriting(BasePermission):
+    """A write to the reference answers 403 NOT_ALLOWED_TO_SET_UP before its body is read, as the setup page
+    does (the services re-check with the same predicate)."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if request.method not in SAFE_METHODS and not permissions.can_set_up(request.user):
+            raise exceptions.NotAllowedToSetUp()
+        return True
+
+
 class ReferenceKeeperApi(APIView):
-    permission_classes = [IsAuthenticated, permissions.MaySeeReference]
+    permission_classes = [IsAuthenticated, permissions.MaySeeReference, MaySetUpWhenWriting]
 
 
 class RegieSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -703,26 +741,45 @@ class LiquidationReadApi(StaffApi):
         return Response(LiquidationSerializer(selectors.liquidation_get(liquidation_id=liquidation_id)).data)
 
 
+IDEMPOTENCY_KEY_HEADER = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="A key of your own (1 to 100 visible characters) per payment: a retry with the same key returns "
+    "the first quittance (same number, header Idempotent-Replayed: true), never a second one; the same key for "
+    "another payment is refused (409 IDEMPOTENCY_KEY_REUSED).",
+)
+
+
+def _paid(request: Request, payment: services.Payment) -> Response:
+    """The quittance a payment issued (201), or the one a retry with the same key finds (201, replayed)."""
+    body = QuittanceSerializer(selectors.quittance_get(quittance_id=payment.quittance.pk, viewer=_user(request))).data
+    response = Response(body, status=status.HTTP_201_CREATED)
+    if payment.replayed:
+        response["Idempotent-Replayed"] = "true"
+    return response
+
+
 class LiquidationPayApi(StaffApi):
     class RegieLiquidationPayInputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         payment_method = serializers.ChoiceField(choices=PaymentMethod.choices)
         on = serializers.DateField(required=False, default=None, allow_null=True)
 
     @extend_schema(
+        parameters=[IDEMPOTENCY_KEY_HEADER],
         request=RegieLiquidationPayInputSerializer,
         responses={201: QuittanceSerializer},
         summary="Pay a liquidation (issues the quittance)",
     )
     def post(self, request: Request, liquidation_id: int) -> Response:
-        quittance = services.liquidation_pay(
+        payment = services.liquidation_payment(
             agent=_user(request),
+            idempotency_key=request.headers.get("Idempotency-Key"),
             liquidation_id=liquidation_id,
             **_body(self.RegieLiquidationPayInputSerializer, request),
         )
-        return Response(
-            QuittanceSerializer(selectors.quittance_get(quittance_id=quittance.pk)).data,
-            status=status.HTTP_201_CREATED,
-        )
+        return _paid(request, payment)
 
 
 # --- Quittances and cancellations ---------------------------------------------------------------------------
@@ -733,11 +790,39 @@ class QuittanceListApi(StaffApi):
         day = serializers.DateField(required=False, default=None, allow_null=True)
         agent_id = serializers.IntegerField(required=False, default=None, allow_null=True)
 
+    class RegieCounterPaymentInputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+        regie_id = serializers.IntegerField(required=False, default=None, allow_null=True)
+        redevable_id = serializers.IntegerField()
+        tax_id = serializers.IntegerField()
+        base = serializers.DecimalField(max_digits=14, decimal_places=2, help_text="1 for a fixed fee")
+        period = TextField(max_length=30)
+        payment_method = serializers.ChoiceField(choices=PaymentMethod.choices)
+
+    @extend_schema(
+        parameters=[IDEMPOTENCY_KEY_HEADER],
+        request=RegieCounterPaymentInputSerializer,
+        responses={201: QuittanceSerializer},
+        summary="A payment at the counter (a fee or fixed tariff, today): issues the quittance",
+    )
+    def post(self, request: Request) -> Response:
+        data = _body(self.RegieCounterPaymentInputSerializer, request)
+        data["regie_id"] = _regie_id(data["regie_id"])
+        payment = services.counter_payment(
+            agent=_user(request),
+            idempotency_key=request.headers.get("Idempotency-Key"),
+            on=timezone.localdate(),
+            **data,
+        )
+        return _paid(request, payment)
+
     @extend_schema(parameters=[Query], responses=QuittanceSerializer(many=True), summary="A day's quittances")
     def get(self, request: Request) -> Response:
         q = _query(self.Query, request)
         quittances = selectors.quittances_for_day(
-            regie_id=_regie_id(q["regie_id"]), day=q["day"] or timezone.localdate(), agent_id=q["agent_id"]
+            regie_id=_regie_id(q["regie_id"]),
+            day=q["day"] or timezone.localdate(),
+            viewer=_user(request),
+            agent_id=q["agent_id"],
         )
         return Response(QuittanceSerializer(quittances, many=True).data)
 
@@ -745,7 +830,9 @@ class QuittanceListApi(StaffApi):
 class QuittanceReadApi(StaffApi):
     @extend_schema(responses=QuittanceSerializer, summary="A quittance")
     def get(self, request: Request, quittance_id: int) -> Response:
-        return Response(QuittanceSerializer(selectors.quittance_get(quittance_id=quittance_id)).data)
+        return Response(
+            QuittanceSerializer(selectors.quittance_get(quittance_id=quittance_id, viewer=_user(request))).data
+        )
 
 
 class CancellationRequestApi(StaffApi):
@@ -759,22 +846,24 @@ class CancellationRequestApi(StaffApi):
             quittance_id=quittance_id, requested_by=_user(request), **_body(ReasonSerializer, request)
         )
         return Response(
-            CancellationRequestSerializer(selectors.cancellation_request_get(request_id=created.pk)).data,
+            CancellationRequestSerializer(
+                selectors.cancellation_request_get(request_id=created.pk, viewer=_user(request))
+            ).data,
             status=status.HTTP_201_CREATED,
         )
 
 
-class CancellationPendingApi(StaffApi):
+class CancellationPendingApi(SupervisorApi):
     @extend_schema(
         parameters=[RegieQuery], responses=CancellationRequestSerializer(many=True), summary="Pending cancellations"
     )
     def get(self, request: Request) -> Response:
         q = _query(RegieQuery, request)
-        pending = selectors.cancellations_pending(regie_id=_regie_id(q["regie_id"]))
+        pending = selectors.cancellations_pending(regie_id=_regie_id(q["regie_id"]), viewer=_user(request))
         return Response(CancellationRequestSerializer(pending, many=True).data)
 
 
-class CancellationDecideApi(StaffApi):
+class CancellationDecideApi(SupervisorApi):
     class RegieCancellationDecideInputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         approve = serializers.BooleanField()
         note = serializers.CharField(required=False, default="", allow_blank=True)
@@ -790,7 +879,11 @@ class CancellationDecideApi(StaffApi):
             decided_by=_user(request),
             **_body(self.RegieCancellationDecideInputSerializer, request),
         )
-        return Response(CancellationRequestSerializer(selectors.cancellation_request_get(request_id=decided.pk)).data)
+        return Response(
+            CancellationRequestSerializer(
+                selectors.cancellation_request_get(request_id=decided.pk, viewer=_user(request))
+            ).data
+        )
 
 
 # --- Ordres de recette and bordereaux -----------------------------------------------------------------------
@@ -800,7 +893,7 @@ class ExerciceQuery(RegieQuery):
     exercice = serializers.IntegerField(required=False, default=None, allow_null=True, min_value=2000)
 
 
-class OrdreListCreateApi(StaffApi):
+class OrdreListCreateApi(SupervisorApi):
     class Query(ExerciceQuery):
         status = serializers.ChoiceField(choices=OrdreStatus.choices, required=False, default=None, allow_null=True)
 
@@ -824,6 +917,7 @@ class OrdreListCreateApi(StaffApi):
         ordres = selectors.ordres_list(
             regie_id=_regie_id(q["regie_id"]),
             exercice=q["exercice"] or timezone.localdate().year,
+            viewer=_user(request),
             status=q["status"],
         )
         return Response(OrdreSerializer(ordres, many=True).data)
@@ -840,17 +934,18 @@ class OrdreListCreateApi(StaffApi):
         data["regie_id"] = _regie_id(data["regie_id"])
         ordre = services.ordre_issue(by=_user(request), lines=[dict(line) for line in lines.validated_data], **data)
         return Response(
-            OrdreDetailSerializer(selectors.ordre_get(ordre_id=ordre.pk)).data, status=status.HTTP_201_CREATED
+            OrdreDetailSerializer(selectors.ordre_get(ordre_id=ordre.pk, viewer=_user(request))).data,
+            status=status.HTTP_201_CREATED,
         )
 
 
-class OrdreReadApi(StaffApi):
+class OrdreReadApi(SupervisorApi):
     @extend_schema(responses=OrdreDetailSerializer, summary="An ordre de recette with its lines and history")
     def get(self, request: Request, ordre_id: int) -> Response:
-        return Response(OrdreDetailSerializer(selectors.ordre_get(ordre_id=ordre_id)).data)
+        return Response(OrdreDetailSerializer(selectors.ordre_get(ordre_id=ordre_id, viewer=_user(request))).data)
 
 
-class OrdreTransitionApi(StaffApi):
+class OrdreTransitionApi(SupervisorApi):
     class RegieOrdreTransitionInputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         to_status = serializers.ChoiceField(choices=OrdreStatus.choices)
         reason = serializers.CharField(required=False, default="", allow_blank=True)
@@ -864,10 +959,10 @@ class OrdreTransitionApi(StaffApi):
         ordre = services.ordre_transition(
             by=_user(request), ordre_id=ordre_id, **_body(self.RegieOrdreTransitionInputSerializer, request)
         )
-        return Response(OrdreDetailSerializer(selectors.ordre_get(ordre_id=ordre.pk)).data)
+        return Response(OrdreDetailSerializer(selectors.ordre_get(ordre_id=ordre.pk, viewer=_user(request))).data)
 
 
-class BordereauListCreateApi(StaffApi):
+class BordereauListCreateApi(SupervisorApi):
     class RegieBordereauListCreateInputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         regie_id = serializers.IntegerField(required=False, default=None, allow_null=True)
         exercice = serializers.IntegerField(min_value=2000)
@@ -877,7 +972,9 @@ class BordereauListCreateApi(StaffApi):
     def get(self, request: Request) -> Response:
         q = _query(ExerciceQuery, request)
         bordereaux = selectors.bordereaux_list(
-            regie_id=_regie_id(q["regie_id"]), exercice=q["exercice"] or timezone.localdate().year
+            regie_id=_regie_id(q["regie_id"]),
+            exercice=q["exercice"] or timezone.localdate().year,
+            viewer=_user(request),
         )
         return Response(BordereauSerializer(bordereaux, many=True).data)
 
@@ -891,12 +988,12 @@ class BordereauListCreateApi(StaffApi):
         data["regie_id"] = _regie_id(data["regie_id"])
         bordereau = services.bordereau_create(by=_user(request), **data)
         return Response(
-            BordereauSerializer(selectors.bordereau_get(bordereau_id=bordereau.pk)).data,
+            BordereauSerializer(selectors.bordereau_get(bordereau_id=bordereau.pk, viewer=_user(request))).data,
             status=status.HTTP_201_CREATED,
         )
 
 
-class BordereauTakeInChargeApi(StaffApi):
+class BordereauTakeInChargeApi(SupervisorApi):
     class RegieBordereauTakeInChargeInputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         reference = serializers.CharField(max_length=60)
 
@@ -911,7 +1008,9 @@ class BordereauTakeInChargeApi(StaffApi):
             bordereau_id=bordereau_id,
             **_body(self.RegieBordereauTakeInChargeInputSerializer, request),
         )
-        return Response(BordereauSerializer(selectors.bordereau_get(bordereau_id=bordereau.pk)).data)
+        return Response(
+            BordereauSerializer(selectors.bordereau_get(bordereau_id=bordereau.pk, viewer=_user(request))).data
+        )
 
 
 # --- The day: summary, close, versements ----------------------------------------------------------------------
@@ -926,7 +1025,10 @@ class DaySummaryApi(StaffApi):
     def get(self, request: Request) -> Response:
         q = _query(self.Query, request)
         summary = selectors.day_summary(
-            regie_id=_regie_id(q["regie_id"]), day=q["day"] or timezone.localdate(), agent_id=q["agent_id"]
+            regie_id=_regie_id(q["regie_id"]),
+            day=q["day"] or timezone.localdate(),
+            viewer=_user(request),
+            agent_id=q["agent_id"],
         )
         return Response(DaySummarySerializer(summary).data)
 
@@ -952,8 +1054,11 @@ class DayCloseApi(StaffApi):
         agent = selectors.staff_user_get(user_id=agent_id) if agent_id is not None else None
         data["regie_id"] = _regie_id(data["regie_id"])
         versement = services.day_close(by=_user(request), agent=agent, **data)
+        viewer = _user(request)
         return Response(
-            VersementDetailSerializer(selectors.versement_get(versement_id=versement.pk)).data,
+            VersementDetailSerializer(
+                selectors.versement_get(versement_id=versement.pk, viewer=viewer), context={"viewer": viewer}
+            ).data,
             status=status.HTTP_201_CREATED,
         )
 
@@ -966,17 +1071,21 @@ class VersementListApi(StaffApi):
     @extend_schema(parameters=[Query], responses=VersementSerializer(many=True), summary="Versements")
     def get(self, request: Request) -> Response:
         q = _query(self.Query, request)
-        versements = selectors.versements_list(regie_id=_regie_id(q["regie_id"]), start=q["start"], end=q["end"])
+        versements = selectors.versements_list(
+            regie_id=_regie_id(q["regie_id"]), viewer=_user(request), start=q["start"], end=q["end"]
+        )
         return Response(VersementSerializer(versements, many=True).data)
 
 
 class VersementReadApi(StaffApi):
     @extend_schema(responses=VersementDetailSerializer, summary="A versement with its relevé nominatif")
     def get(self, request: Request, versement_id: int) -> Response:
-        return Response(VersementDetailSerializer(selectors.versement_get(versement_id=versement_id)).data)
+        viewer = _user(request)
+        versement = selectors.versement_get(versement_id=versement_id, viewer=viewer)
+        return Response(VersementDetailSerializer(versement, context={"viewer": viewer}).data)
 
 
-class VersementTreasuryReferenceApi(StaffApi):
+class VersementTreasuryReferenceApi(SupervisorApi):
     class RegieVersementTreasuryReferenceInputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         reference = serializers.CharField(max_length=60)
 
@@ -997,7 +1106,7 @@ class VersementTreasuryReferenceApi(StaffApi):
 # --- Reports and the Treasury export -------------------------------------------------------------------------
 
 
-class RestesApi(StaffApi):
+class RestesApi(SupervisorApi):
     class Query(ExerciceQuery):
         as_of = serializers.DateField(required=False, default=None, allow_null=True)
 
@@ -1006,7 +1115,7 @@ class RestesApi(StaffApi):
         q = _query(self.Query, request)
         as_of = q["as_of"] or timezone.localdate()
         report = selectors.restes_a_recouvrer(
-            regie_id=_regie_id(q["regie_id"]), exercice=q["exercice"] or as_of.year, as_of=as_of
+            regie_id=_regie_id(q["regie_id"]), exercice=q["exercice"] or as_of.year, as_of=as_of, viewer=_user(request)
         )
         return Response(RestesSerializer(report).data)
 
@@ -1038,15 +1147,17 @@ class PeriodQuery(RegieQuery):
         return attrs
 
 
-class JournalApi(StaffApi):
+class JournalApi(SupervisorApi):
     @extend_schema(parameters=[PeriodQuery], responses=JournalSerializer, summary="Journal per budget line")
     def get(self, request: Request) -> Response:
         q = _query(PeriodQuery, request)
-        report = selectors.journal(regie_id=_regie_id(q["regie_id"]), start=q["start"], end=q["end"])
+        report = selectors.journal(
+            regie_id=_regie_id(q["regie_id"]), start=q["start"], end=q["end"], viewer=_user(request)
+        )
         return Response(JournalSerializer(report).data)
 
 
-class ReceiptsCsvApi(StaffApi):
+class ReceiptsCsvApi(SupervisorApi):
     """Receipts for the Treasury: UTF-8, `;`-separated, dot decimals, one row per quittance plus one negative
     row per cancellation (format in docs/modules/regie.md)."""
 
@@ -1061,10 +1172,14 @@ class ReceiptsCsvApi(StaffApi):
     def get(self, request: Request) -> HttpResponse:
         q = _query(self.Query, request)
         out = io.StringIO()
-        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+        writer = spreadsheet.writer(out, delimiter=";", lineterminator="\r\n")  # no cell runs as a formula
         writer.writerows(
             selectors.receipts_csv(
-                regie_id=_regie_id(q["regie_id"]), start=q["start"], end=q["end"], budget_line=q["budget_line"] or None
+                regie_id=_regie_id(q["regie_id"]),
+                start=q["start"],
+                end=q["end"],
+                viewer=_user(request),
+                budget_line=q["budget_line"] or None,
             )
         )
         response = HttpResponse(out.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")

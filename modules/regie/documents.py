@@ -721,13 +721,15 @@ def _budget_labels() -> dict[str, tuple[str, str]]:
     return {b.code: (b.label_fr, b.label_ar) for b in BudgetLine.objects.all()}
 
 
-def quittance_data(*, quittance_id: int, base_url: str | None = None) -> tuple[Masthead, QuittanceData]:
-    """The quittance and its masthead. Raises Quittance.DoesNotExist."""
+def quittance_data(*, quittance_id: int, viewer: Any, base_url: str | None = None) -> tuple[Masthead, QuittanceData]:
+    """The quittance and its masthead, for whoever may read it (selectors.quittance_get decides). Raises
+    NotACollector, Quittance.DoesNotExist."""
     from django.urls import reverse
 
-    from . import verification
+    from . import selectors, verification
     from .models import Quittance
 
+    selectors.quittance_get(quittance_id=quittance_id, viewer=viewer)
     q = Quittance.objects.select_related("series__regie", "tax", "redevable", "agent", "cancellation").get(
         pk=quittance_id
     )
@@ -778,9 +780,13 @@ def _identifier(redevable: Any) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def ordre_data(*, ordre_id: int) -> tuple[Masthead, OrdreData]:
+def ordre_data(*, ordre_id: int, viewer: Any) -> tuple[Masthead, OrdreData]:
+    """The ordre de recette for whoever may read it (selectors.ordre_get decides). Raises NotARegisseur,
+    OrdreRecette.DoesNotExist."""
+    from . import selectors
     from .models import OrdreRecette
 
+    selectors.ordre_get(ordre_id=ordre_id, viewer=viewer)
     o = OrdreRecette.objects.select_related("tax", "issued_by", "bordereau").get(pk=ordre_id)
     label_fr, label_ar = _budget_labels().get(o.budget_line, ("", ""))
     lines = tuple(
@@ -815,11 +821,15 @@ def ordre_data(*, ordre_id: int) -> tuple[Masthead, OrdreData]:
     return masthead_for(regie_id=o.regie_id), data
 
 
-def bordereau_data(*, bordereau_id: int) -> tuple[Masthead, BordereauData]:
+def bordereau_data(*, bordereau_id: int, viewer: Any) -> tuple[Masthead, BordereauData]:
+    """The bordereau for whoever may read it (selectors.bordereau_get decides). Raises NotARegisseur,
+    Bordereau.DoesNotExist."""
     from django.db.models import Count
 
+    from . import selectors
     from .models import Bordereau
 
+    selectors.bordereau_get(bordereau_id=bordereau_id, viewer=viewer)
     b = Bordereau.objects.select_related("created_by").get(pk=bordereau_id)
     ordres = tuple(
         BordereauOrdre(
@@ -851,11 +861,14 @@ def bordereau_data(*, bordereau_id: int) -> tuple[Masthead, BordereauData]:
     return masthead_for(regie_id=b.regie_id), data
 
 
-def releve_data(*, versement_id: int) -> tuple[Masthead, ReleveData]:
-    """The versement and every quittance it took (one query for the items, whatever their number)."""
-    from .models import Versement, VersementItem
+def releve_data(*, versement_id: int, viewer: Any) -> tuple[Masthead, ReleveData]:
+    """The versement and every quittance it took (one query for the items, whatever their number), for whoever
+    may read the versement (selectors.versement_get decides: another agent's is "not found"). Raises
+    NotACollector, Versement.DoesNotExist."""
+    from . import selectors
+    from .models import VersementItem
 
-    v = Versement.objects.select_related("agent", "closed_by").get(pk=versement_id)
+    v = selectors.versement_get(versement_id=versement_id, viewer=viewer)
     rows = (
         VersementItem.objects.filter(versement_id=v.pk)
         .order_by("quittance__series__series", "quittance__number")
@@ -917,10 +930,11 @@ def releve_data(*, versement_id: int) -> tuple[Masthead, ReleveData]:
     return masthead_for(regie_id=v.regie_id), data
 
 
-def restes_data(*, regie_id: int, exercice: int, as_of: dt.date) -> tuple[Masthead, RestesData]:
+def restes_data(*, regie_id: int, exercice: int, as_of: dt.date, viewer: Any) -> tuple[Masthead, RestesData]:
+    """The état des restes for whoever may read it (the régisseur). Raises NotARegisseur."""
     from . import selectors
 
-    report = selectors.restes_a_recouvrer(regie_id=regie_id, exercice=exercice, as_of=as_of)
+    report = selectors.restes_a_recouvrer(regie_id=regie_id, exercice=exercice, as_of=as_of, viewer=viewer)
     by_line: dict[str, Decimal] = {}
     lines = []
     for row in report.rows:

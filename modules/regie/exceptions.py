@@ -242,3 +242,13 @@ class ClientUuidTaken(Conflict):
 class InvalidIncident(DomainError):
     code = "INVALID_INCIDENT"
     message = _("The incident is incomplete or inconsistent.")
+
+
+class InvalidIdempotencyKey(DomainError):
+    code = "INVALID_IDEMPOTENCY_KEY"
+    message = _("An idempotency key is 1 to 100 visible characters (letters, digits, punctuation), without spaces.")
+
+
+class IdempotencyKeyReused(Conflict):
+    code = "IDEMPOTENCY_KEY_REUSED"
+    message = _("This payment form (idempotency key) was already used for another payment: nothing was collected.")

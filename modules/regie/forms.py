@@ -7,10 +7,12 @@ so a form never queries on its own.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -149,7 +151,34 @@ class AssetForm(RegieForm):
 # ------------------------------------------------------------------------------------------- the counter
 
 
-class CounterPaymentForm(RegieForm):
+def new_payment_key() -> str:
+    """A one-time token for a payment form: sent again with a retry, it gets the first quittance back."""
+    return uuid.uuid4().hex
+
+
+class PaymentKeyMixin(forms.Form):
+    """The payment form's one-time idempotency key (hidden). A form without it (a page kept from before) is
+    sent back with a fresh one and nothing collected."""
+
+    idempotency_key = forms.CharField(max_length=100, required=False, widget=forms.HiddenInput)
+
+    def clean_idempotency_key(self) -> str:
+        key = str(self.cleaned_data.get("idempotency_key") or "").strip()
+        if not key:
+            raise forms.ValidationError(_("This payment form has expired: check it and submit it again."))
+        return key
+
+    def renew_key(self) -> None:
+        """Give the form sent back a fresh key (its last attempt collected nothing under the old one)."""
+        if self.is_bound:
+            data = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
+            data[self.add_prefix("idempotency_key")] = new_payment_key()
+            self.data = data
+        else:
+            self.initial["idempotency_key"] = new_payment_key()
+
+
+class CounterPaymentForm(PaymentKeyMixin, RegieForm):
     """A payment at the counter without a declaration to liquidate (a fee, a fixed tariff): base × rate."""
 
     tax = forms.TypedChoiceField(label=_("Tax or fee"), coerce=int)
@@ -205,7 +234,7 @@ class LiquidationForm(RegieForm):
         return data
 
 
-class PayForm(RegieForm):
+class PayForm(PaymentKeyMixin, RegieForm):
     payment_method = forms.ChoiceField(label=_("Payment method"), choices=PaymentMethod.choices)
 
 

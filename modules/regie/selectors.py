@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
+from . import exceptions, permissions
 from .models import (
     Asset,
     BaseKind,
@@ -43,6 +44,46 @@ from .permissions import ROLES
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
 OPEN_ORDRE = (OrdreStatus.ISSUED, OrdreStatus.TAKEN_IN_CHARGE)
+
+
+# --- Who may see what -------------------------------------------------------------------------------------
+# Decided here, once: every page, API route and document of the régie reads through the selectors below with
+# `viewer=`, so the same resource answers the same everywhere. The régie's staff (agents, the régisseur and the
+# suppléant) read redevables, liquidations and any quittance (a payer comes back for a copy); an agent reads
+# only his own takings, day summaries and closes (another agent's close is "not found", as on the screens);
+# what the screens keep for the régisseur — cancellations awaiting approval, ordres de recette, bordereaux, the
+# état des restes, the journal, the receipts export, incidents and the audit list — is refused to anyone else.
+
+
+def _require_staff(viewer: Any) -> None:
+    if not permissions.is_staff_member(viewer):
+        raise exceptions.NotACollector()
+
+
+def _require_regisseur(viewer: Any) -> None:
+    if not permissions.is_regisseur(viewer):
+        raise exceptions.NotARegisseur()
+
+
+def may_read(*, viewer: Any) -> bool:
+    """Whether the viewer reads the régie at all (its staff)."""
+    return permissions.is_staff_member(viewer)
+
+
+def may_supervise(*, viewer: Any) -> bool:
+    """Whether the viewer reads what is kept for the régisseur (the whole régie's takings, every close)."""
+    return permissions.is_regisseur(viewer)
+
+
+def takings_scope(*, viewer: Any, agent_id: int | None) -> int | None:
+    """Whose takings the viewer reads when asking for `agent_id`: the régisseur anyone's (None: the whole
+    régie's); an agent his own only (None means his own). Raises NotACollector, NotARegisseur (another's)."""
+    _require_staff(viewer)
+    if permissions.is_regisseur(viewer):
+        return agent_id
+    if agent_id is None or agent_id == viewer.pk:
+        return int(viewer.pk)
+    raise exceptions.NotARegisseur()
 
 
 # --- The stub book ----------------------------------------------------------------------------------------
@@ -178,16 +219,19 @@ def liquidation_get(*, liquidation_id: int) -> Liquidation:
     return Liquidation.objects.select_related("tax", "redevable", "asset").get(pk=liquidation_id)
 
 
-def quittance_get(*, quittance_id: int) -> Quittance:
-    """Raises Quittance.DoesNotExist (→ 404)."""
+def quittance_get(*, quittance_id: int, viewer: Any) -> Quittance:
+    """Any quittance, for the régie's staff. Raises NotACollector, Quittance.DoesNotExist (→ 404)."""
+    _require_staff(viewer)
     return Quittance.objects.select_related("series", "tax", "redevable", "cancellation", "agent").get(pk=quittance_id)
 
 
 # --- A day's takings ------------------------------------------------------------------------------------
 
 
-def quittances_for_day(*, regie_id: int, day: dt.date, agent_id: int | None = None) -> QuerySet[Quittance]:
-    """The day's quittances (cancelled ones included, with their counter-entry), in register order."""
+def quittances_for_day(*, regie_id: int, day: dt.date, viewer: Any, agent_id: int | None = None) -> QuerySet[Quittance]:
+    """The day's quittances (cancelled ones included, with their counter-entry), in register order: the whole
+    régie's or one agent's (an agent: his own, see takings_scope). Raises NotACollector, NotARegisseur."""
+    agent_id = takings_scope(viewer=viewer, agent_id=agent_id)
     qs = Quittance.objects.filter(series__regie_id=regie_id, day=day)
     if agent_id is not None:
         qs = qs.filter(agent_id=agent_id)
@@ -256,9 +300,11 @@ def _totals_by_line(quittances: QuerySet[Quittance]) -> list[BudgetLineTotal]:
     ]
 
 
-def day_summary(*, regie_id: int, day: dt.date, agent_id: int | None = None) -> DaySummary:
-    """A day's takings (the régie's, or one agent's): counts, issued, cancelled, net, what a close would expect,
-    per budget line and payment method, and whether that day is closed (with its versement)."""
+def day_summary(*, regie_id: int, day: dt.date, viewer: Any, agent_id: int | None = None) -> DaySummary:
+    """A day's takings (the régie's, or one agent's; an agent: his own, see takings_scope): counts, issued,
+    cancelled, net, what a close would expect, per budget line and payment method, and whether that day is closed
+    (with its versement). Raises NotACollector, NotARegisseur."""
+    agent_id = takings_scope(viewer=viewer, agent_id=agent_id)
     quittances = Quittance.objects.filter(series__regie_id=regie_id, day=day)
     if agent_id is not None:
         quittances = quittances.filter(agent_id=agent_id)
@@ -302,23 +348,41 @@ def day_summary(*, regie_id: int, day: dt.date, agent_id: int | None = None) -> 
     )
 
 
-def cancellations_pending(*, regie_id: int | None = None) -> QuerySet[CancellationRequest]:
-    """Requests awaiting a supervisor, oldest first."""
+def cancellations_pending(*, viewer: Any, regie_id: int | None = None) -> QuerySet[CancellationRequest]:
+    """Requests awaiting a supervisor, oldest first: for the régisseur. Raises NotARegisseur."""
+    _require_regisseur(viewer)
     qs = CancellationRequest.objects.filter(status=CancellationStatus.PENDING)
     if regie_id is not None:
         qs = qs.filter(quittance__series__regie_id=regie_id)
     return qs.select_related("quittance", "quittance__series", "requested_by").order_by("requested_at", "pk")
 
 
-def cancellation_request_get(*, request_id: int) -> CancellationRequest:
+def cancellation_request_get(*, request_id: int, viewer: Any) -> CancellationRequest:
+    """A cancellation request, for the régie's staff (the quittance's page lists them). Raises NotACollector,
+    CancellationRequest.DoesNotExist (→ 404)."""
+    _require_staff(viewer)
     return CancellationRequest.objects.select_related("quittance", "requested_by", "decided_by").get(pk=request_id)
 
 
+def _versements_visible(viewer: Any) -> QuerySet[Versement]:
+    """The closes the viewer may read: every one for the régisseur, an agent's own for an agent."""
+    _require_staff(viewer)
+    if permissions.is_regisseur(viewer):
+        return Versement.objects.all()
+    return Versement.objects.filter(agent_id=viewer.pk, level=VersementLevel.AGENT)
+
+
 def versements_list(
-    *, regie_id: int, start: dt.date | None = None, end: dt.date | None = None, agent_id: int | None = None
+    *,
+    regie_id: int,
+    viewer: Any,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    agent_id: int | None = None,
 ) -> QuerySet[Versement]:
-    """The régie's closes, newest first; `agent_id`: only that agent's own closes."""
-    qs = Versement.objects.filter(regie_id=regie_id)
+    """The régie's closes the viewer may read (an agent: his own), newest first; `agent_id`: only that agent's
+    closes. Raises NotACollector."""
+    qs = _versements_visible(viewer).filter(regie_id=regie_id)
     if agent_id is not None:
         qs = qs.filter(agent_id=agent_id)
     if start is not None:
@@ -328,13 +392,16 @@ def versements_list(
     return qs.select_related("agent", "closed_by").order_by("-day", "-number")
 
 
-def versement_get(*, versement_id: int) -> Versement:
-    """Raises Versement.DoesNotExist (→ 404)."""
-    return Versement.objects.select_related("agent", "closed_by", "regie").get(pk=versement_id)
+def versement_get(*, versement_id: int, viewer: Any) -> Versement:
+    """A close the viewer may read (an agent: his own; another's is "not found"). Raises NotACollector,
+    Versement.DoesNotExist (→ 404)."""
+    return _versements_visible(viewer).select_related("agent", "closed_by", "regie").get(pk=versement_id)
 
 
-def versement_items(*, versement_id: int) -> QuerySet[VersementItem]:
-    """The relevé nominatif: each quittance of the versement with its net amount (0 when cancelled)."""
+def versement_items(*, versement_id: int, viewer: Any) -> QuerySet[VersementItem]:
+    """The relevé nominatif: each quittance of the versement with its net amount (0 when cancelled), for whoever
+    may read the versement. Raises NotACollector, Versement.DoesNotExist (→ 404)."""
+    versement_id = _versements_visible(viewer).values_list("pk", flat=True).get(pk=versement_id)
     return (
         VersementItem.objects.filter(versement_id=versement_id)
         .select_related("quittance", "quittance__series", "quittance__cancellation")
@@ -342,7 +409,9 @@ def versement_items(*, versement_id: int) -> QuerySet[VersementItem]:
     )
 
 
-def incidents_list(*, regie_id: int, day: dt.date | None = None) -> QuerySet[Incident]:
+def incidents_list(*, regie_id: int, viewer: Any, day: dt.date | None = None) -> QuerySet[Incident]:
+    """The régie's incidents, newest first: for the régisseur. Raises NotARegisseur."""
+    _require_regisseur(viewer)
     qs = Incident.objects.filter(regie_id=regie_id)
     if day is not None:
         qs = qs.filter(day=day)
@@ -352,24 +421,37 @@ def incidents_list(*, regie_id: int, day: dt.date | None = None) -> QuerySet[Inc
 # --- Ordres de recette --------------------------------------------------------------------------------------
 
 
-def ordres_list(*, regie_id: int, exercice: int, status: str | None = None) -> QuerySet[OrdreRecette]:
+def versement_incidents(*, versement_id: int, viewer: Any) -> list[Incident]:
+    """The incidents a close recorded (a cash difference), for whoever may read the close. Raises
+    NotACollector, Versement.DoesNotExist (→ 404)."""
+    versement_id = _versements_visible(viewer).values_list("pk", flat=True).get(pk=versement_id)
+    return list(Incident.objects.filter(versement_id=versement_id).order_by("-created_at"))
+
+
+def ordres_list(*, regie_id: int, exercice: int, viewer: Any, status: str | None = None) -> QuerySet[OrdreRecette]:
+    """Ordres de recette of an exercice, by number: for the régisseur. Raises NotARegisseur."""
+    _require_regisseur(viewer)
     qs = OrdreRecette.objects.filter(regie_id=regie_id, exercice=exercice)
     if status:
         qs = qs.filter(status=status)
     return qs.select_related("tax", "bordereau").prefetch_related("lines").order_by("number")
 
 
-def ordre_get(*, ordre_id: int) -> OrdreRecette:
-    """Raises OrdreRecette.DoesNotExist (→ 404)."""
+def ordre_get(*, ordre_id: int, viewer: Any) -> OrdreRecette:
+    """For the régisseur. Raises NotARegisseur, OrdreRecette.DoesNotExist (→ 404)."""
+    _require_regisseur(viewer)
     return OrdreRecette.objects.select_related("tax", "bordereau").prefetch_related("lines", "events").get(pk=ordre_id)
 
 
-def bordereaux_list(*, regie_id: int, exercice: int) -> QuerySet[Bordereau]:
+def bordereaux_list(*, regie_id: int, exercice: int, viewer: Any) -> QuerySet[Bordereau]:
+    """For the régisseur. Raises NotARegisseur."""
+    _require_regisseur(viewer)
     return Bordereau.objects.filter(regie_id=regie_id, exercice=exercice).prefetch_related("ordres").order_by("number")
 
 
-def bordereau_get(*, bordereau_id: int) -> Bordereau:
-    """Raises Bordereau.DoesNotExist (→ 404)."""
+def bordereau_get(*, bordereau_id: int, viewer: Any) -> Bordereau:
+    """For the régisseur. Raises NotARegisseur, Bordereau.DoesNotExist (→ 404)."""
+    _require_regisseur(viewer)
     return Bordereau.objects.prefetch_related("ordres").get(pk=bordereau_id)
 
 
@@ -410,9 +492,11 @@ class _Reste:
     recovered: Decimal = ZERO
 
 
-def restes_a_recouvrer(*, regie_id: int, exercice: int, as_of: dt.date) -> RestesReport:
+def restes_a_recouvrer(*, regie_id: int, exercice: int, as_of: dt.date, viewer: Any) -> RestesReport:
     """État des restes à recouvrer on a date: ordres issued by then and, as of that date, still issued or taken
-    in charge (or recovered only in part), less what was recovered; by redevable and budget line."""
+    in charge (or recovered only in part), less what was recovered; by redevable and budget line. For the
+    régisseur: raises NotARegisseur."""
+    _require_regisseur(viewer)
     ordres = list(
         OrdreRecette.objects.filter(regie_id=regie_id, exercice=exercice, issued_at__date__lte=as_of).prefetch_related(
             Prefetch("lines", queryset=OrdreRecetteLine.objects.select_related("redevable"))
@@ -463,9 +547,11 @@ def restes_a_recouvrer(*, regie_id: int, exercice: int, as_of: dt.date) -> Reste
     )
 
 
-def authorisations_without_ordre(*, regie_id: int, exercice: int) -> QuerySet[Asset]:
+def authorisations_without_ordre(*, regie_id: int, exercice: int, viewer: Any) -> QuerySet[Asset]:
     """Biens and activités owing a tax with, for the exercice, neither a quittance of that tax from their
-    redevable nor an ordre de recette (not cancelled) for them: the Meknès terraces case."""
+    redevable nor an ordre de recette (not cancelled) for them: the Meknès terraces case. For the régisseur:
+    raises NotARegisseur."""
+    _require_regisseur(viewer)
     paid = Quittance.objects.filter(
         series__regie_id=regie_id,
         series__exercice=exercice,
@@ -503,9 +589,11 @@ class Journal:
     net_dh: Decimal
 
 
-def journal(*, regie_id: int, start: dt.date, end: dt.date) -> Journal:
+def journal(*, regie_id: int, start: dt.date, end: dt.date, viewer: Any) -> Journal:
     """The journal of a day, a month or a year (any range of accounting days, inclusive) per budget line:
-    quittances issued, cancelled (a cancellation counts on its quittance's day), net, count."""
+    quittances issued, cancelled (a cancellation counts on its quittance's day), net, count. For the régisseur:
+    raises NotARegisseur."""
+    _require_regisseur(viewer)
     rows = _totals_by_line(Quittance.objects.filter(series__regie_id=regie_id, day__gte=start, day__lte=end))
     issued = sum((r.issued_dh for r in rows), ZERO)
     cancelled = sum((r.cancelled_dh for r in rows), ZERO)
@@ -530,9 +618,17 @@ RECEIPTS_CSV_HEADER = [
 ]
 
 
-def receipts_csv(*, regie_id: int, start: dt.date, end: dt.date, budget_line: str | None = None) -> Iterator[list[str]]:
+def receipts_csv(
+    *, regie_id: int, start: dt.date, end: dt.date, viewer: Any, budget_line: str | None = None
+) -> Iterator[list[str]]:
     """Rows of the receipts export for the Treasury (header first): one per quittance of the accounting days
-    start..end, plus one negative counter-entry row per cancelled one. See docs/modules/regie.md."""
+    start..end, plus one negative counter-entry row per cancelled one. See docs/modules/regie.md. For the
+    régisseur: raises NotARegisseur (at once, not at the first row)."""
+    _require_regisseur(viewer)
+    return _receipts_rows(regie_id=regie_id, start=start, end=end, budget_line=budget_line)
+
+
+def _receipts_rows(*, regie_id: int, start: dt.date, end: dt.date, budget_line: str | None) -> Iterator[list[str]]:
     regie = Regie.objects.filter(pk=regie_id).values_list("arrete_number", flat=True).first() or ""
     qs = Quittance.objects.filter(series__regie_id=regie_id, day__gte=start, day__lte=end)
     if budget_line:
@@ -591,8 +687,10 @@ def redevable_history(*, redevable_id: int, limit: int = 100) -> RedevableHistor
     )
 
 
-def cancellation_requests_of(*, quittance_id: int) -> QuerySet[CancellationRequest]:
-    """Every cancellation request of a quittance (pending, approved, rejected), oldest first."""
+def cancellation_requests_of(*, quittance_id: int, viewer: Any) -> QuerySet[CancellationRequest]:
+    """Every cancellation request of a quittance (pending, approved, rejected), oldest first, for the régie's
+    staff (who read the quittance). Raises NotACollector."""
+    _require_staff(viewer)
     return (
         CancellationRequest.objects.filter(quittance_id=quittance_id)
         .select_related("requested_by", "decided_by")

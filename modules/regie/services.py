@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -52,6 +54,7 @@ from .models import (
     OrdreRecetteEvent,
     OrdreRecetteLine,
     OrdreStatus,
+    PaymentKey,
     PaymentMethod,
     Quittance,
     QuittanceBlock,
@@ -69,6 +72,7 @@ from .models import (
 )
 
 CENT = Decimal("0.01")
+MAX_BLOCK_SIZE = 1_000  # a day's takings of the busiest collector, many times over
 
 
 def tariff_in_force(*, tax_id: int, on: dt.date) -> Tariff:
@@ -104,9 +108,17 @@ def block_allocate(
     blocks never overlap and every number of the series is either a quittance or inside a block."""
     if not permissions.can_collect(collector):
         raise exceptions.NotACollector()
-    if not 1 <= size <= 10_000:
+    if not 1 <= size <= MAX_BLOCK_SIZE:
         raise exceptions.InvalidQuittance(
-            "A block holds between 1 and 10,000 numbers.", extra={"fields": {"size": ["1..10000"]}}
+            "A block holds between 1 and 1,000 numbers.", extra={"fields": {"size": [f"1..{MAX_BLOCK_SIZE}"]}}
+        )
+    this_year = timezone.localdate().year
+    if not this_year - 1 <= exercice <= this_year + 1:
+        # Numbers are drawn only for an exercice that can be open: last year (until its accounts close), this
+        # year, and next year (blocks drawn late in December). A block for 2200 would reserve a series no one uses.
+        raise exceptions.InvalidQuittance(
+            "Blocks are drawn for last year, this year or next year only.",
+            extra={"fields": {"exercice": [f"{this_year - 1}..{this_year + 1}"]}},
         )
     counter = series_get_or_create(regie_id=regie_id, exercice=exercice, series=series)
     counter = QuittanceSeries.objects.select_for_update().get(pk=counter.pk)
@@ -384,6 +396,102 @@ def _quittance_create(
         block_id=block_id,
         client_uuid=client_uuid,
         collected_at=collected_at,
+    )
+
+
+# --- Payments at the counter and through the API, idempotent by key ---------------------------------------------
+# A cashier who presses "Collect" again after a timeout, a browser that resends the form, an API client that
+# retries: each carries the key of the first attempt (the form's one-time token, the API's Idempotency-Key header)
+# and gets the quittance that attempt issued — same number, nothing charged twice. The key is stored with the
+# quittance, unique per agent in the database; the same key for another payment is refused (409).
+
+IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,100}$")
+
+
+@dataclass(frozen=True)
+class Payment:
+    quittance: Quittance
+    replayed: bool  # True: a retry, answered with the quittance the key's first attempt issued (nothing charged)
+
+
+def _fingerprint(**what: Any) -> str:
+    return hashlib.sha256(json.dumps(what, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _once(*, agent: Any, key: str | None, fingerprint: str, pay: Callable[[], Quittance]) -> Payment:
+    """Run `pay` once per (agent, key): under a lock on the key, a key already recorded answers its quittance
+    (the same payment) or IdempotencyKeyReused (another one); otherwise pay and record the key with it."""
+    if key is None:
+        return Payment(pay(), replayed=False)
+    if not IDEMPOTENCY_KEY.match(key):
+        raise exceptions.InvalidIdempotencyKey(extra={"fields": {"idempotency_key": ["1..100 visible characters."]}})
+    # Concurrent retries wait here for the first one, then find its key (read committed: a fresh snapshot).
+    _advisory_xact_lock(f"regie-payment-key:{agent.pk}:{key}")
+    found = PaymentKey.objects.select_related("quittance").filter(agent_id=agent.pk, key=key).first()
+    if found is not None:
+        if found.fingerprint != fingerprint:
+            raise exceptions.IdempotencyKeyReused(extra={"quittance_id": found.quittance_id})
+        return Payment(found.quittance, replayed=True)
+    quittance = pay()
+    PaymentKey.objects.create(agent=agent, key=key, fingerprint=fingerprint, quittance=quittance)
+    return Payment(quittance, replayed=False)
+
+
+@transaction.atomic
+def counter_payment(
+    *,
+    agent: Any,
+    idempotency_key: str | None,
+    regie_id: int,
+    redevable_id: int,
+    tax_id: int,
+    base: Decimal,
+    period: str,
+    payment_method: str,
+    on: dt.date,
+) -> Payment:
+    """A payment at the counter (a fixed fee or tariff: base × rate in force `on`), once per idempotency key: a
+    retry returns the first quittance. Raises InvalidIdempotencyKey, IdempotencyKeyReused, and
+    quittance_issue's errors."""
+    fingerprint = _fingerprint(
+        kind="counter",
+        regie=regie_id,
+        redevable=redevable_id,
+        tax=tax_id,
+        base=str(Decimal(base).quantize(CENT)),
+        period=period.strip(),
+        method=payment_method,
+    )
+    return _once(
+        agent=agent,
+        key=idempotency_key,
+        fingerprint=fingerprint,
+        pay=lambda: quittance_issue(
+            agent=agent,
+            regie_id=regie_id,
+            exercice=on.year,
+            redevable_id=redevable_id,
+            tax_id=tax_id,
+            base=base,
+            period=period,
+            payment_method=payment_method,
+            on=on,
+        ),
+    )
+
+
+@transaction.atomic
+def liquidation_payment(
+    *, agent: Any, idempotency_key: str | None, liquidation_id: int, payment_method: str, on: dt.date | None = None
+) -> Payment:
+    """Pay a liquidation (liquidation_pay) once per idempotency key: a retry returns the first quittance instead
+    of "already paid". Raises InvalidIdempotencyKey, IdempotencyKeyReused, and liquidation_pay's errors."""
+    fingerprint = _fingerprint(kind="liquidation", liquidation=liquidation_id, method=payment_method)
+    return _once(
+        agent=agent,
+        key=idempotency_key,
+        fingerprint=fingerprint,
+        pay=lambda: liquidation_pay(agent=agent, liquidation_id=liquidation_id, payment_method=payment_method, on=on),
     )
 
 
@@ -734,6 +842,10 @@ def redevable_create(*, by: Any, name: str, cin: str = "", rc: str = "", ice: st
     """Register a taxpayer (a person by CIN, a company by RC and/or ICE). Raises NotACollector, InvalidRedevable."""
     if not permissions.can_collect(by):
         raise exceptions.NotACollector()
+    given = {"name": name, "cin": cin, "rc": rc, "ice": ice, "address": address}
+    not_text = {key: ["A text is expected."] for key, value in given.items() if not isinstance(value, str)}
+    if not_text:  # a number from a JSON body (1e999999 → "INF") is no identifier
+        raise exceptions.InvalidRedevable(extra={"fields": not_text})
     name, cin, rc, ice = _clean(name), _clean(cin).upper(), _clean(rc), _clean(ice)
     fields: dict[str, list[str]] = {}
     if not name:

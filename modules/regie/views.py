@@ -1,10 +1,11 @@
 """Server-rendered pages of the régie. Thin: parse a form, call one service or selector, redirect or render.
 
-Who sees what (permissions.py): the régie's staff (agents and the régisseur/suppléant) take payments at the
-counter, liquidate declarations, search redevables, ask for cancellations and close their own day; the régisseur
-approves cancellations, closes anyone's day and the régie's, issues ordres de recette and bordereaux, and reads the
-journal, the état des restes, the exports and the audit list. Setup is for the régisseur and the commune's
-administrators. Anyone else signed in gets a 403, anonymous visitors the login page.
+Who sees what is decided in selectors.py (`viewer=`), and the API and the documents ask the same selectors:
+the régie's staff (agents and the régisseur/suppléant) take payments at the counter, liquidate declarations,
+search redevables, ask for cancellations and close their own day; the régisseur approves cancellations, closes
+anyone's day and the régie's, issues ordres de recette and bordereaux, and reads the journal, the état des restes,
+the exports and the audit list. Setup is for the régisseur and the commune's administrators. Anyone else signed
+in gets a 403, anonymous visitors the login page.
 
 A service's refusal that a form can explain (a bad base, a closed day, an unknown debtor…) comes back on the form
 with its message and what was typed; the others (403, 404) become error pages (DomainErrorMiddleware).
@@ -13,7 +14,6 @@ with its message and what was typed; the others (403, 404) become error pages (D
 from __future__ import annotations
 
 import calendar
-import csv
 import datetime as dt
 import functools
 from collections.abc import Callable
@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from jamaa.platform.core import spreadsheet
 from jamaa.platform.errors import DomainError, Forbidden, NotFound
 
 from . import permissions, selectors, services, verification
@@ -62,6 +63,7 @@ from .forms import (
     StaffEndForm,
     TariffForm,
     TaxForm,
+    new_payment_key,
 )
 from .models import (
     ORDRE_TRANSITIONS,
@@ -92,15 +94,16 @@ def _guard(check: Callable[[Any], bool]) -> Callable[[View[P]], View[P]]:
     return decorator
 
 
-staff_required = _guard(permissions.is_staff_member)
+# Early guards; the rule itself is the selectors' (selectors.may_read / may_supervise), which every read re-checks.
+staff_required = _guard(lambda user: selectors.may_read(viewer=user))
 """Anonymous → the login page; signed in outside the régie's groups → 403."""
-regisseur_required = _guard(permissions.is_regisseur)
+regisseur_required = _guard(lambda user: selectors.may_supervise(viewer=user))
 setup_required = _guard(permissions.can_set_up)
 
 
 def _page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
     """A page of the module, with what its navigation needs."""
-    regisseur = permissions.is_regisseur(request.user)
+    regisseur = selectors.may_supervise(viewer=request.user)
     context.setdefault("regie", None)
     context["is_regisseur"] = regisseur
     context["may_set_up"] = permissions.can_set_up(request.user)
@@ -222,9 +225,10 @@ def _cancellation_of(quittance: Quittance) -> Any:
 def dashboard(request: HttpRequest, regie: Regie) -> HttpResponse:
     """Today's takings (mine, or the régie's for the régisseur), my last receipts, pending cancellations."""
     today = _today()
-    regisseur = permissions.is_regisseur(request.user)
-    mine = selectors.day_summary(regie_id=regie.pk, day=today, agent_id=request.user.pk)
-    whole = selectors.day_summary(regie_id=regie.pk, day=today) if regisseur else None
+    viewer = request.user
+    regisseur = selectors.may_supervise(viewer=viewer)
+    mine = selectors.day_summary(regie_id=regie.pk, day=today, viewer=viewer, agent_id=viewer.pk)
+    whole = selectors.day_summary(regie_id=regie.pk, day=today, viewer=viewer) if regisseur else None
     return _page(
         request,
         "dashboard.html",
@@ -234,8 +238,10 @@ def dashboard(request: HttpRequest, regie: Regie) -> HttpResponse:
             "today": today,
             "mine": mine,
             "whole": whole,
-            "quittances": list(selectors.quittances_for_day(regie_id=regie.pk, day=today, agent_id=request.user.pk)),
-            "pending": list(selectors.cancellations_pending(regie_id=regie.pk)) if regisseur else [],
+            "quittances": list(
+                selectors.quittances_for_day(regie_id=regie.pk, day=today, viewer=viewer, agent_id=viewer.pk)
+            ),
+            "pending": list(selectors.cancellations_pending(regie_id=regie.pk, viewer=viewer)) if regisseur else [],
             "search_form": RedevableSearchForm(),
         },
     )
@@ -368,26 +374,28 @@ def counter_pay(request: HttpRequest, regie: Regie, redevable_id: int) -> HttpRe
     initial: dict[str, Any] = {}
     if request.GET.get("tax", "").isdigit():
         initial["tax"] = int(request.GET["tax"])
+    initial["idempotency_key"] = new_payment_key()  # a retry of this form gets its first quittance back
     form = CounterPaymentForm(request.POST if request.method == "POST" else None, initial=initial, taxes=_tax_choices())
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        today = _today()
-        quittance = _attempt(
+        payment = _attempt(
             form,
-            lambda: services.quittance_issue(
+            lambda: services.counter_payment(
                 agent=request.user,
+                idempotency_key=data["idempotency_key"],
                 regie_id=regie.pk,
-                exercice=today.year,
                 redevable_id=redevable.pk,
                 tax_id=data["tax"],
                 base=data["base"],
                 period=data["period"],
                 payment_method=data["payment_method"],
-                on=today,
+                on=_today(),
             ),
         )
-        if quittance is not None:
-            return _paid(request, quittance)
+        if payment is not None:
+            return _paid(request, payment)
+    if form.is_bound:
+        form.renew_key()  # nothing was collected under the key sent: the next submission is a new payment
     return _page(
         request,
         "counter_pay.html",
@@ -396,12 +404,17 @@ def counter_pay(request: HttpRequest, regie: Regie, redevable_id: int) -> HttpRe
     )
 
 
-def _paid(request: HttpRequest, quittance: Quittance) -> HttpResponse:
-    messages.success(
-        request,
-        _("Paid: quittance n° %(number)s, %(amount)s DH.")
-        % {"number": quittance.number, "amount": _dh(quittance.amount_dh)},
-    )
+def _paid(request: HttpRequest, payment: services.Payment) -> HttpResponse:
+    quittance = payment.quittance
+    values = {"number": quittance.number, "amount": _dh(quittance.amount_dh)}
+    if payment.replayed:
+        messages.info(
+            request,
+            _("This payment was already recorded: quittance n° %(number)s, %(amount)s DH. Nothing more was collected.")
+            % values,
+        )
+    else:
+        messages.success(request, _("Paid: quittance n° %(number)s, %(amount)s DH.") % values)
     return HttpResponseRedirect(reverse("regie:quittance-detail", args=[quittance.pk]) + "?new=1")
 
 
@@ -492,7 +505,7 @@ def _liquidation_page(
             "tax_name": _name(liquidation.tax),
             "quittance": getattr(liquidation, "quittance", None),
             "payable": liquidation.status == LiquidationStatus.LIQUIDATED,
-            "pay_form": pay_form or PayForm(),
+            "pay_form": pay_form or PayForm(initial={"idempotency_key": new_payment_key()}),
             "cancel_form": cancel_form or CancellationRequestForm(),
             "today": _today(),
         },
@@ -511,17 +524,19 @@ def liquidation_detail(request: HttpRequest, liquidation_id: int) -> HttpRespons
 def liquidation_pay(request: HttpRequest, liquidation_id: int) -> HttpResponse:
     form = PayForm(request.POST)
     if form.is_valid():
-        quittance = _attempt(
+        payment = _attempt(
             form,
-            lambda: services.liquidation_pay(
+            lambda: services.liquidation_payment(
                 agent=request.user,
+                idempotency_key=form.cleaned_data["idempotency_key"],
                 liquidation_id=liquidation_id,
                 payment_method=form.cleaned_data["payment_method"],
                 on=_today(),
             ),
         )
-        if quittance is not None:
-            return _paid(request, quittance)
+        if payment is not None:
+            return _paid(request, payment)
+    form.renew_key()  # nothing was collected under the key sent
     return _liquidation_page(request, liquidation_id, pay_form=form, status=400)
 
 
@@ -552,7 +567,7 @@ def quittance_list(request: HttpRequest, regie: Regie) -> HttpResponse:
     """A day's quittances: the agent's own, or everyone's for the régisseur."""
     form = QuittanceListForm(request.GET if "day" in request.GET else None)
     day = form.cleaned_data["day"] if form.is_bound and form.is_valid() and form.cleaned_data["day"] else _today()
-    agent_id = None if permissions.is_regisseur(request.user) else request.user.pk
+    viewer = request.user  # the régisseur: everyone's; an agent: his own (selectors.takings_scope)
     return _page(
         request,
         "quittance_list.html",
@@ -560,8 +575,8 @@ def quittance_list(request: HttpRequest, regie: Regie) -> HttpResponse:
             "regie": regie,
             "form": form,
             "day": day,
-            "quittances": list(selectors.quittances_for_day(regie_id=regie.pk, day=day, agent_id=agent_id)),
-            "summary": selectors.day_summary(regie_id=regie.pk, day=day, agent_id=agent_id),
+            "quittances": list(selectors.quittances_for_day(regie_id=regie.pk, day=day, viewer=viewer)),
+            "summary": selectors.day_summary(regie_id=regie.pk, day=day, viewer=viewer),
         },
     )
 
@@ -569,13 +584,13 @@ def quittance_list(request: HttpRequest, regie: Regie) -> HttpResponse:
 def _quittance_page(
     request: HttpRequest, quittance_id: int, *, cancel_form: CancellationRequestForm | None = None, status: int = 200
 ) -> HttpResponse:
-    quittance = _found(lambda: selectors.quittance_get(quittance_id=quittance_id))
-    if not permissions.is_regisseur(request.user) and quittance.agent_id != request.user.pk:
+    quittance = _found(lambda: selectors.quittance_get(quittance_id=quittance_id, viewer=request.user))
+    if not selectors.may_supervise(viewer=request.user) and quittance.agent_id != request.user.pk:
         # An agent reads the receipts of anyone (a payer comes back with a copy) but asks to cancel only his own.
         may_request = False
     else:
         may_request = True
-    requests = list(selectors.cancellation_requests_of(quittance_id=quittance.pk))
+    requests = list(selectors.cancellation_requests_of(quittance_id=quittance.pk, viewer=request.user))
     return _page(
         request,
         "quittance_detail.html",
@@ -627,7 +642,7 @@ def cancellation_list(request: HttpRequest, regie: Regie) -> HttpResponse:
         "cancellations.html",
         {
             "regie": regie,
-            "pending": list(selectors.cancellations_pending(regie_id=regie.pk)),
+            "pending": list(selectors.cancellations_pending(regie_id=regie.pk, viewer=request.user)),
             "decision_form": CancellationDecisionForm(),
         },
     )
@@ -660,8 +675,9 @@ def _close_page(
     request: HttpRequest, regie: Regie, *, form: DayCloseForm | None = None, status: int = 200
 ) -> HttpResponse:
     """What a close would count (the day and whose takings come from the query, or the form sent back)."""
-    regisseur = permissions.is_regisseur(request.user)
-    agents = _staff_users() if regisseur else [request.user]
+    viewer = request.user
+    regisseur = selectors.may_supervise(viewer=viewer)
+    agents = _staff_users() if regisseur else [viewer]
     choices = [(u.pk, _user_label(u)) for u in agents]
     source = request.POST if form is not None else request.GET
     try:
@@ -669,13 +685,12 @@ def _close_page(
     except ValueError:
         day = _today()
     raw = source.get("agent", "")
-    agent_id: int | None = int(raw) if raw.isdigit() and int(raw) in {u.pk for u in agents} else None
-    if not regisseur:
-        agent_id = request.user.pk
+    asked: int | None = int(raw) if raw.isdigit() and int(raw) in {u.pk for u in agents} else None
+    agent_id = selectors.takings_scope(viewer=viewer, agent_id=asked)
     if form is None:
         form = DayCloseForm(initial={"day": day, "agent": agent_id}, agents=choices, whole_regie=regisseur)
-    summary = selectors.day_summary(regie_id=regie.pk, day=day, agent_id=agent_id)
-    closes = list(selectors.versements_list(regie_id=regie.pk, start=day, end=day))
+    summary = selectors.day_summary(regie_id=regie.pk, day=day, viewer=viewer, agent_id=agent_id)
+    closes = list(selectors.versements_list(regie_id=regie.pk, viewer=viewer, start=day, end=day))
     return _page(
         request,
         "close.html",
@@ -685,7 +700,9 @@ def _close_page(
             "day": day,
             "agent_id": agent_id,
             "summary": summary,
-            "quittances": list(selectors.quittances_for_day(regie_id=regie.pk, day=day, agent_id=agent_id)),
+            "quittances": list(
+                selectors.quittances_for_day(regie_id=regie.pk, day=day, viewer=viewer, agent_id=agent_id)
+            ),
             "closes": closes,
         },
         status=status,
@@ -698,7 +715,7 @@ def day_close(request: HttpRequest, regie: Regie) -> HttpResponse:
     """Count the cash, compare with the day's quittances, close: the versement slip, and the day is locked."""
     if request.method != "POST":
         return _close_page(request, regie)
-    regisseur = permissions.is_regisseur(request.user)
+    regisseur = selectors.may_supervise(viewer=request.user)
     agents = _staff_users() if regisseur else [request.user]
     form = DayCloseForm(request.POST, agents=[(u.pk, _user_label(u)) for u in agents], whole_regie=regisseur)
     if form.is_valid():
@@ -736,28 +753,23 @@ def day_close(request: HttpRequest, regie: Regie) -> HttpResponse:
 @staff_required
 @with_regie
 def versement_list(request: HttpRequest, regie: Regie) -> HttpResponse:
-    own = None if permissions.is_regisseur(request.user) else request.user.pk
-    versements = selectors.versements_list(regie_id=regie.pk, start=_today() - dt.timedelta(days=366), agent_id=own)
+    versements = selectors.versements_list(
+        regie_id=regie.pk, viewer=request.user, start=_today() - dt.timedelta(days=366)
+    )
     return _page(request, "versement_list.html", {"regie": regie, "versements": list(versements[:200])})
 
 
 def _versement_page(
     request: HttpRequest, versement_id: int, *, form: ReferenceForm | None = None, status: int = 200
 ) -> HttpResponse:
-    versement = _found(lambda: selectors.versement_get(versement_id=versement_id))
-    if not permissions.is_regisseur(request.user) and versement.agent_id != request.user.pk:
-        raise Http404  # an agent sees his own closes only
+    versement = _found(lambda: selectors.versement_get(versement_id=versement_id, viewer=request.user))
     return _page(
         request,
         "versement_detail.html",
         {
             "versement": versement,
-            "items": list(selectors.versement_items(versement_id=versement.pk)),
-            "incidents": [
-                i
-                for i in selectors.incidents_list(regie_id=versement.regie_id, day=versement.day)
-                if i.versement_id == versement.pk
-            ],
+            "items": list(selectors.versement_items(versement_id=versement.pk, viewer=request.user)),
+            "incidents": selectors.versement_incidents(versement_id=versement.pk, viewer=request.user),
             "form": form or ReferenceForm(),
         },
         status=status,
@@ -837,7 +849,9 @@ def _ordres_page(
             "regie": regie,
             "filters": filters,
             "exercice": exercice,
-            "ordres": list(selectors.ordres_list(regie_id=regie.pk, exercice=exercice, status=state)),
+            "ordres": list(
+                selectors.ordres_list(regie_id=regie.pk, exercice=exercice, viewer=request.user, status=state)
+            ),
             "issue_form": issue_form,
         },
         status=status,
@@ -849,7 +863,7 @@ def _ordres_page(
 def incident_list(request: HttpRequest, regie: Regie) -> HttpResponse:
     """What the régisseur must look at: cash differences at closes, numbers missing from a collector's block,
     payments refused for a number outside the collector's block (the cash was taken)."""
-    incidents = selectors.incidents_list(regie_id=regie.pk).select_related("agent", "versement")
+    incidents = selectors.incidents_list(regie_id=regie.pk, viewer=request.user).select_related("agent", "versement")
     return _page(request, "incident_list.html", {"regie": regie, "incidents": list(incidents[:500])})
 
 
@@ -892,7 +906,7 @@ def ordre_issue(request: HttpRequest, regie: Regie) -> HttpResponse:
 def _ordre_page(
     request: HttpRequest, ordre_id: int, *, form: OrdreTransitionForm | None = None, status: int = 200
 ) -> HttpResponse:
-    ordre = _found(lambda: selectors.ordre_get(ordre_id=ordre_id))
+    ordre = _found(lambda: selectors.ordre_get(ordre_id=ordre_id, viewer=request.user))
     labels = dict(OrdreStatus.choices)
     allowed = [(s, str(labels[s])) for s in ORDRE_TRANSITIONS.get(ordre.status, ())]
     # Taking in charge is the bordereau's business (the comptable takes the whole bordereau).
@@ -921,7 +935,7 @@ def ordre_detail(request: HttpRequest, ordre_id: int) -> HttpResponse:
 @require_POST
 def ordre_transition(request: HttpRequest, ordre_id: int) -> HttpResponse:
     """Move an ordre: recovered, cancelled, written off or remitted, with its reason and reference."""
-    ordre = _found(lambda: selectors.ordre_get(ordre_id=ordre_id))
+    ordre = _found(lambda: selectors.ordre_get(ordre_id=ordre_id, viewer=request.user))
     labels = dict(OrdreStatus.choices)
     allowed = [(s, str(labels[s])) for s in ORDRE_TRANSITIONS.get(ordre.status, ()) if s != "taken_in_charge"]
     form = OrdreTransitionForm(request.POST, allowed=allowed)
@@ -947,8 +961,8 @@ def ordre_transition(request: HttpRequest, ordre_id: int) -> HttpResponse:
 # ---------------------------------------------------------------------------------------------------- bordereaux
 
 
-def _issued_ordres(regie: Regie, exercice: int) -> list[tuple[int, str]]:
-    ordres = selectors.ordres_list(regie_id=regie.pk, exercice=exercice, status=OrdreStatus.ISSUED)
+def _issued_ordres(regie: Regie, exercice: int, viewer: Any) -> list[tuple[int, str]]:
+    ordres = selectors.ordres_list(regie_id=regie.pk, exercice=exercice, viewer=viewer, status=OrdreStatus.ISSUED)
     return [
         (o.pk, f"{o.number}/{o.exercice} — {o.subject} — {o.amount_dh:.2f} DH")
         for o in ordres
@@ -966,14 +980,14 @@ def _bordereaux_page(
     elif request.GET.get("exercice", "").isdigit():
         exercice = int(request.GET["exercice"])
     if form is None:
-        form = BordereauCreateForm(initial={"exercice": exercice}, ordres=_issued_ordres(regie, exercice))
+        form = BordereauCreateForm(initial={"exercice": exercice}, ordres=_issued_ordres(regie, exercice, request.user))
     return _page(
         request,
         "bordereau_list.html",
         {
             "regie": regie,
             "exercice": exercice,
-            "bordereaux": list(selectors.bordereaux_list(regie_id=regie.pk, exercice=exercice)),
+            "bordereaux": list(selectors.bordereaux_list(regie_id=regie.pk, exercice=exercice, viewer=request.user)),
             "form": form,
         },
         status=status,
@@ -993,7 +1007,7 @@ def bordereau_list(request: HttpRequest, regie: Regie) -> HttpResponse:
 def bordereau_create(request: HttpRequest, regie: Regie) -> HttpResponse:
     raw = request.POST.get("exercice", "")
     exercice = int(raw) if raw.isdigit() else _today().year
-    form = BordereauCreateForm(request.POST, ordres=_issued_ordres(regie, exercice))
+    form = BordereauCreateForm(request.POST, ordres=_issued_ordres(regie, exercice, request.user))
     if form.is_valid():
         data = form.cleaned_data
         bordereau = _attempt(
@@ -1011,7 +1025,7 @@ def bordereau_create(request: HttpRequest, regie: Regie) -> HttpResponse:
 def _bordereau_page(
     request: HttpRequest, bordereau_id: int, *, form: ReferenceForm | None = None, status: int = 200
 ) -> HttpResponse:
-    bordereau = _found(lambda: selectors.bordereau_get(bordereau_id=bordereau_id))
+    bordereau = _found(lambda: selectors.bordereau_get(bordereau_id=bordereau_id, viewer=request.user))
     return _page(
         request,
         "bordereau_detail.html",
@@ -1068,7 +1082,9 @@ def restes(request: HttpRequest, regie: Regie) -> HttpResponse:
             "form": form,
             "exercice": exercice,
             "as_of": as_of,
-            "report": selectors.restes_a_recouvrer(regie_id=regie.pk, exercice=exercice, as_of=as_of),
+            "report": selectors.restes_a_recouvrer(
+                regie_id=regie.pk, exercice=exercice, as_of=as_of, viewer=request.user
+            ),
         },
         status=400 if form.is_bound and form.errors else 200,
     )
@@ -1101,7 +1117,7 @@ def journal(request: HttpRequest, regie: Regie) -> HttpResponse:
             "form": form,
             "start": start,
             "end": end,
-            "report": selectors.journal(regie_id=regie.pk, start=start, end=end),
+            "report": selectors.journal(regie_id=regie.pk, start=start, end=end, viewer=request.user),
         },
         status=400 if form.is_bound and form.errors else 200,
     )
@@ -1115,14 +1131,18 @@ def export(request: HttpRequest, regie: Regie) -> HttpResponse:
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         rows = selectors.receipts_csv(
-            regie_id=regie.pk, start=data["start"], end=data["end"], budget_line=data["budget_line"].strip() or None
+            regie_id=regie.pk,
+            start=data["start"],
+            end=data["end"],
+            viewer=request.user,
+            budget_line=data["budget_line"].strip() or None,
         )
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = (
             f'attachment; filename="quittances-{data["start"].isoformat()}-{data["end"].isoformat()}.csv"'
         )
         response.write("\ufeff")
-        writer = csv.writer(response)
+        writer = spreadsheet.writer(response)  # no cell runs as a formula
         for row in rows:
             writer.writerow(row)
         return response
@@ -1155,7 +1175,9 @@ def audit(request: HttpRequest, regie: Regie) -> HttpResponse:
             "regie": regie,
             "form": form,
             "exercice": exercice,
-            "rows": list(selectors.authorisations_without_ordre(regie_id=regie.pk, exercice=exercice)),
+            "rows": list(
+                selectors.authorisations_without_ordre(regie_id=regie.pk, exercice=exercice, viewer=request.user)
+            ),
         },
     )
 

@@ -1,8 +1,10 @@
 """PDF documents of the régie and the public verification page of quittances.
 
-The PDFs are for the régie's staff (permissions.can_collect: agents, régisseur, suppléant) of the commune whose
-host was called; anonymous visitors get the login page, other accounts a 403, an unknown id a 404 (the schema
-isolates: another commune's id is unknown here). The verification page needs no login: it says whether a code
+The PDFs are for the régie's staff of the commune whose host was called, each as its screen and its API route
+decide it (the selectors, with `viewer=`): a quittance for any of the staff; an ordre, a bordereau and the état
+des restes for the régisseur (403 otherwise); a versement's relevé for the régisseur or the agent whose close it
+is (404 otherwise). Anonymous visitors get the login page, an unknown id a 404 (the schema isolates: another
+commune's id is unknown here). The verification page needs no login: it says whether a code
 was issued by this commune's régie, and what the receipt holds.
 """
 
@@ -22,7 +24,7 @@ from django.utils import timezone
 
 from jamaa.platform.core.words import format_dh
 
-from . import documents, permissions, selectors, verification
+from . import documents, selectors, verification
 
 P = ParamSpec("P")
 View = Callable[Concatenate[HttpRequest, P], HttpResponseBase]
@@ -33,7 +35,7 @@ def collector_required(view: View[P]) -> View[P]:
     def wrapped(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse("login"))
-        if not permissions.can_collect(request.user):
+        if not selectors.may_read(viewer=request.user):
             raise PermissionDenied
         try:
             return view(request, *args, **kwargs)
@@ -58,7 +60,9 @@ def _base_url(request: HttpRequest) -> str:
 @collector_required
 def quittance_pdf(request: HttpRequest, quittance_id: int) -> HttpResponse:
     """The quittance on an A5 page, with its QR code to the verification page."""
-    masthead, data = documents.quittance_data(quittance_id=quittance_id, base_url=_base_url(request))
+    masthead, data = documents.quittance_data(
+        quittance_id=quittance_id, viewer=request.user, base_url=_base_url(request)
+    )
     pdf = documents.render_quittance(masthead=masthead, q=data, layout="a5")
     return _pdf(pdf, f"quittance-{data.exercice}-{data.series}-{data.number}.pdf")
 
@@ -66,20 +70,22 @@ def quittance_pdf(request: HttpRequest, quittance_id: int) -> HttpResponse:
 @collector_required
 def quittance_ticket(request: HttpRequest, quittance_id: int) -> HttpResponse:
     """The same quittance on a 58 mm roll (thermal printer)."""
-    masthead, data = documents.quittance_data(quittance_id=quittance_id, base_url=_base_url(request))
+    masthead, data = documents.quittance_data(
+        quittance_id=quittance_id, viewer=request.user, base_url=_base_url(request)
+    )
     pdf = documents.render_quittance(masthead=masthead, q=data, layout="ticket")
     return _pdf(pdf, f"ticket-{data.exercice}-{data.series}-{data.number}.pdf")
 
 
 @collector_required
 def ordre_pdf(request: HttpRequest, ordre_id: int) -> HttpResponse:
-    masthead, data = documents.ordre_data(ordre_id=ordre_id)
+    masthead, data = documents.ordre_data(ordre_id=ordre_id, viewer=request.user)
     return _pdf(documents.render_ordre(masthead=masthead, ordre=data), f"ordre-{data.exercice}-{data.number}.pdf")
 
 
 @collector_required
 def bordereau_pdf(request: HttpRequest, bordereau_id: int) -> HttpResponse:
-    masthead, data = documents.bordereau_data(bordereau_id=bordereau_id)
+    masthead, data = documents.bordereau_data(bordereau_id=bordereau_id, viewer=request.user)
     pdf = documents.render_bordereau(masthead=masthead, bordereau=data)
     return _pdf(pdf, f"bordereau-{data.exercice}-{data.number}.pdf")
 
@@ -87,7 +93,7 @@ def bordereau_pdf(request: HttpRequest, bordereau_id: int) -> HttpResponse:
 @collector_required
 def releve_pdf(request: HttpRequest, versement_id: int) -> HttpResponse:
     """The relevé nominatif of a versement's quittances."""
-    masthead, data = documents.releve_data(versement_id=versement_id)
+    masthead, data = documents.releve_data(versement_id=versement_id, viewer=request.user)
     pdf = documents.render_releve(masthead=masthead, releve=data)
     return _pdf(pdf, f"releve-{data.exercice}-{data.number}.pdf")
 
@@ -111,7 +117,7 @@ def restes_pdf(request: HttpRequest) -> HttpResponse:
         as_of = dt.date.fromisoformat(request.GET["as_of"]) if request.GET.get("as_of") else today
     except ValueError:
         raise Http404 from None
-    masthead, data = documents.restes_data(regie_id=regie_id, exercice=exercice, as_of=as_of)
+    masthead, data = documents.restes_data(regie_id=regie_id, exercice=exercice, as_of=as_of, viewer=request.user)
     return _pdf(documents.render_restes(masthead=masthead, restes=data), f"restes-{exercice}-{as_of}.pdf")
 
 

@@ -54,6 +54,7 @@ from django_tenants.utils import schema_context
 from jamaa.modules.etatcivil import search, services
 from jamaa.modules.etatcivil.models import Act, Bureau, MarginalNote, Register
 from jamaa.modules.etatcivil.models_search import NameKey
+from jamaa.platform.core import spreadsheet
 from jamaa.tenants.models import Commune
 
 from . import normalise as nz
@@ -1295,7 +1296,7 @@ class _Run:
             ORDER BY s.file_no, s.line"""
         )
         with (self.report_dir / "rejects.csv").open("w", encoding="utf-8", newline="") as handle:
-            out = csv.writer(handle)
+            out = spreadsheet.writer(handle)  # the operator opens it in a spreadsheet
             out.writerow(["file", "line", "legacy_id", "reason", "message", "row"])
             rejected = [(r[0], r[1], r[2], r[3], r[4], r[11]) for r in acts if r[3] is not None]
             for table in (self.notes, self.texts):
@@ -1308,7 +1309,7 @@ class _Run:
                 out.writerow([names[file_no], line, legacy_id, reason, message or REASONS.get(reason, ""),
                               json.dumps(row, ensure_ascii=False)])  # fmt: skip
         with (self.report_dir / "duplicates.csv").open("w", encoding="utf-8", newline="") as handle:
-            out = csv.writer(handle)
+            out = spreadsheet.writer(handle)  # the operator opens it in a spreadsheet
             out.writerow(["file", "line", "legacy_id", "match", "action", "kept_file", "kept_line", "kept_id",
                           "row"])  # fmt: skip
             dups: list[tuple[Any, ...]] = [
@@ -1356,7 +1357,7 @@ class _Run:
             )
         )
         with path.open("w", encoding="utf-8", newline="") as handle:
-            out = csv.writer(handle)
+            out = spreadsheet.writer(handle)  # the operator opens it in a spreadsheet
             out.writerow(rows[0])
             for r in rows[1:]:
                 if not r[7] and (r[5], r[6]) in found:

@@ -173,6 +173,42 @@ def test_blocks_are_drawn_from_the_series_with_their_key(client: Client, fes, re
     assert client.get("/collecte/api/blocks/", HTTP_HOST=fes.host).status_code == 403
 
 
+def test_a_block_is_drawn_only_for_an_open_exercice_and_a_sane_size(client: Client, fes, ref) -> None:
+    from django.utils import timezone
+
+    from jamaa.modules.regie.models import QuittanceBlock, QuittanceSeries
+
+    device = register(client, fes.host)
+    year = timezone.localdate().year
+    # when a device asks for 10,000 numbers of exercice 2200, or too many numbers, or a long-past exercice
+    for body in (
+        {"exercice": 2200, "size": 10_000},
+        {"exercice": year, "size": 1_001},
+        {"exercice": year - 2, "size": 10},
+        {"exercice": year + 2, "size": 10},
+    ):
+        response = call(
+            client, fes.host, device["token"], "post", "/collecte/api/blocks/", {"regie_id": ref["regie"].pk, **body}
+        )
+        # then each is refused with a clear error naming the field, and nothing is reserved
+        assert response.status_code == 400, (body, response.content)
+        assert response.json()["code"] == "INVALID_QUITTANCE"
+        assert set(response.json()["extra"]["fields"]) <= {"exercice", "size"}
+    with schema_context("fes"):
+        assert not QuittanceBlock.objects.exists() and not QuittanceSeries.objects.filter(last_number__gt=0).exists()
+    # last year, this year and next year are open, up to 1,000 numbers
+    for exercice in (year - 1, year + 1):
+        drawn = call(
+            client,
+            fes.host,
+            device["token"],
+            "post",
+            "/collecte/api/blocks/",
+            {"regie_id": ref["regie"].pk, "exercice": exercice, "size": 1_000},
+        )
+        assert drawn.status_code == 201 and drawn.json()["last_number"] == 1_000
+
+
 def test_download_is_incremental(client: Client, fes, ref) -> None:
     device = register(client, fes.host)
     with schema_context("fes"):

@@ -114,3 +114,44 @@ def test_a_second_commune_cannot_reach_the_act_or_verify_it(client: Client, fes,
     assert other.get("/etatcivil/api/acts/search/", {"q": "Youssef El Alaoui"}, HTTP_HOST=meknes.host).json() == []
     page = Client().get(f"/etatcivil/verify/{doc['verification_code']}/", HTTP_HOST=meknes.host)
     assert page.status_code == 404 and 'data-genuine="no"' in page.content.decode()
+
+
+def test_document_pdfs_and_the_export_are_journalled_like_a_full_read(client: Client, fes, fes_staff) -> None:
+    from django.contrib.auth import get_user_model
+
+    from jamaa.modules.etatcivil.models import JournalEntry
+    from jamaa.platform.core.models import AuditEvent
+
+    # given a signed act (the officer is logged in) and a document issued for it
+    act = draft_and_sign(client, fes.host, fes_staff)
+    issued = client.post(
+        f"/etatcivil/api/acts/{act['id']}/documents/",
+        {"kind": "full_copy", "requester_name": "El Alaoui", "requester_capacity": "father"},
+        content_type="application/json",
+        HTTP_HOST=fes.host,
+    )
+    assert issued.status_code == 201, issued.content
+    document = issued.json()
+    with schema_context("fes"):
+        before = set(JournalEntry.objects.values_list("pk", flat=True))
+    # when the agent opens its PDF on the page and through the API, and reads the export to the national register
+    login(client, fes.host, "agent1")
+    assert client.get(f"/etatcivil/documents/{document['id']}/pdf/", HTTP_HOST=fes.host).status_code == 200
+    assert client.get(f"/etatcivil/api/documents/{document['id']}/pdf/", HTTP_HOST=fes.host).status_code == 200
+    exported = client.get("/etatcivil/api/export/", HTTP_HOST=fes.host)
+    assert exported.status_code == 200 and exported.json()
+    # then each gave the act's content with a journal entry naming the agent, as a full read does
+    with schema_context("fes"):
+        agent = get_user_model().objects.get(username="agent1")
+        new = list(
+            JournalEntry.objects.exclude(pk__in=before)
+            .order_by("id")
+            .values_list("act_id", "user_id", "action", "reason")
+        )
+        assert new == [
+            (act["id"], agent.pk, "read.document_pdf", f"full_copy {document['verification_code']}"),
+            (act["id"], agent.pk, "read.document_pdf", f"full_copy {document['verification_code']}"),
+            (act["id"], agent.pk, "read.export", "Export to the national register"),
+        ]
+        audit = AuditEvent.objects.filter(action="etatcivil.export.read").get()
+        assert audit.actor_id == agent.pk and len(audit.data["items"]) == len(exported.json())

@@ -116,7 +116,7 @@ def test_every_endpoint_of_the_flow(fes_api) -> None:
     error(post(agent, f"/quittances/{second['id']}/cancellation/", {"reason": ""}), 400, "INVALID_QUITTANCE")
     request = ok(post(agent, f"/quittances/{second['id']}/cancellation/", {"reason": "erreur de surface"}), 201)
     assert [r["id"] for r in ok(regisseur.get(f"{API}/cancellations/"))] == [request["id"]]
-    error(post(agent, f"/cancellations/{request['id']}/decide/", {"approve": True}), 403, "NOT_A_SUPERVISOR")
+    error(post(agent, f"/cancellations/{request['id']}/decide/", {"approve": True}), 403, "NOT_A_REGISSEUR")
     assert ok(post(regisseur, f"/cancellations/{request['id']}/decide/", {"approve": True}))["status"] == "approved"
     assert ok(agent.get(f"{API}/quittances/{second['id']}/"))["status"] == "cancelled"
 
@@ -132,7 +132,8 @@ def test_every_endpoint_of_the_flow(fes_api) -> None:
     error(post(agent, "/ordres/", ordre_body), 403, "NOT_A_REGISSEUR")
     ordre = ok(post(regisseur, "/ordres/", ordre_body), 201)
     assert (ordre["number"], ordre["kind"], ordre["events"][0]["to_status"]) == (1, "individual", "issued")
-    assert [o["id"] for o in ok(agent.get(f"{API}/ordres/", {"exercice": 2026}))] == [ordre["id"]]
+    assert [o["id"] for o in ok(regisseur.get(f"{API}/ordres/", {"exercice": 2026}))] == [ordre["id"]]
+    error(agent.get(f"{API}/ordres/", {"exercice": 2026}), 403, "NOT_A_REGISSEUR")  # kept for the régisseur
     error(
         post(regisseur, f"/ordres/{ordre['id']}/transition/", {"to_status": "recovered"}),
         409,
@@ -143,8 +144,10 @@ def test_every_endpoint_of_the_flow(fes_api) -> None:
     assert ok(regisseur.get(f"{API}/bordereaux/", {"exercice": 2026}))[0]["id"] == bordereau["id"]
     taken = ok(post(regisseur, f"/bordereaux/{bordereau['id']}/take-in-charge/", {"reference": "PEC-1"}))
     assert taken["status"] == "taken_in_charge"
-    assert ok(agent.get(f"{API}/ordres/{ordre['id']}/"))["status"] == "taken_in_charge"
-    restes = ok(agent.get(f"{API}/restes/", {"exercice": 2026}))
+    assert ok(regisseur.get(f"{API}/ordres/{ordre['id']}/"))["status"] == "taken_in_charge"
+    error(agent.get(f"{API}/ordres/{ordre['id']}/"), 403, "NOT_A_REGISSEUR")
+    error(agent.get(f"{API}/restes/", {"exercice": 2026}), 403, "NOT_A_REGISSEUR")
+    restes = ok(regisseur.get(f"{API}/restes/", {"exercice": 2026}))
     assert restes["remaining_dh"] == "1400.00" and restes["rows"][0]["payer_name"] == "Hotel Zalagh"
     recovered = ok(
         post(regisseur, f"/ordres/{ordre['id']}/transition/", {"to_status": "recovered", "reference": "Q-1"})
@@ -162,8 +165,10 @@ def test_every_endpoint_of_the_flow(fes_api) -> None:
     error(post(agent, "/day/close/", close), 409, "DAY_ALREADY_CLOSED")
     regie_close = ok(post(regisseur, "/day/close/", {"day": DAY, "counted_dh": "47700"}), 201)
     assert regie_close["difference_dh"] == "-39.75"
-    assert [v["level"] for v in ok(agent.get(f"{API}/versements/"))] == ["regie", "agent"]
+    assert [v["level"] for v in ok(regisseur.get(f"{API}/versements/"))] == ["regie", "agent"]
+    assert [v["id"] for v in ok(agent.get(f"{API}/versements/"))] == [versement["id"]]  # his own closes only
     assert ok(agent.get(f"{API}/versements/{versement['id']}/"))["items"][1]["amount_dh"] == "0.00"
+    error(agent.get(f"{API}/versements/{regie_close['id']}/"), 404, "NOT_FOUND")
     treasury = ok(post(regisseur, f"/versements/{regie_close['id']}/treasury-reference/", {"reference": "TGR-9"}))
     assert treasury["treasury_reference"] == "TGR-9"
     # the closed day refuses any further payment
@@ -178,10 +183,12 @@ def test_every_endpoint_of_the_flow(fes_api) -> None:
     error(post(agent, f"/liquidations/{late['id']}/pay/", {"payment_method": "cash", "on": DAY}), 409, "DAY_LOCKED")
 
     # journal and the Treasury export
-    journal = ok(agent.get(f"{API}/journal/", {"month": "2026-05"}))
+    journal = ok(regisseur.get(f"{API}/journal/", {"month": "2026-05"}))
     assert (journal["start"], journal["end"], journal["net_dh"]) == ("2026-05-01", "2026-05-31", "47739.75")
-    error(agent.get(f"{API}/journal/", {"month": "2026-13"}), 400, "INVALID")
-    export = agent.get(f"{API}/exports/receipts.csv", {"year": 2026})
+    error(regisseur.get(f"{API}/journal/", {"month": "2026-13"}), 400, "INVALID")
+    error(agent.get(f"{API}/journal/", {"month": "2026-05"}), 403, "NOT_A_REGISSEUR")
+    error(agent.get(f"{API}/exports/receipts.csv", {"year": 2026}), 403, "NOT_A_REGISSEUR")
+    export = regisseur.get(f"{API}/exports/receipts.csv", {"year": 2026})
     assert export.status_code == 200 and export["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(export.content.decode("utf-8")), delimiter=";"))
     assert rows[0][0] == "date" and [r[-1] for r in rows[1:]] == ["valid", "cancelled", "counter_entry"]
@@ -191,6 +198,29 @@ def test_every_endpoint_of_the_flow(fes_api) -> None:
     error(fes_api["outsider_client"].get(f"{API}/quittances/"), 403, "FORBIDDEN")
     error(Client(HTTP_HOST=agent.defaults["HTTP_HOST"]).get(f"{API}/reference/"), 401, "UNAUTHENTICATED")
     error(agent.get(f"{API}/quittances/999999/"), 404, "NOT_FOUND")
+
+
+def test_identifiers_are_text_never_numbers(fes_api) -> None:
+    from jamaa.modules.regie.models import Redevable
+
+    agent = fes_api["agent_client"]
+    # given a JSON number as large as 1e999999 (Python reads it as infinity), or any number, as an identifier
+    for raw in (b'{"name": "Infini", "cin": 1e999999}', b'{"name": 1e999999, "ice": "001234567000089"}'):
+        # then a number no JSON reader can hold is refused as unreadable
+        error(agent.post(f"{API}/redevables/", raw, content_type="application/json"), 400, "PARSE_ERROR")
+    for raw in (b'{"name": "Nombre", "rc": 12345}', b'{"name": "Vrai", "cin": true}'):
+        response = agent.post(f"{API}/redevables/", raw, content_type="application/json")
+        # and any other number or boolean is refused with the field named, and nothing is stored
+        body = error(response, 400, "INVALID")
+        assert set(body["extra"]["fields"]) <= {"name", "cin", "rc", "ice"} and body["extra"]["fields"], body
+    with schema_context("fes"):
+        assert not Redevable.objects.filter(cin__in=["INF", "TRUE"]).exists()
+        assert not Redevable.objects.filter(name__in=["Infini", "Nombre", "Vrai", "inf"]).exists()
+    # the service refuses a non-text identifier whoever calls it
+    from jamaa.modules.regie import exceptions, services
+
+    with schema_context("fes"), pytest.raises(exceptions.InvalidRedevable):
+        services.redevable_create(by=fes_api["agent"], name="X", cin=float("inf"))  # type: ignore[arg-type]
 
 
 def test_openapi_schema_lists_the_regie_endpoints(client: Client, fes) -> None:

@@ -49,7 +49,7 @@ def request(ref, reason="montant erroné") -> CancellationRequest:
 def test_request_then_approval_writes_the_counter_entry(ref) -> None:
     pending = request(ref)
     assert pending.status == "pending"
-    assert list(selectors.cancellations_pending(regie_id=ref["regie"].pk)) == [pending]
+    assert list(selectors.cancellations_pending(regie_id=ref["regie"].pk, viewer=ref["regisseur"])) == [pending]
     # one pending request per quittance
     with pytest.raises(exceptions.CancellationAlreadyRequested):
         request(ref, reason="encore")
@@ -85,7 +85,7 @@ def test_rejection_keeps_the_quittance_and_allows_a_new_request(ref) -> None:
     )
     assert rejected.status == "rejected"
     assert not QuittanceCancellation.objects.exists()
-    assert list(selectors.cancellations_pending()) == []
+    assert list(selectors.cancellations_pending(viewer=ref["regisseur"])) == []
     second = request(ref, reason="doublon avec la quittance 2")
     assert second.status == "pending"
     with pytest.raises(exceptions.QuittanceNotFound):

@@ -46,7 +46,7 @@ def test_agent_close_expects_the_net_and_records_a_difference(ref) -> None:
     issue(ref, a2, base="5")
     request = services.cancellation_request(quittance_id=second.pk, requested_by=a1, reason="erreur de nombre")
     services.cancellation_decide(request_id=request.pk, decided_by=ref["regisseur"], approve=True)
-    summary = selectors.day_summary(regie_id=ref["regie"].pk, day=DAY, agent_id=a1.pk)
+    summary = selectors.day_summary(regie_id=ref["regie"].pk, day=DAY, viewer=a1, agent_id=a1.pk)
     assert (summary.count, summary.cancelled_count, summary.net_dh, summary.expected_dh) == (
         2,
         1,
@@ -67,7 +67,10 @@ def test_agent_close_expects_the_net_and_records_a_difference(ref) -> None:
         Decimal("190.00"),
     )
     assert versement.difference_dh == Decimal("-10.00") and versement.quittance_count == 2
-    items = {i.quittance_id: i.amount_dh for i in selectors.versement_items(versement_id=versement.pk)}
+    items = {
+        i.quittance_id: i.amount_dh
+        for i in selectors.versement_items(viewer=ref["regisseur"], versement_id=versement.pk)
+    }
     assert items == {first.pk: Decimal("200.00"), second.pk: Decimal("0")}
     incident = Incident.objects.get()
     assert (incident.kind, incident.amount_dh, incident.agent, incident.versement) == (
@@ -99,7 +102,7 @@ def test_agent_close_expects_the_net_and_records_a_difference(ref) -> None:
         services.day_close(by=ref["suppleant"], regie_id=ref["regie"].pk, day=DAY, counted_dh=Decimal("320"))
     with pytest.raises(exceptions.DayLocked):
         services.day_close(by=a2, agent=a2, regie_id=ref["regie"].pk, day=DAY, counted_dh=Decimal("60"))
-    assert selectors.day_summary(regie_id=ref["regie"].pk, day=DAY).locked
+    assert selectors.day_summary(regie_id=ref["regie"].pk, day=DAY, viewer=ref["regisseur"]).locked
     # the trésorier's reference, once
     services.versement_set_treasury_reference(by=ref["regisseur"], versement_id=regie_day.pk, reference="TGR-1")
     with pytest.raises(exceptions.TreasuryReferenceAlreadySet):

@@ -199,3 +199,35 @@ def test_no_quittance_slips_into_a_day_being_closed(scratch: dict[str, Any]) -> 
         assert versement.quittance_count == len(of_day) and versement.expected_dh == Decimal("210.00") * len(of_day)
         numbers = sorted(Quittance.objects.filter(series__regie=regie).values_list("number", flat=True))
         assert numbers == list(range(1, len(of_day) + 1))
+
+
+def test_concurrent_retries_of_one_payment_issue_one_quittance(scratch: dict[str, Any]) -> None:
+    # given a cashier whose "Collect" reaches the server six times at the same instant with the form's one key
+    with schema_context(SLUG):
+        regie = new_regie("retries")
+        cashier = staff("cashier", permissions.AGENT)
+    payments: list[services.Payment] = []
+
+    def retry() -> None:
+        payments.append(
+            services.counter_payment(
+                agent=cashier,
+                idempotency_key="form-7f3a",
+                regie_id=regie.pk,
+                redevable_id=scratch["redevable"].pk,
+                tax_id=scratch["tax"].pk,
+                base=Decimal("3"),
+                period="T1",
+                payment_method="cash",
+                on=dt.date(2026, 3, 1),
+            )
+        )
+
+    # when they all run together
+    assert run_together([retry for _ in range(6)]) == []
+    # then one quittance was issued, and every answer is that quittance (five of them replays)
+    with schema_context(SLUG):
+        issued = list(Quittance.objects.filter(series__regie=regie).values_list("pk", "number"))
+    assert len(issued) == 1
+    assert {(p.quittance.pk, p.quittance.number) for p in payments} == set(issued)
+    assert sorted(p.replayed for p in payments) == [False, True, True, True, True, True]

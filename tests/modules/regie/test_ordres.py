@@ -96,7 +96,9 @@ def test_individual_and_collective_ordres_are_numbered_and_snapshot_the_payer(re
             odp(ref, lines)
     with pytest.raises(exceptions.InvalidOrdre):
         odp(ref, [{"redevable_id": ref["company"].pk, "liquidation_id": liquidation.pk}])
-    assert [o.number for o in selectors.ordres_list(regie_id=ref["regie"].pk, exercice=2026)] == [1, 2]
+    assert [
+        o.number for o in selectors.ordres_list(viewer=ref["regisseur"], regie_id=ref["regie"].pk, exercice=2026)
+    ] == [1, 2]
 
 
 def test_state_machine_bordereau_and_restes(ref) -> None:
@@ -122,7 +124,7 @@ def test_state_machine_bordereau_and_restes(ref) -> None:
     assert (bordereau.number, bordereau.total_dh, bordereau.status) == (1, Decimal("1400.00"), "issued")
     with pytest.raises(exceptions.InvalidBordereau):
         services.bordereau_create(by=ref["regisseur"], regie_id=ref["regie"].pk, exercice=2026, ordre_ids=[a.pk])
-    restes = selectors.restes_a_recouvrer(regie_id=ref["regie"].pk, exercice=2026, as_of=TODAY)
+    restes = selectors.restes_a_recouvrer(viewer=ref["regisseur"], regie_id=ref["regie"].pk, exercice=2026, as_of=TODAY)
     assert [(r.payer_name, r.remaining_dh) for r in restes.rows] == [
         ("Café Atlas SARL", Decimal("1000")),
         ("Mohamed Bennani", Decimal("400")),
@@ -143,14 +145,16 @@ def test_state_machine_bordereau_and_restes(ref) -> None:
     services.ordre_transition(by=ref["regisseur"], ordre_id=b.pk, to_status="recovered", recovered_dh=Decimal("250"))
     with pytest.raises(exceptions.OrdreTransitionRefused):
         services.ordre_transition(by=ref["regisseur"], ordre_id=a.pk, to_status="written_off", reason="x")
-    restes = selectors.restes_a_recouvrer(regie_id=ref["regie"].pk, exercice=2026, as_of=TODAY)
+    restes = selectors.restes_a_recouvrer(viewer=ref["regisseur"], regie_id=ref["regie"].pk, exercice=2026, as_of=TODAY)
     assert [(r.payer_name, r.amount_dh, r.recovered_dh, r.remaining_dh) for r in restes.rows] == [
         ("Mohamed Bennani", Decimal("400.00"), Decimal("250.00"), Decimal("150.00"))
     ]
     assert restes.rows[0].identifier == "CIN C123456" and restes.rows[0].budget_line == "10.20.31"
     # as of yesterday nothing was issued yet
     assert (
-        selectors.restes_a_recouvrer(regie_id=ref["regie"].pk, exercice=2026, as_of=TODAY - dt.timedelta(days=1)).rows
+        selectors.restes_a_recouvrer(
+            viewer=ref["regisseur"], regie_id=ref["regie"].pk, exercice=2026, as_of=TODAY - dt.timedelta(days=1)
+        ).rows
         == []
     )
 
@@ -211,6 +215,9 @@ def test_biens_owing_a_tax_with_neither_payment_nor_ordre_are_listed(ref) -> Non
         on=dt.date(2026, 2, 1),
     )
     odp(ref, [{"redevable_id": ordered.redevable_id, "asset_id": ordered.pk, "amount_dh": Decimal("1400")}])
-    missing = selectors.authorisations_without_ordre(regie_id=ref["regie"].pk, exercice=2026)
+    missing = selectors.authorisations_without_ordre(viewer=ref["regisseur"], regie_id=ref["regie"].pk, exercice=2026)
     assert [a.reference for a in missing] == [forgotten.reference]
-    assert len(selectors.authorisations_without_ordre(regie_id=ref["regie"].pk, exercice=2027)) == 3
+    assert (
+        len(selectors.authorisations_without_ordre(viewer=ref["regisseur"], regie_id=ref["regie"].pk, exercice=2027))
+        == 3
+    )

@@ -50,17 +50,21 @@ def issue(ref, tax, base, on, method="cash", redevable=None):
 
 
 def test_journal_of_a_day_a_month_a_year(ref) -> None:
-    day = selectors.journal(regie_id=ref["regie"].pk, start=D(2026, 4, 6), end=D(2026, 4, 6))
+    day = selectors.journal(viewer=ref["regisseur"], regie_id=ref["regie"].pk, start=D(2026, 4, 6), end=D(2026, 4, 6))
     assert [(r.budget_line, r.count, r.issued_dh, r.cancelled_count, r.cancelled_dh, r.net_dh) for r in day.rows] == [
         ("401", 2, Decimal("60.00"), 1, Decimal("20.00"), Decimal("40.00"))
     ]
-    month = selectors.journal(regie_id=ref["regie"].pk, start=D(2026, 4, 1), end=D(2026, 4, 30))
+    month = selectors.journal(
+        viewer=ref["regisseur"], regie_id=ref["regie"].pk, start=D(2026, 4, 1), end=D(2026, 4, 30)
+    )
     assert [(r.budget_line, r.net_dh) for r in month.rows] == [
         ("10.20.31", Decimal("735.00")),
         ("401", Decimal("40.00")),
     ]
     assert month.rows[0].label_fr.startswith("Redevance d'occupation")
-    year = selectors.journal(regie_id=ref["regie"].pk, start=D(2026, 1, 1), end=D(2026, 12, 31))
+    year = selectors.journal(
+        viewer=ref["regisseur"], regie_id=ref["regie"].pk, start=D(2026, 1, 1), end=D(2026, 12, 31)
+    )
     assert (year.count, year.issued_dh, year.cancelled_dh, year.net_dh) == (
         4,
         Decimal("855.00"),
@@ -70,7 +74,11 @@ def test_journal_of_a_day_a_month_a_year(ref) -> None:
 
 
 def test_receipts_csv_has_a_row_per_quittance_and_per_counter_entry(ref) -> None:
-    rows = list(selectors.receipts_csv(regie_id=ref["regie"].pk, start=D(2026, 4, 1), end=D(2026, 4, 30)))
+    rows = list(
+        selectors.receipts_csv(
+            viewer=ref["regisseur"], regie_id=ref["regie"].pk, start=D(2026, 4, 1), end=D(2026, 4, 30)
+        )
+    )
     assert rows[0] == selectors.RECEIPTS_CSV_HEADER
     body = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
     assert [(r["number"], r["amount_dh"], r["status"]) for r in body] == [
@@ -85,7 +93,13 @@ def test_receipts_csv_has_a_row_per_quittance_and_per_counter_entry(ref) -> None
     )
     assert sum(Decimal(r["amount_dh"]) for r in body) == Decimal("775.00")
     only = list(
-        selectors.receipts_csv(regie_id=ref["regie"].pk, start=D(2026, 1, 1), end=D(2026, 12, 31), budget_line="401")
+        selectors.receipts_csv(
+            viewer=ref["regisseur"],
+            regie_id=ref["regie"].pk,
+            start=D(2026, 1, 1),
+            end=D(2026, 12, 31),
+            budget_line="401",
+        )
     )
     assert len(only) == 1 + 4
     # round trip through the csv module with the documented dialect
@@ -120,3 +134,34 @@ def test_series_report_tells_reserved_returned_and_gaps_apart(ref) -> None:
     assert (open_block.first_number, closed_block.first_number) == (5, 8)
     assert report.numbers == [1, 2, 3, 4, 6] and report.cancelled == [2]
     assert (report.reserved, report.returned, report.gaps) == ([5, 7], [8, 9], [])
+
+
+FORMULAS = ['=HYPERLINK("http://x")', "+1+1", "-2+3+cmd|' /C calc'!A0", "@SUM(A1)", "\tTAB", "\rCR"]
+
+
+def test_receipts_exports_never_write_a_cell_a_spreadsheet_runs(ref, fes) -> None:
+    from django.test import Client
+
+    # given payers whose names (and an RC) start like formulas, each with a receipt on 8 April
+    with schema_context("fes"):
+        for i, name in enumerate(FORMULAS):
+            payer = services.redevable_create(by=ref["agent"], name=f"{name}", rc=f"=RC{i}")
+            issue(ref, "LEGALISATION", "1", D(2026, 4, 8), redevable=payer)
+    client = Client(HTTP_HOST=fes.host)
+    client.force_login(ref["regisseur"])
+    # when the régisseur exports the day through the API (;) and through the page (,)
+    api = client.get("/regie/api/exports/receipts.csv", {"day": "2026-04-08"})
+    page = client.get("/regie/export/", {"start": "2026-04-08", "end": "2026-04-08", "budget_line": ""})
+    assert api.status_code == 200 and page.status_code == 200
+    api_rows = list(csv.reader(io.StringIO(api.content.decode("utf-8")), delimiter=";"))
+    page_rows = list(csv.reader(io.StringIO(page.content.decode("utf-8-sig"))))
+    # then every such cell starts with an apostrophe (text to a spreadsheet), amounts stay numbers
+    for rows in (api_rows, page_rows):
+        header, body = rows[0], rows[1:]
+        payer, rc, amount = header.index("payer"), header.index("rc"), header.index("amount_dh")
+        # (the names are stored as the service cleans them: surrounding whitespace collapsed)
+        assert sorted(r[payer] for r in body) == sorted("'" + " ".join(n.split()) if n.strip()[0] in "=+-@" else
+                                                        " ".join(n.split()) for n in FORMULAS)  # fmt: skip
+        assert {r[rc] for r in body} == {f"'=RC{i}" for i in range(len(FORMULAS))}
+        assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for r in body for cell in r)
+        assert {r[amount] for r in body} == {"20.00"}

@@ -315,7 +315,11 @@ def test_agent_liquidates_a_late_tnb_declaration_sees_the_steps_and_takes_the_pa
     assert 'id="pay-form"' in page and 'data-status="liquidated"' in page
     total = f"{liquidation.total_dh:,.2f}".replace(",", "\xa0").replace(".", ",")
     assert total in page
-    response = client.post(f"/regie/liquidations/{liquidation.pk}/pay/", {"payment_method": "cash"}, HTTP_HOST=fes.host)
+    response = client.post(
+        f"/regie/liquidations/{liquidation.pk}/pay/",
+        {"payment_method": "cash", "idempotency_key": "first"},
+        HTTP_HOST=fes.host,
+    )
     assert response.status_code == 302
     quittance = in_fes(lambda: Quittance.objects.get())
     assert response["Location"] == f"/regie/quittances/{quittance.pk}/?new=1"
@@ -334,8 +338,12 @@ def test_agent_liquidates_a_late_tnb_declaration_sees_the_steps_and_takes_the_pa
     # and its public verification page says it is genuine
     verify = re.search(r'href="(/regie/verify/[^"]+/)" class="font-monospace', page)
     assert verify and client.get(verify.group(1), HTTP_HOST=fes.host).status_code == 200
-    # paying twice is refused with the service's message, nothing more is collected
-    response = client.post(f"/regie/liquidations/{liquidation.pk}/pay/", {"payment_method": "cash"}, HTTP_HOST=fes.host)
+    # paying twice (another form, another key) is refused with the service's message, nothing more is collected
+    response = client.post(
+        f"/regie/liquidations/{liquidation.pk}/pay/",
+        {"payment_method": "cash", "idempotency_key": "second"},
+        HTTP_HOST=fes.host,
+    )
     assert response.status_code == 400
     assert in_fes(lambda: Quittance.objects.count()) == 1
 
@@ -379,13 +387,19 @@ def test_a_wrong_liquidation_is_cancelled_with_its_reason_and_cannot_be_paid(cli
     assert in_fes(lambda: Liquidation.objects.get().status) == "cancelled"
     page = html(client.get(path, HTTP_HOST=fes.host))
     assert 'data-status="cancelled"' in page and 'id="pay-form"' not in page
-    response = client.post(f"{path}pay/", {"payment_method": "cash"}, HTTP_HOST=fes.host)
+    response = client.post(f"{path}pay/", {"payment_method": "cash", "idempotency_key": "k"}, HTTP_HOST=fes.host)
     assert response.status_code == 400 and in_fes(lambda: Quittance.objects.count()) == 0
 
 
 def test_counter_payment_gives_the_receipt_at_once(client: Client, fes, ref) -> None:
     login(client, fes.host, "percepteur")
-    payment = {"tax": ref["taxes"]["LEGALISATION"], "base": "3", "period": str(YEAR), "payment_method": "cash"}
+    payment = {
+        "tax": ref["taxes"]["LEGALISATION"],
+        "base": "3",
+        "period": str(YEAR),
+        "payment_method": "cash",
+        "idempotency_key": "counter-1",
+    }
     response = client.post(f"/regie/redevables/{ref['owner']}/pay/", payment | {"base": "0"}, HTTP_HOST=fes.host)
     assert response.status_code == 400 and 'id="form-errors"' in html(response)
     assert in_fes(lambda: Quittance.objects.count()) == 0
@@ -482,7 +496,13 @@ def test_agent_closes_his_day_then_the_regisseur_closes_the_regie(client: Client
     assert in_fes(lambda: Versement.objects.get(level="regie").treasury_reference) == "TGR-2026-77"
     # the day is locked: no more payment at the counter
     login(client, fes.host, "percepteur")
-    payment = {"tax": ref["taxes"]["LEGALISATION"], "base": "1", "period": str(YEAR), "payment_method": "cash"}
+    payment = {
+        "tax": ref["taxes"]["LEGALISATION"],
+        "base": "1",
+        "period": str(YEAR),
+        "payment_method": "cash",
+        "idempotency_key": "after-close",
+    }
     response = client.post(f"/regie/redevables/{ref['owner']}/pay/", payment, HTTP_HOST=fes.host)
     assert response.status_code == 400 and 'id="form-errors"' in html(response)
     assert in_fes(lambda: Quittance.objects.count()) == 1
