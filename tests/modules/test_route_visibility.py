@@ -97,6 +97,10 @@ EXPECTED: list[Route] = [
     Route("api-token", PUBLIC, "POST"),
     Route("api-schema", PUBLIC),
     Route("api-docs", PUBLIC),
+    Route("login-verify", PUBLIC),  # the second step: without a pending sign-in, back to the first
+    Route("login-enrol", PUBLIC),
+    Route("account-security", SIGNED_IN),
+    Route("document-verify", PUBLIC, kwargs={"kind": "=etatcivil.document", "code": "document_code"}),
     # --- état civil --------------------------------------------------------------------------------------------
     Route("etatcivil:dashboard", EC),
     Route("etatcivil:act-create", EC, group="act.create"),
