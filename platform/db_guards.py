@@ -149,7 +149,9 @@ DECLARE
     last_key text;
     prev_seq bigint;
     prev_hash text;
-    sealed integer := 0;
+    ids bigint[] := '{}';
+    seqs bigint[] := '{}';
+    hashes text[] := '{}';
     key_sql text := CASE WHEN series = '' THEN 'NULL::text' ELSE format('t.%I::text', series) END;
 BEGIN
     PERFORM pg_advisory_xact_lock(hashtext('jamaa_chain'), hashtext(sch));
@@ -158,7 +160,7 @@ BEGIN
         'WHERE t.chain_hash IS NULL AND (%s) AND ($1::bigint IS NULL OR t.id = $1) ORDER BY 2, t.id',
         key_sql, sch, tbl, cond) USING only_id
     LOOP
-        IF sealed = 0 OR r.skey IS DISTINCT FROM last_key THEN
+        IF cardinality(ids) = 0 OR r.skey IS DISTINCT FROM last_key THEN
             EXECUTE format('SELECT t.chain_seq, t.chain_hash FROM %I.%I t WHERE t.chain_hash IS NOT NULL AND %s '
                            'ORDER BY t.chain_seq DESC LIMIT 1',
                            sch, tbl, CASE WHEN series = '' THEN 'true' ELSE key_sql || ' = $1' END)
@@ -167,11 +169,15 @@ BEGIN
         END IF;
         prev_seq := coalesce(prev_seq, 0) + 1;
         prev_hash := jamaa_chain_digest(coalesce(prev_hash, ''), prev_seq, r.content);
-        EXECUTE format('UPDATE %I.%I SET chain_seq = $1, chain_hash = $2 WHERE id = $3', sch, tbl)
-            USING prev_seq, prev_hash, r.id;
-        sealed := sealed + 1;
+        ids := ids || r.id;
+        seqs := seqs || prev_seq;
+        hashes := hashes || prev_hash;
     END LOOP;
-    RETURN sealed;
+    -- One set-based update (a bulk import seals its rows at once).
+    EXECUTE format('UPDATE %I.%I t SET chain_seq = s.seq, chain_hash = s.hash '
+                   'FROM unnest($1, $2, $3) AS s(id, seq, hash) WHERE t.id = s.id', sch, tbl)
+        USING ids, seqs, hashes;
+    RETURN cardinality(ids);
 END;
 $$;
 
