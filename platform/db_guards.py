@@ -149,35 +149,43 @@ DECLARE
     last_key text;
     prev_seq bigint;
     prev_hash text;
+    n integer := 0;
     ids bigint[] := '{}';
     seqs bigint[] := '{}';
     hashes text[] := '{}';
     key_sql text := CASE WHEN series = '' THEN 'NULL::text' ELSE format('t.%I::text', series) END;
+    key_type text;
+    prev_sql text;
 BEGIN
+    -- The key travels as text and is cast back to the column's type, so that the previous link is found through
+    -- the (series, chain_seq) index.
+    SELECT format_type(a.atttypid, a.atttypmod) INTO key_type FROM pg_attribute a
+    WHERE a.attrelid = format('%I.%I', sch, tbl)::regclass AND a.attname = series;
+    prev_sql := format('SELECT t.chain_seq, t.chain_hash FROM %I.%I t WHERE t.chain_seq IS NOT NULL AND %s '
+                       'ORDER BY t.chain_seq DESC LIMIT 1',
+                       sch, tbl, CASE WHEN series = '' THEN 'true' ELSE format('t.%I = $1::%s', series, key_type) END);
     PERFORM pg_advisory_xact_lock(hashtext('jamaa_chain'), hashtext(sch));
     FOR r IN EXECUTE format(
         'SELECT t.id, %s AS skey, to_jsonb(t) - ''chain_seq'' - ''chain_hash'' AS content FROM %I.%I t '
-        'WHERE t.chain_hash IS NULL AND (%s) AND ($1::bigint IS NULL OR t.id = $1) ORDER BY 2, t.id',
-        key_sql, sch, tbl, cond) USING only_id
+        'WHERE t.chain_hash IS NULL AND (%s) %s ORDER BY 2, t.id',
+        key_sql, sch, tbl, cond, CASE WHEN only_id IS NULL THEN '' ELSE 'AND t.id = $1' END) USING only_id
     LOOP
-        IF cardinality(ids) = 0 OR r.skey IS DISTINCT FROM last_key THEN
-            EXECUTE format('SELECT t.chain_seq, t.chain_hash FROM %I.%I t WHERE t.chain_hash IS NOT NULL AND %s '
-                           'ORDER BY t.chain_seq DESC LIMIT 1',
-                           sch, tbl, CASE WHEN series = '' THEN 'true' ELSE key_sql || ' = $1' END)
-                INTO prev_seq, prev_hash USING r.skey;
+        IF n = 0 OR r.skey IS DISTINCT FROM last_key THEN
+            EXECUTE prev_sql INTO prev_seq, prev_hash USING r.skey;
             last_key := r.skey;
         END IF;
         prev_seq := coalesce(prev_seq, 0) + 1;
         prev_hash := jamaa_chain_digest(coalesce(prev_hash, ''), prev_seq, r.content);
-        ids := ids || r.id;
-        seqs := seqs || prev_seq;
-        hashes := hashes || prev_hash;
+        n := n + 1;  -- element assignment grows the arrays in place (`a := a || x` copies them: quadratic)
+        ids[n] := r.id;
+        seqs[n] := prev_seq;
+        hashes[n] := prev_hash;
     END LOOP;
     -- One set-based update (a bulk import seals its rows at once).
     EXECUTE format('UPDATE %I.%I t SET chain_seq = s.seq, chain_hash = s.hash '
                    'FROM unnest($1, $2, $3) AS s(id, seq, hash) WHERE t.id = s.id', sch, tbl)
         USING ids, seqs, hashes;
-    RETURN cardinality(ids);
+    RETURN n;
 END;
 $$;
 
