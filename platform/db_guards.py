@@ -132,6 +132,13 @@ LANGUAGE sql STABLE AS $$
     SELECT encode(sha256(convert_to(prev || '|' || seq::text || '|' || content::text, 'UTF8')), 'hex')
 $$;
 
+-- What a link digests: the row without its chain columns and without its NULL fields, so that a column added
+-- later as nullable (NULL in the rows already sealed) leaves their hashes unchanged.
+CREATE OR REPLACE FUNCTION jamaa_chain_content(row_data jsonb) RETURNS jsonb
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT jsonb_strip_nulls(row_data - 'chain_seq' - 'chain_hash')
+$$;
+
 -- A row may receive its chain columns once, nothing else changing: the only UPDATE an append-only guard lets by.
 CREATE OR REPLACE FUNCTION jamaa_chain_sealing(old_row jsonb, new_row jsonb) RETURNS boolean
 LANGUAGE sql IMMUTABLE AS $$
@@ -166,7 +173,7 @@ BEGIN
                        sch, tbl, CASE WHEN series = '' THEN 'true' ELSE format('t.%I = $1::%s', series, key_type) END);
     PERFORM pg_advisory_xact_lock(hashtext('jamaa_chain'), hashtext(sch));
     FOR r IN EXECUTE format(
-        'SELECT t.id, %s AS skey, to_jsonb(t) - ''chain_seq'' - ''chain_hash'' AS content FROM %I.%I t '
+        'SELECT t.id, %s AS skey, jamaa_chain_content(to_jsonb(t)) AS content FROM %I.%I t '
         'WHERE t.chain_hash IS NULL AND (%s) %s ORDER BY 2, t.id',
         key_sql, sch, tbl, cond, CASE WHEN only_id IS NULL THEN '' ELSE 'AND t.id = $1' END) USING only_id
     LOOP
@@ -365,7 +372,7 @@ def chain_verify() -> ChainReport:
                 FROM (SELECT t.id, {key} AS skey, t.chain_seq, t.chain_hash, to_jsonb(t) ->> 'number' AS number,
                              lag(t.chain_seq) OVER w AS prev_seq,
                              jamaa_chain_digest(coalesce(lag(t.chain_hash) OVER w, ''), t.chain_seq,
-                                                to_jsonb(t) - 'chain_seq' - 'chain_hash') AS expected
+                                                jamaa_chain_content(to_jsonb(t))) AS expected
                       FROM {table} t WHERE t.chain_hash IS NOT NULL
                       WINDOW w AS (PARTITION BY {key} ORDER BY t.chain_seq)) x
                 WHERE chain_hash <> expected OR chain_seq <> coalesce(prev_seq, 0) + 1

@@ -355,3 +355,19 @@ print("after", who())
                 cursor.execute('DROP SCHEMA IF EXISTS "twourls" CASCADE')
             Domain.objects.filter(tenant__slug="twourls").delete()
             Commune.objects.filter(slug="twourls").delete()
+
+
+@pytest.mark.django_db
+def test_a_nullable_column_added_later_keeps_the_chains_whole(world: dict[str, Any]) -> None:
+    # given a later migration adds a nullable column to chained tables (NULL in the sealed rows)
+    with schema_context(SLUG), connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE regie_quittance ADD COLUMN later_reference varchar(40) NULL")
+        cursor.execute("ALTER TABLE core_auditevent ADD COLUMN later_flag boolean NULL")
+        # then the sealed rows still verify
+        assert chain_verify().broken is None
+        # but a value put into a sealed row is found
+        cursor.execute("ALTER TABLE regie_quittance DISABLE TRIGGER regie_quittance_append_only")
+        cursor.execute("UPDATE regie_quittance SET later_reference = 'x' WHERE id = %s", [world["quittance_id"]])
+        report = chain_verify()
+    assert report.broken is not None
+    assert (report.broken.table, report.broken.row_id) == ("regie_quittance", world["quittance_id"])
