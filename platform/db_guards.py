@@ -163,6 +163,7 @@ DECLARE
     key_sql text := CASE WHEN series = '' THEN 'NULL::text' ELSE format('t.%I::text', series) END;
     key_type text;
     prev_sql text;
+    heads jsonb;
 BEGIN
     -- The key travels as text and is cast back to the column's type, so that the previous link is found through
     -- the (series, chain_seq) index.
@@ -172,13 +173,26 @@ BEGIN
                        'ORDER BY t.chain_seq DESC LIMIT 1',
                        sch, tbl, CASE WHEN series = '' THEN 'true' ELSE format('t.%I = $1::%s', series, key_type) END);
     PERFORM pg_advisory_xact_lock(hashtext('jamaa_chain'), hashtext(sch));
+    IF only_id IS NULL THEN
+        -- Sealing a whole table (a backfill, a bulk import whose indexes are dropped): every series' last link
+        -- in one scan.
+        EXECUTE format('SELECT coalesce(jsonb_object_agg(coalesce(k, ''''), jsonb_build_array(q, h)), ''{}'') FROM '
+                       '(SELECT DISTINCT ON (1) %s AS k, t.chain_seq AS q, t.chain_hash AS h FROM %I.%I t '
+                       'WHERE t.chain_seq IS NOT NULL ORDER BY 1, t.chain_seq DESC) x', key_sql, sch, tbl)
+            INTO heads;
+    END IF;
     FOR r IN EXECUTE format(
         'SELECT t.id, %s AS skey, jamaa_chain_content(to_jsonb(t)) AS content FROM %I.%I t '
         'WHERE t.chain_hash IS NULL AND (%s) %s ORDER BY 2, t.id',
         key_sql, sch, tbl, cond, CASE WHEN only_id IS NULL THEN '' ELSE 'AND t.id = $1' END) USING only_id
     LOOP
         IF n = 0 OR r.skey IS DISTINCT FROM last_key THEN
-            EXECUTE prev_sql INTO prev_seq, prev_hash USING r.skey;
+            IF heads IS NULL THEN
+                EXECUTE prev_sql INTO prev_seq, prev_hash USING r.skey;
+            ELSE
+                prev_seq := (heads -> coalesce(r.skey, '') ->> 0)::bigint;
+                prev_hash := heads -> coalesce(r.skey, '') ->> 1;
+            END IF;
             last_key := r.skey;
         END IF;
         prev_seq := coalesce(prev_seq, 0) + 1;
