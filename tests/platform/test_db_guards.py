@@ -299,7 +299,11 @@ def test_with_two_urls_processes_connect_as_the_app_role_and_provision_as_the_ow
     """DATABASE_URL = the application role, DATABASE_OWNER_URL = the owner: a real process, real logins."""
     role = world["role"]
     db = settings.DATABASES["default"]
-    app_url = f"postgresql://{role}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    host = db.get("HOST") or ""
+    if host.startswith("/"):  # the embedded server's socket folder
+        app_url = f"postgresql://{role}@/{db['NAME']}?host={host}"
+    else:
+        app_url = f"postgresql://{role}@{host}:{db.get('PORT') or 5432}/{db['NAME']}"
     env = subprocess_env(DATABASE_URL=app_url, DATABASE_OWNER_URL=owner_url_of_tests(), REDIS_URL="")
     script = """
 from django.db import connection
