@@ -36,6 +36,8 @@ class Config:
     base_domain: str
     embedded_database: bool
     https: bool
+    # The role that owns the tables, for migrations and provisioning (ADR 0003); "" = DATABASE_URL's role.
+    database_owner_url: str = ""
 
 
 def parse_bool(name: str, raw: str | None, default: bool) -> bool:
@@ -61,6 +63,18 @@ def parse_database_url(raw: str) -> str:
     if not parts.hostname and "host=" not in parts.query:
         raise ConfigError(f"DATABASE_URL must name a host or a socket folder (?host=/path); got {raw!r}.")
     return raw
+
+
+def parse_owner_url(raw: str | None, database_url: str) -> str:
+    """DATABASE_OWNER_URL: the owner role's URL, "" when unset or the same as DATABASE_URL."""
+    if raw is None or not raw.strip() or raw.strip() == database_url:
+        return ""
+    if not database_url:
+        raise ConfigError("DATABASE_OWNER_URL needs DATABASE_URL (the application role's URL) beside it.")
+    try:
+        return parse_database_url(raw.strip())
+    except ConfigError as exc:
+        raise ConfigError(str(exc).replace("DATABASE_URL", "DATABASE_OWNER_URL", 1)) from None
 
 
 def parse_redis_url(raw: str | None) -> str | None:
@@ -122,4 +136,5 @@ def load(environ: os._Environ[str] | dict[str, str] | None = None) -> Config:
         base_domain=parse_base_domain(env.get("JAMAA_BASE_DOMAIN")),
         embedded_database=embedded,
         https=parse_bool("JAMAA_HTTPS", env.get("JAMAA_HTTPS"), default=not debug),
+        database_owner_url=parse_owner_url(env.get("DATABASE_OWNER_URL"), database_url),
     )

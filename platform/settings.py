@@ -86,6 +86,14 @@ if "host" in _db.get("OPTIONS", {}):
 _db["ENGINE"] = "django_tenants.postgresql_backend"
 _db["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _db}
+if CONFIG.database_owner_url:
+    # The owner role, for provisioning code paths only (jamaa.platform.db.owner_connection; ADR 0003).
+    _owner = dj_database_url.parse(CONFIG.database_owner_url, conn_max_age=0)
+    if "host" in _owner.get("OPTIONS", {}):
+        _owner["HOST"] = _owner["OPTIONS"].pop("host")
+    _owner["ENGINE"] = _db["ENGINE"]
+    _owner["TEST"] = {"MIRROR": "default"}
+    DATABASES["owner"] = _owner
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -27,7 +27,7 @@ from django_tenants.utils import schema_context
 from psycopg2 import sql
 
 from jamaa.platform.core.services import audit_record
-from jamaa.platform.db import use_public_schema
+from jamaa.platform.db import as_owner, use_public_schema
 from jamaa.tenants.models import Commune, CommuneStatus, Domain
 from jamaa.tenants.selectors import commune_host
 
@@ -105,6 +105,7 @@ def _media_files(schema: str, sub: str = "") -> list[str]:
 # ---------------------------------------------------------------------------------------------- backup
 
 
+@as_owner
 def commune_backup(*, slug: str, output: Path | None = None) -> BackupResult:
     """Write one signed archive of the commune, dump and checksums from one snapshot.
 
@@ -191,6 +192,7 @@ def commune_backup(*, slug: str, output: Path | None = None) -> BackupResult:
     )
 
 
+@as_owner
 def backup_verify(*, path: Path) -> int:
     """Prove an archive restores: authenticate it, restore its dump into a scratch (quarantine) database and
     compare every table with the manifest; the scratch copy is dropped. Returns the number of rows checked.
@@ -240,6 +242,7 @@ def _revoke_credentials(schema: str) -> int:
     return revoked
 
 
+@as_owner
 def commune_restore(
     *,
     path: Path,

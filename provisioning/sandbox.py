@@ -33,8 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg2
-from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils import timezone
 from psycopg2 import sql
 
@@ -122,7 +121,8 @@ def pg_tool(name: str) -> str:
 
 
 def _db() -> dict[str, Any]:
-    return dict(settings.DATABASES["default"])
+    # the connection in use: the owner role's inside owner_connection() (ADR 0003), else the one configured
+    return dict(connections[DEFAULT_DB_ALIAS].settings_dict)
 
 
 def connect(*, dbname: str | None = None) -> Any:

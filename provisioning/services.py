@@ -18,7 +18,8 @@ from django_tenants.utils import schema_context
 
 from jamaa.modules import registry
 from jamaa.platform.core.services import audit_record
-from jamaa.platform.db import use_public_schema
+from jamaa.platform.db import as_owner, use_public_schema
+from jamaa.platform.db_roles import schema_grant_app_roles
 from jamaa.tenants.models import SLUG_VALIDATOR, Commune, CommuneStatus, Domain
 from jamaa.tenants.selectors import commune_host
 
@@ -90,6 +91,7 @@ def _drop_everything(slug: str, schema_name: str) -> None:
     Commune.objects.filter(slug=slug).delete()
 
 
+@as_owner
 def commune_create(
     *,
     slug: str,
@@ -204,7 +206,9 @@ def _rows_create(fields: Mapping[str, object], host: str) -> Commune:
 
 
 def _populate(commune: Commune, admin_email: str, modules: list[str]) -> tuple[str, str]:
-    """What goes inside the new schema: the first administrator and the commune's own audit entry."""
+    """What goes inside the new schema: the application role's grants, the first administrator and the commune's
+    own audit entry."""
+    schema_grant_app_roles(schema=commune.schema_name)
     with schema_context(commune.schema_name):
         admin = _first_admin_create(admin_email=admin_email)
         audit_record(
@@ -328,6 +332,7 @@ def commune_modules_set(
     return result
 
 
+@as_owner
 @transaction.atomic
 def commune_delete(*, slug: str, reason: str, actor: AbstractBaseUser | AnonymousUser | None = None) -> str:
     """Delete an archived commune whose latest backup was made after it was archived and restores (verified in a

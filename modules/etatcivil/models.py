@@ -170,6 +170,10 @@ class Act(models.Model):
     given_key_lat = models.CharField(max_length=120, blank=True, default="")
     family_key_lat = models.CharField(max_length=120, blank=True, default="")
 
+    # Tamper-evidence chain, written by the database at commit (jamaa.platform.db_guards.chain).
+    chain_seq = models.BigIntegerField(null=True, blank=True, editable=False)
+    chain_hash = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001 (NULL: not sealed yet)
+
     class Meta:
         ordering = ["-register__year", "register__bureau__code", "number"]
         constraints = [

@@ -29,6 +29,9 @@ class AuditEvent(models.Model):
     target_id = models.CharField(max_length=64, blank=True, default="")
     reason = models.TextField(blank=True, default="")
     data = models.JSONField(default=dict, blank=True)
+    # Tamper-evidence chain, written by the database at commit (jamaa.platform.db_guards.chain).
+    chain_seq = models.BigIntegerField(null=True, blank=True, editable=False)
+    chain_hash = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001 (NULL: not sealed yet)
 
     class Meta:
         ordering = ["-at", "-id"]

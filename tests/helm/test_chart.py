@@ -452,3 +452,38 @@ def test_metrics_token_reaches_the_pods_and_the_service_monitor_scrapes_with_it(
     assert endpoint["bearerTokenSecret"] == {"name": EXISTING_SECRET, "key": "JAMAA_METRICS_TOKEN"}
     # off by default: no CRD is needed to install the chart
     assert not [m for m in render(with_required()) if m["kind"] == "ServiceMonitor"]
+
+
+def test_two_database_roles_migrations_as_owner_processes_as_the_application() -> None:
+    # given the production values: the application role is named, the owner's URL is in the Secret
+    manifests = render(production_values())
+    job = find(manifests, "Job", "jamaa-migrate")["spec"]["template"]["spec"]
+    # then the Job first creates and grants the application role, as the owner, then migrates as the owner
+    (roles,) = job["initContainers"]
+    assert roles["command"] == ["jamaa", "db", "roles", "--app-role", "jamaa_app"]
+    for spec in (roles, job["containers"][0]):
+        owner = env_of(spec)["DATABASE_OWNER_URL"]["valueFrom"]["secretKeyRef"]
+        assert owner == {"name": "jamaa-env", "key": "DATABASE_OWNER_URL", "optional": True}
+        assert spec["securityContext"]["readOnlyRootFilesystem"] is True
+    password = env_of(roles)["JAMAA_APP_DB_PASSWORD"]["valueFrom"]["secretKeyRef"]
+    assert password == {"name": "jamaa-env", "key": "APP_DB_PASSWORD", "optional": True}
+    # and the long-running processes connect with DATABASE_URL (the application role); web and worker also
+    # know the owner's URL for provisioning only, beat never
+    for name in ("jamaa-web", "jamaa-worker", "jamaa-beat"):
+        env = env_of(container(manifests, "Deployment", name))
+        assert env["DATABASE_URL"]["valueFrom"]["secretKeyRef"]["key"] == "DATABASE_URL"
+        assert ("DATABASE_OWNER_URL" in env) is (name != "jamaa-beat")
+
+
+def test_the_owner_url_can_stay_in_the_migration_job_only() -> None:
+    manifests = render(with_required(database={"appRole": "jamaa_app", "ownerUrlInWorkloads": False}))
+    for name in ("jamaa-web", "jamaa-worker", "jamaa-beat"):
+        assert "DATABASE_OWNER_URL" not in env_of(container(manifests, "Deployment", name))
+    assert "DATABASE_OWNER_URL" in env_of(container(manifests, "Job", "jamaa-migrate"))
+    # without an application role named, the Job does not touch roles
+    assert "initContainers" not in find(render(with_required()), "Job", "jamaa-migrate")["spec"]["template"]["spec"]
+
+
+def test_the_application_role_name_is_checked() -> None:
+    with pytest.raises(Exception, match="appRole"):
+        render(with_required(database={"appRole": "Robert'); DROP"}))

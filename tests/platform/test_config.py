@@ -77,6 +77,18 @@ def test_production_defaults_are_safe() -> None:
     assert cfg.redis_url is None
 
 
+def test_owner_url_is_optional_checked_and_dropped_when_it_is_the_app_url() -> None:
+    base = {"SECRET_KEY": "x" * 40, "DATABASE_URL": "postgresql://app@db.internal/jamaa"}
+    assert config.load(base).database_owner_url == ""
+    assert config.load({**base, "DATABASE_OWNER_URL": base["DATABASE_URL"]}).database_owner_url == ""
+    owner = "postgresql://owner@db.internal/jamaa"
+    assert config.load({**base, "DATABASE_OWNER_URL": owner}).database_owner_url == owner
+    with pytest.raises(config.ConfigError, match="DATABASE_OWNER_URL must be a postgresql:// URL"):
+        config.load({**base, "DATABASE_OWNER_URL": "mysql://owner@db/jamaa"})
+    with pytest.raises(config.ConfigError, match="DATABASE_OWNER_URL needs DATABASE_URL"):
+        config.load({"SECRET_KEY": "x" * 40, "DEBUG": "1", "DATABASE_OWNER_URL": owner})
+
+
 def test_valid_database_url_is_used_as_given() -> None:
     result = run_jamaa(
         {}, "shell", "-c", "from django.conf import settings; print(settings.DATABASES['default']['NAME'])"

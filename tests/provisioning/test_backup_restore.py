@@ -196,15 +196,14 @@ def test_corrupted_truncated_or_incompatible_archives_touch_nothing(committed: l
 
 
 def test_an_older_archive_is_migrated_forward(committed: list[str], tmp_path: Path) -> None:
-    # given a commune backed up before core.0002 existed
+    # given a commune backed up before core's latest migration (0003_chain) existed
     make_commune(committed, "boufekrane")
     with connection.cursor() as cursor:
-        cursor.execute("DROP TRIGGER core_auditevent_append_only ON boufekrane.core_auditevent")
-        cursor.execute("DROP FUNCTION boufekrane.core_audit_append_only()")
-        cursor.execute("COMMENT ON TABLE boufekrane.core_auditevent IS NULL")
-        cursor.execute(
-            "DELETE FROM boufekrane.django_migrations WHERE app = 'core' AND name = '0002_audit_append_only'"
-        )
+        cursor.execute("DROP TRIGGER core_auditevent_chain ON boufekrane.core_auditevent")
+        cursor.execute("DROP TRIGGER core_auditevent_no_truncate ON boufekrane.core_auditevent")
+        cursor.execute("DROP INDEX boufekrane.core_auditevent_chain_seq")
+        cursor.execute("ALTER TABLE boufekrane.core_auditevent DROP COLUMN chain_seq, DROP COLUMN chain_hash")
+        cursor.execute("DELETE FROM boufekrane.django_migrations WHERE app = 'core' AND name = '0003_chain'")
     archive = commune_backup(slug="boufekrane", output=tmp_path / "old.tar.gz").path
     # when restored today
     committed.append("boufekrane-2")
@@ -213,7 +212,7 @@ def test_an_older_archive_is_migrated_forward(committed: list[str], tmp_path: Pa
     assert result.migrated_forward == 1
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM boufekrane_2.django_migrations WHERE app = 'core'")
-        assert cursor.fetchone()[0] == 2
+        assert cursor.fetchone()[0] == 3
 
 
 # ---------------------------------------------------------------------------------------------- consistency (14.1)

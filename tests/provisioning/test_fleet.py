@@ -14,22 +14,23 @@ from jamaa.provisioning.models import SchemaMigrationStatus
 
 pytestmark = pytest.mark.django_db
 
-CORE_0002 = ("core", "0002_audit_append_only")
+CORE_LATEST = ("core", "0003_chain")
 
 
-def unapply_core_0002(schema: str) -> None:
-    """Put a schema back to before core.0002 (as if that migration had just been deployed)."""
+def unapply_core_latest(schema: str) -> None:
+    """Put a schema back to before core's latest migration (as if it had just been deployed)."""
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP TRIGGER core_auditevent_append_only ON {schema}.core_auditevent")
-        cursor.execute(f"DROP FUNCTION {schema}.core_audit_append_only()")
-        cursor.execute(f"COMMENT ON TABLE {schema}.core_auditevent IS NULL")
-        cursor.execute(f"DELETE FROM {schema}.django_migrations WHERE app = %s AND name = %s", list(CORE_0002))
+        cursor.execute(f"DROP TRIGGER core_auditevent_chain ON {schema}.core_auditevent")
+        cursor.execute(f"DROP TRIGGER core_auditevent_no_truncate ON {schema}.core_auditevent")
+        cursor.execute(f"DROP INDEX {schema}.core_auditevent_chain_seq")
+        cursor.execute(f"ALTER TABLE {schema}.core_auditevent DROP COLUMN chain_seq, DROP COLUMN chain_hash")
+        cursor.execute(f"DELETE FROM {schema}.django_migrations WHERE app = %s AND name = %s", list(CORE_LATEST))
 
 
 def has_trigger(schema: str) -> bool:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT 1 FROM pg_trigger WHERE tgname = 'core_auditevent_append_only' AND tgrelid = %s::regclass",
+            "SELECT 1 FROM pg_trigger WHERE tgname = 'core_auditevent_chain' AND tgrelid = %s::regclass",
             [f"{schema}.core_auditevent"],
         )
         return cursor.fetchone() is not None
@@ -42,9 +43,9 @@ def test_nothing_to_do_skips_every_schema(fes, meknes) -> None:
 
 
 def test_pending_migration_is_applied_where_missing_only(fes, meknes) -> None:
-    # given core.0002 is missing from the template and from Meknès
-    unapply_core_0002(TEMPLATE_SCHEMA)
-    unapply_core_0002("meknes")
+    # given core's latest migration is missing from the template and from Meknès
+    unapply_core_latest(TEMPLATE_SCHEMA)
+    unapply_core_latest("meknes")
     assert fleet.schemas_needing_migration(["fes", "meknes", TEMPLATE_SCHEMA]) == ["meknes", TEMPLATE_SCHEMA]
     # when the fleet is migrated
     report = fleet.fleet_migrate(jobs=1)
@@ -53,17 +54,15 @@ def test_pending_migration_is_applied_where_missing_only(fes, meknes) -> None:
     assert all(o.applied == 1 for o in report.migrated)
     assert has_trigger("meknes") and has_trigger(TEMPLATE_SCHEMA)
     status = SchemaMigrationStatus.objects.get(schema_name="meknes")
-    assert status.ok and status.last_migration == "core.0002_audit_append_only" and status.applied == 1
+    assert status.ok and status.last_migration == "core.0003_chain" and status.applied == 1
 
 
 def test_a_failing_commune_does_not_stop_the_others_and_a_rerun_finishes(fes, meknes) -> None:
-    # given Fès and Meknès lack core.0002, and Fès has a stray function that makes it fail
-    unapply_core_0002("fes")
-    unapply_core_0002("meknes")
+    # given Fès and Meknès lack core's latest migration, and Fès has a stray index that makes it fail
+    unapply_core_latest("fes")
+    unapply_core_latest("meknes")
     with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE FUNCTION fes.core_audit_append_only() RETURNS trigger AS 'BEGIN RETURN NULL; END' LANGUAGE plpgsql"
-        )
+        cursor.execute("CREATE INDEX core_auditevent_chain_seq ON fes.core_auditevent (action)")
     # when the fleet is migrated
     report = fleet.fleet_migrate(jobs=1)
     # then Meknès was migrated, Fès failed with its reason recorded
@@ -74,7 +73,7 @@ def test_a_failing_commune_does_not_stop_the_others_and_a_rerun_finishes(fes, me
     assert not failed.ok and "already exists" in failed.error
     # when the cause is removed and the fleet migrated again, it finishes
     with connection.cursor() as cursor:
-        cursor.execute("DROP FUNCTION fes.core_audit_append_only()")
+        cursor.execute("DROP INDEX fes.core_auditevent_chain_seq")
     again = fleet.fleet_migrate(jobs=1)
     assert [o.schema for o in again.migrated] == ["fes"] and again.failed == []
     assert SchemaMigrationStatus.objects.get(schema_name="fes").ok

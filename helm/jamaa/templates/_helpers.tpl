@@ -132,6 +132,19 @@ The secrets, each read by key from the existing Secret; the chart never holds th
 {{- end }}
 {{- end }}
 
+{{/*
+The owner role's URL (optional key), for the migration Job and, unless database.ownerUrlInWorkloads is false,
+for the provisioning code paths of web and worker pods (their own connection stays DATABASE_URL's role).
+*/}}
+{{- define "jamaa.ownerEnv" -}}
+- name: DATABASE_OWNER_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.existingSecret }}
+      key: DATABASE_OWNER_URL
+      optional: true
+{{- end }}
+
 {{/* Settings of a long-running container: the ConfigMap plus the secrets. */}}
 {{- define "jamaa.envFrom" -}}
 envFrom:

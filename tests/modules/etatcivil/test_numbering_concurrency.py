@@ -12,6 +12,7 @@ from django_tenants.utils import schema_context
 
 from jamaa.modules.etatcivil import permissions, services
 from jamaa.modules.etatcivil.models import Act, Register
+from jamaa.platform.db_guards import chain_verify
 from jamaa.provisioning.services import commune_create
 from jamaa.tenants.models import Commune, Domain
 
@@ -67,3 +68,7 @@ def test_concurrent_signatures_get_gapless_numbers(scratch_commune: str) -> None
         register = Register.objects.get()
         assert register.last_number == SIGNERS
         assert sorted(Act.objects.values_list("number", flat=True)) == list(range(1, SIGNERS + 1))
+        # and the tamper-evidence chain, sealed as the commits came, is whole: one link per act, in order
+        assert sorted(Act.objects.values_list("chain_seq", flat=True)) == list(range(1, SIGNERS + 1))
+        report = chain_verify()
+        assert report.broken is None and report.tables["etatcivil_act"] == SIGNERS

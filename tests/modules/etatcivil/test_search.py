@@ -168,8 +168,9 @@ class Registry:
     def add(self, p: dict[str, Any], *, signed: bool = True) -> Act:
         register = self.register(p.get("kind", "birth"), p["year"])
         number = None
-        if signed:
+        if signed:  # through the register's counter, as signing does (the database refuses any other number)
             register.last_number += 1
+            register.save(update_fields=["last_number"])
             number = register.last_number
         act = make_act(register, number, self.user, p)
         self.acts[f"{p['g_fr'] or p['g_ar']} {p['f_fr'] or p['f_ar']} {p['year']}"] = act

@@ -15,6 +15,7 @@ from django_tenants.utils import schema_context
 
 from jamaa.modules.regie import exceptions, permissions, selectors, services
 from jamaa.modules.regie.models import OrdreRecette, Quittance, QuittanceBlock, QuittanceSeries, Regie
+from jamaa.platform.db_guards import chain_verify
 from jamaa.provisioning.services import commune_create
 from jamaa.tenants.models import Commune, Domain
 
@@ -130,6 +131,10 @@ def test_blocks_allocated_concurrently_never_overlap_and_keep_the_series_gapless
         assert series.last_number == 20 * 7 + 20
         report = selectors.series_report(series_id=series.pk)
         assert report.gaps == [] and report.reserved == sorted(in_blocks)
+        # and every chain (quittances of the series, the audit trail) is whole after the concurrent commits
+        chains = chain_verify()
+        assert chains.broken is None
+        assert sorted(Quittance.objects.filter(series=series).values_list("chain_seq", flat=True)) == list(range(1, 21))
 
 
 def test_concurrent_ordres_are_numbered_without_gaps(scratch: dict[str, Any]) -> None:

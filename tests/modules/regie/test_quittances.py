@@ -7,10 +7,11 @@ from decimal import Decimal
 
 import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import F
 from django_tenants.utils import schema_context
 
 from jamaa.modules.regie import exceptions, permissions, selectors, services
-from jamaa.modules.regie.models import Quittance
+from jamaa.modules.regie.models import Quittance, QuittanceSeries
 
 from .factories import reference, user_with
 
@@ -100,11 +101,13 @@ def test_the_database_guards_the_stub_book(regie) -> None:
         ]:
             with pytest.raises(DatabaseError), transaction.atomic():
                 cursor.execute(sql)
-    # constraints: an amount that is not base × rate + penalties, a non-positive amount
+    # constraints: an amount that is not base × rate + penalties, a non-positive amount (the number drawn from
+    # the counter, as the numbering trigger wants, so that the constraint is what refuses)
     with pytest.raises(IntegrityError), transaction.atomic():
+        QuittanceSeries.objects.filter(pk=quittance.series_id).update(last_number=F("last_number") + 1)
         Quittance.objects.create(
             series_id=quittance.series_id,
-            number=99,
+            number=QuittanceSeries.objects.get(pk=quittance.series_id).last_number,
             redevable=regie["redevable"],
             payer_name="x",
             tax=regie["tax"],

@@ -22,6 +22,7 @@ from django_tenants.utils import schema_context
 
 from jamaa.modules.etatcivil import search, selectors
 from jamaa.modules.etatcivil.models import Act, ActStatus, Bureau, MarginalNote, Register
+from jamaa.platform.db_guards import chain_verify
 from jamaa.provisioning.legacy import importer
 from jamaa.provisioning.legacy.importer import REASONS, ImportResult, LegacyImportError, legacy_import
 
@@ -163,6 +164,11 @@ def test_imported_acts_are_signed_historical_acts(runs: Runs) -> None:
         # immutable like any signed act, even in SQL
         with pytest.raises(DatabaseError, match="immutable"), transaction.atomic():
             Act.objects.filter(pk=act.pk).update(given_name_ar="تغيير")
+        # historical numbers passed the numbering guards (owner role, bulk import) and every act is in its
+        # register's tamper-evidence chain
+        assert not Act.objects.filter(chain_hash__isnull=True).exists()
+        chains = chain_verify()
+        assert chains.broken is None and chains.tables["etatcivil_act"] == runs.expected["acts_imported"]
         # in the statistics like any other act
         stats = selectors.statistics(year=2000)
         assert sum(n for _y, _k, n in stats.acts_by_year_kind) == runs.expected["acts_imported"]
@@ -303,6 +309,7 @@ def test_a_killed_run_resumes_without_duplicates(
     with schema_context(schema):
         assert Act.objects.count() == expected["acts_imported"]
         assert MarginalNote.objects.count() == expected["notes_imported"]
+        assert chain_verify().broken is None  # the batches committed before and after the kill chain on
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE %s",
