@@ -26,6 +26,7 @@ provenance and counts them as already imported.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import hashlib
@@ -595,9 +596,13 @@ class _Run:
         commit_every: int | None,
         after_batch: Callable[[int], None] | None,
         workers: int = 2,
+        accept_truncated: bool = False,
     ) -> None:
         self.slug, self.mapping, self.files, self.report_dir = slug, mapping, files, report_dir
         self.dry_run, self.commit_every, self.after_batch = dry_run, commit_every, after_batch
+        self.accept_truncated = accept_truncated
+        self.warnings: list[str] = []  # said in report.json and by the command (e.g. a truncated file accepted)
+        self.file_facts: dict[int, dict[str, Any]] = {}  # per file: sample of names, truncation, …
         self.progress = progress or (lambda phase, done, total: None)
         token = f"{int(time.time() * 1000) % 10**10}"
         self.token = token
@@ -1071,6 +1076,10 @@ class _Run:
             with transaction.atomic():
                 dropped = self._secondary_indexes() if bulk else []
                 foreign = self._foreign_keys() if bulk else []
+                if dropped or foreign:
+                    # the registers and bureaux created above, in the same transaction, have deferred foreign-key
+                    # checks pending: a table with pending trigger events cannot be altered
+                    self._exec("SET CONSTRAINTS ALL IMMEDIATE")
                 for name, _ddl in foreign:
                     self._exec(f'ALTER TABLE {Act._meta.db_table} DROP CONSTRAINT "{name}"')
                 for name, _ddl in dropped:
@@ -1396,6 +1405,8 @@ def legacy_import(
     commit_every: int | None = None,
     after_batch: Callable[[int], None] | None = None,
     workers: int = 2,
+    accept_truncated: bool = False,
+    lock_wait_s: float = 0.0,
 ) -> ImportResult:
     """Import legacy exports into a commune's civil registry and write the reports.
 
@@ -1415,7 +1426,7 @@ def legacy_import(
     try:
         run = _Run(slug=slug, mapping=mapping, files=[Path(f) for f in files], report_dir=report_dir,
                    dry_run=dry_run, progress=progress, commit_every=commit_every, after_batch=after_batch,
-                   workers=workers)  # fmt: skip
+                   workers=workers, accept_truncated=accept_truncated)  # fmt: skip
     except ValueError as exc:
         raise LegacyImportError(str(exc)) from None
     with schema_context(commune.schema_name):
@@ -1424,38 +1435,48 @@ def legacy_import(
         except ValueError as exc:
             raise LegacyImportError(str(exc)) from None
         lock = f"jamaa.legacy-import.{commune.schema_name}"
+        deadline = time.monotonic() + lock_wait_s
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_lock(hashtext(%s))", [lock])
-            if not cursor.fetchone()[0]:
-                raise LegacyImportError(f"another legacy import into {slug} is running")
+            while True:
+                cursor.execute("SELECT pg_try_advisory_lock(hashtext(%s))", [lock])
+                if cursor.fetchone()[0]:
+                    break
+                if time.monotonic() >= deadline:
+                    raise LegacyImportError(f"another legacy import into {slug} is running")
+                time.sleep(1.0)
         try:
             # Hash joins and sorts over a million staged rows stay in memory (for this session only).
             run._exec("SET work_mem = '256MB'")
             _try_lz4()
             run.create_stage()
             run.load()
-            run.progress("validate", 0, 3)
-            run.validate_acts()
-            run.progress("validate", 1, 3)
-            user_id = _system_user_id() if not dry_run else 0
-            run.registers()
-            run.progress("validate", 2, 3)
-            inserted = run.insert_acts(user_id)
-            if inserted:
-                # Fresh statistics for the notes' join below (its columns only: the wide ones cost, not help).
-                run._exec(f"ANALYZE {Act._meta.db_table} (register_id, number, status)")
-            run.notes_and_texts(user_id)
-            run.progress("validate", 3, 3)
-            if inserted:
-                t = time.perf_counter()
-                run.progress("dictionary", 0, 1)
-                search.name_keys_rebuild()
-                run._exec(f"ANALYZE {NameKey._meta.db_table}")
-                run.progress("dictionary", 1, 1)
-                run._timed("dictionary", t)
-            run.progress("report", 0, 1)
-            report = run.report(started_at)
-            run.progress("report", 1, 1)
+            # All or nothing (unless committing per batch): bureaux, registers, acts, notes and the name
+            # dictionary commit together, so a run killed anywhere leaves no trace in the registry but its
+            # staging tables (dropped by the next run), and running it again gives the uninterrupted result.
+            with transaction.atomic() if commit_every is None else contextlib.nullcontext():
+                run.progress("validate", 0, 3)
+                run.validate_acts()
+                run.progress("validate", 1, 3)
+                user_id = _system_user_id() if not dry_run else 0
+                run.registers()
+                run.progress("validate", 2, 3)
+                inserted = run.insert_acts(user_id)
+                if inserted:
+                    # Fresh statistics for the notes' join below (its columns only: the wide ones cost, not help).
+                    run._exec(f"ANALYZE {Act._meta.db_table} (register_id, number, status)")
+                run.notes_and_texts(user_id)
+                run.progress("validate", 3, 3)
+                if inserted:
+                    t = time.perf_counter()
+                    run.progress("dictionary", 0, 1)
+                    search.name_keys_rebuild()
+                    run._exec(f"ANALYZE {NameKey._meta.db_table}")
+                    run.progress("dictionary", 1, 1)
+                    run._timed("dictionary", t)
+                # (inside the transaction: a run killed before its commit leaves no report that counts its rows)
+                run.progress("report", 0, 1)
+                report = run.report(started_at)
+                run.progress("report", 1, 1)
         finally:
             try:
                 run.drop_stage()

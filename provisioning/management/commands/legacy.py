@@ -11,6 +11,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from jamaa.platform.errors import DomainError
+from jamaa.provisioning.legacy import runs
 from jamaa.provisioning.legacy.importer import LegacyImportError, iter_report_lines, legacy_import
 from jamaa.provisioning.legacy.synth import Rates, legacy_synth
 
@@ -54,12 +56,45 @@ class Command(BaseCommand):
             metavar="N",
             help="processes reading the files at once (default 2; 1 reads them in this process)",
         )
+        imp.add_argument(
+            "--accept-truncated",
+            action="store_true",
+            help="import a file that looks cut short (its last row, final newline or size) instead of refusing it; "
+            "the report warns",
+        )
+        listing = sub.add_parser("runs", help="The console's imports: status (a dead worker's run shows stalled).")
+        listing.add_argument("--commune", default=None, help="only this commune's runs")
+        listing.add_argument("--limit", type=int, default=20)
+        resume = sub.add_parser("resume", help="Queue a stalled console import again (its worker died).")
+        resume.add_argument("run", type=int, help="the run's number (jamaa legacy runs)")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if opts["action"] == "synth":
             self._synth(opts)
+        elif opts["action"] == "runs":
+            self._runs(opts)
+        elif opts["action"] == "resume":
+            self._resume(opts)
         else:
             self._import(opts)
+
+    def _runs(self, opts: dict[str, Any]) -> None:
+        for run in runs.legacy_import_runs(slug=opts["commune"], limit=opts["limit"]):
+            beat = run.heartbeat_at.isoformat(timespec="seconds") if run.heartbeat_at else "-"
+            totals = " ".join(f"{k}={v}" for k, v in run.totals.items())
+            hint = f"  (resume: jamaa legacy resume {run.id})" if run.stalled else ""
+            dry = " dry-run" if run.dry_run else ""
+            self.stdout.write(f"#{run.id} {run.slug} {run.status}{dry} phase={run.phase or '-'} heartbeat={beat}"
+                              f" attempts={run.attempts} {totals}{hint}".rstrip())  # fmt: skip
+
+    def _resume(self, opts: dict[str, Any]) -> None:
+        try:
+            run = runs.legacy_import_run_resume(run_id=opts["run"], actor_label="cli")
+        except runs.LegacyImportRun.DoesNotExist:
+            raise CommandError(f"no legacy import run {opts['run']}") from None
+        except DomainError as exc:
+            raise CommandError(str(exc.message)) from None
+        self.stdout.write(f"#{run.id} {run.slug} queued again")
 
     def _synth(self, opts: dict[str, Any]) -> None:
         rates = Rates()
@@ -111,6 +146,7 @@ class Command(BaseCommand):
                 progress=progress,
                 commit_every=opts["commit_every"],
                 workers=opts["workers"],
+                accept_truncated=opts["accept_truncated"],
             )
         except LegacyImportError as exc:
             raise CommandError(str(exc)) from None
