@@ -720,18 +720,18 @@ class _Run:
             if not path.is_file():
                 raise LegacyImportError(f"no such file: {path}")
             table = self.mapping.table_for(path.name)
+            facts = self.file_facts.setdefault(len(self.sources) + 1, {})
             try:
                 source, rows = open_source(path, table.encoding, table.delimiter)
                 try:
                     cols = _Columns(source, table)
+                    self._check_truncation(source, table, facts)
                     sample = list(itertools.islice(rows, SAMPLE_ROWS))
                 finally:
                     rows.close()  # type: ignore[attr-defined]  # a generator: closes its file
             except SourceError as exc:
                 raise LegacyImportError(str(exc)) from None
-            facts = self.file_facts.setdefault(len(self.sources) + 1, {})
             self._check_arabic(source, table, cols, sample, facts)
-            self._check_truncation(source, table, facts)
             self.sources.append((source, table))
         if not self.sources:
             raise LegacyImportError("no file to import")
@@ -795,7 +795,7 @@ class _Run:
         if not self.accept_truncated:
             raise LegacyImportError(
                 f"{source.name} looks truncated: {reason}. Nothing was imported: export it again, or import it as it"
-                " is with --accept-truncated (the console's \"files that look cut short\" option)"
+                ' is with --accept-truncated (the console\'s "files that look cut short" option)'
             )
         facts["truncated"] = reason
         self.warnings.append(f"{source.name} looks truncated ({reason}): imported as it is (accepted)")
@@ -1437,9 +1437,11 @@ class _Run:
                         {k: r[k] for k in outcomes}
                     )
             facts = self.file_facts.get(file_no, {})
-            files.append({"file": source.name, "table": table.name, "record": table.record,
-                          "encoding": encoding_label(source.encoding), **sums, "registers": regs,
-                          **{k: facts[k] for k in ("sample", "truncated") if k in facts}})  # fmt: skip
+            entry: dict[str, Any] = {"file": source.name, "table": table.name, "record": table.record,
+                                     "encoding": encoding_label(source.encoding), **sums,
+                                     "registers": regs}  # fmt: skip
+            entry.update({k: facts[k] for k in ("sample", "truncated") if k in facts})
+            files.append(entry)
         report: dict[str, Any] = {
             "format": "jamaa-legacy-report/1",
             "commune": self.slug,
@@ -1495,7 +1497,8 @@ class _Run:
             out.writerow(["file", "line", "legacy_id", "match", "action", "kept_file", "kept_line", "kept_id",
                           "row"])  # fmt: skip
             dups: list[tuple[Any, ...]] = [
-                (r[0], r[1], r[2], r[5], "skipped", r[6], r[7], r[8], r[11], r[12], r[13])
+                (r[0], r[1], r[2], r[5], "review" if r[5] == "changed" else "skipped", r[6], r[7], r[8], r[11],
+                 r[12], r[13])
                 for r in acts if r[3] is None and r[5] is not None
             ]  # fmt: skip
             dups += [

@@ -15,6 +15,7 @@ from jamaa.platform.errors import DomainError
 from jamaa.provisioning.legacy import runs
 from jamaa.provisioning.legacy.importer import LegacyImportError, iter_report_lines, legacy_import
 from jamaa.provisioning.legacy.synth import Rates, legacy_synth
+from jamaa.provisioning.models import LegacyImportRun
 
 
 class Command(BaseCommand):
@@ -90,7 +91,7 @@ class Command(BaseCommand):
     def _resume(self, opts: dict[str, Any]) -> None:
         try:
             run = runs.legacy_import_run_resume(run_id=opts["run"], actor_label="cli")
-        except runs.LegacyImportRun.DoesNotExist:
+        except LegacyImportRun.DoesNotExist:
             raise CommandError(f"no legacy import run {opts['run']}") from None
         except DomainError as exc:
             raise CommandError(str(exc.message)) from None
