@@ -261,3 +261,49 @@ def test_a_reexport_with_changed_rows_reports_them_for_review_and_remarks_are_ke
     with schema_context(schema):
         act.refresh_from_db()
         assert (act.given_name_ar, act.source_values) == before
+
+
+def test_notes_keyed_by_year_and_number_take_the_bureau_of_their_act(
+    scratch: Callable[[str], str], tmp_path: Path
+) -> None:
+    # given the annexe's notes, mapped once with a constant bureau and once by (year, number) alone
+    scratch("legacy-f8")
+    schema = scratch("legacy-f9")
+    legacy_synth(acts=500, seed=28, out=tmp_path, formats=("csv",), note_variants=True)
+    mapping = (tmp_path / "mapping.yaml").read_text(encoding="utf-8")
+    (tmp_path / "n").mkdir()
+    (tmp_path / "n" / "mapping.yaml").write_text(
+        mapping.replace(
+            'key: {bureau: {value: "2"}, year: annee, number: num_acte}', "key: {year: annee, number: num_acte}"
+        ),
+        encoding="utf-8",
+    )
+    files = [tmp_path / "naissances_annexe.csv", tmp_path / "mentions_annexe.csv"]
+    # when each is imported with the annexe's births into its own commune
+    constant = _import("legacy-f8", tmp_path, files, tmp_path / "r1")
+    by_number = _import("legacy-f9", tmp_path / "n", files, tmp_path / "r2")
+    # then both link the same notes (the bureau is the act's)
+    assert by_number.report["totals"] == constant.report["totals"]
+    notes = {f["file"]: f for f in by_number.report["files"]}["mentions_annexe.csv"]
+    assert notes["imported"] > 0 and notes["rejected"] == by_number.report["reasons"].get("NOTE_ORPHAN", 0)
+
+    def linked(slug: str) -> set[tuple[str, int, int, str]]:
+        with schema_context(slug.replace("-", "_")):
+            return {
+                (n.act.register.bureau.code, n.act.register.year, n.act.number or 0, n.text_ar)
+                for n in MarginalNote.objects.select_related("act__register__bureau")
+            }
+
+    assert linked("legacy-f9") == linked("legacy-f8") and len(linked("legacy-f9")) == notes["imported"]
+    # when the other bureau's births are in the registry too, the same (year, number) names two acts
+    with schema_context(schema):
+        before = MarginalNote.objects.count()
+    both = _import("legacy-f9", tmp_path / "n", [tmp_path / "naissances_bc.csv", tmp_path / "mentions_annexe.csv"],
+                   tmp_path / "r3")  # fmt: skip
+    # then such notes are rejected as ambiguous, never linked to a guess
+    assert both.report["reasons"]["NOTE_AMBIGUOUS"] > 0
+    ambiguous = [r for r in _rows(tmp_path / "r3" / "rejects.csv") if r["reason"] == "NOTE_AMBIGUOUS"]
+    assert all(r["message"] == "2 birth acts match the note's key" for r in ambiguous)
+    _reconciles(both.report)
+    with schema_context(schema):
+        assert MarginalNote.objects.count() == before
