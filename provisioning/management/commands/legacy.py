@@ -29,6 +29,11 @@ class Command(BaseCommand):
         synth.add_argument("--out", required=True, help="folder to write the files into")
         synth.add_argument("--formats", default="csv,xlsx", help="csv,xlsx (default) or csv: deaths as CSV too")
         synth.add_argument(
+            "--note-variants",
+            action="store_true",
+            help="also notes keyed by (year, number) with no bureau, authority or document, and by legacy id",
+        )
+        synth.add_argument(
             "--rate",
             action="append",
             default=[],
@@ -110,7 +115,10 @@ class Command(BaseCommand):
                 raise CommandError(f"--rate {item}: the value must be a number") from None
         formats = tuple(f.strip() for f in opts["formats"].split(",") if f.strip())
         out = Path(opts["out"])
-        expected = legacy_synth(acts=opts["acts"], seed=opts["seed"], out=out, rates=rates, formats=formats)
+        expected = legacy_synth(
+            acts=opts["acts"], seed=opts["seed"], out=out, rates=rates, formats=formats,
+            note_variants=opts["note_variants"],
+        )  # fmt: skip
         for name in sorted(p.name for p in out.iterdir()):
             self.stdout.write(f"  {out / name}")
         t = expected["totals"]
