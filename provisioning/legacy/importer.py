@@ -19,7 +19,11 @@ Pipeline (one run, under an advisory lock per commune):
    table (one grouped scan for the counts, one for the listed rows), so read = imported + rejected + duplicates
    by construction.
 
-All of the insert is one transaction by default (a killed run leaves nothing; the next one starts over);
+Before the read, each file is checked: its Arabic columns decode as Arabic (not Latin-1 letter soup) and it is not
+cut short (refused, or imported with a warning when accepted).
+
+Everything from validation to the report is one transaction by default (a killed run leaves nothing in the
+registry; the next one drops its staging tables and starts over to the same result);
 `commit_every` commits per batch of registers instead, and a re-run then finds the committed acts by their
 provenance and counts them as already imported.
 """

@@ -1,5 +1,7 @@
-"""Legacy imports started from the operators' console: files kept per run, the import run by a Celery task,
-progress written to the run's row (throttled) for the console to poll, reports kept beside the files.
+"""Legacy imports started from the operators' console: files kept per run, the import run by a Celery task
+(acknowledged late), progress and a heartbeat written to the run's row from a thread for the console to poll,
+reports kept beside the files. A running run whose heartbeat is stale lost its worker: shown "stalled", taken
+over by a redelivered task or resumed by an operator.
 
 The files live under MEDIA_ROOT/legacy-imports/<slug>/<run id>/ on a filesystem the web and worker processes
 share (a volume in Kubernetes).
