@@ -6,6 +6,7 @@ numbers lose Excel's ".0". An empty cell is the empty string: the importer never
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -18,6 +19,17 @@ from typing import Any
 from .normalise import detect_encoding
 
 SAMPLE_BYTES = 1 << 20
+
+
+def _cut_end(exc: UnicodeError) -> tuple[str, int]:
+    """A file cut in the middle of a multi-byte character (a truncated UTF-8 export) ends in an incomplete
+    sequence: that one becomes U+FFFD (its row is short and rejected); any other bad byte still stops the run."""
+    if isinstance(exc, UnicodeDecodeError) and exc.reason == "unexpected end of data":
+        return "\ufffd", exc.end
+    raise exc
+
+
+codecs.register_error("jamaa-cut-end", _cut_end)
 
 
 class SourceError(ValueError):
@@ -65,7 +77,7 @@ def open_source(path: Path, declared_encoding: str, delimiter: str) -> tuple[Sou
     if not delimiter:
         first = text_sample.split("\n", 1)[0]
         delimiter = max((";", ",", "\t", "|"), key=first.count)
-    handle_text = io.TextIOWrapper(path.open("rb"), encoding=encoding, newline="")
+    handle_text = io.TextIOWrapper(path.open("rb"), encoding=encoding, newline="", errors="jamaa-cut-end")
     reader = csv.reader(handle_text, delimiter=delimiter)
     try:
         header = [h.strip() for h in next(reader)]

@@ -175,11 +175,11 @@ def test_notes_keyed_by_year_and_number_or_by_legacy_id_import_and_link(
 def test_a_truncated_csv_is_refused_or_imported_only_when_accepted(
     scratch: Callable[[str], str], tmp_path: Path
 ) -> None:
-    # given a births file cut in the middle of a row
+    # given a UTF-8 births file cut in the middle of a row, inside an Arabic letter
     schema = scratch("legacy-f5")
     legacy_synth(acts=400, seed=25, out=tmp_path, formats=("csv",))
     data = (tmp_path / "naissances_bc.csv").read_bytes()
-    cut = data.index(b";", data.index(b"\n", len(data) // 2)) + 1
+    cut = data.index(b"\xd9", data.index(b"\n", len(data) // 2)) + 1
     (tmp_path / "cut").mkdir()
     (tmp_path / "cut" / "naissances_bc.csv").write_bytes(data[:cut])
     files = [tmp_path / "cut" / "naissances_bc.csv"]
