@@ -85,7 +85,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--reuse-files", action="store_true", help="reuse generated files of the same size and seed")
     parser.add_argument("--keep", action="store_true", help="keep the commune at the end")
+    parser.add_argument("--quick", action="store_true", help="10,000 acts: a check that it runs, not a measure")
     args = parser.parse_args()
+    if args.quick:
+        args.acts = 10_000
     out = ROOT / f"{args.acts}-{args.seed}"
     if not (args.reuse_files and (out / "expected.json").exists()):
         started = time.perf_counter()

@@ -307,6 +307,13 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 if os.environ.get("CELERY_WORKER_CONCURRENCY"):
     CELERY_WORKER_CONCURRENCY = int(os.environ["CELERY_WORKER_CONCURRENCY"])
+# Late-acknowledged tasks (the legacy import) stay unacknowledged while they run: Redis hands a message to another
+# worker once it has been unacknowledged this long, so it must outlast the longest import (6 h by default).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("JAMAA_CELERY_VISIBILITY_TIMEOUT_S", "21600"))
+}
+# A running legacy import whose heartbeat is older than this lost its worker: shown "stalled", resumable.
+LEGACY_IMPORT_STALLED_AFTER_S = int(os.environ.get("JAMAA_LEGACY_STALLED_AFTER_S", "120"))
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # tenant_schemas: None → every active commune; a list → those schemas only.
     "core-heartbeat": {

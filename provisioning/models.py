@@ -65,6 +65,7 @@ class LegacyImportRun(models.Model):
     slug = models.CharField(max_length=40, db_index=True)
     status = models.CharField(max_length=10, choices=LegacyImportStatus.choices, default=LegacyImportStatus.QUEUED)
     dry_run = models.BooleanField(default=False)
+    accept_truncated = models.BooleanField(default=False, help_text="import files that look cut short (warned)")
     folder = models.CharField(max_length=500, help_text="uploaded files, and the reports in report/")
     files = models.JSONField(default=list)
     mapping = models.CharField(max_length=200)
@@ -76,6 +77,10 @@ class LegacyImportRun(models.Model):
     created_by = models.CharField(max_length=150, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Written every few seconds by the process running the import: a running run whose heartbeat is older than
+    # settings.LEGACY_IMPORT_STALLED_AFTER_S has lost its worker ("stalled") and may be resumed.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0, help_text="times a worker started this run")
 
     class Meta:
         ordering = ["-created_at", "-id"]

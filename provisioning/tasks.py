@@ -15,7 +15,10 @@ def spares_refill_task() -> int:
         return spare_refill()
 
 
-@app.task(name="jamaa.provisioning.tasks.legacy_import")
+# Acknowledged when it ends, not when it starts: a worker that dies mid-import (killed, out of memory) leaves the
+# message to be delivered again (at once when the pool process is lost, after the broker's visibility timeout
+# when the whole worker is); the run's claim (heartbeat) keeps two deliveries from running it twice.
+@app.task(name="jamaa.provisioning.tasks.legacy_import", acks_late=True, reject_on_worker_lost=True)
 def legacy_import_task(*, run_id: int) -> str:
     """Run a legacy civil-registry import queued from the console (the import switches to the commune's schema)."""
     from .legacy.runs import legacy_import_run_execute

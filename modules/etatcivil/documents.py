@@ -88,7 +88,7 @@ class NoteData:
     text_fr: str = ""
     authority: str
     document_number: str
-    document_date: datetime.date
+    document_date: datetime.date | None  # None: an imported note whose source had no document
     noted_on: datetime.date
 
 

@@ -218,11 +218,13 @@ class MarginalNote(models.Model):
     text_fr = models.TextField(blank=True, default="")
     authority = models.CharField(max_length=200)
     document_number = models.CharField(max_length=60)
-    document_date = models.DateField()
+    document_date = models.DateField(null=True, blank=True)  # empty only for an imported note (source incomplete)
     officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     noted_on = models.DateField()
     created_at = models.DateTimeField(auto_now_add=True)
     court_notified_on = models.DateField(null=True, blank=True)
+    # An imported note whose legacy export had no authority or authorising document: kept as recorded, flagged.
+    source_incomplete = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["noted_on", "id"]

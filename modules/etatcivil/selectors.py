@@ -44,7 +44,7 @@ def export_payload(*, act: Act, note: MarginalNote | None, event: str) -> dict[s
             "text_fr": note.text_fr,
             "authority": note.authority,
             "document_number": note.document_number,
-            "document_date": note.document_date.isoformat(),
+            "document_date": note.document_date.isoformat() if note.document_date else None,
             "noted_on": note.noted_on.isoformat(),
         }
     return payload

@@ -6,11 +6,13 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from jamaa.platform.errors import DomainError
 from jamaa.provisioning import selectors as fleet_selectors
@@ -23,6 +25,9 @@ from .views import operator_required
 class LegacyImportForm(ConsoleForm):
     mapping = forms.FileField(label=_("Mapping file (YAML)"), widget=forms.FileInput(attrs={"accept": ".yaml,.yml"}))
     dry_run = forms.BooleanField(label=_("Dry run: write the reports, import nothing"), required=False)
+    accept_truncated = forms.BooleanField(
+        label=_("Import files that look cut short (the report warns)"), required=False
+    )
 
 
 @operator_required
@@ -31,6 +36,7 @@ def legacy_import(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     form = LegacyImportForm(request.POST or None, request.FILES or None)
     form.fields["dry_run"].widget.attrs["class"] = "form-check-input"
+    form.fields["accept_truncated"].widget.attrs["class"] = "form-check-input"
     files = request.FILES.getlist("files")
     if request.method == "POST" and form.is_valid():
         if not files:
@@ -42,6 +48,7 @@ def legacy_import(request: HttpRequest, slug: str) -> HttpResponse:
                     mapping=form.cleaned_data["mapping"],
                     files=files,
                     dry_run=form.cleaned_data["dry_run"],
+                    accept_truncated=form.cleaned_data["accept_truncated"],
                     actor_label=request.user.get_username(),
                 )
             except DomainError as exc:
@@ -70,11 +77,26 @@ def legacy_import_run(request: HttpRequest, slug: str, run_id: int) -> HttpRespo
     return render(request, "console/legacy_import_run.html", {"slug": slug, "run": _run(slug, run_id)})
 
 
+@require_POST
+@operator_required
+def legacy_import_resume(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
+    """Queue a stalled run again (its worker died): the import starts over and ends as an uninterrupted one."""
+    _run(slug, run_id)
+    try:
+        runs.legacy_import_run_resume(run_id=run_id, actor_label=request.user.get_username())
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("The import was queued again."))
+    return HttpResponseRedirect(reverse("console-legacy-run", args=[slug, run_id]))
+
+
 @operator_required
 def legacy_import_progress(request: HttpRequest, slug: str, run_id: int) -> JsonResponse:
     """The run's state, polled by its page: status, phase, done/total, totals, the reports ready to download."""
     progress = _run(slug, run_id)
     body = asdict(progress)
+    body["heartbeat_at"] = progress.heartbeat_at.isoformat() if progress.heartbeat_at else None
     body["reports"] = {name: reverse("console-legacy-report", args=[slug, run_id, name]) for name in progress.reports}
     return JsonResponse(body)
 

@@ -22,6 +22,11 @@ urlpatterns: list[URLPattern] = [
         name="console-legacy-progress",
     ),
     path(
+        "communes/<slug:slug>/legacy-import/<int:run_id>/resume/",
+        legacy_views.legacy_import_resume,
+        name="console-legacy-resume",
+    ),
+    path(
         "communes/<slug:slug>/legacy-import/<int:run_id>/<str:name>",
         legacy_views.legacy_import_report,
         name="console-legacy-report",

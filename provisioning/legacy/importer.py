@@ -19,17 +19,23 @@ Pipeline (one run, under an advisory lock per commune):
    table (one grouped scan for the counts, one for the listed rows), so read = imported + rejected + duplicates
    by construction.
 
-All of the insert is one transaction by default (a killed run leaves nothing; the next one starts over);
+Before the read, each file is checked: its Arabic columns decode as Arabic (not Latin-1 letter soup) and it is not
+cut short (refused, or imported with a warning when accepted).
+
+Everything from validation to the report is one transaction by default (a killed run leaves nothing in the
+registry; the next one drops its staging tables and starts over to the same result);
 `commit_every` commits per batch of registers instead, and a re-run then finds the committed acts by their
 provenance and counts them as already imported.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import hashlib
 import io
+import itertools
 import json
 import multiprocessing
 import os
@@ -52,15 +58,15 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from jamaa.modules.etatcivil import search, services
-from jamaa.modules.etatcivil.models import Act, Bureau, MarginalNote, Register
+from jamaa.modules.etatcivil.models import Act, Bureau, MarginalNote, NoteKind, Register
 from jamaa.modules.etatcivil.models_search import NameKey
 from jamaa.platform import db_guards
 from jamaa.platform.core import spreadsheet
 from jamaa.tenants.models import Commune
 
 from . import normalise as nz
-from .mapping import ACT_HIJRI_TEXT_FIELDS, ACT_TEXT_FIELDS, Mapping, TableSpec, load_mapping
-from .readers import Source, SourceError, open_source
+from .mapping import ACT_HIJRI_TEXT_FIELDS, ACT_TEXT_FIELDS, CONST, Mapping, TableSpec, load_mapping
+from .readers import Source, SourceError, open_source, truncation
 
 ProgressFn = Callable[[str, int, int], None]
 
@@ -86,6 +92,13 @@ def _row_order(alias: str = "") -> str:
 
 
 STAGE_PREFIX = "legacy_stage_"
+SAMPLE_ROWS = 500  # rows read before the import to check the Arabic columns' decoding
+ARABIC_SHARE = 0.1  # an Arabic column "holds no Arabic letter" when fewer of its values than this have one
+ARABIC_FIELDS = {
+    "act": ("given_name_ar", "family_name_ar", "father_name_ar", "mother_name_ar", "place_ar"),
+    "note": ("text_ar",),
+}
+TRUNCATED_SHARE = 0.9  # a file with fewer rows than this share of its declared or previous size is cut short
 TRACE = bool(os.environ.get("JAMAA_LEGACY_TRACE"))  # print each SQL step's time
 
 # Reason codes of rejected rows (docs/legacy-import.md explains each one).
@@ -94,6 +107,7 @@ REASONS = {
     "UNKNOWN_BUREAU": "the bureau value is not in the mapping's bureaux",
     "UNKNOWN_KIND": "the act kind value is not in codes.kind",
     "BAD_YEAR": "the register year is missing or not a year between 1900 and 2200",
+    "YEAR_IMPOSSIBLE": "the register year is after the current year, or before the bureau's first register",
     "BAD_NUMBER": "the act number is missing or not a positive whole number",
     "MOJIBAKE": "an Arabic name was stored with the wrong encoding (mojibake); its probable reading is given",
     "MISSING_ARABIC_NAME": "the Arabic given or family name is empty (Arabic names are authoritative)",
@@ -101,11 +115,13 @@ REASONS = {
     "BAD_DATE": "a date is not a date in any declared form",
     "HIJRI_OUT_OF_RANGE": "the only date is a Hijri date outside the converter's range (1343–1500 AH)",
     "DATE_CONFLICT": "two sources of the same date disagree by more than two days",
+    "DATE_AFTER_IMPORT": "the event or the drawing up is dated after the day of the import",
     "EVENT_AFTER_DRAWN_UP": "the event is dated after the act was drawn up",
     "FIELD_TOO_LONG": "a value is longer than the registry's field",
     "REGISTER_CLOSED": "the register of this bureau, kind and year is closed in Jamaa",
-    "NOTE_INCOMPLETE": "the note lacks its Arabic text, its authority or the authorising document's number",
+    "NOTE_INCOMPLETE": "the note has no Arabic text",
     "NOTE_ORPHAN": "the note points at an act that is neither in the registry nor imported by this run",
+    "NOTE_AMBIGUOUS": "the note's key matches several acts (several bureaux, or a shared legacy id): map its bureau",
     "NOTE_REJECTED": "the note this French text belongs to was rejected",
     "NOTE_TEXT_ORPHAN": "no note of this run has this French text's legacy id",
 }
@@ -113,6 +129,7 @@ DUPLICATE_MATCHES = {
     "exact": "keyed twice: same register and number, same content",
     "same_number": "same register and number as another act, different content (review it)",
     "already_imported": "already in the registry from this file and line (a re-run or a resumed run)",
+    "changed": "imported before from this file and line, but the row's content changed since: not imported, review",
     "probable": "same names, event date and parents under another number: imported, flagged for review",
 }
 
@@ -156,7 +173,8 @@ ACT_STAGE_IN: list[tuple[str, str]] = [
     ("drawn_up_on", "date"), ("drawn_status", "text"), ("drawn_detail", "text"),
     ("given_key_ar", "text"), ("family_key_ar", "text"), ("given_key_lat", "text"), ("family_key_lat", "text"),
     ("father_key", "text"), ("mother_key", "text"),
-    ("flags", "text"), ("mojibake", "text"), ("hash", "text"), ("pre_reason", "text"), ("pre_message", "text"),
+    ("flags", "text"), ("mojibake", "text"), ("hash", "text"), ("row_hash", "text"),
+    ("pre_reason", "text"), ("pre_message", "text"),
 ]  # fmt: skip
 NOTE_STAGE_IN: list[tuple[str, str]] = [
     ("file_no", "int"), ("line", "int"), ("legacy_id", "text"), ("raw", "text"),
@@ -165,6 +183,7 @@ NOTE_STAGE_IN: list[tuple[str, str]] = [
     ("document_date", "date"), ("dd_status", "text"), ("dd_detail", "text"),
     ("noted_on", "date"), ("no_status", "text"), ("no_detail", "text"),
     ("mojibake", "text"), ("pre_reason", "text"), ("pre_message", "text"),
+    ("key_mode", "text"), ("act_legacy_id", "text"), ("act_table", "text"), ("text_fr", "text"),
 ]  # fmt: skip
 TEXT_STAGE_IN: list[tuple[str, str]] = [
     ("file_no", "int"), ("line", "int"), ("legacy_id", "text"), ("raw", "text"), ("text_fr", "text"),
@@ -235,6 +254,8 @@ class _Columns:
 
     def __init__(self, source: Source, table: TableSpec) -> None:
         self.index = {name: i for i, name in enumerate(source.header)}
+        for k, const in enumerate(table.constants()):
+            self.index[const] = len(source.header) + k  # a constant's cell follows the row's
         missing = sorted(c for c in table.columns() if c not in self.index)
         if missing:
             raise SourceError(
@@ -267,6 +288,8 @@ class _RowReader:
         self.kind_codes = mapping.codes.get("kind", {})
         self.note_codes = mapping.codes.get("note_kind", {})
         self.bureaux = {k: b.code for k, b in mapping.bureaux.items()}
+        self.consts = [c[len(CONST) :] for c in table.constants()]
+        self.pad = [""] * self.width
         index = self.cols.index
 
         def at(column: str) -> int:
@@ -318,28 +341,36 @@ class _RowReader:
         v = self._v
         return nz.read_date_field(v(values, spec[0]), v(values, spec[1]), v(values, spec[2]), spec[3])
 
-    def note_line(self, line: int, values: list[str]) -> str:
-        get, fields = self.cols.get, self.table.fields
-        pre_reason, pre_message = self._pre(values)
+    def _cells(self, values: list[str]) -> list[str]:
+        """The row padded/cut to the header's width, then the table's constants."""
+        return (values + self.pad)[: self.width] + self.consts if self.consts else values
+
+    def note_line(self, line: int, raw: list[str]) -> str:
+        get, fields, table = self.cols.get, self.table.fields, self.table
+        pre_reason, pre_message = self._pre(raw)
+        values = self._cells(raw)
         bureau_src, bureau_code, year, number = self._key(values)
         kind_src = get(values, self.table.note_kind_column)
-        kind = self.note_codes.get(kind_src)
+        kind = self.note_codes.get(kind_src) or (kind_src if kind_src in NoteKind.values else None)
         text_ar = get(values, fields["text_ar"])
         dd, no = self._date(values, "document_date"), self._date(values, "noted_on")
         mojibake = f"text_ar: probably reads {nz.mojibake_reading(text_ar)!r}" if nz.looks_mojibake(text_ar) else None
         parts = [
-            str(self.file_no), str(line), _t(get(values, self.table.legacy_id)), _t(self._raw(values, [])),
+            str(self.file_no), str(line), _t(get(values, self.table.legacy_id)), _t(self._raw(raw, [])),
             _t(bureau_src), _n(bureau_code), self.table.act_kind, _n(year), _n(number), _n(kind), _t(text_ar),
             _t(get(values, fields.get("authority", ""))), _t(get(values, fields.get("document_number", ""))),
             _n(dd.value), dd.status, _t(dd.detail), _n(no.value), no.status, _t(no.detail),
             _n(mojibake and _t(mojibake)), _n(pre_reason), _n(pre_message),
+            table.note_key, _t(get(values, table.key.get("legacy_id", ""))), _t(table.act_table),
+            _t(get(values, fields.get("text_fr", ""))),
         ]  # fmt: skip
         return "\t".join(parts)
 
-    def text_line(self, line: int, values: list[str]) -> str:
-        pre_reason, pre_message = self._pre(values)
+    def text_line(self, line: int, raw: list[str]) -> str:
+        pre_reason, pre_message = self._pre(raw)
+        values = self._cells(raw)
         parts = [
-            str(self.file_no), str(line), _t(self.cols.get(values, self.table.legacy_id)), _t(self._raw(values, [])),
+            str(self.file_no), str(line), _t(self.cols.get(values, self.table.legacy_id)), _t(self._raw(raw, [])),
             _t(self.cols.get(values, self.table.fields["text_fr"])), _n(pre_reason), _n(pre_message),
         ]  # fmt: skip
         return "\t".join(parts)
@@ -381,8 +412,13 @@ class _ActRow:
 
     def __init__(self, mapping: Mapping, table: TableSpec, source: Source, file_no: int) -> None:
         index = {h: i for i, h in enumerate(source.header)}
+        self.consts = [c[len(CONST) :] for c in table.constants()]
+        for k, const in enumerate(table.constants()):
+            index[const] = len(source.header) + k  # a constant's cell follows the row's
         self.file_no, self.width = str(file_no), len(source.header)
         fields = table.fields
+        self.i_remark = index[fields["remark"]] if fields.get("remark") else -1
+        self.late_days = mapping.late_declaration_days
 
         def at(column: str) -> int:
             return index[column] if column else -1
@@ -412,14 +448,18 @@ class _ActRow:
             + ',"row":{' + ",".join(_JSON_STR(h).replace("%", "%%") + ":%s" for h in source.header)
         )  # fmt: skip
 
-    def source_values(self, values: list[str], extra: list[str], flags: list[str], digest: str) -> str:
+    def source_values(
+        self, values: list[str], extra: list[str], flags: list[str], digest: str, row_hash: str, remark: str
+    ) -> str:
         """values: the row as read, padded/cut to the header's width; extra: the cells past the header."""
         text = self.row_json % tuple(map(_JSON_STR, values))
         if extra:
             text += ',"_extra":' + json.dumps(extra, ensure_ascii=False)
-        text += '},"hash":"' + digest + '"'
+        text += '},"hash":"' + digest + '","row_hash":"' + row_hash + '"'
         if flags:
             text += ',"flags":' + json.dumps(flags, ensure_ascii=False)
+        if remark:
+            text += ',"remark":' + _JSON_STR(remark)  # the export's observations, kept with the provenance
         text += "}"
         return _t(text) if "\\" in text else text
 
@@ -471,6 +511,12 @@ class _ActRow:
         age_src = sv[self.i_age]
         if age_src and age is None:
             flags.append("declarant_age_unreadable")
+        if ev_text and year is not None and 1 <= year and year != int(ev_text[:4]):
+            # the register's year (when the act was drawn up) against the event's: later than the law's
+            # late-declaration allowance, or earlier than the event
+            ev_year = int(ev_text[:4])
+            if year < ev_year or (dt.date(year, 1, 1) - dt.date.fromisoformat(ev_text)).days > self.late_days:
+                flags.append("register_year_far_from_event")
         if ev_flags:
             flags += ev_flags
         if dr_flags:
@@ -486,17 +532,23 @@ class _ActRow:
             f"{kpa[0]}|{kma[0]}|{sex_text}|{place_ar}".encode()
         ).hexdigest()[:20]
         malformed = nf != self.width
+        row_hash = hashlib.md5("\x1f".join([*raw, *extra]).encode()).hexdigest()[:20]
         parts = [
-            self.file_no, str(line), esc(sv[self.i_legacy]), self.source_values(raw, extra, flags, digest),
+            self.file_no, str(line), esc(sv[self.i_legacy]),
+            self.source_values(raw, extra, flags, digest, row_hash, sv[self.i_remark]),
             esc(bureau_src), _n(self.bureaux.get(bureau_src)), _n(kind), _n(year), _n(number),
             *(map(esc, texts) if not clean else texts), "\\N" if sex is None else esc(sex), _n(age),
             ev_text or "\\N", ev_status, ev_detail, dr_text or "\\N", dr_status, dr_detail,
             esc(kga[0]), esc(kfa[0]), esc(kgl[0]), esc(kfl[0]), esc(kpa[0]), esc(kma[0]),
-            ",".join(flags), mojibake, digest,
+            ",".join(flags), mojibake, digest, row_hash,
             "ROW_MALFORMED" if malformed else "\\N",
             f"{nf} fields, the header has {self.width}" if malformed else "\\N",
         ]  # fmt: skip
         return "\t".join(parts)
+
+
+# A note whose authority or authorising document is not in the export: imported, flagged "source incomplete".
+_NOTE_INCOMPLETE = "(btrim(n.authority) = '' OR btrim(n.document_number) = '' OR n.document_date IS NULL)"
 
 
 def _same(value: str) -> str:
@@ -597,9 +649,13 @@ class _Run:
         commit_every: int | None,
         after_batch: Callable[[int], None] | None,
         workers: int = 2,
+        accept_truncated: bool = False,
     ) -> None:
         self.slug, self.mapping, self.files, self.report_dir = slug, mapping, files, report_dir
         self.dry_run, self.commit_every, self.after_batch = dry_run, commit_every, after_batch
+        self.accept_truncated = accept_truncated
+        self.warnings: list[str] = []  # said in report.json and by the command (e.g. a truncated file accepted)
+        self.file_facts: dict[int, dict[str, Any]] = {}  # per file: sample of names, truncation, …
         self.progress = progress or (lambda phase, done, total: None)
         token = f"{int(time.time() * 1000) % 10**10}"
         self.token = token
@@ -622,12 +678,12 @@ class _Run:
                 print(f"{time.perf_counter() - t:8.3f}s {cursor.rowcount:>8} {' '.join(sql.split())[:150]}")
             return int(cursor.rowcount)
 
-    def _exec_hashed(self, sql: str) -> int:
+    def _exec_hashed(self, sql: str, params: Sequence[Any] | None = None) -> int:
         """A statement joining the staging table to its own groups: the planner has no statistics on the grouped
         keys (analysing those wide columns costs more than it gives) and would loop over the groups per row."""
         self._exec("SET enable_nestloop = off")
         try:
-            return self._exec(sql)
+            return self._exec(sql, params)
         finally:
             self._exec("RESET enable_nestloop")
 
@@ -664,18 +720,91 @@ class _Run:
             self._exec(f'DROP TABLE IF EXISTS "{name}"')
 
     def open_sources(self) -> None:
+        """Open every file and check it before anything is read in: header, Arabic columns decoded as Arabic,
+        not cut short. Raises LegacyImportError naming the file and what to do."""
         for path in self.files:
             if not path.is_file():
                 raise LegacyImportError(f"no such file: {path}")
             table = self.mapping.table_for(path.name)
+            facts = self.file_facts.setdefault(len(self.sources) + 1, {})
             try:
-                source, _rows = open_source(path, table.encoding, table.delimiter)
-                _Columns(source, table)
+                source, rows = open_source(path, table.encoding, table.delimiter)
+                try:
+                    cols = _Columns(source, table)
+                    self._check_truncation(source, table, facts)
+                    sample = list(itertools.islice(rows, SAMPLE_ROWS))
+                finally:
+                    rows.close()  # type: ignore[attr-defined]  # a generator: closes its file
             except SourceError as exc:
                 raise LegacyImportError(str(exc)) from None
+            self._check_arabic(source, table, cols, sample, facts)
             self.sources.append((source, table))
         if not self.sources:
             raise LegacyImportError("no file to import")
+
+    @staticmethod
+    def _check_arabic(
+        source: Source, table: TableSpec, cols: _Columns, sample: list[tuple[int, list[str]]], facts: dict[str, Any]
+    ) -> None:
+        """A wrong declared encoding turns Arabic names into Latin-1 letter soup (ÒíäÈ ÇáÚáæí): refuse the file
+        when most of its Arabic columns hold no Arabic letter in the first rows. Keeps a sample of the names as
+        decoded for the report (the dry run shows it)."""
+        fields = ARABIC_FIELDS.get(table.record, ())
+        columns = [table.fields[f] for f in fields if f in table.fields and not table.fields[f].startswith(CONST)]
+        if not columns:
+            return
+        shown = columns[:2]
+        facts["sample"] = [
+            " ".join(v for v in (cols.get(values, c) for c in shown) if v)[:80] for _line, values in sample[:5]
+        ]
+        checked, bad, examples = 0, 0, []
+        for column in columns:
+            values = [v for v in (cols.get(row, column) for _line, row in sample) if v]
+            if not values:
+                continue
+            checked += 1
+            if sum(nz.has_arabic(v) for v in values) < ARABIC_SHARE * len(values):
+                bad += 1
+                examples += values[:3]
+        if not checked or bad * 2 <= checked:
+            return
+        label = encoding_label(source.encoding)
+        soup = nz.latin1_soup_share(examples)
+        guess, reading = nz.likely_arabic_encoding(examples, source.encoding)
+        advice = (
+            f"; it reads as {guess} ({reading!r}): declare `encoding: {guess}` in the mapping's table {table.name!r}"
+            if guess
+            else f"; declare the file's encoding in the mapping's table {table.name!r}"
+        )
+        raise LegacyImportError(
+            f"{source.name}: {bad} of its {checked} Arabic columns hold no Arabic letter in the first {len(sample)}"
+            f" rows (e.g. {examples[0]!r}{', Latin-1 letter soup' if soup > 0.3 else ''}), read as {label}"
+            f"{advice}. Nothing was imported."
+        )
+
+    def _check_truncation(self, source: Source, table: TableSpec, facts: dict[str, Any]) -> None:
+        """A file cut short (last row short of the header's fields, no final line break, far fewer rows than the
+        mapping declares or than were imported from a file of that name before) is refused, or imported with a
+        warning when the operator accepts it."""
+        reason = truncation(source, table.delimiter)
+        declared = self.mapping.declared_rows.get(source.name)
+        before = Act.objects.filter(source_file=source.name).count() if table.record == "act" else 0
+        # (a workbook's own row count is often missing: its rows are counted when there is a size to compare)
+        rows = source.rows_estimate if source.kind == "csv" or not (declared or before) else _xlsx_rows(source)
+        if not reason and declared and rows < declared * TRUNCATED_SHARE:
+            reason = f"it holds {rows} rows, the mapping declares {declared}"
+        if not reason:
+            if before and rows < before * TRUNCATED_SHARE:
+                reason = f"it holds {rows} rows, {before} acts were imported from a file of that name before"
+        if not reason:
+            return
+        if not self.accept_truncated:
+            raise LegacyImportError(
+                f"{source.name} looks truncated: {reason}. Nothing was imported: export it again, or import it as it"
+                ' is with --accept-truncated (the console\'s "files that look cut short" option)'
+            )
+        facts["truncated"] = reason
+        self.warnings.append(f"{source.name} looks truncated ({reason}): imported as it is (accepted)")
 
     def load(self) -> None:
         """Read every file into the staging tables. Files are shared out between worker processes (largest
@@ -835,6 +964,7 @@ class _Run:
         (its future source_values and what the reports show) into one line of the staging table."""
         width = len(source.header)
         normaliser = _ActRow(self.mapping, table, source, file_no)
+        consts = normaliser.consts
         pad = [""] * width
         trims = [_TRIM] * width
         staged: list[str] = []
@@ -847,6 +977,8 @@ class _Run:
             text = "\t".join(values)
             clean = not ("\\" in text or "\n" in text or "\r" in text) and text.count("\t") == width - 1
             trimmed = list(map(str.strip, values, trims))
+            if consts:
+                trimmed += consts
             trimmed.append("")
             staged.append(normaliser.line(line, trimmed, n, clean, values, extra))
             if len(staged) >= COPY_CHUNK_ROWS:
@@ -869,6 +1001,9 @@ class _Run:
             f"WHEN octet_length({f}) > {n} AND length({f}) > {n} THEN 'FIELD_TOO_LONG:{f}'"
             for f, n in {**ACT_TEXT_FIELDS, **ACT_HIJRI_TEXT_FIELDS}.items()
         )
+        # Impossible years and dates: after the day of the import, or before the bureau's first register.
+        today = timezone.localdate()
+        first = self._first_register_year()
         # Each WHEN is a predicate that is TRUE for a bad row; NULLs are folded with coalesce or IS NOT TRUE, so
         # a row never escapes both the import and the rejects.
         verdict = f"""CASE
@@ -876,6 +1011,7 @@ class _Run:
             WHEN bureau_code IS NULL THEN 'UNKNOWN_BUREAU'
             WHEN kind IS NULL THEN 'UNKNOWN_KIND'
             WHEN (year BETWEEN 1900 AND 2200) IS NOT TRUE THEN 'BAD_YEAR'
+            WHEN year > {today.year} OR year < {first} THEN 'YEAR_IMPOSSIBLE'
             WHEN (number >= 1) IS NOT TRUE THEN 'BAD_NUMBER'
             WHEN mojibake IS NOT NULL THEN 'MOJIBAKE'
             WHEN (btrim(given_name_ar) <> '' AND btrim(family_name_ar) <> '') IS NOT TRUE THEN 'MISSING_ARABIC_NAME'
@@ -883,6 +1019,8 @@ class _Run:
             WHEN 'bad' IN (coalesce(event_status, 'bad'), coalesce(drawn_status, 'bad')) THEN 'BAD_DATE'
             WHEN 'hijri_range' IN (event_status, drawn_status) THEN 'HIJRI_OUT_OF_RANGE'
             WHEN 'conflict' IN (event_status, drawn_status) THEN 'DATE_CONFLICT'
+            WHEN (event_date > DATE '{today}') IS TRUE OR (drawn_up_on > DATE '{today}') IS TRUE
+                THEN 'DATE_AFTER_IMPORT'
             WHEN (event_date > drawn_up_on) IS TRUE THEN 'EVENT_AFTER_DRAWN_UP'
             {longest}
         END"""
@@ -906,6 +1044,13 @@ class _Run:
                         CASE WHEN event_status = 'conflict' THEN 'event date: ' || event_detail END,
                         CASE WHEN drawn_status = 'conflict' THEN 'drawn up on: ' || drawn_detail END)
                     WHEN 'EVENT_AFTER_DRAWN_UP' THEN 'event ' || event_date || ' after drawn up ' || drawn_up_on
+                    WHEN 'YEAR_IMPOSSIBLE' THEN 'register year ' || year || CASE WHEN year > {today.year}
+                        THEN ' is after the current year ({today.year})'
+                        ELSE ' is before the first register of the bureau (' || {first} || ')' END
+                    WHEN 'DATE_AFTER_IMPORT' THEN concat_ws('; ',
+                        CASE WHEN event_date > DATE '{today}' THEN 'event ' || event_date END,
+                        CASE WHEN drawn_up_on > DATE '{today}' THEN 'drawn up ' || drawn_up_on END)
+                        || ' after the day of the import ({today})'
                     ELSE NULL END
             WHERE ({verdict}) IS NOT NULL"""
         )
@@ -922,10 +1067,15 @@ class _Run:
             WHERE s.reason IS NULL AND s.bureau_code = g.bureau_code AND s.kind = g.kind AND s.year = g.year
               AND s.number = g.number AND (s.file_no, s.line) <> (g.kf, g.kl)"""
         )
-        # Rows whose (bureau, kind, year, number) is already in the registry.
+        # Rows whose (bureau, kind, year, number) is already in the registry. From the same file and line: the
+        # same row again (already imported) unless its content changed since (acts imported before the row hash
+        # existed compare by their fingerprint).
         self._exec(
             f"""UPDATE {self.acts} s SET dup_id = a.id,
-                dup_kind = CASE WHEN a.source_file = f.name AND a.source_row = s.line THEN 'already_imported'
+                dup_kind = CASE WHEN a.source_file = f.name AND a.source_row = s.line THEN
+                                    CASE WHEN coalesce(a.source_values ->> 'row_hash' = s.row_hash,
+                                                       a.source_values ->> 'hash' = s.hash) IS TRUE
+                                         THEN 'already_imported' ELSE 'changed' END
                                 WHEN a.source_values ->> 'hash' = s.hash THEN 'exact' ELSE 'same_number' END
             FROM {Act._meta.db_table} a
             JOIN {Register._meta.db_table} r ON r.id = a.register_id
@@ -936,6 +1086,16 @@ class _Run:
             self._file_names(),
         )
         self._timed("validate", started)
+
+    def _first_register_year(self) -> str:
+        """SQL: the first register year of a staged row's bureau (the mapping's, else 1900: no bound)."""
+        default = self.mapping.first_register_year or 1900
+        whens = " ".join(
+            f"WHEN {_sql_str(b.code)} THEN {b.first_register_year}"
+            for b in self.mapping.bureaux.values()
+            if b.first_register_year
+        )
+        return f"(CASE bureau_code {whens} ELSE {default} END)" if whens else str(default)
 
     def _file_names(self) -> list[list[Any]]:
         return [list(range(1, len(self.sources) + 1)), [s.name for s, _t in self.sources]]
@@ -1077,6 +1237,10 @@ class _Run:
             with transaction.atomic():
                 dropped = self._secondary_indexes() if bulk else []
                 foreign = self._foreign_keys() if bulk else []
+                if dropped or foreign:
+                    # the registers and bureaux created above, in the same transaction, have deferred foreign-key
+                    # checks pending: a table with pending trigger events cannot be altered
+                    self._exec("SET CONSTRAINTS ALL IMMEDIATE")
                 for name, _ddl in foreign:
                     self._exec(f'ALTER TABLE {Act._meta.db_table} DROP CONSTRAINT "{name}"')
                 for name, _ddl in dropped:
@@ -1113,16 +1277,17 @@ class _Run:
     def notes_and_texts(self, user_id: int) -> int:
         started = time.perf_counter()
         act, reg, bur = Act._meta.db_table, Register._meta.db_table, Bureau._meta.db_table
+        # A note is keyed by its act's register (bureau, year, number), by (year, number) with the act's bureau,
+        # or by the act's legacy id (key_mode). Its authority and document may be missing: imported, flagged.
         verdict = """CASE
             WHEN pre_reason IS NOT NULL THEN pre_reason
-            WHEN bureau_code IS NULL THEN 'UNKNOWN_BUREAU'
-            WHEN (year BETWEEN 1900 AND 2200) IS NOT TRUE THEN 'BAD_YEAR'
-            WHEN (number >= 1) IS NOT TRUE THEN 'BAD_NUMBER'
+            WHEN key_mode = 'register' AND bureau_code IS NULL THEN 'UNKNOWN_BUREAU'
+            WHEN key_mode <> 'legacy_id' AND (year BETWEEN 1900 AND 2200) IS NOT TRUE THEN 'BAD_YEAR'
+            WHEN key_mode <> 'legacy_id' AND (number >= 1) IS NOT TRUE THEN 'BAD_NUMBER'
             WHEN mojibake IS NOT NULL THEN 'MOJIBAKE'
             WHEN kind IS NULL THEN 'UNKNOWN_CODE'
-            WHEN (btrim(text_ar) <> '' AND btrim(authority) <> '' AND btrim(document_number) <> '') IS NOT TRUE
-                THEN 'NOTE_INCOMPLETE'
-            WHEN (dd_status = 'ok' AND no_status = 'ok') IS NOT TRUE THEN 'BAD_DATE'
+            WHEN (btrim(text_ar) <> '') IS NOT TRUE THEN 'NOTE_INCOMPLETE'
+            WHEN (dd_status IN ('ok', 'empty') AND no_status = 'ok') IS NOT TRUE THEN 'BAD_DATE'
             WHEN (length(authority) <= 200 AND length(document_number) <= 60) IS NOT TRUE THEN 'FIELD_TOO_LONG'
         END"""
         self._exec(f"UPDATE {self.notes} SET reason = {verdict} WHERE ({verdict}) IS NOT NULL")
@@ -1138,23 +1303,39 @@ class _Run:
                 END WHERE reason IS NOT NULL"""
         )
         # The act each note annotates: in the registry (imported now or before); in a dry run, also the rows this
-        # run would import.
-        self._exec(
-            f"""UPDATE {self.notes} n SET target_id = a.id
+        # run would import (negative ids). One statement per key mode, each a plain equi-join; a key matching
+        # several acts is ambiguous (rejected), none an orphan.
+        candidates = f"""SELECT a.id, b.code AS bureau_code, r.kind, r.year, a.number, a.legacy_id,
+                coalesce(a.source_values ->> 'table', '') AS tbl
             FROM {act} a JOIN {reg} r ON r.id = a.register_id JOIN {bur} b ON b.id = r.bureau_id
-            WHERE n.reason IS NULL AND b.code = n.bureau_code AND r.kind = n.act_kind AND r.year = n.year
-              AND a.number = n.number AND a.status = 'signed'"""
-        )
+            WHERE a.status = 'signed'"""
         if self.dry_run:
-            self._exec(
-                f"""UPDATE {self.notes} n SET target_id = 0 FROM {self.acts} s
-                WHERE n.reason IS NULL AND n.target_id IS NULL AND s.reason IS NULL AND s.dup_kind IS NULL
-                  AND s.bureau_code = n.bureau_code AND s.kind = n.act_kind AND s.year = n.year
-                  AND s.number = n.number"""
+            candidates += f""" UNION ALL SELECT -{_row_order("s")}, s.bureau_code, s.kind, s.year, s.number,
+                left(s.legacy_id, 60), s.raw ->> 'table' FROM {self.acts} s
+                WHERE s.reason IS NULL AND s.dup_kind IS NULL"""
+        matches = {
+            "register": "c.bureau_code = n.bureau_code AND c.year = n.year AND c.number = n.number",
+            "number": "c.year = n.year AND c.number = n.number",
+            "legacy_id": "c.legacy_id = n.act_legacy_id AND (n.act_table = '' OR c.tbl = n.act_table)",
+        }
+        modes = {str(m) for (m,) in self._rows(f"SELECT DISTINCT key_mode FROM {self.notes} WHERE reason IS NULL")}
+        for mode in sorted(modes):
+            self._exec_hashed(
+                f"""UPDATE {self.notes} t SET target_id = m.id,
+                    reason = CASE WHEN m.n > 1 THEN 'NOTE_AMBIGUOUS' END,
+                    message = CASE WHEN m.n > 1 THEN m.n || ' ' || t.act_kind || ' acts match the note''s key' END
+                FROM (SELECT n.file_no, n.line, min(c.id) AS id, count(*) AS n
+                      FROM {self.notes} n JOIN ({candidates}) c ON c.kind = n.act_kind AND {matches[mode]}
+                      WHERE n.reason IS NULL AND n.key_mode = %s GROUP BY 1, 2) m
+                WHERE t.file_no = m.file_no AND t.line = m.line""",
+                [mode],
             )
         self._exec(
             f"""UPDATE {self.notes} SET reason = 'NOTE_ORPHAN',
-                message = 'no ' || act_kind || ' act ' || number || '/' || year || ' in bureau ' || bureau_code
+                message = 'no ' || act_kind || ' act ' || CASE key_mode
+                    WHEN 'legacy_id' THEN 'with legacy id ' || quote_literal(act_legacy_id)
+                    WHEN 'number' THEN number || '/' || year || ' in any bureau'
+                    ELSE number || '/' || year || ' in bureau ' || bureau_code END
             WHERE reason IS NULL AND target_id IS NULL"""
         )
         # The same note twice in the run, or already in the registry.
@@ -1163,15 +1344,16 @@ class _Run:
             FROM (SELECT file_no, line, row_number() OVER w AS rn,
                          first_value(file_no) OVER w AS kf, first_value(line) OVER w AS kl
                   FROM {self.notes} WHERE reason IS NULL
-                  WINDOW w AS (PARTITION BY bureau_code, act_kind, year, number, kind, text_ar, document_number,
-                                            noted_on ORDER BY file_no, line)) d
+                  WINDOW w AS (PARTITION BY target_id, kind, text_ar, document_number, noted_on
+                               ORDER BY file_no, line)) d
             WHERE d.rn > 1 AND s.file_no = d.file_no AND s.line = d.line"""
         )
         self._exec(
             f"""UPDATE {self.notes} s SET dup_kind = 'already_imported', dup_id = m.id
             FROM {MarginalNote._meta.db_table} m
             WHERE s.reason IS NULL AND s.dup_kind IS NULL AND m.act_id = s.target_id AND m.kind = s.kind
-              AND m.text_ar = s.text_ar AND m.document_number = s.document_number AND m.noted_on = s.noted_on"""
+              AND m.text_ar = s.text_ar AND m.document_number = s.document_number AND m.noted_on = s.noted_on
+              AND m.document_date IS NOT DISTINCT FROM s.document_date"""
         )
         # French texts follow their Arabic note (first row of each legacy id).
         self._exec(
@@ -1200,9 +1382,9 @@ class _Run:
         if not self.dry_run:
             inserted = self._exec(
                 f"""INSERT INTO {MarginalNote._meta.db_table} (act_id, kind, text_ar, text_fr, authority,
-                    document_number, document_date, officer_id, noted_on, created_at)
-                SELECT n.target_id, n.kind, n.text_ar, coalesce(t.text_fr, ''), n.authority, n.document_number,
-                       n.document_date, %s, n.noted_on, now()
+                    document_number, document_date, officer_id, noted_on, created_at, source_incomplete)
+                SELECT n.target_id, n.kind, n.text_ar, coalesce(nullif(btrim(n.text_fr), ''), t.text_fr, ''),
+                       n.authority, n.document_number, n.document_date, %s, n.noted_on, now(), {_NOTE_INCOMPLETE}
                 FROM {self.notes} n
                 LEFT JOIN (SELECT DISTINCT ON (legacy_id) legacy_id, text_fr FROM {self.texts}
                            WHERE reason IS NULL AND dup_kind IS NULL ORDER BY legacy_id, file_no, line) t
@@ -1229,8 +1411,10 @@ class _Run:
         queries = [
             f"""SELECT file_no, bureau_code, kind, year, reason, dup_kind, probable_file IS NOT NULL, flags, count(*)
             FROM {self.acts} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8""",
-            f"""SELECT file_no, bureau_code, act_kind, year, reason, dup_kind, false, '', count(*)
-            FROM {self.notes} GROUP BY 1, 2, 3, 4, 5, 6""",
+            f"""SELECT file_no, bureau_code, act_kind, year, reason, dup_kind, false,
+                CASE WHEN reason IS NULL AND dup_kind IS NULL AND {_NOTE_INCOMPLETE} THEN 'note_source_incomplete'
+                     ELSE '' END, count(*)
+            FROM {self.notes} n GROUP BY 1, 2, 3, 4, 5, 6, 8""",
             f"""SELECT file_no, NULL, NULL, NULL::int, reason, dup_kind, false, '', count(*)
             FROM {self.texts} GROUP BY 1, 5, 6""",
         ]
@@ -1262,8 +1446,12 @@ class _Run:
                     registers.setdefault((str(r["bureau"]), str(r["kind"]), r["year"]), Counter()).update(
                         {k: r[k] for k in outcomes}
                     )
-            files.append({"file": source.name, "table": table.name, "record": table.record,
-                          "encoding": encoding_label(source.encoding), **sums, "registers": regs})  # fmt: skip
+            facts = self.file_facts.get(file_no, {})
+            entry: dict[str, Any] = {"file": source.name, "table": table.name, "record": table.record,
+                                     "encoding": encoding_label(source.encoding), **sums,
+                                     "registers": regs}  # fmt: skip
+            entry.update({k: facts[k] for k in ("sample", "truncated") if k in facts})
+            files.append(entry)
         report: dict[str, Any] = {
             "format": "jamaa-legacy-report/1",
             "commune": self.slug,
@@ -1280,6 +1468,7 @@ class _Run:
             "duplicate_matches": dict(sorted(dup_matches.items())),
             "probable_duplicates": int(probable),
             "flags": dict(sorted(flag_counts.items())),
+            "warnings": list(self.warnings),
             "totals": {k: int(totals[k]) for k in ("read", "imported", "rejected", "duplicates")},
         }
         assert report["totals"]["read"] == sum(report["totals"][k] for k in ("imported", "rejected", "duplicates"))
@@ -1318,7 +1507,8 @@ class _Run:
             out.writerow(["file", "line", "legacy_id", "match", "action", "kept_file", "kept_line", "kept_id",
                           "row"])  # fmt: skip
             dups: list[tuple[Any, ...]] = [
-                (r[0], r[1], r[2], r[5], "skipped", r[6], r[7], r[8], r[11], r[12], r[13])
+                (r[0], r[1], r[2], r[5], "review" if r[5] == "changed" else "skipped", r[6], r[7], r[8], r[11],
+                 r[12], r[13])
                 for r in acts if r[3] is None and r[5] is not None
             ]  # fmt: skip
             dups += [
@@ -1370,6 +1560,15 @@ class _Run:
                 out.writerow(r)
 
 
+def _xlsx_rows(source: Source) -> int:
+    """A workbook's data rows, counted (read-only workbooks often carry no dimension)."""
+    try:
+        _src, rows = open_source(source.path, "auto", "")
+    except SourceError:
+        return 0
+    return sum(1 for _row in rows)
+
+
 def _try_lz4() -> None:
     """lz4 compresses each act's source_values several times faster than the default pglz; only values written
     by this session are affected, and a server built without lz4 keeps pglz."""
@@ -1402,6 +1601,8 @@ def legacy_import(
     commit_every: int | None = None,
     after_batch: Callable[[int], None] | None = None,
     workers: int = 2,
+    accept_truncated: bool = False,
+    lock_wait_s: float = 0.0,
 ) -> ImportResult:
     """Import legacy exports into a commune's civil registry and write the reports.
 
@@ -1421,7 +1622,7 @@ def legacy_import(
     try:
         run = _Run(slug=slug, mapping=mapping, files=[Path(f) for f in files], report_dir=report_dir,
                    dry_run=dry_run, progress=progress, commit_every=commit_every, after_batch=after_batch,
-                   workers=workers)  # fmt: skip
+                   workers=workers, accept_truncated=accept_truncated)  # fmt: skip
     except ValueError as exc:
         raise LegacyImportError(str(exc)) from None
     with schema_context(commune.schema_name):
@@ -1430,38 +1631,48 @@ def legacy_import(
         except ValueError as exc:
             raise LegacyImportError(str(exc)) from None
         lock = f"jamaa.legacy-import.{commune.schema_name}"
+        deadline = time.monotonic() + lock_wait_s
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_lock(hashtext(%s))", [lock])
-            if not cursor.fetchone()[0]:
-                raise LegacyImportError(f"another legacy import into {slug} is running")
+            while True:
+                cursor.execute("SELECT pg_try_advisory_lock(hashtext(%s))", [lock])
+                if cursor.fetchone()[0]:
+                    break
+                if time.monotonic() >= deadline:
+                    raise LegacyImportError(f"another legacy import into {slug} is running")
+                time.sleep(1.0)
         try:
             # Hash joins and sorts over a million staged rows stay in memory (for this session only).
             run._exec("SET work_mem = '256MB'")
             _try_lz4()
             run.create_stage()
             run.load()
-            run.progress("validate", 0, 3)
-            run.validate_acts()
-            run.progress("validate", 1, 3)
-            user_id = _system_user_id() if not dry_run else 0
-            run.registers()
-            run.progress("validate", 2, 3)
-            inserted = run.insert_acts(user_id)
-            if inserted:
-                # Fresh statistics for the notes' join below (its columns only: the wide ones cost, not help).
-                run._exec(f"ANALYZE {Act._meta.db_table} (register_id, number, status)")
-            run.notes_and_texts(user_id)
-            run.progress("validate", 3, 3)
-            if inserted:
-                t = time.perf_counter()
-                run.progress("dictionary", 0, 1)
-                search.name_keys_rebuild()
-                run._exec(f"ANALYZE {NameKey._meta.db_table}")
-                run.progress("dictionary", 1, 1)
-                run._timed("dictionary", t)
-            run.progress("report", 0, 1)
-            report = run.report(started_at)
-            run.progress("report", 1, 1)
+            # All or nothing (unless committing per batch): bureaux, registers, acts, notes and the name
+            # dictionary commit together, so a run killed anywhere leaves no trace in the registry but its
+            # staging tables (dropped by the next run), and running it again gives the uninterrupted result.
+            with transaction.atomic() if commit_every is None else contextlib.nullcontext():
+                run.progress("validate", 0, 3)
+                run.validate_acts()
+                run.progress("validate", 1, 3)
+                user_id = _system_user_id() if not dry_run else 0
+                run.registers()
+                run.progress("validate", 2, 3)
+                inserted = run.insert_acts(user_id)
+                if inserted:
+                    # Fresh statistics for the notes' join below (its columns only: the wide ones cost, not help).
+                    run._exec(f"ANALYZE {Act._meta.db_table} (register_id, number, status)")
+                run.notes_and_texts(user_id)
+                run.progress("validate", 3, 3)
+                if inserted:
+                    t = time.perf_counter()
+                    run.progress("dictionary", 0, 1)
+                    search.name_keys_rebuild()
+                    run._exec(f"ANALYZE {NameKey._meta.db_table}")
+                    run.progress("dictionary", 1, 1)
+                    run._timed("dictionary", t)
+                # (inside the transaction: a run killed before its commit leaves no report that counts its rows)
+                run.progress("report", 0, 1)
+                report = run.report(started_at)
+                run.progress("report", 1, 1)
         finally:
             try:
                 run.drop_stage()
@@ -1479,9 +1690,13 @@ def iter_report_lines(report: dict[str, Any]) -> Iterator[str]:
     t = report["totals"]
     yield (f"{'DRY RUN: ' if report['dry_run'] else ''}read {t['read']:,}, imported {t['imported']:,}, "
            f"rejected {t['rejected']:,}, duplicates {t['duplicates']:,}")  # fmt: skip
+    for warning in report.get("warnings", ()):
+        yield f"  WARNING: {warning}"
     for f in report["files"]:
         yield (f"  {f['file']} ({f['encoding']}): read {f['read']:,}, imported {f['imported']:,}, "
                f"rejected {f['rejected']:,}, duplicates {f['duplicates']:,}")  # fmt: skip
+        if f.get("sample"):
+            yield "    names as decoded: " + " | ".join(f["sample"])
     if report["reasons"]:
         yield "  rejected: " + ", ".join(f"{k} {v:,}" for k, v in report["reasons"].items())
     if report["probable_duplicates"]:

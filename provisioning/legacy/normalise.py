@@ -254,6 +254,32 @@ def has_arabic(text: str) -> bool:
     return bool(_ARABIC.search(text))
 
 
+_LATIN1_LETTERS = re.compile("[\u00c0-\u00ff]")
+
+
+def latin1_soup_share(texts: list[str]) -> float:
+    """The share of À–ÿ among the letters of texts: Arabic bytes read as Latin-1 give mostly these."""
+    letters = sum(sum(1 for c in t if c.isalpha()) for t in texts)
+    return sum(len(_LATIN1_LETTERS.findall(t)) for t in texts) / letters if letters else 0.0
+
+
+def likely_arabic_encoding(texts: list[str], read_as: str) -> tuple[str, str]:
+    """Which encoding makes Arabic of texts decoded with the wrong one: (label, the first text so read), or
+    ("", "") when none does. read_as: the codec they were decoded with ("xlsx": unknown)."""
+    sources = [read_as] if read_as in ENCODINGS.values() else []
+    for source in [*sources, "cp1252", "latin-1"]:
+        for target, label in (("utf-8", "utf-8"), ("cp1256", "windows-1256")):
+            if target == source.replace("-sig", ""):
+                continue
+            try:
+                readings = [t.encode(source).decode(target) for t in texts]
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                continue
+            if readings and sum(has_arabic(r) for r in readings) * 2 > len(readings):
+                return label, readings[0]
+    return "", ""
+
+
 def looks_mojibake(text: str) -> bool:
     """UTF-8 bytes decoded as a one-byte code page ("Ù…Ø­Ù…Ø¯" for محمد)."""
     return bool(_MOJIBAKE.search(text))

@@ -6,9 +6,11 @@ numbers lose Excel's ".0". An empty cell is the empty string: the importer never
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +19,17 @@ from typing import Any
 from .normalise import detect_encoding
 
 SAMPLE_BYTES = 1 << 20
+
+
+def _cut_end(exc: UnicodeError) -> tuple[str, int]:
+    """A file cut in the middle of a multi-byte character (a truncated UTF-8 export) ends in an incomplete
+    sequence: that one becomes U+FFFD (its row is short and rejected); any other bad byte still stops the run."""
+    if isinstance(exc, UnicodeDecodeError) and exc.reason == "unexpected end of data":
+        return "\ufffd", exc.end
+    raise exc
+
+
+codecs.register_error("jamaa-cut-end", _cut_end)
 
 
 class SourceError(ValueError):
@@ -64,7 +77,7 @@ def open_source(path: Path, declared_encoding: str, delimiter: str) -> tuple[Sou
     if not delimiter:
         first = text_sample.split("\n", 1)[0]
         delimiter = max((";", ",", "\t", "|"), key=first.count)
-    handle_text = io.TextIOWrapper(path.open("rb"), encoding=encoding, newline="")
+    handle_text = io.TextIOWrapper(path.open("rb"), encoding=encoding, newline="", errors="jamaa-cut-end")
     reader = csv.reader(handle_text, delimiter=delimiter)
     try:
         header = [h.strip() for h in next(reader)]
@@ -90,10 +103,40 @@ def open_source(path: Path, declared_encoding: str, delimiter: str) -> tuple[Sou
     return source, rows()
 
 
+def truncation(source: Source, delimiter: str) -> str:
+    """Why a CSV file looks cut short ("" if it does not): its last row has fewer fields than the header, or it
+    does not end with a line break (an export cut mid-row). Reads the file's last 64 kB only."""
+    if source.kind != "csv":
+        return ""
+    size = source.path.stat().st_size
+    with source.path.open("rb") as handle:
+        handle.seek(max(0, size - (1 << 16)))
+        tail = handle.read()
+    body = tail.rstrip(b"\r\n")
+    if size <= len(tail) and b"\n" not in body:
+        return ""  # the header alone
+    last = body.rsplit(b"\n", 1)[-1].decode(source.encoding, errors="replace")
+    fields = next(csv.reader([last], delimiter=delimiter or _sniff(source)), [])
+    if len(fields) < len(source.header):
+        return f"its last row has {len(fields)} of the header's {len(source.header)} fields"
+    if not tail.endswith(b"\n"):
+        return "it does not end with a line break"
+    return ""
+
+
+def _sniff(source: Source) -> str:
+    with source.path.open("rb") as handle:
+        first = handle.readline().decode(source.encoding, errors="replace")
+    return max((";", ",", "\t", "|"), key=first.count)
+
+
 def _open_xlsx(path: Path) -> tuple[Source, Iterator[tuple[int, list[str]]]]:
     from openpyxl import load_workbook
 
-    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise SourceError(f"{path.name}: not a readable workbook, probably truncated or damaged ({exc})") from None
     sheet = workbook.worksheets[0]
     iterator = sheet.iter_rows(values_only=True)
     try:

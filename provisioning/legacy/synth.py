@@ -27,6 +27,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.utils import timezone
+
 from jamaa.modules.etatcivil import calendars, words
 
 # (Latin, Arabic, Latin variants)
@@ -75,7 +77,7 @@ AR_MARKS = "\u064e\u064f\u0650\u0651\u0652"
 BIRTH_COLUMNS = [
     "id", "classement", "num_acte", "annee", "prenom_ar", "nom_ar", "prenom_fr", "nom_fr", "sexe",
     "date_naissance", "date_naissance_lettres", "date_naissance_hijri", "lieu_ar", "lieu_fr", "pere_ar", "pere_fr",
-    "mere_ar", "mere_fr", "date_acte", "date_acte_hijri", "officier", "declarant",
+    "mere_ar", "mere_fr", "date_acte", "date_acte_hijri", "officier", "declarant", "obs",
 ]  # fmt: skip
 DEATH_COLUMNS = [
     "id", "classement", "num_acte", "annee", "prenom_ar", "nom_ar", "prenom_fr", "nom_fr", "sexe", "date_deces",
@@ -84,6 +86,13 @@ DEATH_COLUMNS = [
 NOTE_COLUMNS = ["id_mention", "classement", "num_acte", "annee", "type", "texte_ar", "autorite", "num_document",
                 "date_document", "date_mention"]  # fmt: skip
 NOTE_TEXT_COLUMNS = ["id_mention", "texte_fr"]
+# Note tables as real exports have them (note_variants=True): the annexe's notes keyed by (year, number) with no
+# bureau column (a constant in the mapping), no authority or document, the French text beside the Arabic; the
+# deaths' notes keyed by the death act's legacy id.
+NOTE_BY_NUMBER_COLUMNS = ["annee", "num_acte", "type", "texte_ar", "texte_fr", "date_mention"]
+NOTE_BY_ID_COLUMNS = ["id_acte", "type", "texte_ar", "autorite", "num_document", "date_document", "date_mention"]
+FIRST_REGISTER_YEAR = 1920  # the synthetic commune's first register (the mapping says so)
+REMARKS = ["déclaration tardive", "acte transcrit du registre de 1958", "mention illisible", "ملاحظة: نسخة مصححة"]
 
 
 @dataclass
@@ -112,6 +121,11 @@ class Rates:
     notes: float = 0.08  # share of birth acts with a marginal note
     orphan_note: float = 0.05  # share of notes pointing at no act
     orphan_text: float = 0.02  # French note texts with no Arabic note
+    future_year: float = 0.002  # a birth "01/01/2099" in register 2099 → rejected YEAR_IMPOSSIBLE
+    before_first_register: float = 0.002  # a register year before the commune's first register → YEAR_IMPOSSIBLE
+    after_import: float = 0.002  # an event dated after the day of the import → rejected DATE_AFTER_IMPORT
+    late_register: float = 0.005  # registered years after the event (beyond the allowance) → imported, flagged
+    remark: float = 0.05  # births with an observation (OBS column)
 
 
 @dataclass
@@ -124,6 +138,9 @@ class Expected:
     hijri: list[dict[str, Any]] = field(default_factory=list)  # rows whose only date is Hijri: the day expected
     acts_imported: int = 0
     notes_imported: int = 0
+    late_register: int = 0  # imported, flagged register_year_far_from_event
+    notes_source_incomplete: int = 0  # imported notes with no authority or document
+    remarks: int = 0  # imported acts with an observation
 
 
 @dataclass
@@ -138,8 +155,17 @@ class _Act:
 
 
 class Synth:
-    def __init__(self, acts: int, seed: int, rates: Rates | None = None, formats: tuple[str, ...] = ("csv", "xlsx")):
+    def __init__(
+        self,
+        acts: int,
+        seed: int,
+        rates: Rates | None = None,
+        formats: tuple[str, ...] = ("csv", "xlsx"),
+        note_variants: bool = False,
+    ):
         self.n, self.seed = acts, seed
+        self.note_variants = note_variants
+        self.today = timezone.localdate()  # the day the import runs, as the importer sees it
         self.rates = rates or Rates()
         self.rng = random.Random(seed)
         self.formats = formats
@@ -257,6 +283,7 @@ class Synth:
             "mere_ar": mother_ar, "mere_fr": mother_fr,
             "date_acte": self.gregorian(drawn), "officier": "Ahmed Bennani, officier de l'état civil",
             "declarant": r.choice(("le père", "la mère", "الأب", "")),
+            "obs": r.choice(REMARKS) if r.random() < rates.remark else "",
         }  # fmt: skip
         event_cols = ("date_naissance", "date_naissance_lettres", "date_naissance_hijri")
         if kind == "death":
@@ -280,7 +307,8 @@ class Synth:
         edges: list[tuple[float, str]] = []
         acc = 0.0
         for name in ("hijri_only", "hijri_out_of_range", "bad_date", "mojibake", "missing_arabic", "bad_number",
-                     "year_only"):  # fmt: skip
+                     "year_only", "future_year", "before_first_register", "after_import",
+                     "late_register"):  # fmt: skip
             acc += getattr(rates, name)
             edges.append((acc, name))
         defect = next((name for edge, name in edges if r < edge), "")
@@ -321,6 +349,31 @@ class Synth:
             v[h_col] = ""
             if w_col:
                 v[w_col] = ""
+        elif defect in ("future_year", "before_first_register", "after_import", "late_register"):
+            if defect == "future_year":
+                event = drawn = dt.date(2099, 1, 1)
+                act.fate = ("rejected", "YEAR_IMPOSSIBLE")
+            elif defect == "before_first_register":
+                event = dt.date(FIRST_REGISTER_YEAR - 5, 3, 1) + dt.timedelta(days=self.rng.randrange(200))
+                drawn = event
+                act.fate = ("rejected", "YEAR_IMPOSSIBLE")
+            elif defect == "after_import":  # drawn up today, the event in ten days
+                drawn, event = self.today, self.today + dt.timedelta(days=10)
+                act.fate = ("rejected", "DATE_AFTER_IMPORT")
+            else:  # declared three to twenty years late (a judgment), before this year: imported, flagged
+                late = self.rng.randrange(3, 20)
+                event = dt.date(min(event.year, self.today.year - 1 - late), event.month, min(event.day, 28))
+                drawn = dt.date(event.year + late, 6, 1)
+                act.fate = ("imported", "late_register")
+            v[g_col] = event if isinstance(v[g_col], dt.date) else f"{event.day:02d}/{event.month:02d}/{event.year}"
+            v[h_col] = ""
+            if w_col:
+                v[w_col] = ""
+            v["date_acte"] = f"{drawn.day:02d}/{drawn.month:02d}/{drawn.year}"
+            v["annee"] = str(drawn.year)
+            if "date_acte_hijri" in v:
+                v["date_acte_hijri"] = ""
+            act.year = drawn.year
         elif isinstance(v[g_col], dt.date):
             pass
 
@@ -428,6 +481,10 @@ class Synth:
                 exp.acts_imported += 1
                 if detail == "probable":
                     exp.probable += 1
+                if detail == "late_register":
+                    exp.late_register += 1
+                if act.values.get("obs"):
+                    exp.remarks += 1
                 if "_hijri_expected" in act.values:
                     exp.hijri.append({"file": name, "line": line, "legacy_id": act.values["id"],
                                       "event_date": act.values["_hijri_expected"]})  # fmt: skip
@@ -436,7 +493,7 @@ class Synth:
         if workbook is not None:
             workbook.save(out / deaths_name)
         self._notes(out)
-        (out / "mapping.yaml").write_text(mapping_yaml(deaths_name), encoding="utf-8")
+        (out / "mapping.yaml").write_text(mapping_yaml(deaths_name, self.note_variants), encoding="utf-8")
         doc = {
             "acts": self.n, "seed": self.seed, "rates": asdict(self.rates),
             "read": dict(exp.read),
@@ -445,6 +502,9 @@ class Synth:
             "reasons": dict(sorted(exp.reasons.items())), "duplicates": dict(sorted(exp.duplicates.items())),
             "probable_duplicates": exp.probable, "acts_imported": exp.acts_imported,
             "notes_imported": exp.notes_imported, "hijri_only": exp.hijri,
+            "flags": {"register_year_far_from_event": exp.late_register,
+                      "note_source_incomplete": exp.notes_source_incomplete},
+            "acts_with_remark": exp.remarks,
         }  # fmt: skip
         (out / "expected.json").write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
         return exp
@@ -452,9 +512,11 @@ class Synth:
     def _notes(self, out: Path) -> None:
         r, rates, exp = self.rng, self.rates, self.expected
         notes, texts = [], []
+        by_number: list[list[str]] = []
+        by_id: list[list[str]] = []
         note_id = 0
         for (kind, bureau, year), acts in sorted(self.by_register.items()):
-            if kind != "birth":
+            if kind != "birth" and not self.note_variants:
                 continue
             for act in acts:
                 if not (act.fate == ("imported", "") and act.clean) or r.random() >= rates.notes:
@@ -466,6 +528,26 @@ class Synth:
                 code, ar, fr = r.choice(NOTE_KINDS)
                 day = dt.date(min(year + r.randrange(18, 40), 2025), 1, 1) + dt.timedelta(days=r.randrange(300))
                 ident = f"M{note_id:07d}"
+                if self.note_variants and (kind == "death" or bureau == "2"):
+                    text_ar = f"{ar} بمقتضى الوثيقة عدد {note_id} بتاريخ {day.isoformat()}"
+                    if kind == "death":  # keyed by the act's legacy id
+                        legacy = act.values["id"] if fate == "imported" else f"X{note_id}"
+                        by_id.append([legacy, code, text_ar, "Tribunal de première instance de Sefrou",
+                                      f"{note_id}/{day.year}", day.isoformat(), day.isoformat()])  # fmt: skip
+                        name = "mentions_deces.csv"
+                    else:  # keyed by (year, number), the bureau a constant, no authority or document
+                        by_number.append([str(year), number, code, text_ar, f"{fr} : acte n° {number}/{year}",
+                                          f"{day.day:02d}/{day.month:02d}/{day.year}"])  # fmt: skip
+                        name = "mentions_annexe.csv"
+                    exp.read[name] += 1
+                    if fate == "imported":
+                        exp.outcomes["imported"] += 1
+                        exp.notes_imported += 1
+                        exp.notes_source_incomplete += kind == "birth"
+                    else:
+                        exp.outcomes["rejected"] += 1
+                        exp.reasons[fate] += 1
+                    continue
                 notes.append([ident, bureau, number, str(year), code,
                               f"{ar} بمقتضى الوثيقة عدد {note_id} بتاريخ {day.isoformat()}",
                               "Tribunal de première instance de Sefrou", f"{note_id}/{day.year}",
@@ -498,9 +580,36 @@ class Synth:
             writer = csv.writer(handle, delimiter=";")
             writer.writerow(NOTE_TEXT_COLUMNS)
             writer.writerows(texts)
+        if self.note_variants:
+            for name, columns, rows in (("mentions_annexe.csv", NOTE_BY_NUMBER_COLUMNS, by_number),
+                                        ("mentions_deces.csv", NOTE_BY_ID_COLUMNS, by_id)):  # fmt: skip
+                with (out / name).open("w", encoding="utf-8", newline="") as handle:
+                    writer = csv.writer(handle, delimiter=";")
+                    writer.writerow(columns)
+                    writer.writerows(rows)
 
 
-def mapping_yaml(deaths_file: str) -> str:
+NOTE_VARIANT_TABLES = """  - name: mentions_annexe   # no bureau column, no authority, French text beside the Arabic
+    files: ["mentions_annexe*.csv"]
+    record: note
+    act_kind: birth
+    key: {bureau: {value: "2"}, year: annee, number: num_acte}
+    note_kind_column: type
+    fields: {text_ar: texte_ar, text_fr: texte_fr}
+    dates: {noted_on: {gregorian: date_mention, formats: [dmy, iso]}}
+  - name: mentions_deces           # the deaths' notes, keyed by the death act's legacy id
+    files: ["mentions_deces*.csv"]
+    record: note
+    act_kind: death
+    act_table: deces
+    key: {legacy_id: id_acte}
+    note_kind_column: type
+    fields: {text_ar: texte_ar, authority: autorite, document_number: num_document}
+    dates: {document_date: date_document, noted_on: date_mention}
+"""
+
+
+def mapping_yaml(deaths_file: str, note_variants: bool = False) -> str:
     bureaux = "\n".join(
         f'  "{k}": {{code: {code}, name_fr: "{fr}", name_ar: "{ar}"}}' for k, (code, fr, ar) in BUREAUX.items()
     )
@@ -509,6 +618,7 @@ def mapping_yaml(deaths_file: str) -> str:
     notes = ", ".join(f"{code}: {kind}" for code, kind in kinds)
     return f"""# Mapping of the synthetic legacy export (jamaa legacy synth). Format: docs/legacy-import.md
 format: jamaa-legacy-mapping/1
+first_register_year: {FIRST_REGISTER_YEAR}   # older register years are impossible
 bureaux:          # legacy `classement` value → Jamaa bureau (created if missing)
 {bureaux}
 codes:
@@ -538,6 +648,7 @@ tables:
       declarant_relationship: declarant
       event_date_hijri: date_naissance_hijri
       drawn_up_hijri: date_acte_hijri
+      remark: obs             # observations: kept with the act's provenance
     dates:
       event_date: {{gregorian: date_naissance, words: date_naissance_lettres, hijri: date_naissance_hijri,
                    formats: [dmy, iso, year_only]}}
@@ -581,11 +692,12 @@ tables:
     encoding: latin-1
     legacy_id: id_mention
     fields: {{text_fr: texte_fr}}
-"""
+""" + (NOTE_VARIANT_TABLES if note_variants else "")
 
 
 def legacy_synth(*, acts: int, seed: int, out: Path, rates: Rates | None = None,
-                 formats: tuple[str, ...] = ("csv", "xlsx")) -> dict[str, Any]:  # fmt: skip
+                 formats: tuple[str, ...] = ("csv", "xlsx"),
+                 note_variants: bool = False) -> dict[str, Any]:  # fmt: skip
     """Write a synthetic legacy export (files, mapping.yaml, expected.json) into `out`; returns expected.json."""
-    Synth(acts, seed, rates, formats).write(out)
+    Synth(acts, seed, rates, formats, note_variants).write(out)
     return dict(json.loads((out / "expected.json").read_text(encoding="utf-8")))

@@ -13,6 +13,7 @@
       if (run.totals[key] !== undefined) { set(`total-${key}`, run.totals[key].toLocaleString()); }
     }
     set("run-error", run.error);
+    document.getElementById("run-stalled").hidden = run.status !== "stalled";
     const list = document.getElementById("run-reports");
     list.replaceChildren(...Object.entries(run.reports).map(([name, url]) => {
       const item = document.createElement("li");

@@ -11,8 +11,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from jamaa.platform.errors import DomainError
+from jamaa.provisioning.legacy import runs
 from jamaa.provisioning.legacy.importer import LegacyImportError, iter_report_lines, legacy_import
 from jamaa.provisioning.legacy.synth import Rates, legacy_synth
+from jamaa.provisioning.models import LegacyImportRun
 
 
 class Command(BaseCommand):
@@ -25,6 +28,11 @@ class Command(BaseCommand):
         synth.add_argument("--seed", type=int, default=1)
         synth.add_argument("--out", required=True, help="folder to write the files into")
         synth.add_argument("--formats", default="csv,xlsx", help="csv,xlsx (default) or csv: deaths as CSV too")
+        synth.add_argument(
+            "--note-variants",
+            action="store_true",
+            help="also notes keyed by (year, number) with no bureau, authority or document, and by legacy id",
+        )
         synth.add_argument(
             "--rate",
             action="append",
@@ -54,12 +62,45 @@ class Command(BaseCommand):
             metavar="N",
             help="processes reading the files at once (default 2; 1 reads them in this process)",
         )
+        imp.add_argument(
+            "--accept-truncated",
+            action="store_true",
+            help="import a file that looks cut short (its last row, final newline or size) instead of refusing it; "
+            "the report warns",
+        )
+        listing = sub.add_parser("runs", help="The console's imports: status (a dead worker's run shows stalled).")
+        listing.add_argument("--commune", default=None, help="only this commune's runs")
+        listing.add_argument("--limit", type=int, default=20)
+        resume = sub.add_parser("resume", help="Queue a stalled console import again (its worker died).")
+        resume.add_argument("run", type=int, help="the run's number (jamaa legacy runs)")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if opts["action"] == "synth":
             self._synth(opts)
+        elif opts["action"] == "runs":
+            self._runs(opts)
+        elif opts["action"] == "resume":
+            self._resume(opts)
         else:
             self._import(opts)
+
+    def _runs(self, opts: dict[str, Any]) -> None:
+        for run in runs.legacy_import_runs(slug=opts["commune"], limit=opts["limit"]):
+            beat = run.heartbeat_at.isoformat(timespec="seconds") if run.heartbeat_at else "-"
+            totals = " ".join(f"{k}={v}" for k, v in run.totals.items())
+            hint = f"  (resume: jamaa legacy resume {run.id})" if run.stalled else ""
+            dry = " dry-run" if run.dry_run else ""
+            self.stdout.write(f"#{run.id} {run.slug} {run.status}{dry} phase={run.phase or '-'} heartbeat={beat}"
+                              f" attempts={run.attempts} {totals}{hint}".rstrip())  # fmt: skip
+
+    def _resume(self, opts: dict[str, Any]) -> None:
+        try:
+            run = runs.legacy_import_run_resume(run_id=opts["run"], actor_label="cli")
+        except LegacyImportRun.DoesNotExist:
+            raise CommandError(f"no legacy import run {opts['run']}") from None
+        except DomainError as exc:
+            raise CommandError(str(exc.message)) from None
+        self.stdout.write(f"#{run.id} {run.slug} queued again")
 
     def _synth(self, opts: dict[str, Any]) -> None:
         rates = Rates()
@@ -74,7 +115,10 @@ class Command(BaseCommand):
                 raise CommandError(f"--rate {item}: the value must be a number") from None
         formats = tuple(f.strip() for f in opts["formats"].split(",") if f.strip())
         out = Path(opts["out"])
-        expected = legacy_synth(acts=opts["acts"], seed=opts["seed"], out=out, rates=rates, formats=formats)
+        expected = legacy_synth(
+            acts=opts["acts"], seed=opts["seed"], out=out, rates=rates, formats=formats,
+            note_variants=opts["note_variants"],
+        )  # fmt: skip
         for name in sorted(p.name for p in out.iterdir()):
             self.stdout.write(f"  {out / name}")
         t = expected["totals"]
@@ -111,6 +155,7 @@ class Command(BaseCommand):
                 progress=progress,
                 commit_every=opts["commit_every"],
                 workers=opts["workers"],
+                accept_truncated=opts["accept_truncated"],
             )
         except LegacyImportError as exc:
             raise CommandError(str(exc)) from None
