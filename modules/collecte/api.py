@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jamaa.modules.regie import selectors_collecte as regie_reads
+from jamaa.platform.inputs import query_params
 
 from . import permissions, selectors, services, signing
 from .authentication import DeviceTokenAuthentication
@@ -204,25 +205,16 @@ class GapsApi(CollecteApi):
         gaps = serializers.ListField(child=serializers.IntegerField())
         returned = serializers.ListField(child=serializers.IntegerField(), allow_null=True)
 
-    @extend_schema(
-        parameters=[OpenApiParameter("regie_id", int), OpenApiParameter("exercice", int)],
-        responses=OutputSerializer(many=True),
-        summary="Blocks, gaps and returned stubs",
-    )
+    class Query(serializers.Serializer):  # type: ignore[type-arg]
+        regie_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+        exercice = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=9999)
+
+    @extend_schema(parameters=[Query], responses=OutputSerializer(many=True), summary="Blocks, gaps and returned stubs")
     def get(self, request: Request) -> Response:
-        params = self._params(request)
+        params = query_params(self.Query, request.query_params)
         collector_id = None if permissions.is_supervisor(request.user) else request.user.pk
         usage = regie_reads.block_usage(collector_id=collector_id, **params)
         return Response(self.OutputSerializer(usage, many=True).data)
-
-    def _params(self, request: Request) -> dict[str, int | None]:
-        class Params(serializers.Serializer):  # type: ignore[type-arg]
-            regie_id = serializers.IntegerField(required=False, allow_null=True, default=None)
-            exercice = serializers.IntegerField(required=False, allow_null=True, default=None)
-
-        data = Params(data=request.query_params)
-        data.is_valid(raise_exception=True)
-        return dict(data.validated_data)
 
 
 # --- reference data ----------------------------------------------------------------------------------------
