@@ -32,6 +32,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
+# Under /api/, unmatched addresses and refused requests answer in the error shape (see views).
+handler404 = views.not_found
+handler400 = views.bad_request
+
 # Each enabled module's URLs, mounted at /<code>/ (see "How to add a module" in the README).
 from jamaa.modules import registry  # noqa: E402
 

@@ -8,14 +8,16 @@ from django.conf import settings
 from django.contrib.auth import user_logged_in
 from django.contrib.auth.decorators import login_required
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import defaults
 from django.views.decorators.http import require_POST
 
 from jamaa.modules import registry
 from jamaa.platform.core import selectors as core_selectors
 from jamaa.platform.core import services as core_services
+from jamaa.platform.errors import DomainError, NotFound, error_body
 
 
 @login_required
@@ -61,3 +63,27 @@ def _restore_language(sender: Any, request: HttpRequest | None, user: Any, **kwa
     language = core_selectors.user_language_get(user=user)
     if language:
         request.session["_language"] = language
+
+
+class BadRequest(DomainError):
+    code = "BAD_REQUEST"
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler404: an address no route matches (`/regie/api/quittances/abc/`) answers the API's error shape
+    under `/api/`, Django's page elsewhere."""
+    if "/api/" in request.path:
+        body, status = error_body(NotFound())
+        return JsonResponse(body, status=status)
+    return defaults.page_not_found(request, exception)  # type: ignore[arg-type]
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler400 (Django's SuspiciousOperation: too many fields, a body too large for a form): the error shape
+    under `/api/`, Django's page elsewhere."""
+    if "/api/" in request.path:
+        body, status = error_body(exception) if exception is not None else ({}, 400)
+        if status == 500:  # a SuspiciousOperation error_body does not know
+            body, status = error_body(BadRequest())
+        return JsonResponse(body, status=status)
+    return defaults.bad_request(request, exception)  # type: ignore[arg-type]

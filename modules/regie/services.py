@@ -107,6 +107,8 @@ def block_allocate(
     blocks never overlap and every number of the series is either a quittance or inside a block."""
     if not permissions.can_collect(collector):
         raise exceptions.NotACollector()
+    if not Regie.objects.filter(pk=regie_id).exists():  # else the series' foreign key fails only at commit
+        raise exceptions.RegieNotFound()
     if not 1 <= size <= 10_000:
         raise exceptions.InvalidQuittance(
             "A block holds between 1 and 10,000 numbers.", extra={"fields": {"size": ["1..10000"]}}

@@ -152,3 +152,29 @@ def test_nul_on_a_page_is_a_readable_error_page(fes) -> None:
     assert response.status_code == 400
     html = response.content.decode()
     assert "<html" in html and "L&#x27;adresse contient un caractère non autorisé." in html
+
+
+def test_an_address_no_route_matches_answers_the_error_shape_under_api(fes_clients) -> None:
+    error(fes_clients["regisseur"].get("/regie/api/quittances/abc/"), 404, "NOT_FOUND")
+    error(fes_clients["regisseur"].post("/collecte/api/blocks/x/return/"), 404, "NOT_FOUND")
+    page = fes_clients["regisseur"].get("/regie/nowhere/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+
+
+def test_a_block_drawn_for_an_unknown_regie_is_a_404_and_draws_nothing(fes) -> None:
+    from jamaa.modules.collecte import services as collecte_services
+    from jamaa.modules.regie import permissions as regie_roles
+    from jamaa.modules.regie.models import QuittanceSeries
+    from tests.modules.regie.factories import user_with as regie_user
+
+    with schema_context("fes"):
+        installed(passwords=False)
+        regie_user("collector", regie_roles.AGENT)
+        _, token = collecte_services.device_register(username="collector", password="Pass-2026-word!", name="P")
+    device = Client(HTTP_HOST=fes.host, HTTP_AUTHORIZATION=f"Device {token}")
+    response = device.post(
+        "/collecte/api/blocks/", {"regie_id": 10_000, "exercice": 2026, "size": 5}, content_type="application/json"
+    )
+    error(response, 404, "REGIE_NOT_FOUND")
+    with schema_context("fes"):
+        assert QuittanceSeries.objects.filter(regie_id=10_000).count() == 0
