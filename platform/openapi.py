@@ -6,8 +6,8 @@
   classes it is nested in and its own name (`CollecteSessionApiOutput`, `RegieQuittance`), unique by
   construction.
 - **Errors are documented.** Every operation lists the error statuses the platform answers with, all in the
-  one shape `{code, message, extra}` (component `Error`): 400, 401, 403, 404 and 429 everywhere, plus 409 and
-  413 on writes. A status a view documents itself is kept as the view wrote it.
+  one shape `{code, message, extra}` (component `Error`): 400, 401, 403, 404 and 429 everywhere, plus 409, 413
+  and 415 on writes. A status a view documents itself is kept as the view wrote it.
 """
 
 from __future__ import annotations
@@ -25,9 +25,10 @@ ERROR_RESPONSES: dict[int, str] = {
     404: "No such object here, or the module is not enabled in this commune (`NOT_FOUND`, `MODULE_NOT_ENABLED`).",
     409: "The operation conflicts with the object's current state (the module's own code).",
     413: "The request body is too large (`REQUEST_TOO_LARGE`).",
+    415: "The body's media type is not one the operation reads (`UNSUPPORTED_MEDIA_TYPE`).",
     429: "Too many requests (`THROTTLED`); `Retry-After` says when to try again.",
 }
-WRITE_ONLY_ERRORS = frozenset({409, 413})
+WRITE_ONLY_ERRORS = frozenset({409, 413, 415})
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 

@@ -75,7 +75,7 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     if "/api/" in request.path:
         body, status = error_body(NotFound())
         return JsonResponse(body, status=status)
-    return defaults.page_not_found(request, exception)  # type: ignore[arg-type]
+    return defaults.page_not_found(request, exception)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

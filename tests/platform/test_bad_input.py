@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.db import DataError
 from django.test import Client
 from django_tenants.utils import schema_context
 from rest_framework.authtoken.models import Token
@@ -178,3 +179,16 @@ def test_a_block_drawn_for_an_unknown_regie_is_a_404_and_draws_nothing(fes) -> N
     error(response, 404, "REGIE_NOT_FOUND")
     with schema_context("fes"):
         assert QuittanceSeries.objects.filter(regie_id=10_000).count() == 0
+
+
+@pytest.mark.parametrize("bug", [ValueError("a bug"), DataError("a bug")])
+def test_a_real_bug_is_still_a_500_in_the_error_shape(fes_clients, monkeypatch, bug) -> None:
+    # Bad input is refused where it is read; an exception from deeper down is a bug, and is not disguised as a 400.
+    from jamaa.modules.regie import selectors
+
+    def broken(**kwargs):
+        raise bug
+
+    monkeypatch.setattr(selectors, "journal", broken)
+    response = fes_clients["regisseur"].get("/regie/api/journal/", {"month": "2026-05"})
+    error(response, 500, "SERVER_ERROR")

@@ -20,7 +20,7 @@ from tests.modules.regie.factories import installed, user_with
 pytestmark = pytest.mark.django_db
 
 ERRORS = {"400", "401", "403", "404", "429"}
-WRITE_ERRORS = {"409", "413"}
+WRITE_ERRORS = {"409", "413", "415"}
 
 
 @pytest.fixture(scope="module")
