@@ -3,13 +3,15 @@
 Every API reads its query string through `query_params` (a serializer declares the types and bounds, the same
 one documents the parameters in OpenAPI), so `?year=x` is a 400 with the error shape, never a `ValueError`
 deep in a view. JSON bodies go through `BoundedJSONParser` (DRF's DEFAULT_PARSER_CLASSES): a body over
-`JAMAA_API_MAX_JSON_BYTES` is a 413, one nested deeper than `JAMAA_API_MAX_JSON_DEPTH` a 400.
+`JAMAA_API_MAX_JSON_BYTES` is a 413, one nested deeper than `JAMAA_API_MAX_JSON_DEPTH` a 400, and so is
+a string holding NUL or a lone surrogate (no column can store it).
 """
 
 from __future__ import annotations
 
 import codecs
 import json
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import IO, Any
@@ -50,21 +52,31 @@ def query_params(serializer_class: type[serializers.Serializer], params: Mapping
     return dict(data.validated_data)
 
 
-def _depth_exceeds(value: Any, limit: int) -> bool:
-    """Whether `value` nests lists and objects deeper than `limit` (iterative: no recursion to exhaust)."""
+# NUL cannot be stored by PostgreSQL in text or jsonb; a lone surrogate is not Unicode (json decodes a valid pair
+# into one character, so any surrogate left is alone).
+FORBIDDEN_CHARACTERS = re.compile("[\x00\ud800-\udfff]")
+
+
+def _body_problem(value: Any, max_depth: int) -> str | None:
+    """Why a decoded JSON body is refused (nested deeper than `max_depth`, or a string holding a character no
+    column can store), else None. Iterative: no recursion to exhaust."""
     stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:
         item, depth = stack.pop()
+        if isinstance(item, str):
+            if FORBIDDEN_CHARACTERS.search(item):
+                return str(_("The JSON body contains a character that is not allowed (NUL or a lone surrogate)."))
+            continue
         if isinstance(item, dict):
-            children: Any = item.values()
+            children: list[Any] = [*item.keys(), *item.values()]
         elif isinstance(item, list):
             children = item
         else:
             continue
-        if depth > limit:
-            return True
+        if depth > max_depth:
+            return str(_("The JSON body is nested too deeply."))
         stack.extend((child, depth + 1) for child in children)
-    return False
+    return None
 
 
 class BoundedJSONParser(JSONParser):
@@ -91,8 +103,9 @@ class BoundedJSONParser(JSONParser):
             raise ParseError(_("The JSON body is nested too deeply.")) from None
         except ValueError as exc:
             raise ParseError(_("The body is not valid JSON: %(error)s") % {"error": exc}) from None
-        if _depth_exceeds(data, max_depth):
-            raise ParseError(_("The JSON body is nested too deeply."))
+        problem = _body_problem(data, max_depth)
+        if problem is not None:
+            raise ParseError(problem)
         return data
 
 

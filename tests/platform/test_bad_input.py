@@ -192,3 +192,30 @@ def test_a_real_bug_is_still_a_500_in_the_error_shape(fes_clients, monkeypatch, 
     monkeypatch.setattr(selectors, "journal", broken)
     response = fes_clients["regisseur"].get("/regie/api/journal/", {"month": "2026-05"})
     error(response, 500, "SERVER_ERROR")
+
+
+@pytest.mark.parametrize("text", ["Caf\\u0000e", "Caf\\ud808e"])
+def test_a_json_string_no_column_can_store_is_a_400(fes_clients, text) -> None:
+    # NUL (PostgreSQL refuses it in text and jsonb) or a lone surrogate (not Unicode), anywhere in the body
+    body = '{"name": "x", "address": {"' + text + '": 1}}'
+    response = fes_clients["regisseur"].post("/regie/api/redevables/", body, content_type="application/json")
+    error(response, 400, "PARSE_ERROR")
+    with schema_context("fes"):
+        assert Redevable.objects.count() == 2
+
+
+def test_a_payment_batch_holding_nul_is_refused_whole_and_stores_nothing(fes) -> None:
+    from jamaa.modules.collecte import services as collecte_services
+    from jamaa.modules.collecte.models import RefusedPayment
+    from jamaa.modules.regie import permissions as regie_roles
+    from tests.modules.regie.factories import user_with as regie_user
+
+    with schema_context("fes"):
+        installed(passwords=False)
+        regie_user("collector", regie_roles.AGENT)
+        _, token = collecte_services.device_register(username="collector", password="Pass-2026-word!", name="P")
+    device = Client(HTTP_HOST=fes.host, HTTP_AUTHORIZATION=f"Device {token}", raise_request_exception=False)
+    body = '{"payments": [{"uuid": "not-a-uuid", "period": "T1\\u0000"}]}'
+    error(device.post("/collecte/api/payments/", body, content_type="application/json"), 400, "PARSE_ERROR")
+    with schema_context("fes"):
+        assert RefusedPayment.objects.count() == 0
