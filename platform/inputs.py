@@ -123,3 +123,13 @@ def amounts_too_large(model: type[Model], **amounts: Decimal) -> list[str]:
         if max_digits is not None and places is not None and abs(value) >= Decimal(10) ** (max_digits - places):
             too_large.append(name)
     return too_large
+
+
+MAX_BIGINT = 2**63 - 1  # PostgreSQL bigint: the ids (BigAutoField)
+MAX_INT = 2**31 - 1  # PostgreSQL integer: numbers kept in an IntegerField
+
+
+def id_field(**kwargs: Any) -> serializers.IntegerField:
+    """An id sent in a body: a positive bigint, so that a value no row can have is refused as input (400)
+    before it reaches a column that cannot hold it."""
+    return serializers.IntegerField(min_value=1, max_value=MAX_BIGINT, **kwargs)

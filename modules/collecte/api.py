@@ -22,7 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jamaa.modules.regie import selectors_collecte as regie_reads
-from jamaa.platform.inputs import query_params
+from jamaa.platform.inputs import MAX_INT, id_field, query_params
 
 from . import permissions, selectors, services, signing
 from .authentication import DeviceTokenAuthentication
@@ -286,10 +286,10 @@ def _str(value: object) -> str | None:
 
 class PaymentSerializer(serializers.Serializer):  # type: ignore[type-arg]
     uuid = serializers.UUIDField(help_text="client-generated idempotency key")
-    block_id = serializers.IntegerField()
-    number = serializers.IntegerField(min_value=1, help_text="the number used from the block")
-    redevable_id = serializers.IntegerField()
-    tax_id = serializers.IntegerField()
+    block_id = id_field()
+    number = serializers.IntegerField(min_value=1, max_value=MAX_INT, help_text="the number used from the block")
+    redevable_id = id_field()
+    tax_id = id_field()
     base = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
     period = serializers.CharField(max_length=30)
     payment_method = serializers.ChoiceField(choices=PAYMENT_METHODS, default="cash")

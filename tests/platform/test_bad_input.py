@@ -219,3 +219,39 @@ def test_a_payment_batch_holding_nul_is_refused_whole_and_stores_nothing(fes) ->
     error(device.post("/collecte/api/payments/", body, content_type="application/json"), 400, "PARSE_ERROR")
     with schema_context("fes"):
         assert RefusedPayment.objects.count() == 0
+
+
+def test_payments_with_ids_or_numbers_no_column_holds_are_refused_items_and_kept(fes) -> None:
+    # fuzzing: block_id -9481 passed the serializer, was refused NUMBER_OUTSIDE_BLOCK, then broke the refusal's
+    # CHECK (block_id >= 0) on insert: a 500 for the whole batch
+    import uuid as uuid_module
+
+    from jamaa.modules.collecte import services as collecte_services
+    from jamaa.modules.collecte.models import RefusedPayment
+    from jamaa.modules.regie import permissions as regie_roles
+    from tests.modules.regie.factories import user_with as regie_user
+
+    with schema_context("fes"):
+        ref = installed(passwords=False)
+        regie_user("collector", regie_roles.AGENT)
+        _, token = collecte_services.device_register(username="collector", password="Pass-2026-word!", name="P")
+    device = Client(HTTP_HOST=fes.host, HTTP_AUTHORIZATION=f"Device {token}", raise_request_exception=False)
+    item = {
+        "redevable_id": ref["person"].pk,
+        "tax_id": ref["taxes"]["TNB"].pk,
+        "base": "10",
+        "period": "2026",
+        "collected_at": "2026-03-02T10:30:00+01:00",
+        "amount_dh": "300.00",
+    }
+    payments = [
+        item | {"uuid": str(uuid_module.uuid4()), "block_id": -9481, "number": 1},
+        item | {"uuid": str(uuid_module.uuid4()), "block_id": 1, "number": 2**40},
+    ]
+    response = device.post("/collecte/api/payments/", {"payments": payments}, content_type="application/json")
+    assert response.status_code == 200, response.content
+    results = response.json()["results"]
+    assert [(r["status"], r["code"]) for r in results] == [("refused", "INVALID_PAYMENT")] * 2
+    assert list(results[0]["extra"]["fields"]) == ["block_id"] and list(results[1]["extra"]["fields"]) == ["number"]
+    with schema_context("fes"):
+        assert list(RefusedPayment.objects.values_list("block_id", "number")) == [(None, None), (None, None)]
