@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import math
 import re
 from collections.abc import Mapping
 from decimal import Decimal
@@ -98,7 +99,7 @@ class BoundedJSONParser(JSONParser):
         encoding = context.get("encoding", settings.DEFAULT_CHARSET)
         try:
             text = codecs.decode(raw, encoding)
-            data = json.loads(text, parse_constant=_refuse_constant)
+            data = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
         except RecursionError:
             raise ParseError(_("The JSON body is nested too deeply.")) from None
         except ValueError as exc:
@@ -111,6 +112,14 @@ class BoundedJSONParser(JSONParser):
 
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _finite_float(text: str) -> float:
+    """`1e999999` overflows to infinity, which no field means (it became the text "inf" in a CharField)."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text[:20]} is out of range")
+    return value
 
 
 def amounts_too_large(model: type[Model], **amounts: Decimal) -> list[str]:

@@ -255,3 +255,12 @@ def test_payments_with_ids_or_numbers_no_column_holds_are_refused_items_and_kept
     assert list(results[0]["extra"]["fields"]) == ["block_id"] and list(results[1]["extra"]["fields"]) == ["number"]
     with schema_context("fes"):
         assert list(RefusedPayment.objects.values_list("block_id", "number")) == [(None, None), (None, None)]
+
+
+@pytest.mark.parametrize("number", ["1e999999", "-1e400"])
+def test_a_json_number_beyond_any_float_is_a_400_not_the_text_inf(fes_clients, number) -> None:
+    body = '{"name": "Overflow", "cin": ' + number + "}"
+    response = fes_clients["regisseur"].post("/regie/api/redevables/", body, content_type="application/json")
+    error(response, 400, "PARSE_ERROR")
+    with schema_context("fes"):
+        assert not Redevable.objects.filter(name="Overflow").exists()
