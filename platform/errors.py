@@ -5,12 +5,18 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import (
+    ObjectDoesNotExist,
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+    ValidationError,
+)
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions as drf_exceptions
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +68,10 @@ def error_body(exc: Exception) -> tuple[dict[str, Any], int]:
         return {"code": "UNAUTHENTICATED", "message": str(exc.detail), "extra": {}}, 401
     if isinstance(exc, (ObjectDoesNotExist, Http404, drf_exceptions.NotFound)):
         return {"code": "NOT_FOUND", "message": str(_("Not found.")), "extra": {}}, 404
+    if isinstance(exc, RequestDataTooBig):
+        return {"code": "REQUEST_TOO_LARGE", "message": str(_("The request body is too large.")), "extra": {}}, 413
+    if isinstance(exc, (TooManyFieldsSent, TooManyFilesSent)):
+        return {"code": "INVALID", "message": str(_("The request has too many fields.")), "extra": {}}, 400
     if isinstance(exc, drf_exceptions.APIException):
         return {"code": str(exc.default_code).upper(), "message": str(exc.detail), "extra": {}}, exc.status_code
     return {"code": "SERVER_ERROR", "message": str(_("An unexpected error occurred.")), "extra": {}}, 500
@@ -75,6 +85,9 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         import sentry_sdk
 
         sentry_sdk.capture_exception(exc)
+    # Imported here: rest_framework.views reads the DRF settings, whose parser (jamaa.platform.inputs) imports this.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     response = Response(body, status=status)
     original = drf_exception_handler(exc, context)
     if original is not None:

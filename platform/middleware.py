@@ -9,6 +9,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotFound, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from .errors import DomainError, error_body
 
@@ -72,6 +73,36 @@ class LanguageMiddleware:
         return response
 
 
+def _error_response(request: HttpRequest, exception: DomainError) -> HttpResponse:
+    body, status = error_body(exception)
+    if "/api/" in request.path:
+        return JsonResponse(body, status=status)
+    return render(request, "jamaa/error.html", {"error": body}, status=status)
+
+
+class NulByteMiddleware:
+    """A NUL character in the address (`/verify/%00/`, `?q=%00`) is refused with a 400: PostgreSQL cannot
+    hold one in a text value, so it would otherwise fail deep in a query. Bodies are checked by the forms and
+    serializers (their text fields refuse NUL)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path_info or _nul_in_query(request):
+            return _error_response(request, NulInAddress())
+        return self.get_response(request)
+
+
+class NulInAddress(DomainError):
+    code = "INVALID_ADDRESS"
+    message = _("The address contains a character that is not allowed.")
+
+
+def _nul_in_query(request: HttpRequest) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists())
+
+
 class DomainErrorMiddleware:
     """Turns a DomainError raised under a page view into a page with the same code and status."""
 
@@ -84,10 +115,7 @@ class DomainErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, DomainError):
             return None
-        body, status = error_body(exception)
-        if "/api/" in request.path:
-            return JsonResponse(body, status=status)
-        return render(request, "jamaa/error.html", {"error": body}, status=status)
+        return _error_response(request, exception)
 
 
 class ModuleGateMiddleware:

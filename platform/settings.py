@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "jamaa.platform.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "jamaa.platform.middleware.NulByteMiddleware",
     "jamaa.platform.middleware.DomainErrorMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout found while authenticating into its response
 ]
@@ -278,15 +279,18 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": [  # JSON numbers are finite (1e999999 is refused, never stored as "inf")
-        "jamaa.platform.finite_json.FiniteJSONParser",
+    "DEFAULT_SCHEMA_CLASS": "jamaa.platform.openapi.AutoSchema",
+    # JSON bodies: at most JAMAA_API_MAX_JSON_BYTES (else 413) nested at most JAMAA_API_MAX_JSON_DEPTH deep (else 400).
+    "DEFAULT_PARSER_CLASSES": [
+        "jamaa.platform.inputs.BoundedJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "jamaa.platform.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+JAMAA_API_MAX_JSON_BYTES = 1024 * 1024
+JAMAA_API_MAX_JSON_DEPTH = 32
 SPECTACULAR_SETTINGS = {
     "TITLE": "Jamaa API",
     "DESCRIPTION": "The API of one commune, served on its own subdomain.",

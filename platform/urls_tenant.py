@@ -34,8 +34,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/me/", api.MeApi.as_view(), name="api-me"),
     path("api/auth/token/", api.TokenObtainApi.as_view(), name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # The split view loads its start-up script from a URL (no inline script: a strict CSP allows it).
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
 
 # Each enabled module's URLs, mounted at /<code>/ (see "How to add a module" in the README).
 from jamaa.modules import registry  # noqa: E402
@@ -43,7 +45,9 @@ from jamaa.modules import registry  # noqa: E402
 for _info in registry.available().values():
     urlpatterns.append(path(f"{_info.code}/", include(f"{_info.app}.urls")))
 
-# Styled error pages with a way back, in the reader's language (the 500 page needs no database).
+# Styled error pages with a way back, in the reader's language (the 500 page needs no database); under /api/,
+# unmatched addresses and refused requests answer in the error shape (see views).
 handler403 = "jamaa.platform.kernel.pages.forbidden"
-handler404 = "jamaa.platform.kernel.pages.not_found"
+handler404 = views.not_found
+handler400 = views.bad_request
 handler500 = "jamaa.platform.kernel.pages.server_error"

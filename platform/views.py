@@ -10,15 +10,17 @@ from django.contrib.auth import user_logged_in
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN, PasswordResetConfirmView
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import defaults
 from django.views.decorators.http import require_POST
 
 from jamaa.modules import registry
 from jamaa.platform.core import selectors as core_selectors
 from jamaa.platform.core import services as core_services
-from jamaa.platform.kernel import roles
+from jamaa.platform.errors import DomainError, NotFound, error_body
+from jamaa.platform.kernel import pages, roles
 
 
 @dataclass(frozen=True)
@@ -104,3 +106,27 @@ class PasswordSetView(PasswordResetConfirmView):
         response = super().dispatch(*args, **kwargs)
         assert isinstance(response, HttpResponse)
         return response
+
+
+class BadRequest(DomainError):
+    code = "BAD_REQUEST"
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler404: an address no route matches (`/regie/api/quittances/abc/`) answers the API's error shape
+    under `/api/`, Django's page elsewhere."""
+    if "/api/" in request.path:
+        body, status = error_body(NotFound())
+        return JsonResponse(body, status=status)
+    return pages.not_found(request, exception)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler400 (Django's SuspiciousOperation: too many fields, a body too large for a form): the error shape
+    under `/api/`, Django's page elsewhere."""
+    if "/api/" in request.path:
+        body, status = error_body(exception) if exception is not None else ({}, 400)
+        if status == 500:  # a SuspiciousOperation error_body does not know
+            body, status = error_body(BadRequest())
+        return JsonResponse(body, status=status)
+    return defaults.bad_request(request, exception)  # type: ignore[arg-type]

@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jamaa.modules.regie import selectors_collecte as regie_reads
+from jamaa.platform.inputs import MAX_INT, id_field, query_params
 from jamaa.platform.security import AuthRateThrottle
 
 from . import permissions, selectors, services, signing
@@ -171,7 +172,7 @@ class BlockListApi(DeviceApi):
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         regie_id = serializers.IntegerField()
         exercice = serializers.IntegerField(min_value=2000, max_value=2200)
-        size = serializers.IntegerField(min_value=1, max_value=10_000, default=services.DEFAULT_BLOCK_SIZE)
+        size = serializers.IntegerField(min_value=1, max_value=1_000, default=services.DEFAULT_BLOCK_SIZE)
 
     @extend_schema(responses=BlockOutputSerializer(many=True), summary="This device's open blocks")
     def get(self, request: Request) -> Response:
@@ -211,25 +212,16 @@ class GapsApi(CollecteApi):
         gaps = serializers.ListField(child=serializers.IntegerField())
         returned = serializers.ListField(child=serializers.IntegerField(), allow_null=True)
 
-    @extend_schema(
-        parameters=[OpenApiParameter("regie_id", int), OpenApiParameter("exercice", int)],
-        responses=OutputSerializer(many=True),
-        summary="Blocks, gaps and returned stubs",
-    )
+    class Query(serializers.Serializer):  # type: ignore[type-arg]
+        regie_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+        exercice = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=9999)
+
+    @extend_schema(parameters=[Query], responses=OutputSerializer(many=True), summary="Blocks, gaps and returned stubs")
     def get(self, request: Request) -> Response:
-        params = self._params(request)
+        params = query_params(self.Query, request.query_params)
         collector_id = None if permissions.is_supervisor(request.user) else request.user.pk
         usage = regie_reads.block_usage(collector_id=collector_id, **params)
         return Response(self.OutputSerializer(usage, many=True).data)
-
-    def _params(self, request: Request) -> dict[str, int | None]:
-        class Params(serializers.Serializer):  # type: ignore[type-arg]
-            regie_id = serializers.IntegerField(required=False, allow_null=True, default=None)
-            exercice = serializers.IntegerField(required=False, allow_null=True, default=None)
-
-        data = Params(data=request.query_params)
-        data.is_valid(raise_exception=True)
-        return dict(data.validated_data)
 
 
 # --- reference data ----------------------------------------------------------------------------------------
@@ -301,10 +293,10 @@ def _str(value: object) -> str | None:
 
 class PaymentSerializer(serializers.Serializer):  # type: ignore[type-arg]
     uuid = serializers.UUIDField(help_text="client-generated idempotency key")
-    block_id = serializers.IntegerField()
-    number = serializers.IntegerField(min_value=1, help_text="the number used from the block")
-    redevable_id = serializers.IntegerField()
-    tax_id = serializers.IntegerField()
+    block_id = id_field()
+    number = serializers.IntegerField(min_value=1, max_value=MAX_INT, help_text="the number used from the block")
+    redevable_id = id_field()
+    tax_id = id_field()
     base = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
     period = serializers.CharField(max_length=30)
     payment_method = serializers.ChoiceField(choices=PAYMENT_METHODS, default="cash")

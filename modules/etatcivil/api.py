@@ -16,6 +16,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from jamaa.platform.inputs import query_params
+
 from . import permissions, search, selectors, services
 from .models import ActKind, DocumentKind, NoteKind
 
@@ -129,24 +131,33 @@ class ActSearchApi(APIView):
         year = serializers.IntegerField()
         score = serializers.FloatField()
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("q", str, description="a name in Arabic or Latin script"),
-            OpenApiParameter("kind", str),
-            OpenApiParameter("year_from", int),
-            OpenApiParameter("year_to", int),
-            OpenApiParameter("father", str),
-            OpenApiParameter("mother", str),
-            OpenApiParameter("number", int, description="with kind and year: exact lookup"),
-        ],
-        responses=HitSerializer(many=True),
-        summary="Find acts by number or by name",
-    )
+    class Query(serializers.Serializer):  # type: ignore[type-arg]
+        q = serializers.CharField(
+            required=False, default="", allow_blank=True, max_length=200, help_text="a name in Arabic or Latin script"
+        )
+        kind = serializers.ChoiceField(choices=ActKind.choices, required=False, default="", allow_blank=True)
+        year_from = serializers.IntegerField(required=False, default=None, allow_null=True, min_value=1, max_value=9999)
+        year_to = serializers.IntegerField(required=False, default=None, allow_null=True, min_value=1, max_value=9999)
+        father = serializers.CharField(required=False, default="", allow_blank=True, max_length=200)
+        mother = serializers.CharField(required=False, default="", allow_blank=True, max_length=200)
+        year = serializers.IntegerField(
+            required=False, default=None, allow_null=True, min_value=1, max_value=9999, help_text="with number"
+        )
+        number = serializers.IntegerField(
+            required=False,
+            default=None,
+            allow_null=True,
+            min_value=1,
+            max_value=2_147_483_647,
+            help_text="with kind and year: exact lookup",
+        )
+
+    @extend_schema(parameters=[Query], responses=HitSerializer(many=True), summary="Find acts by number or by name")
     def get(self, request: Request) -> Response:
-        p = request.query_params
-        kind = p.get("kind") or None
-        if p.get("number") and kind and p.get("year"):
-            acts = selectors.act_find(kind=kind, year=int(p["year"]), number=int(p["number"]))
+        p = query_params(self.Query, request.query_params)
+        kind = p["kind"] or None
+        if p["number"] is not None and kind and p["year"] is not None:
+            acts = selectors.act_find(kind=kind, year=p["year"], number=p["number"])
             return Response(
                 [
                     {"act_id": a.pk, "kind": a.kind, "number": a.number, "year": a.register.year, "score": 1.0}
@@ -154,12 +165,12 @@ class ActSearchApi(APIView):
                 ]
             )
         hits = search.search_acts(
-            text=p.get("q", ""),
+            text=p["q"],
             kind=kind,
-            year_from=int(p["year_from"]) if p.get("year_from") else None,
-            year_to=int(p["year_to"]) if p.get("year_to") else None,
-            father=p.get("father", ""),
-            mother=p.get("mother", ""),
+            year_from=p["year_from"],
+            year_to=p["year_to"],
+            father=p["father"],
+            mother=p["mother"],
         )
         return Response([h.__dict__ | {"highlight": str(h.highlight)} for h in hits])
 
@@ -224,7 +235,13 @@ class RegisterExportApi(APIView):
 
     permission_classes = [IsAuthenticated, permissions.IsCivilRegistryStaff]
 
-    @extend_schema(summary="Pending exports to the national register (RNEC)")
+    class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+        id = serializers.IntegerField()
+        status = serializers.CharField()
+        payload = serializers.DictField(help_text="the act or note in the export format (docs/modules/etatcivil.md)")
+        created_at = serializers.DateTimeField()
+
+    @extend_schema(responses=OutputSerializer(many=True), summary="Pending exports to the national register (RNEC)")
     def get(self, request: Request) -> Response:
         items = services.register_export_read(user=_user(request))  # every act shown is journalled
         return Response(

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from jamaa.platform.core.services import audit_record
 
@@ -196,12 +197,15 @@ def _apply(act: Act, data: ActInput) -> None:
 
 @transaction.atomic
 def act_draft_create(*, agent: Any, bureau_id: int, kind: str, year: int, data: ActInput) -> Act:
-    """Draft a birth or death act in the register of (bureau, kind, year). Raises NotAnAgent, InvalidAct,
-    RegisterClosed."""
+    """Draft a birth or death act in the register of (bureau, kind, year). Raises NotAnAgent, InvalidAct (an
+    unknown kind or bureau, a missing name), RegisterClosed."""
     if not permissions.can_draft(agent):
         raise exceptions.NotAnAgent()
     if kind not in ActKind.values:
         raise exceptions.InvalidAct(f"Unknown act kind {kind!r}.", extra={"fields": {"kind": ["Unknown kind."]}})
+    if not Bureau.objects.filter(pk=bureau_id).exists():
+        # Checked first: the register's foreign key would only fail at commit, as a server error.
+        raise exceptions.InvalidAct(_("No such bureau."), extra={"fields": {"bureau_id": [str(_("No such bureau."))]}})
     _validate(data, kind)
     register = register_get_or_create(bureau_id=bureau_id, kind=RegisterKind(kind), year=year)
     if register.closed_at is not None:

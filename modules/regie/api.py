@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jamaa.platform.core import spreadsheet
+from jamaa.platform.inputs import query_params
 
 from . import exceptions, permissions, selectors, services
 from .models import AssetKind, BaseKind, OrdreStatus, PaymentMethod, StaffRole
@@ -46,9 +47,7 @@ def _regie_id(value: int | None) -> int:
 
 
 def _query(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:  # type: ignore[type-arg]
-    data = serializer_class(data=request.query_params)
-    data.is_valid(raise_exception=True)
-    return dict(data.validated_data)
+    return query_params(serializer_class, request.query_params)
 
 
 def _body(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:  # type: ignore[type-arg]
@@ -1134,8 +1133,8 @@ class PeriodQuery(RegieQuery):
             attrs["start"] = attrs["end"] = attrs["day"]
         elif attrs["month"]:
             year, month = (int(p) for p in attrs["month"].split("-"))
-            if not 1 <= month <= 12:
-                raise serializers.ValidationError({"month": ["YYYY-MM"]})
+            if not (2000 <= year <= 2200 and 1 <= month <= 12):  # the bounds of `year`
+                raise serializers.ValidationError({"month": ["YYYY-MM, from 2000-01 to 2200-12."]})
             attrs["start"] = dt.date(year, month, 1)
             attrs["end"] = (attrs["start"] + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
         elif attrs["year"]:

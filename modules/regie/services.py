@@ -30,6 +30,7 @@ from django.utils.translation import gettext
 from jamaa.platform.core.models import AuditEvent
 from jamaa.platform.core.services import audit_record
 from jamaa.platform.errors import DomainError
+from jamaa.platform.inputs import amounts_too_large
 
 from . import exceptions, permissions
 from . import liquidation as formulas
@@ -74,6 +75,9 @@ from .models import (
 CENT = Decimal("0.01")
 MAX_BLOCK_SIZE = 1_000  # a day's takings of the busiest collector, many times over
 
+# A base whose amounts would not fit the register's columns (10 billion dirhams and more): refused as input.
+AMOUNT_TOO_LARGE = "The amounts this base gives are too large to be recorded."
+
 
 def tariff_in_force(*, tax_id: int, on: dt.date) -> Tariff:
     """The tax's rate on that day (versioned by date of effect). Raises NoTariff."""
@@ -108,6 +112,8 @@ def block_allocate(
     blocks never overlap and every number of the series is either a quittance or inside a block."""
     if not permissions.can_collect(collector):
         raise exceptions.NotACollector()
+    if not Regie.objects.filter(pk=regie_id).exists():  # else the series' foreign key fails only at commit
+        raise exceptions.RegieNotFound()
     if not 1 <= size <= MAX_BLOCK_SIZE:
         raise exceptions.InvalidQuittance(
             "A block holds between 1 and 1,000 numbers.", extra={"fields": {"size": [f"1..{MAX_BLOCK_SIZE}"]}}
@@ -303,6 +309,8 @@ def _quittance_issue(
     if rate is None:
         rate = tariff_in_force(tax_id=tax_id, on=on).rate
     amount = (base * rate).quantize(CENT, rounding=ROUND_HALF_UP) + penalties_dh
+    if amounts_too_large(Quittance, base=base, penalties_dh=penalties_dh, amount_dh=amount):
+        raise exceptions.InvalidQuittance(extra={"fields": {"base": [AMOUNT_TOO_LARGE]}})
     if block_id is None:
         counter = series_get_or_create(regie_id=regie_id, exercice=exercice, series=series)
         counter = QuittanceSeries.objects.select_for_update().get(pk=counter.pk)
@@ -596,6 +604,8 @@ def quittances_issue_batch(*, agent: Any, items: list[BlockQuittance]) -> list[Q
         """The checks of _quittance_issue, in its order, against what was read above."""
         rate = rate_on(item.tax_id, item.on)
         amount = (item.base * rate).quantize(CENT, rounding=ROUND_HALF_UP)
+        if amounts_too_large(Quittance, base=item.base, amount_dh=amount):
+            raise exceptions.InvalidQuittance(extra={"fields": {"base": [AMOUNT_TOO_LARGE]}})
         if item.receipt_dh is not None and item.receipt_dh != amount:
             raise exceptions.ReceiptAmountMismatch(extra={"receipt_dh": str(item.receipt_dh), "tariff_dh": str(amount)})
         if not may_collect:
@@ -1088,6 +1098,15 @@ def liquidation_create(
         payment_due=payment_due,
         paid_on=on,
     )
+    if amounts_too_large(
+        Liquidation,
+        base=rounded,
+        principal_dh=result.principal,
+        declaration_penalty_dh=result.declaration_penalty,
+        payment_penalty_dh=result.payment_penalty,
+        total_dh=result.total,
+    ):
+        raise exceptions.InvalidLiquidation(extra={"fields": {"base": [AMOUNT_TOO_LARGE]}})
     steps = [base_step] + [{"label": s.label, "formula": s.formula, "amount": str(s.amount)} for s in result.steps]
     liquidation = Liquidation.objects.create(
         regie_id=regie_id,

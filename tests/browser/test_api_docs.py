@@ -1,0 +1,34 @@
+"""The API's documentation (Swagger UI, served locally) renders every operation of a commune's schema, with
+the error responses and each serializer's own component."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.conftest import REPO, SharedCommune
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+
+
+def test_swagger_ui_renders_the_commune_api(page: Any, live_server_url: str, fes: SharedCommune) -> None:
+    base = live_server_url.format(host=fes.host)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # when anyone opens the docs of Fès
+    page.goto(f"{base}/api/docs/")
+    page.wait_for_selector(".opblock", timeout=30_000)
+    # then every operation is listed, the collectors' session among them
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert len(paths) > 40 and "/collecte/api/session/" in [p.replace("\u200b", "") for p in paths]
+    # and an operation shows its documented error responses
+    page.locator("#operations-collecte-collecte_api_session_retrieve .opblock-summary").click()
+    responses = page.locator("#operations-collecte-collecte_api_session_retrieve .response-col_status")
+    responses.first.wait_for()
+    assert {"200", "400", "401", "403", "404", "429"} <= {s.strip() for s in responses.all_inner_texts()}
+    # and the schemas section names the session's own component, next to the error shape
+    schemas = page.locator(".models .model-container").all_inner_texts()
+    assert any("CollecteSessionApiOutput" in s for s in schemas) and any(s.strip().startswith("Error") for s in schemas)
+    assert errors == []
+    page.screenshot(path=str(REPO / "var" / "screenshot-api-docs.png"), full_page=False)
