@@ -22,6 +22,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
+from jamaa.platform.openapi import ErrorSerializer
+
 
 class ContentSecurityPolicyMiddleware:
     """Puts settings.JAMAA_CSP on every response (pages, API, documents, errors, the unknown-host 404): first in the
@@ -116,12 +118,6 @@ class TokenSerializer(serializers.Serializer):  # type: ignore[type-arg]
     token = serializers.CharField()
 
 
-class TokenErrorSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    code = serializers.CharField()
-    message = serializers.CharField()
-    extra = serializers.DictField()
-
-
 class CountedTokenMixin:
     """For ObtainAuthToken views: authenticate against the Django request, where django-axes marks a lockout for
     the middleware to answer (DRF's wrapper would keep the mark to itself)."""
@@ -135,10 +131,10 @@ class CountedTokenMixin:
         request=TokenRequestSerializer,
         responses={
             200: TokenSerializer,
-            400: OpenApiResponse(TokenErrorSerializer, description="Wrong user name or password"),
-            401: OpenApiResponse(TokenErrorSerializer, description="SECOND_FACTOR_REQUIRED: no or a wrong `otp`"),
-            403: OpenApiResponse(TokenErrorSerializer, description="SECOND_FACTOR_NOT_ENROLLED (console)"),
-            429: OpenApiResponse(TokenErrorSerializer, description="LOGIN_LOCKED or THROTTLED"),
+            400: OpenApiResponse(ErrorSerializer, description="Wrong user name or password"),
+            401: OpenApiResponse(ErrorSerializer, description="SECOND_FACTOR_REQUIRED: no or a wrong `otp`"),
+            403: OpenApiResponse(ErrorSerializer, description="SECOND_FACTOR_NOT_ENROLLED (console)"),
+            429: OpenApiResponse(ErrorSerializer, description="LOGIN_LOCKED or THROTTLED"),
         },
         summary="Get a token for a user name and password (and the second factor's code)",
     )

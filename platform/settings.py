@@ -301,6 +301,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # The schema and its docs are readable without logging in; every endpoint still checks its own access.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    # Two choice sets share a field name across modules: each gets its own enum component.
+    "ENUM_NAME_OVERRIDES": {
+        "PaymentMethodEnum": "jamaa.modules.regie.models.PaymentMethod",
+        "CollectedPaymentMethodEnum": "jamaa.modules.collecte.api.PAYMENT_METHODS",
+    },
 }
 
 # Celery: without REDIS_URL the demo runs tasks eagerly (and says so once at start-up).

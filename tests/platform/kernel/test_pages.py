@@ -74,9 +74,11 @@ def test_the_500_page_needs_no_database(fes, django_db_blocker: Any) -> None:
 
 
 def test_the_handlers_are_wired_on_both_sites() -> None:
-    from jamaa.platform import urls_public, urls_tenant
+    from jamaa.platform import urls_public, urls_tenant, views
 
     for urls in (urls_tenant, urls_public):
         assert urls.handler403 == "jamaa.platform.kernel.pages.forbidden"
-        assert urls.handler404 == "jamaa.platform.kernel.pages.not_found"
         assert urls.handler500 == "jamaa.platform.kernel.pages.server_error"
+    assert urls_public.handler404 == "jamaa.platform.kernel.pages.not_found"
+    # a commune's site answers the API's error shape under /api/, the kernel's page elsewhere
+    assert urls_tenant.handler404 is views.not_found
