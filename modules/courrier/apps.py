@@ -9,7 +9,7 @@ class CourrierConfig(AppConfig):
     def ready(self) -> None:
         from jamaa.modules import registry
 
-        from . import permissions
+        from . import permissions, verification
 
         registry.register(
             registry.ModuleInfo(
@@ -17,7 +17,13 @@ class CourrierConfig(AppConfig):
                 app=self.name,
                 name_fr="Bureau d'ordre",
                 name_ar="مكتب الضبط",
+                summary_fr="Courrier arrivée, départ et interne : numéro d'ordre, routage, délais, réponses",
+                summary_ar="البريد الوارد والصادر والداخلي: رقم الترتيب، التوجيه، الآجال، الأجوبة",
                 url="/courrier/",
-                roles=((permissions.AGENT, "Bureau d'ordre : agent", "مكتب الضبط: عون"),),
+                roles=(
+                    (permissions.CLERK, "Bureau d'ordre : agent d'enregistrement", "مكتب الضبط: عون التسجيل"),
+                    (permissions.SERVICE, "Bureau d'ordre : agent de service", "مكتب الضبط: عون المصلحة"),
+                ),
             )
         )
+        verification.register()

@@ -1,4 +1,4 @@
-"""URLs of Bureau d'ordre, mounted at /courrier/ (one URL per view)."""
+"""URLs of the bureau d'ordre, mounted at /courrier/ (one URL per view)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,16 @@ from . import api, views
 app_name = "courrier"
 
 urlpatterns: list[URLPattern] = [
-    path("", views.entry_list, name="entry-list"),
-    path("api/entries/", api.EntryListApi.as_view(), name="api-entry-list"),
-    path("api/entries/new/", api.EntryCreateApi.as_view(), name="api-entry-create"),
-    path("api/entries/<int:entry_id>/", api.EntryDetailApi.as_view(), name="api-entry-detail"),
+    path("", views.mail_list, name="mail-list"),
+    path("<int:mail_id>/receipt.pdf", views.mail_receipt, name="mail-receipt"),
+    path("register.pdf", views.day_register, name="day-register"),
+    path("api/mails/", api.MailListApi.as_view(), name="api-mail-list"),
+    path("api/mails/new/", api.MailRegisterApi.as_view(), name="api-mail-register"),
+    path("api/mails/search/", api.MailSearchApi.as_view(), name="api-mail-search"),
+    path("api/mails/<int:mail_id>/", api.MailDetailApi.as_view(), name="api-mail-detail"),
+    path("api/mails/<int:mail_id>/route/", api.MailRouteApi.as_view(), name="api-mail-route"),
+    path("api/mails/<int:mail_id>/status/", api.MailStatusApi.as_view(), name="api-mail-status"),
+    path("api/mails/<int:mail_id>/annotations/", api.MailAnnotateApi.as_view(), name="api-mail-annotate"),
+    path("api/mails/<int:mail_id>/reply/", api.MailReplyApi.as_view(), name="api-mail-reply"),
+    path("api/mails/<int:mail_id>/attachments/", api.MailAttachApi.as_view(), name="api-mail-attach"),
 ]

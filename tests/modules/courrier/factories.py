@@ -24,3 +24,37 @@ def signed_in(host: str, user: Any) -> Client:
     response = client.post("/login/", {"username": user.get_username(), "password": PASSWORD})
     assert response.status_code == 302, response.content[:300]
     return client
+
+
+def clerk(username: str = "clerk") -> Any:
+    from jamaa.modules.courrier import permissions
+
+    return user_with(username, permissions.CLERK)
+
+
+def service_with_member(name: str, member: Any, actor: Any) -> Any:
+    from jamaa.modules.courrier import services
+
+    return services.service_create(actor=actor, name_fr=name, name_ar=name, member_ids=(member.pk,))
+
+
+def incoming(
+    actor: Any,
+    subject: str = "Demande d'attestation",
+    *,
+    cin: str = "AB123456",
+    name: str = "Ahmed Alaoui",
+    **kwargs: Any,
+) -> Any:
+    """An incoming letter from a person, registered through the service."""
+    from jamaa.modules.courrier import services
+
+    return services.mail_register(
+        actor=actor,
+        data=services.MailInput(
+            category="incoming",
+            subject=subject,
+            correspondent=services.CorrespondentInput(kind="person", name=name, cin=cin),
+            **kwargs,
+        ),
+    )
