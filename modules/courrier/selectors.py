@@ -312,11 +312,12 @@ def mail_late(*, viewer: Any, today: dt.date | None = None, service_id: int | No
 
 
 def late_dashboard(*, viewer: Any, today: dt.date | None = None) -> list[ServiceLate]:
-    """Per service (and "not routed"): open letters, late ones and their median delay past the limit, in days."""
+    """Per service (and "not routed"): open incoming and internal letters, late ones and their median delay past the limit, in days."""
     today = today or timezone.localdate()
     visible = _visible(viewer)
     open_counts: dict[int | None, int] = {}
-    for service_id in visible.filter(status__in=OPEN_STATUSES).values_list("service_id", flat=True):
+    received = visible.exclude(category=Category.OUTGOING)  # letters to process, not the ones sent
+    for service_id in received.filter(status__in=OPEN_STATUSES).values_list("service_id", flat=True):
         open_counts[service_id] = open_counts.get(service_id, 0) + 1
     delays: dict[int | None, list[int]] = {}
     for service_id, limit in _late(visible, today).values_list("service_id", "limit_date"):
