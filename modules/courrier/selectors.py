@@ -312,7 +312,7 @@ def mail_late(*, viewer: Any, today: dt.date | None = None, service_id: int | No
 
 
 def late_dashboard(*, viewer: Any, today: dt.date | None = None) -> list[ServiceLate]:
-    """Per service (and "not routed"): open incoming and internal letters, late ones and their median delay past the limit, in days."""
+    """Per service (and "not routed"): open incoming and internal letters, late ones, median days past the limit."""
     today = today or timezone.localdate()
     visible = _visible(viewer)
     open_counts: dict[int | None, int] = {}
