@@ -372,3 +372,26 @@ def reference_lists() -> tuple[list[tuple[str, str, str]], list[tuple[str, str, 
         list(MailType.objects.values_list("code", "name_fr", "name_ar", "processing_days")),
         list(Service.objects.values_list("pk", "name_fr", "name_ar")),
     )
+
+
+def correspondent_find(*, kind: str, cin: str = "", ice: str = "", administration_code: str = "") -> int | None:
+    """The id of the known correspondent with this CIN, ICE or administration, else None (for the duplicate
+    warning before a registration)."""
+    from .models import Correspondent
+
+    qs = Correspondent.objects.filter(kind=kind)
+    if kind == "person" and cin.strip():
+        qs = qs.filter(cin=cin.strip().upper())
+    elif kind == "company" and ice.strip():
+        qs = qs.filter(ice=ice.strip())
+    elif kind == "administration" and administration_code:
+        qs = qs.filter(administration__code=administration_code)
+    else:
+        return None
+    return qs.values_list("pk", flat=True).first()
+
+
+def services_of(*, viewer: Any) -> list[tuple[int, str, str]]:
+    """The services the viewer may open an inbox of: all for a clerk, theirs for a service user."""
+    qs = Service.objects.all() if permissions.is_clerk(viewer) else Service.objects.filter(members=viewer)
+    return list(qs.values_list("pk", "name_fr", "name_ar"))

@@ -229,13 +229,24 @@ def _record(*, actor: Any, data: MailInput, reply_to: Mail | None = None) -> Mai
     return mail
 
 
+@dataclass(frozen=True, kw_only=True)
+class ScanInput:
+    name: str
+    content: bytes
+
+
 @transaction.atomic
-def mail_register(*, actor: Any, data: MailInput) -> Mail:
-    """Register a letter and give it the next chrono number of (category, year). Raises NotAClerk, MailInvalid,
-    CorrespondentInvalid, ServiceNotFound; writes the letter, its first routing when a service is given, audit."""
+def mail_register(*, actor: Any, data: MailInput, scan: ScanInput | None = None) -> Mail:
+    """Register a letter and give it the next chrono number of (category, year), with its scan if given (all or
+    nothing: a refused scan registers nothing and the number is not used). Raises NotAClerk, MailInvalid,
+    CorrespondentInvalid, ServiceNotFound, AttachmentInvalid, AttachmentTooLarge; writes the letter, its first
+    routing when a service is given, the scan, audit."""
     if not permissions.is_clerk(actor):
         raise exceptions.NotAClerk()
-    return _record(actor=actor, data=data)
+    mail = _record(actor=actor, data=data)
+    if scan is not None:
+        attachment_add(actor=actor, mail_id=mail.pk, name=scan.name, content=scan.content)
+    return mail
 
 
 @transaction.atomic
