@@ -22,6 +22,9 @@ class RegisterForm(forms.Form):
     letter_date = forms.DateField(
         label=_("Letter date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    arrival_date = forms.DateField(
+        label=_("Arrival date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
     confidential = forms.BooleanField(label=_("Confidential"), required=False)
     reply_expected = forms.BooleanField(label=_("Reply expected"), required=False)

@@ -323,15 +323,18 @@ def late_dashboard(*, viewer: Any, today: dt.date | None = None) -> list[Service
     for service_id, limit in _late(visible, today).values_list("service_id", "limit_date"):
         delays.setdefault(service_id, []).append((today - limit).days)
     names = dict(Service.objects.values_list("pk", "name_fr"))
+    shown: list[int | None] = [*names]  # every service, even with nothing open
+    if None in open_counts:
+        shown.append(None)
     result = [
         ServiceLate(
             service_id=sid,
             service=names.get(sid, "") if sid is not None else "",
-            open_count=count,
+            open_count=open_counts.get(sid, 0),
             late_count=len(delays.get(sid, [])),
             median_days_late=float(statistics.median(delays[sid])) if delays.get(sid) else None,
         )
-        for sid, count in open_counts.items()
+        for sid in shown
     ]
     return sorted(result, key=lambda r: (-r.late_count, r.service))
 

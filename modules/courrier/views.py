@@ -99,6 +99,7 @@ def mail_register(request: HttpRequest) -> HttpResponse:
                     administration_code=d["administration_code"],
                 ),
                 letter_date=d["letter_date"],
+                arrival_date=d["arrival_date"],
                 priority=d["priority"],
                 confidential=d["confidential"],
                 reply_expected=d["reply_expected"],
