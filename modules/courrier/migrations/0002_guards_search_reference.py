@@ -4,7 +4,8 @@
 - its status moves only along the allowed transitions (models.ALLOWED_TRANSITIONS, compared by a test);
   a deleted letter changes no more;
 - routing history, status changes, annotations, copies and attachments are append-only;
-- trigram indexes for search by subject and correspondent (pg_trgm in public, as état civil; Arabic needs a
+- trigram indexes for search by subject and correspondent, and an index on the number alone (search by number
+  across categories and years) (pg_trgm in public, as état civil; Arabic needs a
   UTF-8 LC_CTYPE);
 - the reference lists: administrations and letter types with their processing delays.
 """
@@ -63,9 +64,11 @@ CREATE TRIGGER courrier_attachment_append_only BEFORE UPDATE OR DELETE ON courri
 
 CREATE INDEX courrier_mail_subject_trgm ON courrier_mail USING gin (subject public.gin_trgm_ops);
 CREATE INDEX courrier_correspondent_name_trgm ON courrier_correspondent USING gin (name public.gin_trgm_ops);
+CREATE INDEX courrier_mail_number_any ON courrier_mail (number);
 """
 
 GUARDS_REVERSE = """
+DROP INDEX IF EXISTS courrier_mail_number_any;
 DROP INDEX IF EXISTS courrier_correspondent_name_trgm;
 DROP INDEX IF EXISTS courrier_mail_subject_trgm;
 DROP TRIGGER IF EXISTS courrier_attachment_append_only ON courrier_attachment;
