@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -37,9 +37,15 @@ class RegisterForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         pick = 2 if arabic else 1
-        self.fields["administration_code"].choices = [("", "—")] + [(a[0], a[pick]) for a in administrations]
-        self.fields["mail_type_code"].choices = [("", "—")] + [(t[0], f"{t[pick]} ({t[3]} j)") for t in types]
-        self.fields["service_id"].choices = [("", "—")] + [(s[0], s[pick] or s[1]) for s in services]
+        cast(forms.ChoiceField, self.fields["administration_code"]).choices = [("", "—")] + [
+            (a[0], a[pick]) for a in administrations
+        ]
+        cast(forms.ChoiceField, self.fields["mail_type_code"]).choices = [("", "—")] + [
+            (t[0], f"{t[pick]} ({t[3]} j)") for t in types
+        ]
+        cast(forms.ChoiceField, self.fields["service_id"]).choices = [("", "—")] + [
+            (s[0], s[pick] or s[1]) for s in services
+        ]
 
 
 class RouteForm(forms.Form):
@@ -63,3 +69,8 @@ class ReplyForm(forms.Form):
 
 class AttachForm(forms.Form):
     scan = forms.FileField(label=_("Scan (PDF, JPEG, PNG)"))
+
+
+def set_choices(form: forms.Form, name: str, choices: list[tuple[Any, Any]]) -> None:
+    """Give a choice field its choices (read from the selectors by the view)."""
+    cast(forms.ChoiceField, form.fields[name]).choices = choices

@@ -199,7 +199,7 @@ class Mail(models.Model):
         return f"{CATEGORY_LETTER[self.category]}-{self.year}/{self.number:06d}"
 
 
-CATEGORY_LETTER = {Category.INCOMING: "A", Category.OUTGOING: "D", Category.INTERNAL: "I"}
+CATEGORY_LETTER: dict[str, str] = {Category.INCOMING: "A", Category.OUTGOING: "D", Category.INTERNAL: "I"}
 
 
 class MailCopy(models.Model):

@@ -289,7 +289,7 @@ def correspondent_suggest(*, viewer: Any, text: str, limit: int = 10) -> list[tu
         return []
     t = text.strip()
     qs = Correspondent.objects.filter(Q(name__icontains=t) | Q(cin__iexact=t) | Q(ice=t)).order_by("name")[:limit]
-    return [(c.pk, c.name, c.cin or c.ice or (c.administration.code if c.administration_id else "")) for c in qs]
+    return [(c.pk, c.name, c.cin or c.ice or (c.administration.code if c.administration else "")) for c in qs]
 
 
 def mail_duplicates(*, correspondent_id: int, subject: str, now: dt.datetime | None = None) -> list[DuplicateHint]:
@@ -333,7 +333,8 @@ def late_dashboard(*, viewer: Any, today: dt.date | None = None) -> list[Service
         open_counts[service_id] = open_counts.get(service_id, 0) + 1
     delays: dict[int | None, list[int]] = {}
     for service_id, limit in _late(visible, today).values_list("service_id", "limit_date"):
-        delays.setdefault(service_id, []).append((today - limit).days)
+        if limit is not None:  # always set for late letters
+            delays.setdefault(service_id, []).append((today - limit).days)
     names = dict(Service.objects.values_list("pk", "name_fr"))
     shown: list[int | None] = [*names]  # every service, even with nothing open
     if None in open_counts:

@@ -442,7 +442,8 @@ def attachment_add(*, actor: Any, mail_id: int, name: str, content: bytes) -> At
     if not content:
         raise exceptions.AttachmentInvalid(extra={"reason": "empty"})
     content_type, ext = _sniff(content)
-    path = f"{connection.schema_name}/courrier/{mail.year}/{mail.pk}/{uuid.uuid4().hex}.{ext}"
+    schema = connection.schema_name  # type: ignore[attr-defined]  # django-tenants sets it
+    path = f"{schema}/courrier/{mail.year}/{mail.pk}/{uuid.uuid4().hex}.{ext}"
     stored = default_storage.save(path, ContentFile(content))
     try:
         attachment = Attachment.objects.create(

@@ -119,22 +119,28 @@ def mail_register(request: HttpRequest) -> HttpResponse:
             if mail is not None:
                 return HttpResponseRedirect(reverse("courrier:mail-detail", args=[mail.pk]) + "?registered=1")
         else:
-            form.data = form.data.copy()
-            form.data["confirm_duplicate"] = "on"
+            again = request.POST.copy()  # the next submit confirms
+            again["confirm_duplicate"] = "on"
+            form.data = again
     status = 400 if form.errors else 200
     return render(request, "courrier/mail_register.html", {"form": form, "duplicates": duplicates}, status=status)
 
 
 @role_required(*AGENTS)
-def mail_detail(
+def mail_detail(request: HttpRequest, mail_id: int) -> HttpResponse:
+    return _detail_page(request, mail_id)
+
+
+def _detail_page(
     request: HttpRequest, mail_id: int, forms_: dict[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
+    """The detail page, with the refused form (and its errors) in place of the blank one."""
     detail = selectors.mail_get(viewer=request.user, mail_id=mail_id)
     service_choices = [(s[0], s[2] if get_language_bidi() and s[2] else s[1]) for s in selectors.reference_lists()[2]]
     route = forms.RouteForm(initial={})
-    route.fields["service_id"].choices = service_choices
+    forms.set_choices(route, "service_id", service_choices)
     state = forms.StatusForm()
-    state.fields["status"].choices = [(s, Status(s).label) for s in detail.next_statuses]
+    forms.set_choices(state, "status", [(s, Status(s).label) for s in detail.next_statuses])
     context = {
         "d": detail,
         "m": detail.mail,
@@ -158,7 +164,7 @@ def _back(mail_id: int) -> HttpResponse:
 @role_required(*AGENTS)
 def mail_route(request: HttpRequest, mail_id: int) -> HttpResponse:
     form = forms.RouteForm(request.POST)
-    form.fields["service_id"].choices = [(s[0], s[1]) for s in selectors.reference_lists()[2]]
+    forms.set_choices(form, "service_id", [(s[0], s[1]) for s in selectors.reference_lists()[2]])
     if (
         form.is_valid()
         and run_in_form(
@@ -173,16 +179,18 @@ def mail_route(request: HttpRequest, mail_id: int) -> HttpResponse:
         is not None
     ):
         return _back(mail_id)
-    return mail_detail(request, mail_id, {"route_form": form}, status=400)
+    return _detail_page(request, mail_id, {"route_form": form}, status=400)
 
 
 @require_POST
 @role_required(*AGENTS)
 def mail_status(request: HttpRequest, mail_id: int) -> HttpResponse:
     form = forms.StatusForm(request.POST)
-    form.fields["status"].choices = [
-        (s, Status(s).label) for s in selectors.mail_get(viewer=request.user, mail_id=mail_id).next_statuses
-    ]
+    forms.set_choices(
+        form,
+        "status",
+        [(s, Status(s).label) for s in selectors.mail_get(viewer=request.user, mail_id=mail_id).next_statuses],
+    )
     if (
         form.is_valid()
         and run_in_form(
@@ -197,7 +205,7 @@ def mail_status(request: HttpRequest, mail_id: int) -> HttpResponse:
         is not None
     ):
         return _back(mail_id)
-    return mail_detail(request, mail_id, {"status_form": form}, status=400)
+    return _detail_page(request, mail_id, {"status_form": form}, status=400)
 
 
 @require_POST
@@ -212,7 +220,7 @@ def mail_annotate(request: HttpRequest, mail_id: int) -> HttpResponse:
         is not None
     ):
         return _back(mail_id)
-    return mail_detail(request, mail_id, {"annotate_form": form}, status=400)
+    return _detail_page(request, mail_id, {"annotate_form": form}, status=400)
 
 
 @require_POST
@@ -231,7 +239,7 @@ def mail_reply(request: HttpRequest, mail_id: int) -> HttpResponse:
         )
         if reply is not None:
             return _back(reply.pk)
-    return mail_detail(request, mail_id, {"reply_form": form}, status=400)
+    return _detail_page(request, mail_id, {"reply_form": form}, status=400)
 
 
 @require_POST
@@ -254,7 +262,7 @@ def mail_attach(request: HttpRequest, mail_id: int) -> HttpResponse:
             is not None
         ):
             return _back(mail_id)
-    return mail_detail(request, mail_id, {"attach_form": form}, status=400)
+    return _detail_page(request, mail_id, {"attach_form": form}, status=400)
 
 
 @role_required(*AGENTS)
