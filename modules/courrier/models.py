@@ -187,7 +187,7 @@ class Mail(models.Model):
         indexes = [
             models.Index(fields=["service", "status"], name="courrier_mail_service_status"),
             models.Index(fields=["reply", "limit_date"], name="courrier_mail_late"),
-            models.Index(fields=["registered_at"], name="courrier_mail_registered"),
+            models.Index(fields=["registered_at", "id"], name="courrier_mail_registered"),
         ]
 
     def __str__(self) -> str:

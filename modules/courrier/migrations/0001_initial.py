@@ -212,7 +212,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='mail',
-            index=models.Index(fields=['registered_at'], name='courrier_mail_registered'),
+            index=models.Index(fields=['registered_at', 'id'], name='courrier_mail_registered'),
         ),
         migrations.AddConstraint(
             model_name='mail',

@@ -31,3 +31,19 @@ def test_search_by_number_sender_and_subject(fes) -> None:
         assert selectors.mail_search(viewer=user_with("x"), text="bennani") == []
         # a service user only what their services have
         assert selectors.mail_search(viewer=user_with("s", permissions.SERVICE), text="bennani") == []
+
+
+@pytest.mark.parametrize("window", [20_000, 2])
+def test_a_common_word_gives_the_newest_matches_whether_or_not_the_recent_window_holds_them(
+    fes, monkeypatch, window
+) -> None:
+    with schema_context("fes"):
+        # given five letters about "voirie" among others, and a recent window of `window` letters
+        monkeypatch.setattr(selectors, "RECENT_WINDOW", window)
+        c = clerk()
+        voirie = [incoming(c, f"Voirie rue {i}", cin=f"V{i}").reference for i in range(5)]
+        incoming(c, "Autre chose", cin="W1")
+        # when searching with a limit of three
+        found = [r.reference for r in selectors.mail_search(viewer=c, text="voirie", limit=3)]
+        # then the three newest matches, newest first
+        assert found == voirie[::-1][:3]
