@@ -27,7 +27,7 @@ from .models import (
 )
 
 DUPLICATE_WINDOW_DAYS = 7
-RECENT_WINDOW = 20_000  # letters searched newest first before the full index scan (see mail_search)
+RECENT_WINDOW = 5_000  # letters searched newest first before the full index scan (see mail_search)
 
 
 @dataclass(frozen=True)
