@@ -49,7 +49,10 @@ def test_the_command_writes_the_shape_and_lists_the_app(tmp_path: Path) -> None:
     apps = (module / "apps.py").read_text()
     assert 'name_fr="Démo"' in apps and 'name_ar="تجربة"' in apps and "class DemoXConfig" in apps
     text = (tmp_path / "platform" / "settings.py").read_text()
-    assert '    "jamaa.modules.collecte",\n    "jamaa.modules.demo_x",\n]' in text
+    # after the last module listed (whichever module that is: the list grows)
+    assert '    "jamaa.modules.demo_x",\n]' in text and text.index("jamaa.modules.demo_x") > text.index(
+        "jamaa.modules.collecte"
+    )
     assert text.count("jamaa.modules.demo_x") == 1
     lint = subprocess.run(
         [str(REPO / ".venv" / "bin" / "ruff"), "check", "--config", str(REPO / "pyproject.toml"), str(module)],

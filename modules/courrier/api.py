@@ -1,0 +1,259 @@
+"""The API of the bureau d'ordre: one view per operation, input serializer → one service/selector → output. No ORM,
+no try/except (the kernel's api_call and the project's exception handler give the {code, message, extra} shape).
+Every endpoint is described for the OpenAPI schema (drf-spectacular)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from jamaa.platform.kernel.api import api_call, validated
+
+from . import permissions, selectors, services
+from .models import Category, CorrespondentKind, Priority, Status
+
+
+class MailRowSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    category = serializers.CharField()
+    year = serializers.IntegerField()
+    number = serializers.IntegerField()
+    subject = serializers.CharField()
+    correspondent = serializers.CharField()
+    status = serializers.CharField()
+    priority = serializers.CharField()
+    confidential = serializers.BooleanField()
+    reply = serializers.CharField()
+    service = serializers.CharField()
+    assignee = serializers.CharField()
+    arrival_date = serializers.DateField(allow_null=True)
+    departure_date = serializers.DateField(allow_null=True)
+    limit_date = serializers.DateField(allow_null=True)
+    registered_at = serializers.DateTimeField()
+    late = serializers.BooleanField()
+
+
+class HistoryLineSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    at = serializers.DateTimeField()
+    by = serializers.CharField()
+    what = serializers.CharField()
+    detail = serializers.CharField()
+
+
+class AttachmentLineSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+
+
+class MailDetailSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    mail = MailRowSerializer()
+    code = serializers.CharField()
+    correspondent_kind = serializers.CharField()
+    mail_type = serializers.CharField()
+    mail_type_ar = serializers.CharField()
+    letter_date = serializers.DateField(allow_null=True)
+    closing_date = serializers.DateField(allow_null=True)
+    deleted_reason = serializers.CharField()
+    reply_to = serializers.CharField()
+    replies = serializers.ListField(child=serializers.CharField())
+    copies = serializers.ListField(child=serializers.CharField())
+    annotations = HistoryLineSerializer(many=True)
+    history = HistoryLineSerializer(many=True)
+    attachments = AttachmentLineSerializer(many=True)
+    next_statuses = serializers.ListField(child=serializers.CharField())
+
+
+class CorrespondentInputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    kind = serializers.ChoiceField(choices=CorrespondentKind.choices)
+    name = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    cin = serializers.CharField(max_length=12, required=False, default="", allow_blank=True)
+    ice = serializers.CharField(max_length=15, required=False, default="", allow_blank=True)
+    administration_code = serializers.CharField(max_length=40, required=False, default="", allow_blank=True)
+    address = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
+    email = serializers.EmailField(required=False, default="", allow_blank=True)
+    phone = serializers.CharField(max_length=30, required=False, default="", allow_blank=True)
+
+
+def _detail(viewer: Any, mail_id: int) -> selectors.MailDetail:
+    return selectors.mail_get(viewer=viewer, mail_id=mail_id)
+
+
+class MailRegisterApi(APIView):
+    permission_classes = [IsAuthenticated, permissions.IsClerk]
+
+    class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+        category = serializers.ChoiceField(choices=Category.choices)
+        subject = serializers.CharField(max_length=500)
+        correspondent_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+        correspondent = CorrespondentInputSerializer(required=False, allow_null=True, default=None)
+        mail_type_code = serializers.CharField(required=False, default="", allow_blank=True)
+        letter_date = serializers.DateField(required=False, allow_null=True, default=None)
+        arrival_date = serializers.DateField(required=False, allow_null=True, default=None)
+        departure_date = serializers.DateField(required=False, allow_null=True, default=None)
+        priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
+        confidential = serializers.BooleanField(default=False)
+        reply_expected = serializers.BooleanField(default=False)
+        service_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+        assignee_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+    @extend_schema(request=InputSerializer, responses={201: MailDetailSerializer})
+    def post(self, request: Request) -> Response:
+        data = validated(self.InputSerializer, request.data)
+        corr = data.pop("correspondent")
+
+        def register() -> selectors.MailDetail:
+            mail = services.mail_register(
+                actor=request.user,
+                data=services.MailInput(**data, correspondent=services.CorrespondentInput(**corr) if corr else None),
+            )
+            return _detail(request.user, mail.pk)
+
+        return api_call(register, output=MailDetailSerializer, status=201)
+
+
+class MailListApi(APIView):
+    permission_classes = [IsAuthenticated, permissions.IsAgent]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("service", int, required=False),
+            OpenApiParameter("status", str, required=False, enum=Status.values),
+            OpenApiParameter("category", str, required=False, enum=Category.values),
+        ],
+        responses=MailRowSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        service = request.query_params.get("service")
+        return api_call(
+            lambda: selectors.mail_list(
+                viewer=request.user,
+                service_id=int(service) if service and service.isdigit() else None,
+                status=request.query_params.get("status") or None,
+                category=request.query_params.get("category") or None,
+            ),
+            output=MailRowSerializer,
+            many=True,
+        )
+
+
+class MailDetailApi(APIView):
+    permission_classes = [IsAuthenticated, permissions.IsAgent]
+
+    @extend_schema(responses=MailDetailSerializer)
+    def get(self, request: Request, mail_id: int) -> Response:
+        return api_call(lambda: _detail(request.user, mail_id), output=MailDetailSerializer)
+
+
+class MailRouteApi(APIView):
+    permission_classes = [IsAuthenticated, permissions.IsAgent]
+
+    class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+        service_id = serializers.IntegerField()
+        assignee_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+        note = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
+
+    @extend_schema(request=InputSerializer, responses=MailDetailSerializer)
+    def post(self, request: Request, mail_id: int) -> Response:
+        data = validated(self.InputSerializer, request.data)
+
+        def route() -> selectors.MailDetail:
+            services.mail_route(actor=request.user, mail_id=mail_id, **data)
+            return _detail(request.user, mail_id)
+
+        return api_call(route, output=MailDetailSerializer)
+
+
+class MailStatusApi(APIView):
+    permission_classes = [IsAuthenticated, permissions.IsAgent]
+
+    class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+        status = serializers.ChoiceField(choices=Status.choices)
+        reason = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
+
+    @extend_schema(request=InputSerializer, responses=MailDetailSerializer)
+    def post(self, request: Request, mail_id: int) -> Response:
+        data = validated(self.InputSerializer, request.data)
+
+        def change() -> selectors.MailDetail:
+            services.mail_status_change(actor=request.user, mail_id=mail_id, **data)
+            return _detail(request.user, mail_id)
+
+        return api_call(change, output=MailDetailSerializer)
+
+
+class MailAnnotateApi(APIView):
+    permission_classes = [IsAuthenticated, permissions.IsAgent]
+
+    class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+        text = serializers.CharField(max_length=4000)
+
+    @extend_schema(request=InputSerializer, responses={201: MailDetailSerializer})
+    def post(self, request: Request, mail_id: int) -> Response:
+        data = validated(self.InputSerializer, request.data)
+
+        def annotate() -> selectors.MailDetail:
+            services.mail_annotate(actor=request.user, mail_id=mail_id, text=data["text"])
+            return _detail(request.user, mail_id)
+
+        return api_call(annotate, output=MailDetailSerializer, status=201)
+
+
+class MailReplyApi(APIView):
+    permission_classes = [IsAuthenticated, permissions.IsAgent]
+
+    class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+        subject = serializers.CharField(max_length=500)
+        departure_date = serializers.DateField(required=False, allow_null=True, default=None)
+        close = serializers.BooleanField(default=False)
+
+    @extend_schema(request=InputSerializer, responses={201: MailDetailSerializer})
+    def post(self, request: Request, mail_id: int) -> Response:
+        data = validated(self.InputSerializer, request.data)
+
+        def reply() -> selectors.MailDetail:
+            outgoing = services.mail_reply(actor=request.user, incoming_id=mail_id, **data)
+            return _detail(request.user, outgoing.pk)
+
+        return api_call(reply, output=MailDetailSerializer, status=201)
+
+
+class MailAttachApi(APIView):
+    permission_classes = [IsAuthenticated, permissions.IsAgent]
+    parser_classes = [MultiPartParser, FormParser]
+
+    class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+        file = serializers.FileField()
+
+    @extend_schema(request={"multipart/form-data": InputSerializer}, responses={201: AttachmentLineSerializer})
+    def post(self, request: Request, mail_id: int) -> Response:
+        data = validated(self.InputSerializer, request.data)
+        upload = data["file"]
+
+        def attach() -> selectors.AttachmentLine:
+            # At most one byte past the limit is read: enough for the service to refuse an oversized scan.
+            content = upload.read(services.MAX_ATTACHMENT_BYTES + 1)
+            a = services.attachment_add(actor=request.user, mail_id=mail_id, name=upload.name or "", content=content)
+            return selectors.AttachmentLine(id=a.pk, name=a.original_name, content_type=a.content_type, size=a.size)
+
+        return api_call(attach, output=AttachmentLineSerializer, status=201)
+
+
+class MailSearchApi(APIView):
+    permission_classes = [IsAuthenticated, permissions.IsAgent]
+
+    @extend_schema(parameters=[OpenApiParameter("q", str)], responses=MailRowSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        text = request.query_params.get("q", "")
+        return api_call(
+            lambda: selectors.mail_search(viewer=request.user, text=text), output=MailRowSerializer, many=True
+        )

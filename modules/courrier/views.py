@@ -1,0 +1,348 @@
+"""Pages of the bureau d'ordre: as thin as the API. Roles by the kernel's decorator; 403 and 404 are the styled
+error pages; documents are rendered from what the selectors return."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language_bidi
+from django.views.decorators.http import require_POST
+
+from jamaa.platform.kernel.documents import CommuneMasthead
+from jamaa.platform.kernel.forms import run_in_form
+from jamaa.platform.kernel.roles import role_required
+from jamaa.platform.kernel.verification import verify_path
+
+from . import documents, forms, permissions, selectors, services
+from .models import Category, Status
+from .verification import KIND
+
+
+def _masthead(request: HttpRequest) -> CommuneMasthead:
+    commune: Any = getattr(request, "tenant", None)
+    return CommuneMasthead(
+        commune_fr=getattr(commune, "name_fr", ""),
+        commune_ar=getattr(commune, "name_ar", ""),
+        province_fr=getattr(commune, "province", ""),
+        region_fr=getattr(commune, "region", ""),
+        office_fr="Bureau d'ordre",
+        office_ar="مكتب الضبط",
+    )
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+AGENTS = (permissions.CLERK, permissions.SERVICE)
+
+
+@role_required(*AGENTS)
+def mail_list(request: HttpRequest) -> HttpResponse:
+    service = request.GET.get("service", "")
+    service_id = int(service) if service.isdigit() else None
+    rows = selectors.mail_list(viewer=request.user, service_id=service_id, status=request.GET.get("status") or None)
+    return render(
+        request,
+        "courrier/mail_list.html",
+        {
+            "rows": rows,
+            "is_clerk": permissions.is_clerk(request.user),
+            "service_id": service_id,
+            "services": selectors.services_of(viewer=request.user),
+            "title_query": "",
+        },
+    )
+
+
+def _register_form(request: HttpRequest) -> forms.RegisterForm:
+    administrations, types, service_list = selectors.reference_lists()
+    return forms.RegisterForm(
+        request.POST or None,
+        request.FILES or None,
+        administrations=administrations,
+        types=types,
+        services=service_list,
+        arabic=get_language_bidi(),
+    )
+
+
+@role_required(permissions.CLERK)
+def mail_register(request: HttpRequest) -> HttpResponse:
+    form = _register_form(request)
+    duplicates: list[selectors.DuplicateHint] = []
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        known = selectors.correspondent_find(
+            kind=d["kind"], cin=d["cin"], ice=d["ice"], administration_code=d["administration_code"]
+        )
+        if known is not None and not d["confirm_duplicate"]:
+            duplicates = selectors.mail_duplicates(correspondent_id=known, subject=d["subject"])
+        if not duplicates:
+            scan = d.get("scan")
+            data = services.MailInput(
+                category=d["category"],
+                subject=d["subject"],
+                mail_type_code=d["mail_type_code"],
+                correspondent=services.CorrespondentInput(
+                    kind=d["kind"],
+                    name=d["name"],
+                    cin=d["cin"],
+                    ice=d["ice"],
+                    administration_code=d["administration_code"],
+                ),
+                letter_date=d["letter_date"],
+                arrival_date=d["arrival_date"],
+                priority=d["priority"],
+                confidential=d["confidential"],
+                reply_expected=d["reply_expected"],
+                service_id=d["service_id"],
+            )
+            mail = run_in_form(
+                form,
+                lambda: services.mail_register(
+                    actor=request.user,
+                    data=data,
+                    scan=services.ScanInput(name=scan.name or "", content=scan.read(services.MAX_ATTACHMENT_BYTES + 1))
+                    if scan
+                    else None,
+                ),
+                aliases={"content": "scan", "administration_code": "administration_code"},
+            )
+            if mail is not None:
+                return HttpResponseRedirect(reverse("courrier:mail-detail", args=[mail.pk]) + "?registered=1")
+        else:
+            again = request.POST.copy()  # the next submit confirms
+            again["confirm_duplicate"] = "on"
+            form.data = again
+    status = 400 if form.errors else 200
+    return render(request, "courrier/mail_register.html", {"form": form, "duplicates": duplicates}, status=status)
+
+
+@role_required(*AGENTS)
+def mail_detail(request: HttpRequest, mail_id: int) -> HttpResponse:
+    return _detail_page(request, mail_id)
+
+
+def _detail_page(
+    request: HttpRequest, mail_id: int, forms_: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    """The detail page, with the refused form (and its errors) in place of the blank one."""
+    detail = selectors.mail_get(viewer=request.user, mail_id=mail_id)
+    service_choices = [(s[0], s[2] if get_language_bidi() and s[2] else s[1]) for s in selectors.reference_lists()[2]]
+    route = forms.RouteForm(initial={})
+    forms.set_choices(route, "service_id", service_choices)
+    state = forms.StatusForm()
+    forms.set_choices(state, "status", [(s, Status(s).label) for s in detail.next_statuses])
+    context = {
+        "d": detail,
+        "m": detail.mail,
+        "route_form": route,
+        "status_form": state,
+        "annotate_form": forms.AnnotateForm(),
+        "reply_form": forms.ReplyForm(initial={"subject": f"Réponse : {detail.mail.subject}"}),
+        "attach_form": forms.AttachForm(),
+        "registered": request.GET.get("registered") == "1",
+        "is_clerk": permissions.is_clerk(request.user),
+    }
+    context.update(forms_ or {})
+    return render(request, "courrier/mail_detail.html", context, status=status)
+
+
+def _back(mail_id: int) -> HttpResponse:
+    return HttpResponseRedirect(reverse("courrier:mail-detail", args=[mail_id]))
+
+
+@require_POST
+@role_required(*AGENTS)
+def mail_route(request: HttpRequest, mail_id: int) -> HttpResponse:
+    form = forms.RouteForm(request.POST)
+    forms.set_choices(form, "service_id", [(s[0], s[1]) for s in selectors.reference_lists()[2]])
+    if (
+        form.is_valid()
+        and run_in_form(
+            form,
+            lambda: services.mail_route(
+                actor=request.user,
+                mail_id=mail_id,
+                service_id=form.cleaned_data["service_id"],
+                note=form.cleaned_data["note"],
+            ),
+        )
+        is not None
+    ):
+        return _back(mail_id)
+    return _detail_page(request, mail_id, {"route_form": form}, status=400)
+
+
+@require_POST
+@role_required(*AGENTS)
+def mail_status(request: HttpRequest, mail_id: int) -> HttpResponse:
+    form = forms.StatusForm(request.POST)
+    forms.set_choices(
+        form,
+        "status",
+        [(s, Status(s).label) for s in selectors.mail_get(viewer=request.user, mail_id=mail_id).next_statuses],
+    )
+    if (
+        form.is_valid()
+        and run_in_form(
+            form,
+            lambda: services.mail_status_change(
+                actor=request.user,
+                mail_id=mail_id,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+            ),
+        )
+        is not None
+    ):
+        return _back(mail_id)
+    return _detail_page(request, mail_id, {"status_form": form}, status=400)
+
+
+@require_POST
+@role_required(*AGENTS)
+def mail_annotate(request: HttpRequest, mail_id: int) -> HttpResponse:
+    form = forms.AnnotateForm(request.POST)
+    if (
+        form.is_valid()
+        and run_in_form(
+            form, lambda: services.mail_annotate(actor=request.user, mail_id=mail_id, text=form.cleaned_data["text"])
+        )
+        is not None
+    ):
+        return _back(mail_id)
+    return _detail_page(request, mail_id, {"annotate_form": form}, status=400)
+
+
+@require_POST
+@role_required(*AGENTS)
+def mail_reply(request: HttpRequest, mail_id: int) -> HttpResponse:
+    form = forms.ReplyForm(request.POST)
+    if form.is_valid():
+        reply = run_in_form(
+            form,
+            lambda: services.mail_reply(
+                actor=request.user,
+                incoming_id=mail_id,
+                subject=form.cleaned_data["subject"],
+                close=form.cleaned_data["close"],
+            ),
+        )
+        if reply is not None:
+            return _back(reply.pk)
+    return _detail_page(request, mail_id, {"reply_form": form}, status=400)
+
+
+@require_POST
+@role_required(*AGENTS)
+def mail_attach(request: HttpRequest, mail_id: int) -> HttpResponse:
+    form = forms.AttachForm(request.POST, request.FILES)
+    if form.is_valid():
+        scan = form.cleaned_data["scan"]
+        if (
+            run_in_form(
+                form,
+                lambda: services.attachment_add(
+                    actor=request.user,
+                    mail_id=mail_id,
+                    name=scan.name or "",
+                    content=scan.read(services.MAX_ATTACHMENT_BYTES + 1),
+                ),
+                aliases={"content": "scan"},
+            )
+            is not None
+        ):
+            return _back(mail_id)
+    return _detail_page(request, mail_id, {"attach_form": form}, status=400)
+
+
+@role_required(*AGENTS)
+def mail_late(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "courrier/mail_late.html",
+        {
+            "board": selectors.late_dashboard(viewer=request.user),
+            "rows": selectors.mail_late(viewer=request.user),
+        },
+    )
+
+
+@role_required(*AGENTS)
+def mail_search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")
+    return render(
+        request,
+        "courrier/mail_search.html",
+        {
+            "q": query,
+            "rows": selectors.mail_search(viewer=request.user, text=query),
+        },
+    )
+
+
+@role_required(permissions.CLERK)
+def correspondent_suggest(request: HttpRequest) -> JsonResponse:
+    found = selectors.correspondent_suggest(viewer=request.user, text=request.GET.get("q", ""))
+    return JsonResponse({"results": [{"id": i, "name": n, "identifier": ident} for i, n, ident in found]})
+
+
+@role_required(permissions.CLERK, permissions.SERVICE)
+def mail_receipt(request: HttpRequest, mail_id: int) -> HttpResponse:
+    detail = selectors.mail_get(viewer=request.user, mail_id=mail_id)
+    row = detail.mail
+    pdf = documents.render_receipt(
+        documents.ReceiptDocument(
+            masthead=_masthead(request),
+            reference=row.reference,
+            number=row.number,
+            year=row.year,
+            code=detail.code,
+            registered_at=timezone.localtime(row.registered_at),
+            correspondent=row.correspondent,
+            subject=row.subject,
+            mail_type_fr=detail.mail_type,
+            mail_type_ar=detail.mail_type_ar,
+            limit_date=row.limit_date,
+            verify_url=request.build_absolute_uri(verify_path(kind=KIND, code=detail.code)),
+        )
+    )
+    return _pdf(pdf, f"recepisse-{row.reference.replace('/', '-')}.pdf")
+
+
+@role_required(permissions.CLERK)
+def day_register(request: HttpRequest) -> HttpResponse:
+    raw = request.GET.get("day", "")
+    try:
+        day = dt.date.fromisoformat(raw) if raw else timezone.localdate()
+    except ValueError:
+        day = timezone.localdate()
+    category = request.GET.get("category", Category.INCOMING)
+    if category not in Category.values:
+        category = Category.INCOMING
+    rows = selectors.mail_day_register(viewer=request.user, day=day, category=category)
+    labels = {"incoming": ("arrivée", "الوارد"), "outgoing": ("départ", "الصادر"), "internal": ("interne", "الداخلي")}
+    fr, ar = labels[category]
+    lines = [
+        documents.RegisterLine(
+            reference=r.reference,
+            time=timezone.localtime(r.registered_at).strftime("%H:%M"),
+            correspondent=r.correspondent,
+            subject=r.subject,
+            service=r.service,
+        )
+        for r in rows
+    ]
+    pdf = documents.render_day_register(
+        masthead=_masthead(request), day=day, category_fr=fr, category_ar=ar, lines=lines
+    )
+    return _pdf(pdf, f"registre-{category}-{day.isoformat()}.pdf")
