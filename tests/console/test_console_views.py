@@ -234,7 +234,7 @@ def test_operator_creates_a_commune_through_the_form(fes: SharedCommune) -> None
     [
         ({"slug": "Bad Slug"}, "slug", "lettres minuscules"),  # the validator's message, in French
         ({"name_ar": "Azrou"}, "name_ar", "Arabic script"),
-        ({"slug": "fes"}, "slug", "already exists"),
+        ({"slug": "fes"}, "slug", "est déjà pris par une autre commune"),  # in French, not English
         ({"name_fr": ""}, "name_fr", "Ce champ est obligatoire"),
     ],
 )
@@ -279,6 +279,25 @@ def test_operator_changes_a_communes_modules_through_the_page(operator: Client, 
     response = operator.post("/communes/fes/modules/", {"modules": ["regie"], "reason": "again"}, follow=True)
     assert "Nothing to change" in page(response)
     assert operator.post("/communes/nowhere/modules/", {"modules": [], "reason": "x"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_taken_slug_is_said_in_arabic_in_the_arabic_form(operator: Client, fes: SharedCommune) -> None:
+    operator.cookies["jamaa_language"] = "ar"
+    response = operator.post("/new/", {**NEW_COMMUNE, "slug": "fes"})
+    assert response.status_code == 200
+    assert "المعرّف «fes» مستعمل من طرف جماعة أخرى." in page(response)
+    assert "already" not in page(response)
+
+
+@pytest.mark.django_db
+def test_the_modules_form_refuses_a_module_without_the_one_it_needs(operator: Client, fes: SharedCommune) -> None:
+    Commune.objects.filter(slug="fes").update(enabled_modules=["etatcivil"])
+    response = operator.post(
+        "/communes/fes/modules/", {"modules": ["etatcivil", "collecte"], "reason": "field app"}, follow=True
+    )
+    assert "collecte ne peut pas être activé sans regie" in page(response)
+    assert Commune.objects.get(slug="fes").enabled_modules == ["etatcivil"]
 
 
 @pytest.mark.django_db
