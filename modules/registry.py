@@ -78,6 +78,13 @@ def dependency_problems(modules: Iterable[str], *, disabled: Iterable[str] = ())
     return problems
 
 
+def display_names(codes: Iterable[str], *, arabic: bool) -> list[str]:
+    """The modules' names in French or Arabic, in catalogue order (a code this codebase does not know: as is)."""
+    known, codes = available(), set(codes)
+    names = [(info.name_ar if arabic else info.name_fr) for code, info in known.items() if code in codes]
+    return names + sorted(codes - set(known))
+
+
 def enabled_for(codes: list[str]) -> list[ModuleInfo]:
     """The ModuleInfo of each enabled code this codebase knows, in catalogue order."""
     known = available()
