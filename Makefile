@@ -22,8 +22,9 @@ $(STAMP): pyproject.toml
 	  else echo "warning: install$$missing for the browser and PDF tests"; fi; fi
 	touch $(STAMP)
 
+# `make demo PORT=8080` serves on another port (default 8000).
 demo: install
-	DEBUG=$${DEBUG:-1} JAMAA_HTTPS=$${JAMAA_HTTPS:-0} $(BIN)/jamaa demo
+	DEBUG=$${DEBUG:-1} JAMAA_HTTPS=$${JAMAA_HTTPS:-0} $(BIN)/jamaa demo $(if $(PORT),--port $(PORT))
 
 # ruff and the import contracts are quick: they run before every test run, as in CI.
 test: install

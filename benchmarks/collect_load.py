@@ -18,6 +18,7 @@ never answered, with no quittance.
 
     DATABASE_URL=… .venv/bin/python benchmarks/collect_load.py [--collectors 50] [--payments 200] [--batch 20]
         [--workers 4] [--threads 4] [--duration 300] [--keep]
+        [--quick]  2 collectors × 20 payments, one gunicorn worker: a check that it runs (CI), not a measure
 
 Last line: {"payments_per_s": …, "p95_batch_ms": …, "duplicates": …, "gaps": …}
 """
@@ -78,7 +79,9 @@ def prepare(collectors: int) -> dict[str, Any]:
     call_command("fleet", "migrate", "--jobs", "1", verbosity=0)
     connection.set_schema_to_public()
     _setup.drop_communes(SLUG)
-    created = commune_create(slug=SLUG, name_fr="Bench collecte", name_ar="تحصيل", region="Fès-Meknès")
+    created = commune_create(
+        slug=SLUG, name_fr="Bench collecte", name_ar="تحصيل", region="Fès-Meknès", modules=["collecte", "regie"]
+    )
     with schema_context(created.schema_name):
         regie = regie_services.reference_install_defaults()
         agents = Group.objects.get_or_create(name="regie_agent")[0]
@@ -286,7 +289,10 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--duration", type=float, default=300, help="seconds: no new batch after that")
     parser.add_argument("--keep", action="store_true", help="keep the scratch commune for a look")
+    parser.add_argument("--quick", action="store_true", help="2 collectors × 20 payments: a check that it runs")
     args = parser.parse_args()
+    if args.quick:
+        args.collectors, args.payments, args.batch, args.workers, args.threads = 2, 20, 5, 1, 2
     if "DATABASE_URL" not in os.environ:
         raise SystemExit("collect_load.py needs DATABASE_URL (a PostgreSQL of its own: it creates a commune)")
     _ensure_database()

@@ -8,7 +8,7 @@ would be:
   3. one added field each: 0002 for `fleet migrate`, 0003 for standard `migrate_schemas`, 0004 for its
      multiprocessing executor (the same work, on the same fleet).
 
-    .venv/bin/python benchmarks/fleet.py [--communes 300] [--jobs 2]
+    .venv/bin/python benchmarks/fleet.py [--communes 300] [--jobs 2] [--quick]
 
 Last line: {"communes": N, "noop_s": …, "one_field_s": …, "migrate_schemas_noop_s": …,
             "migrate_schemas_one_field_s": …, (multiprocessing executor figures)}
@@ -122,7 +122,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--communes", type=int, default=300)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="processes for fleet migrate")
+    parser.add_argument("--quick", action="store_true", help="2 communes, 1 job: a check that it runs")
     args = parser.parse_args()
+    if args.quick:
+        args.communes, args.jobs = 2, 1
 
     sys.path.insert(0, str(REPO / "benchmarks"))
     import psycopg2

@@ -3,7 +3,7 @@
 Both go through the same service (`commune_create`), all of it: validation, rows, schema, first
 administrator, audit. Communes are named `bench-prov-…` and removed at the end.
 
-    .venv/bin/python benchmarks/provision.py [--communes 10] [--migrations-communes 5]
+    .venv/bin/python benchmarks/provision.py [--communes 10] [--migrations-communes 5] [--quick]
 
 Last line: {"median_s": …, "migrations_median_s": …, "speedup": …}
 """
@@ -57,7 +57,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--communes", type=int, default=10, help="communes created from the template")
     parser.add_argument("--migrations-communes", type=int, default=5, help="communes created by migrations")
+    parser.add_argument("--quick", action="store_true", help="one commune each way: a check that it runs")
     args = parser.parse_args()
+    if args.quick:
+        args.communes, args.migrations_communes = 1, 1
     call_command("fleet", "migrate", "--jobs", "1", verbosity=0)  # the template at the current state
     _setup.drop_communes(PREFIX)
     try:

@@ -11,7 +11,7 @@ payers, the seven taxes) and the agent's versement with its items. Times:
   renderers loaded by `documents.warm_up()`, as in a long-lived server process);
 - naive_releve_5000_s: the same rows as one HTML table (thead + tbody, 8 columns) in one WeasyPrint document.
 
-    DATABASE_URL=… .venv/bin/python benchmarks/regie_pdf.py [--quittances 5000] [--drop] [--no-naive]
+    DATABASE_URL=… .venv/bin/python benchmarks/regie_pdf.py [--quittances 5000] [--drop] [--no-naive] [--quick]
 
 Last line: {"quittance_ms": …, "releve_5000_s": …, "naive_releve_5000_s": …}
 """
@@ -35,7 +35,7 @@ import _setup
 _setup.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django_tenants.utils import schema_context  # noqa: E402
 
@@ -49,6 +49,7 @@ from jamaa.modules.regie.models import (  # noqa: E402
     Versement,
     VersementItem,
 )
+from jamaa.platform import db_guards  # noqa: E402
 from jamaa.provisioning.services import commune_create  # noqa: E402
 from jamaa.tenants.models import Commune  # noqa: E402
 
@@ -114,7 +115,19 @@ def ensure_commune() -> None:
 
 
 def load(n: int, seed: int) -> int:
-    """The day's n quittances and the agent's versement (reloaded when the size differs). Returns its id."""
+    """The day's n quittances and the agent's versement (reloaded when the size differs). Returns its id.
+
+    The numbers are written directly, as a bulk import writes historical ones (owner role, then the chains are
+    sealed), in one transaction."""
+    with transaction.atomic():
+        db_guards.bulk_import_begin()
+        versement_id = _load(n, seed)
+        for chained in db_guards.chained_tables():
+            db_guards.chain_seal(chained.table)
+    return versement_id
+
+
+def _load(n: int, seed: int) -> int:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
@@ -214,7 +227,10 @@ def main() -> None:
     parser.add_argument("--drop", action="store_true", help="remove the commune first (reload)")
     parser.add_argument("--no-naive", action="store_true", help="skip the plain-table baseline")
     parser.add_argument("--out", default="", help="folder where the PDFs are written")
+    parser.add_argument("--quick", action="store_true", help="50 quittances, 3 renders, commune removed: a check")
     args = parser.parse_args()
+    if args.quick:  # and the commune is made afresh and removed at the end: nothing left for a full run to trip on
+        args.quittances, args.renders, args.drop = 50, 3, True
     ensure_database()
     call_command("fleet", "migrate", "--jobs", "1", verbosity=0)
     connection.set_schema_to_public()
@@ -272,6 +288,9 @@ def main() -> None:
             out.mkdir(parents=True, exist_ok=True)
             (out / "quittance.pdf").write_bytes(pdf_q)
             (out / "releve.pdf").write_bytes(pdf)
+    if args.quick:
+        connection.set_schema_to_public()
+        _setup.drop_communes(SLUG)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"peak memory: {peak:.0f} MB (this process), {children:.0f} MB (largest renderer)")

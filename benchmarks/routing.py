@@ -4,7 +4,7 @@ Both handlers serve the same view (a small JSON response, no query) through Djan
 process, so the difference is what routing costs: host parsing, the cached host → commune lookup and the
 schema switch. Rounds alternate between the two to share the machine's noise.
 
-    .venv/bin/python benchmarks/routing.py [--requests 20000] [--rounds 5]
+    .venv/bin/python benchmarks/routing.py [--requests 20000] [--rounds 5] [--quick]
 
 Last line: {"routed_rps": …, "plain_rps": …, "ratio": …}
 """
@@ -102,7 +102,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=10000, help="requests per round and variant")
     parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--quick", action="store_true", help="one round of 200 requests: a check that it runs")
     args = parser.parse_args()
+    if args.quick:
+        args.requests, args.rounds = 200, 1
 
     call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
     host, created = ensure_commune()

@@ -20,6 +20,7 @@ queries.
         [--query-seed N]  other queries over the same acts (held-out checks; default: --seed)
         [--reuse]   keep the loaded commune if it holds the same acts (same --acts and --seed): no reload
         [--drop]    remove the commune at the end (it is kept by default, for --reuse)
+        [--quick]   2,000 acts, 20 queries, commune dropped: a check that it runs (CI), not a measure
 
 Last line: {"acts": …, "p50_ms": …, "p95_ms": …, "recall_at_20": …, "index_build_s": …, "index_mb": …}
 """
@@ -49,11 +50,12 @@ _setup.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django_tenants.utils import schema_context  # noqa: E402
 
 from jamaa.modules.etatcivil import search  # noqa: E402
 from jamaa.modules.etatcivil.models import Bureau, Register  # noqa: E402
+from jamaa.platform import db_guards  # noqa: E402
 from jamaa.provisioning.services import commune_create  # noqa: E402
 from jamaa.tenants.models import Commune  # noqa: E402
 
@@ -722,81 +724,86 @@ def load(gen: Generator, user_id: int) -> LoadReport:
         search_idx, other_idx = search_index_names(cursor)
         for name, _ddl in search_idx + other_idx:
             cursor.execute(f'DROP INDEX "{name}"')
-        bureaux = [
-            Bureau.objects.create(code=code, name_ar=ar, name_fr=fr)
-            for code, ar, fr in (("B1", "المكتب المركزي", "Bureau central"), ("B2", "الملحقة", "Annexe"))
-        ]
-        registers: dict[tuple[int, str, int], Register] = {}
-        for b in bureaux:
-            for kind in ("birth", "death"):
-                for year in YEARS:
-                    registers[(b.pk, kind, year)] = Register.objects.create(bureau=b, kind=kind, year=year)
-        numbers: dict[int, int] = {r.pk: 0 for r in registers.values()}
-        columns = act_columns(cursor)
-        names = [c[0] for c in columns]
-        fixed: dict[str, Any] = {}
-        for name, dtype, nullable, has_default in columns:
-            if nullable:
-                fixed[name] = None
-            elif dtype in ("character varying", "text"):
-                fixed[name] = ""
-            elif dtype == "jsonb":
-                fixed[name] = "{}"
-            elif name == "id":
-                continue
-            elif not has_default:
-                fixed[name] = None  # filled below; checked there
-        started = time.perf_counter()
-        buf = io.StringIO()
-        rng = random.Random(7)
-        act_id = 0
-        for row in gen.rows():
-            act_id += 1
-            bureau = bureaux[0].pk if rng.random() < 0.7 else bureaux[1].pk
-            register = registers[(bureau, row["kind"], row["year"])]
-            numbers[register.pk] += 1
-            day = dt.date(row["year"], 1, 1) + dt.timedelta(days=rng.randrange(365))
-            stamp = f"{day.isoformat()} 10:00:00+00"
-            k = (row["given_name_ar"], row["family_name_ar"], row["given_name_fr"], row["family_name_fr"])
-            keys = keys_cache.get(k)
-            if keys is None:
-                keys = search.name_keys(*k)
-                if len(keys_cache) < 2_000_000:
-                    keys_cache[k] = keys
-            values = dict(fixed)
-            values.update(row)
-            del values["year"]
-            values.update(
-                id=act_id,
-                register_id=register.pk,
-                number=numbers[register.pk],
-                status="signed",
-                drawn_up_on=day.isoformat(),
-                event_date=day.isoformat(),
-                place_ar="فاس",
-                place_fr="Fès",
-                declaration_type="on_time",
-                drafted_by_id=user_id,
-                drafted_at=stamp,
-                signed_by_id=user_id,
-                signed_at=stamp,
-                legacy_id=f"bench-{act_id}",
-                given_key_ar=keys.given_key_ar,
-                family_key_ar=keys.family_key_ar,
-                given_key_lat=keys.given_key_lat,
-                family_key_lat=keys.family_key_lat,
-            )
-            buf.write("\t".join(_copy_value(values.get(n)) for n in names))
-            buf.write("\n")
-            if act_id % 100_000 == 0:
-                _copy(cursor, names, buf)
-                buf = io.StringIO()
-                print(f"  loaded {act_id:,} acts ({time.perf_counter() - started:.0f}s)", flush=True)
-        _copy(cursor, names, buf)
-        cursor.execute("SELECT setval(pg_get_serial_sequence('etatcivil_act', 'id'), %s)", [act_id])
-        for register_id, last in numbers.items():
-            if last:
-                cursor.execute("UPDATE etatcivil_register SET last_number = %s WHERE id = %s", [last, register_id])
+        # Historical numbers written directly, as the legacy import writes them (owner role, then sealed).
+        with transaction.atomic():
+            db_guards.bulk_import_begin()
+            bureaux = [
+                Bureau.objects.create(code=code, name_ar=ar, name_fr=fr)
+                for code, ar, fr in (("B1", "المكتب المركزي", "Bureau central"), ("B2", "الملحقة", "Annexe"))
+            ]
+            registers: dict[tuple[int, str, int], Register] = {}
+            for b in bureaux:
+                for kind in ("birth", "death"):
+                    for year in YEARS:
+                        registers[(b.pk, kind, year)] = Register.objects.create(bureau=b, kind=kind, year=year)
+            numbers: dict[int, int] = {r.pk: 0 for r in registers.values()}
+            columns = act_columns(cursor)
+            names = [c[0] for c in columns]
+            fixed: dict[str, Any] = {}
+            for name, dtype, nullable, has_default in columns:
+                if nullable:
+                    fixed[name] = None
+                elif dtype in ("character varying", "text"):
+                    fixed[name] = ""
+                elif dtype == "jsonb":
+                    fixed[name] = "{}"
+                elif name == "id":
+                    continue
+                elif not has_default:
+                    fixed[name] = None  # filled below; checked there
+            started = time.perf_counter()
+            buf = io.StringIO()
+            rng = random.Random(7)
+            act_id = 0
+            for row in gen.rows():
+                act_id += 1
+                bureau = bureaux[0].pk if rng.random() < 0.7 else bureaux[1].pk
+                register = registers[(bureau, row["kind"], row["year"])]
+                numbers[register.pk] += 1
+                day = dt.date(row["year"], 1, 1) + dt.timedelta(days=rng.randrange(365))
+                stamp = f"{day.isoformat()} 10:00:00+00"
+                k = (row["given_name_ar"], row["family_name_ar"], row["given_name_fr"], row["family_name_fr"])
+                keys = keys_cache.get(k)
+                if keys is None:
+                    keys = search.name_keys(*k)
+                    if len(keys_cache) < 2_000_000:
+                        keys_cache[k] = keys
+                values = dict(fixed)
+                values.update(row)
+                del values["year"]
+                values.update(
+                    id=act_id,
+                    register_id=register.pk,
+                    number=numbers[register.pk],
+                    status="signed",
+                    drawn_up_on=day.isoformat(),
+                    event_date=day.isoformat(),
+                    place_ar="فاس",
+                    place_fr="Fès",
+                    declaration_type="on_time",
+                    drafted_by_id=user_id,
+                    drafted_at=stamp,
+                    signed_by_id=user_id,
+                    signed_at=stamp,
+                    legacy_id=f"bench-{act_id}",
+                    given_key_ar=keys.given_key_ar,
+                    family_key_ar=keys.family_key_ar,
+                    given_key_lat=keys.given_key_lat,
+                    family_key_lat=keys.family_key_lat,
+                )
+                buf.write("\t".join(_copy_value(values.get(n)) for n in names))
+                buf.write("\n")
+                if act_id % 100_000 == 0:
+                    _copy(cursor, names, buf)
+                    buf = io.StringIO()
+                    print(f"  loaded {act_id:,} acts ({time.perf_counter() - started:.0f}s)", flush=True)
+            _copy(cursor, names, buf)
+            cursor.execute("SELECT setval(pg_get_serial_sequence('etatcivil_act', 'id'), %s)", [act_id])
+            for register_id, last in numbers.items():
+                if last:
+                    cursor.execute("UPDATE etatcivil_register SET last_number = %s WHERE id = %s", [last, register_id])
+            for chained in db_guards.chained_tables():
+                db_guards.chain_seal(chained.table)
         report.load_s = time.perf_counter() - started
         cursor.execute("SET maintenance_work_mem = '256MB'")
         cursor.execute("SET work_mem = '64MB'")
@@ -991,7 +998,10 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep the loaded commune if it holds the same acts")
     parser.add_argument("--drop", action="store_true", help="remove the commune at the end")
     parser.add_argument("--verbose", action="store_true", help="print every missed query")
+    parser.add_argument("--quick", action="store_true", help="2,000 acts, 20 queries, dropped: a check that it runs")
     args = parser.parse_args()
+    if args.quick:
+        args.acts, args.queries, args.reuse, args.drop = 2000, 20, False, True
     call_command("fleet", "migrate", "--jobs", "1", verbosity=0)  # the template (and this commune) up to date
     connection.set_schema_to_public()
     reused, timings = ensure_commune(args)

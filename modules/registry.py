@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -21,6 +22,9 @@ class ModuleInfo:
     opened_by: tuple[str, ...] = ()
     # The module's setup page, linked from the home page for the commune's administrators ("" = none).
     setup_url: str = ""
+    # The modules this one needs enabled in the same commune (codes): the console and `jamaa commune modules`
+    # refuse to enable it without them, and to disable one of them while it is enabled.
+    requires: tuple[str, ...] = ()
 
     def openers(self) -> frozenset[str]:
         """The groups whose members may open the module (its card on the home page)."""
@@ -47,6 +51,38 @@ def roles() -> list[tuple[str, str, str]]:
 def available() -> dict[str, ModuleInfo]:
     """Modules this codebase ships, by code."""
     return dict(sorted(_REGISTRY.items()))
+
+
+def dependency_problems(modules: Iterable[str], *, disabled: Iterable[str] = ()) -> list[str]:
+    """What is wrong with this set of enabled modules: a module enabled without one it requires (said as "needed
+    by" when that one is being disabled, in `disabled`). Empty when the set holds together."""
+    from django.utils.translation import gettext as _
+
+    known, modules, disabled = available(), set(modules), set(disabled)
+    problems = []
+    for code in sorted(modules):
+        info = known.get(code)
+        for needed in info.requires if info else ():
+            if needed in modules:
+                continue
+            if needed in disabled:
+                problems.append(
+                    _("%(needed)s cannot be disabled: %(module)s needs it (disable %(module)s first).")
+                    % {"needed": needed, "module": code}
+                )
+            else:
+                problems.append(
+                    _("%(module)s cannot be enabled without %(needed)s, which it needs: enable %(needed)s too.")
+                    % {"module": code, "needed": needed}
+                )
+    return problems
+
+
+def display_names(codes: Iterable[str], *, arabic: bool) -> list[str]:
+    """The modules' names in French or Arabic, in catalogue order (a code this codebase does not know: as is)."""
+    known, codes = available(), set(codes)
+    names = [(info.name_ar if arabic else info.name_fr) for code, info in known.items() if code in codes]
+    return names + sorted(codes - set(known))
 
 
 def enabled_for(codes: list[str]) -> list[ModuleInfo]:

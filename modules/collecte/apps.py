@@ -22,5 +22,6 @@ class CollecteConfig(AppConfig):
                 summary_ar="تطبيق المحصلين: دفتر الوصولات المرقم، يعمل دون اتصال، وصولات مطبوعة.",
                 url="/collecte/",
                 opened_by=("regie_agent", "regie_regisseur"),
+                requires=("regie",),
             )
         )

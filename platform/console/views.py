@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Concatenate, ParamSpec
 
@@ -20,9 +20,11 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jamaa.modules import registry
 from jamaa.platform.errors import DomainError
 from jamaa.provisioning import backup as backup_service
 from jamaa.provisioning import selectors as fleet_selectors
@@ -84,10 +86,17 @@ def commune_list(request: HttpRequest) -> HttpResponse:
         request,
         "console/commune_list.html",
         {
-            "entries": [(row, _site_url(request, row.commune.host)) for row in rows],
+            "entries": [
+                (row, _site_url(request, row.commune.host), _module_names(row.commune.modules)) for row in rows
+            ],
             "can_operate": fleet_selectors.user_may_operate(request.user),
         },
     )
+
+
+def _module_names(codes: Iterable[str]) -> str:
+    """The modules' names in the interface's language, for the fleet's tables."""
+    return ", ".join(registry.display_names(codes, arabic=(get_language() or "fr").startswith("ar")))
 
 
 @staff_required
@@ -106,6 +115,7 @@ def commune_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "backups": fleet_selectors.commune_backups(slug=slug),
             "can_operate": fleet_selectors.user_may_operate(request.user),
             "modules_form": ModulesForm(initial={"modules": list(row.commune.modules)}),
+            "module_names": _module_names(row.commune.modules),
         },
     )
 
@@ -150,6 +160,14 @@ def commune_status(request: HttpRequest, slug: str, action: str) -> HttpResponse
     if not form.is_valid():
         messages.error(request, _("Give a reason: every change of status is audited."))
         return _detail(slug)
+    if action == "suspend" and request.POST.get("confirmed") != "yes":
+        # Suspending closes the commune's site to its staff and citizens: one more page says so and asks.
+        row = fleet_selectors.fleet_row(slug=slug)
+        if row is None:
+            raise Http404
+        return render(
+            request, "console/commune_suspend_confirm.html", {"row": row, "reason": form.cleaned_data["reason"]}
+        )
     target = STATUS_ACTIONS[action][0]
     try:
         services.commune_status_set(slug=slug, status=target, reason=form.cleaned_data["reason"], actor=request.user)

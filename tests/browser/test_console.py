@@ -93,7 +93,10 @@ def test_operator_onboards_and_suspends_a_commune(browser: Any, live_server_url:
     assert page.locator("#status-badge").get_attribute("data-status") == "active"
     page.fill("#id_reason", "Licence impayée")
     page.click("#action-suspend")
-    page.wait_for_load_state()
+    # and confirms, once told what suspending does
+    page.wait_for_selector("#suspend-confirm")
+    page.click("#confirm-suspend")
+    page.wait_for_url(f"{base}/communes/{SLUG}/")
     # then its badge says so, on its page and in the fleet table
     badge = page.locator("#status-badge")
     assert badge.get_attribute("data-status") == "suspended" and badge.inner_text() == "Suspendue"

@@ -234,7 +234,7 @@ def test_operator_creates_a_commune_through_the_form(fes: SharedCommune) -> None
     [
         ({"slug": "Bad Slug"}, "slug", "lettres minuscules"),  # the validator's message, in French
         ({"name_ar": "Azrou"}, "name_ar", "Arabic script"),
-        ({"slug": "fes"}, "slug", "already exists"),
+        ({"slug": "fes"}, "slug", "est déjà pris par une autre commune"),  # in French, not English
         ({"name_fr": ""}, "name_fr", "Ce champ est obligatoire"),
     ],
 )
@@ -282,20 +282,70 @@ def test_operator_changes_a_communes_modules_through_the_page(operator: Client, 
 
 
 @pytest.mark.django_db
+def test_a_taken_slug_is_said_in_arabic_in_the_arabic_form(operator: Client, fes: SharedCommune) -> None:
+    operator.cookies["jamaa_language"] = "ar"
+    response = operator.post("/new/", {**NEW_COMMUNE, "slug": "fes"})
+    assert response.status_code == 200
+    assert "المعرّف «fes» مستعمل من طرف جماعة أخرى." in page(response)
+    assert "already" not in page(response)
+
+
+@pytest.mark.django_db
+def test_the_modules_form_refuses_a_module_without_the_one_it_needs(operator: Client, fes: SharedCommune) -> None:
+    Commune.objects.filter(slug="fes").update(enabled_modules=["etatcivil"])
+    response = operator.post(
+        "/communes/fes/modules/", {"modules": ["etatcivil", "collecte"], "reason": "field app"}, follow=True
+    )
+    assert "collecte ne peut pas être activé sans regie" in page(response)
+    assert Commune.objects.get(slug="fes").enabled_modules == ["etatcivil"]
+
+
+@pytest.mark.django_db
+def test_suspending_asks_for_confirmation_first(operator: Client, fes: SharedCommune) -> None:
+    # the first click shows what suspending does and asks; nothing changes yet
+    response = operator.post("/communes/fes/suspend/", {"reason": "licence impayée"})
+    assert response.status_code == 200
+    body = page(response)
+    assert 'id="suspend-confirm"' in body and "Suspendre Fès ?" in body
+    assert 'name="confirmed" value="yes"' in body and 'value="licence impayée"' in body
+    assert Commune.objects.get(slug="fes").status == CommuneStatus.ACTIVE
+    # in Arabic too
+    operator.cookies["jamaa_language"] = "ar"
+    assert "تعليق فاس؟" in page(operator.post("/communes/fes/suspend/", {"reason": "x"}))
+    del operator.cookies["jamaa_language"]
+    # confirmed: suspended
+    response = operator.post("/communes/fes/suspend/", {"reason": "licence impayée", "confirmed": "yes"}, follow=True)
+    assert response.redirect_chain[-1][0] == "/communes/fes/"
+    assert Commune.objects.get(slug="fes").status == CommuneStatus.SUSPENDED
+
+
+@pytest.mark.django_db
+def test_the_fleet_table_shows_module_names_not_codes(operator: Client, fes: SharedCommune) -> None:
+    Commune.objects.filter(slug="fes").update(enabled_modules=["collecte", "regie"])
+    row = page(operator.get("/")).split('data-slug="fes"')[1].split("</tr>")[0]
+    assert "Collecte sur le terrain" in row and "regie" not in row.replace("/communes/fes/", "")
+    operator.cookies["jamaa_language"] = "ar"
+    row = page(operator.get("/")).split('data-slug="fes"')[1].split("</tr>")[0]
+    assert "التحصيل الميداني" in row
+    detail = page(operator.get("/communes/fes/"))
+    assert "التحصيل الميداني" in detail.split('id="commune-facts"')[1].split("</dl>")[0]
+
+
+@pytest.mark.django_db
 def test_suspend_archive_and_resume_through_the_pages(operator: Client, fes: SharedCommune) -> None:
     # a reason is required
     response = operator.post("/communes/fes/suspend/", {"reason": ""}, follow=True)
     assert "Indiquez un motif" in page(response)
     assert Commune.objects.get(slug="fes").status == CommuneStatus.ACTIVE
     # suspending: the commune's site answers 503
-    response = operator.post("/communes/fes/suspend/", {"reason": "licence unpaid"}, follow=True)
+    response = operator.post("/communes/fes/suspend/", {"reason": "licence unpaid", "confirmed": "yes"}, follow=True)
     assert response.redirect_chain[-1][0] == "/communes/fes/"
     assert Commune.objects.get(slug="fes").status == CommuneStatus.SUSPENDED
     assert 'data-status="suspended"' in page(response)
     routing_table.clear()  # on_commit does this in production; the test transaction never commits
     assert Client().get("/login/", HTTP_HOST=fes.host).status_code == 503
     # a refused transition is explained
-    response = operator.post("/communes/fes/suspend/", {"reason": "again"}, follow=True)
+    response = operator.post("/communes/fes/suspend/", {"reason": "again", "confirmed": "yes"}, follow=True)
     assert response.context["messages"] and "cannot become" in page(response)
     # archiving then resuming
     operator.post("/communes/fes/archive/", {"reason": "merged"})

@@ -87,3 +87,43 @@ def test_cli_shows_and_changes_a_communes_modules(fes, capsys: pytest.CaptureFix
     call_command("commune", "modules", "fes", "--enable", "regie,collecte", "--reason", "convention signed")
     assert "enabled  collecte" in capsys.readouterr().out
     assert Commune.objects.get(slug="fes").enabled_modules == ["collecte", "etatcivil", "regie"]
+
+
+# ---------------------------------------------------------------------------------------------- dependencies
+
+
+def test_collecte_declares_it_needs_the_regie() -> None:
+    assert registry.available()["collecte"].requires == ("regie",)
+
+
+def test_a_module_is_not_enabled_without_the_ones_it_needs(fes) -> None:
+    _set("fes", ["etatcivil"])
+    with pytest.raises(InvalidCommuneInput, match="collecte ne peut pas être activé sans regie"):
+        services.commune_modules_set(slug="fes", enable=["collecte"], reason="field app")
+    assert Commune.objects.get(slug="fes").enabled_modules == ["etatcivil"]
+    # both at once is fine
+    services.commune_modules_set(slug="fes", enable=["collecte", "regie"], reason="field app")
+    assert Commune.objects.get(slug="fes").enabled_modules == ["collecte", "etatcivil", "regie"]
+
+
+def test_a_module_others_need_is_not_disabled(fes) -> None:
+    _set("fes", ["collecte", "etatcivil", "regie"])
+    with pytest.raises(InvalidCommuneInput, match="regie ne peut pas être désactivé : collecte en a besoin"):
+        services.commune_modules_set(slug="fes", disable=["regie"], reason="end of convention")
+    assert Commune.objects.get(slug="fes").enabled_modules == ["collecte", "etatcivil", "regie"]
+    services.commune_modules_set(slug="fes", disable=["collecte", "regie"], reason="end of convention")
+    assert Commune.objects.get(slug="fes").enabled_modules == ["etatcivil"]
+
+
+def test_cli_refuses_a_module_without_its_dependency(fes) -> None:
+    _set("fes", ["etatcivil"])
+    with pytest.raises(CommandError, match="activez aussi regie"):
+        call_command("commune", "modules", "fes", "--enable", "collecte", "--reason", "field app")
+    assert Commune.objects.get(slug="fes").enabled_modules == ["etatcivil"]
+
+
+def test_a_commune_is_not_created_with_a_module_missing_its_dependency() -> None:
+    problems = services.commune_validate(slug="azrou", name_fr="Azrou", name_ar="أزرو", modules=["collecte"])
+    assert problems["modules"] == [
+        "collecte ne peut pas être activé sans regie, dont il a besoin : activez aussi regie."
+    ]
