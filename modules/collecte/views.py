@@ -127,7 +127,8 @@ def _supervisor(request: HttpRequest) -> HttpResponse | None:
 
 
 def supervision(request: HttpRequest) -> HttpResponse:
-    """Devices, blocks and their gaps, refused payments: what the régisseur checks every day."""
+    """Devices, blocks and their gaps, refused payments and payments booked late (taken on a day closed before
+    the sync): what the régisseur checks every day."""
     refused = _supervisor(request)
     if refused is not None:
         return refused
@@ -140,6 +141,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
             "blocks": [u for u in usage if not u.closed or u.gaps][-200:],
             "gap_count": sum(len(u.gaps) for u in usage),
             "refusals": selectors.refused_payments(limit=100),
+            "late_payments": regie_reads.late_payments(limit=100),
         },
     )
 

@@ -614,6 +614,7 @@ class IncidentKind(models.TextChoices):
     CASH_DIFFERENCE = "cash_difference", _("Cash difference at the close")
     NUMBER_GAP = "number_gap", _("Number missing from a block")
     STALE_BLOCK = "stale_block", _("Payment with a number outside the block")
+    LATE_PAYMENT = "late_payment", _("Payment taken before a close, booked into the next open day")
 
 
 class Incident(models.Model):
