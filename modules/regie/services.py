@@ -234,6 +234,8 @@ def quittance_issue(
     number: int | None = None,
     client_uuid: uuid.UUID | None = None,
     collected_at: dt.datetime | None = None,
+    cheque_number: str = "",
+    cheque_bank: str = "",
 ) -> Quittance:
     """Issue a quittance: amount = base × rate in force on `on` + penalties. At the counter the number is the
     series' next one; from a collector's block (`block_id`, `number`) it is the number the collector used, which
@@ -258,6 +260,8 @@ def quittance_issue(
         client_uuid=client_uuid,
         collected_at=collected_at,
         rate=None,
+        cheque_number=cheque_number,
+        cheque_bank=cheque_bank,
     )
 
 
@@ -280,6 +284,8 @@ def _quittance_issue(
     client_uuid: uuid.UUID | None,
     collected_at: dt.datetime | None,
     rate: Decimal | None,
+    cheque_number: str = "",
+    cheque_bank: str = "",
 ) -> Quittance:
     # `rate` is given only when paying a stored liquidation: the rate it was liquidated at.
     if not permissions.can_collect(agent):
@@ -288,6 +294,9 @@ def _quittance_issue(
         raise exceptions.InvalidQuittance(extra={"base": str(base), "penalties_dh": str(penalties_dh)})
     if payment_method not in PaymentMethod.values:
         raise exceptions.InvalidQuittance(extra={"fields": {"payment_method": [str(payment_method)]}})
+    cheque_number, cheque_bank = cheque_number.strip(), cheque_bank.strip()
+    if (cheque_number or cheque_bank) and payment_method != PaymentMethod.CHEQUE:
+        raise exceptions.InvalidQuittance(extra={"fields": {"cheque_number": ["Only for a cheque payment."]}})
     # Shared with other issues, exclusive with the day's close: a close waits for issues in flight, and an
     # issue that waited for a close sees its versement below.
     _day_lock(regie_id=regie_id, day=on, exclusive=False)
@@ -343,6 +352,8 @@ def _quittance_issue(
                 block_id=block_id,
                 client_uuid=client_uuid,
                 collected_at=collected_at,
+                cheque_number=cheque_number,
+                cheque_bank=cheque_bank,
             )
     except IntegrityError as exc:
         # Two uploads racing for the same number (or UUID): the loser is told, nothing is half-written.
@@ -376,6 +387,8 @@ def _quittance_create(
     block_id: int | None,
     client_uuid: uuid.UUID | None,
     collected_at: dt.datetime | None,
+    cheque_number: str = "",
+    cheque_bank: str = "",
 ) -> Quittance:
     return Quittance.objects.create(
         series=counter,
@@ -396,6 +409,8 @@ def _quittance_create(
         block_id=block_id,
         client_uuid=client_uuid,
         collected_at=collected_at,
+        cheque_number=cheque_number or None,
+        cheque_bank=cheque_bank or None,
     )
 
 
@@ -449,10 +464,12 @@ def counter_payment(
     period: str,
     payment_method: str,
     on: dt.date,
+    cheque_number: str = "",
+    cheque_bank: str = "",
 ) -> Payment:
     """A payment at the counter (a fixed fee or tariff: base × rate in force `on`), once per idempotency key: a
-    retry returns the first quittance. Raises InvalidIdempotencyKey, IdempotencyKeyReused, and
-    quittance_issue's errors."""
+    retry returns the first quittance. A cheque carries its number and bank. Raises InvalidIdempotencyKey,
+    IdempotencyKeyReused, and quittance_issue's errors."""
     fingerprint = _fingerprint(
         kind="counter",
         regie=regie_id,
@@ -461,6 +478,7 @@ def counter_payment(
         base=str(Decimal(base).quantize(CENT)),
         period=period.strip(),
         method=payment_method,
+        **({"cheque": [cheque_number.strip(), cheque_bank.strip()]} if cheque_number or cheque_bank else {}),
     )
     return _once(
         agent=agent,
@@ -476,6 +494,8 @@ def counter_payment(
             period=period,
             payment_method=payment_method,
             on=on,
+            cheque_number=cheque_number,
+            cheque_bank=cheque_bank,
         ),
     )
 
