@@ -312,6 +312,10 @@ def day_summary(*, regie_id: int, day: dt.date, viewer: Any, agent_id: int | Non
     by_line = _totals_by_line(quittances)
     level = VersementLevel.AGENT if agent_id is not None else VersementLevel.REGIE
     pending = quittances.exclude(versement_items__level=level)
+    if agent_id is not None:
+        # An agent's takings already paid in with the régie's versement (the régisseur closed the whole day) are
+        # no longer the agent's to pay in.
+        pending = pending.exclude(versement_items__level=VersementLevel.REGIE)
     pending_net = (pending.filter(cancellation__isnull=True).aggregate(s=Sum("amount_dh"))["s"]) or ZERO
     methods = {
         r["payment_method"]: r["s"] or ZERO

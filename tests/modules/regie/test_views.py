@@ -640,3 +640,23 @@ def test_setup_shows_the_reference_and_installs_defaults_idempotently(client: Cl
     assert response.status_code == 302 and in_fes(lambda: Tax.objects.count()) == taxes
     login(client, fes.host, "percepteur")
     assert client.post("/regie/setup/defaults/", HTTP_HOST=fes.host).status_code == 403
+
+
+def test_after_the_regisseurs_close_the_agent_is_offered_nothing_to_pay_in(client: Client, fes, ref) -> None:
+    """Issue 17 item 3: after the régie's close the agent's dashboard showed an amount to pay in and a close that
+    was then refused, and the close page linked to a versement answering 404."""
+    pay_legalisation(ref)
+    with schema_context("fes"):
+        services.day_close(by=ref["regisseur"], regie_id=ref["regie"], day=TODAY, counted_dh=Decimal("40"))
+    login(client, fes.host, "percepteur")
+    # the dashboard: nothing left to pay in, no close offered for today
+    page = html(client.get("/regie/", HTTP_HOST=fes.host))
+    expected = page.split('id="mine-expected"')[1].split("</dd>")[0]
+    assert re.sub(r"<[^>]+>", "", expected).strip().split(">")[-1] in {"0,00", "0.00"}, expected
+    assert 'id="mine-locked"' in page and 'id="close-my-day"' not in page
+    # the close page: no close form for that day, and every versement it links to opens
+    page = html(client.get("/regie/close/", HTTP_HOST=fes.host))
+    assert 'id="close-form"' not in page and 'id="close-regie-closed"' in page
+    links = re.findall(r'href="(/regie/versements/\d+/)"', page)
+    for link in links:
+        assert client.get(link, HTTP_HOST=fes.host).status_code == 200, link
