@@ -8,10 +8,12 @@ commune of this test's own (quittances cannot be deleted: its schema is dropped 
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -183,3 +185,36 @@ def test_three_payments_offline_survive_a_reload_and_sync_once(
     assert page.evaluate("document.documentElement.scrollWidth") == 390
     context.close()
     connection.set_schema_to_public()
+
+
+def test_the_receipt_prints_the_communes_time_whatever_the_phones_zone(
+    browser: Any, live_server_url: str, commune: None
+) -> None:
+    """Issue 17 item 9: the phone's receipt followed the phone's clock zone; it prints Africa/Casablanca's."""
+    base = live_server_url.format(host=f"{SLUG}.localhost")
+    # given a phone whose clock is set to Tokyo (8 hours from the commune)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, timezone_id="Asia/Tokyo")
+    page = context.new_page()
+    wait_for_site(page, f"{base}/collecte/")
+    page.wait_for_selector("#app[data-ready='1']")
+    page.fill("#reg-username", "percepteur")
+    page.fill("#reg-password", PASSWORD)
+    page.fill("#reg-name", "Téléphone à l'heure de Tokyo")
+    page.locator("#register-submit").click()
+    page.wait_for_function("() => document.querySelector('#block-info').dataset.next !== ''")
+    # when a payment is taken and its receipt shown
+    casablanca = ZoneInfo("Africa/Casablanca")
+    before = dt.datetime.now(casablanca)
+    page.fill("#search", "Atlas")
+    page.locator(".redevable-hit").first.click()
+    page.fill("#base", "1")
+    page.locator("#take-payment").click()
+    page.wait_for_selector("#receipt-panel:not(.d-none)")
+    after = dt.datetime.now(casablanca)
+    # then the receipt's date and time are the commune's
+    text = page.locator("#receipt").inner_text()
+    stamps = {f"{t:%Y-%m-%d %H:%M}" for t in (before, after)}
+    assert any(stamp in text for stamp in stamps), (stamps, text)
+    tokyo = {f"{t.astimezone(ZoneInfo('Asia/Tokyo')):%Y-%m-%d %H:%M}" for t in (before, after)}
+    assert not any(stamp in text for stamp in tokyo)
+    context.close()

@@ -156,7 +156,26 @@
   }
 
   const money = (s) => (lang === "fr" ? String(s).replace(".", ",") : String(s)) + " DH";
-  const localDay = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+  // Dates and times in the commune's zone (Africa/Casablanca), whatever zone the phone's clock is set to: the
+  // receipt, the accounting day and the exercice are the commune's. The offsets come from the server (Morocco's
+  // clock moves for Ramadan: a phone's zone data is often stale); without them, the browser's zone data.
+  const OFFSETS = commune.utc_offsets || [];
+  const two = (n) => String(n).padStart(2, "0");
+  function zoned(d) {
+    let offset = null;
+    for (const [from, minutes] of OFFSETS) { if (from <= d.getTime()) offset = minutes; else break; }
+    if (offset === null) {
+      const p = Object.fromEntries(new Intl.DateTimeFormat("en-GB", {timeZone: commune.time_zone || "Africa/Casablanca",
+        year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23"})
+        .formatToParts(d).map((x) => [x.type, x.value]));
+      return {year: Number(p.year), month: Number(p.month), day: p.day, hm: `${p.hour}:${p.minute}`, mm: p.month};
+    }
+    const s = new Date(d.getTime() + offset * 60000);
+    return {year: s.getUTCFullYear(), month: s.getUTCMonth() + 1, day: two(s.getUTCDate()),
+      hm: `${two(s.getUTCHours())}:${two(s.getUTCMinutes())}`, mm: two(s.getUTCMonth() + 1)};
+  }
+  const localDay = (d) => { const z = zoned(d); return `${z.year}-${z.mm}-${z.day}`; };
+  const localTime = (d) => zoned(d).hm;
 
   function tariffOn(taxId, day) {
     return state.tariffs.filter((x) => x.tax_id === taxId && x.valid_from <= day)
@@ -195,7 +214,7 @@
   async function ensureBlocks() {
     const r = regie();
     if (!r) return;
-    const exercice = new Date().getFullYear();
+    const exercice = zoned(new Date()).year;
     const pending = await outboxWith("pending");
     let blocks = (await metaGet("blocks")) || [];
     // A used-up block with nothing left to sync goes back to the régie (its unused numbers: none).
@@ -592,7 +611,7 @@
   }
 
   function defaultPeriod(tax, d) {
-    if (tax && tax.base_kind === "quarter") return `T${Math.floor(d.getMonth() / 3) + 1} ${d.getFullYear()}`;
+    if (tax && tax.base_kind === "quarter") { const z = zoned(d); return `T${Math.floor((z.month - 1) / 3) + 1} ${z.year}`; }
     return localDay(d);
   }
 
@@ -647,7 +666,7 @@
       [name || "", "bold"],
       [t("regie"), ""],
       [`${t("quittance")} ${item.series}-${item.number}/${item.exercice}`, "bold"],
-      [`${t("date")}: ${localDay(when)} ${when.toTimeString().slice(0, 5)}`, ""],
+      [`${t("date")}: ${localDay(when)} ${localTime(when)}`, ""],
       [`${t("payer")}: ${item.payer_name}`, ""],
       [taxName(state.taxes.find((x) => x.id === item.tax_id)) || item.tax_label, ""],
       [`${t("period")}: ${item.period} · ${item.base} × ${Number(item.rate)}`, ""],
@@ -712,7 +731,7 @@
     let item;
     try {
       item = await recordPayment({
-        regie_id: r.id, exercice: now.getFullYear(), redevable_id: redevable.id, payer_name: redevable.name,
+        regie_id: r.id, exercice: zoned(now).year, redevable_id: redevable.id, payer_name: redevable.name,
         tax_id: tax.id, tax_label: taxName(tax), base: String(scaled($("#base").value, 2) / 100n) + "." + String(scaled($("#base").value, 2) % 100n).padStart(2, "0"),
         rate: tariff.rate, period: $("#period").value.trim(), payment_method: $("#method").value,
         collected_at: now.toISOString(), day: localDay(now), amount_dh: amount, collector: state.device.collector,
