@@ -70,6 +70,7 @@ from .models import (
     BaseKind,
     LiquidationStatus,
     OrdreStatus,
+    PaymentMethod,
     Quittance,
     Regie,
 )
@@ -386,7 +387,11 @@ def counter_pay(request: HttpRequest, regie: Regie, redevable_id: int) -> HttpRe
         preview = _attempt(
             form,
             lambda: selectors.counter_payment_preview(
-                regie_id=regie.pk, agent_id=request.user.pk, tax_id=data["tax"], base=data["base"], on=_today()
+                regie_id=regie.pk,
+                agent_id=int(request.user.pk or 0),
+                tax_id=data["tax"],
+                base=data["base"],
+                on=_today(),
             ),
         )
         if preview is not None:
@@ -398,7 +403,7 @@ def counter_pay(request: HttpRequest, regie: Regie, redevable_id: int) -> HttpRe
                     "redevable": redevable,
                     "form": form,
                     "preview": preview,
-                    "method_label": dict(form.fields["payment_method"].choices).get(data["payment_method"], ""),
+                    "method_label": dict(PaymentMethod.choices).get(data["payment_method"], ""),
                 },
             )
     elif form.is_bound and form.is_valid() and confirmed:
