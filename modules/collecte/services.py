@@ -199,8 +199,20 @@ def _same_payment(ref: regie_reads.QuittanceRef, p: PaymentInput, *, agent_id: i
         and ref.base == p.base
         and ref.period == p.period.strip()
         and ref.payment_method == p.payment_method
-        and ref.day == timezone.localdate(p.collected_at)
+        # A payment booked late (its day closed before the sync) keeps its real time: compared by that.
+        and (ref.collected_at == p.collected_at if ref.collected_at is not None else ref.day == _taken_on(p))
     )
+
+
+def _taken_on(p: PaymentInput) -> dt.date:
+    """The day the payment was taken, in the commune's zone (TIME_ZONE), whatever the phone's clock zone."""
+    return timezone.localdate(p.collected_at)
+
+
+def _late(p: PaymentInput, *, day: dt.date) -> dict[str, Any]:
+    """What the app is told of a payment booked into a later day than the one it was taken (its day closed)."""
+    taken = _taken_on(p)
+    return {"late": True, "taken_on": taken.isoformat(), "day": day.isoformat()} if day != taken else {}
 
 
 def _known(ref: regie_reads.QuittanceRef, p: PaymentInput, *, agent_id: int) -> ItemResult:
@@ -215,6 +227,7 @@ def _known(ref: regie_reads.QuittanceRef, p: PaymentInput, *, agent_id: int) -> 
         series=ref.series,
         exercice=ref.exercice,
         amount_dh=ref.amount_dh,
+        extra=_late(p, day=ref.day),
     )
 
 
@@ -236,7 +249,7 @@ def _block_quittance(block: DeviceBlock, p: PaymentInput) -> regie_services.Bloc
         base=p.base,
         period=p.period,
         payment_method=p.payment_method,
-        on=timezone.localdate(p.collected_at),
+        on=_taken_on(p),
         client_uuid=p.client_uuid,
         collected_at=p.collected_at,
         # The receipt in the payer's hand must say what the tariff in force that day gives.
@@ -262,7 +275,7 @@ def _created(quittance: Any, block: DeviceBlock, p: PaymentInput, *, agent_id: i
         amount_dh=quittance.amount_dh,
         period=p.period.strip(),
         payment_method=p.payment_method,
-        day=timezone.localdate(p.collected_at),
+        day=quittance.day,
         client_uuid=p.client_uuid,
         collected_at=p.collected_at,
     )
@@ -279,7 +292,8 @@ def _block_closed(block: DeviceBlock) -> bool:
 @transaction.atomic
 def payments_upload(*, device_id: int, payments: list[PaymentInput | InvalidItem]) -> BatchResult:
     """Record a batch of payments taken offline. Per item: created, duplicate (same UUID, same payment: the
-    quittance already made) or refused (code and message: NUMBER_OUTSIDE_BLOCK, NUMBER_ALREADY_USED, DAY_LOCKED,
+    quittance already made; `extra.late` when its day was closed before the sync and it was booked into the next
+    open day, `extra.day`) or refused (code and message: NUMBER_OUTSIDE_BLOCK, NUMBER_ALREADY_USED, DAY_LOCKED,
     CLIENT_UUID_REUSED, AMOUNT_MISMATCH, INVALID_PAYMENT…). Refused items are kept (RefusedPayment) with what the
     device sent; a number refused as outside the collector's block is also an incident for the régisseur (once
     per payment, however often the device sends it again).
@@ -347,6 +361,7 @@ def payments_upload(*, device_id: int, payments: list[PaymentInput | InvalidItem
                 series=block.series,
                 exercice=block.exercice,
                 amount_dh=outcome.amount_dh,
+                extra=_late(p, day=outcome.day),
             )
         pending = later
     ordered = [results[index] for index in range(len(payments))]

@@ -10,11 +10,15 @@ it is public and the service worker caches it for use with no network.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -22,6 +26,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -54,12 +59,33 @@ def _version() -> str:
     return digest.hexdigest()[:12]
 
 
-def _commune(request: HttpRequest) -> dict[str, str]:
+@functools.lru_cache(maxsize=4)
+def _utc_offsets(zone: str, around: dt.date) -> tuple[tuple[int, int], ...]:
+    """The zone's UTC offsets from 400 days before `around` to 400 days after, as (start in ms since the epoch,
+    offset in minutes) at each change. Morocco's clock moves for Ramadan and changed its rules in 2018: the
+    phone's own time zone data is often wrong or stale, so the app takes the commune's offsets from the server."""
+    tz = ZoneInfo(zone)
+    start = dt.datetime.combine(around - dt.timedelta(days=400), dt.time(), tzinfo=dt.UTC)
+    hours = 800 * 24
+    changes: list[tuple[int, int]] = []
+    for hour in range(hours + 1):
+        moment = start + dt.timedelta(hours=hour)
+        offset = moment.astimezone(tz).utcoffset() or dt.timedelta()
+        minutes = int(offset.total_seconds() // 60)
+        if not changes or changes[-1][1] != minutes:
+            changes.append((int(moment.timestamp() * 1000) if changes else 0, minutes))
+    return tuple(changes)
+
+
+def _commune(request: HttpRequest) -> dict[str, Any]:
     commune = getattr(request, "tenant", None)
     return {
         "slug": getattr(commune, "slug", ""),
         "name_fr": getattr(commune, "name_fr", ""),
         "name_ar": getattr(commune, "name_ar", ""),
+        # The app prints dates and times in the commune's zone, not the phone's (and not the phone's zone data).
+        "time_zone": settings.TIME_ZONE,
+        "utc_offsets": _utc_offsets(settings.TIME_ZONE, timezone.localdate()),
     }
 
 
@@ -127,7 +153,8 @@ def _supervisor(request: HttpRequest) -> HttpResponse | None:
 
 
 def supervision(request: HttpRequest) -> HttpResponse:
-    """Devices, blocks and their gaps, refused payments: what the régisseur checks every day."""
+    """Devices, blocks and their gaps, refused payments and payments booked late (taken on a day closed before
+    the sync): what the régisseur checks every day."""
     refused = _supervisor(request)
     if refused is not None:
         return refused
@@ -140,6 +167,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
             "blocks": [u for u in usage if not u.closed or u.gaps][-200:],
             "gap_count": sum(len(u.gaps) for u in usage),
             "refusals": selectors.refused_payments(limit=100),
+            "late_payments": regie_reads.late_payments(limit=100),
         },
     )
 

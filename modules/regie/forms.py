@@ -192,11 +192,23 @@ class CounterPaymentForm(PaymentKeyMixin, RegieForm):
     )
     period = forms.CharField(label=_("Period"), max_length=30)
     payment_method = forms.ChoiceField(label=_("Payment method"), choices=PaymentMethod.choices)
+    cheque_number = forms.CharField(label=_("Cheque number"), max_length=30, required=False)
+    cheque_bank = forms.CharField(label=_("Bank"), max_length=100, required=False)
 
     def __init__(self, *args: Any, taxes: Choices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["tax"].choices = [("", "—"), *taxes]  # type: ignore[attr-defined]
         self.fields["period"].initial = str(timezone.localdate().year)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("payment_method") == PaymentMethod.CHEQUE:
+            for name in ("cheque_number", "cheque_bank"):
+                if not str(data.get(name) or "").strip():
+                    self.add_error(name, _("A cheque payment records the cheque's number and bank."))
+        else:
+            data["cheque_number"], data["cheque_bank"] = "", ""
+        return data
 
 
 class LiquidationForm(RegieForm):

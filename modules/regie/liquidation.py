@@ -13,6 +13,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from jamaa.platform.kernel.words import number_ar, number_fr
+
 CENT = Decimal("0.01")
 DECLARATION_BASE_RATE = Decimal("0.15")
 DECLARATION_MONTHLY_RATE = Decimal("0.005")
@@ -92,3 +94,16 @@ def liquidate(
     total = principal + declaration_penalty + payment_penalty
     steps.append(Step("total", "principal + penalties", total))
     return Liquidation(principal, declaration_penalty, payment_penalty, total, tuple(steps))
+
+
+def amount_words(amount: Decimal) -> tuple[str, str]:
+    """An amount in dirhams written out in French and Arabic, as a receipt states it: 875.50 → ("huit cent
+    soixante-quinze dirhams et cinquante centimes", "ثمانمائة وخمسة وسبعون درهما و خمسون سنتيما")."""
+    cents = int((amount.quantize(CENT, rounding=ROUND_HALF_UP) * 100).to_integral_value())
+    dirhams, centimes = divmod(cents, 100)
+    fr = f"{number_fr(dirhams)} dirham{'s' if dirhams > 1 else ''}"
+    ar = f"{number_ar(dirhams, limit=999_999_999)} درهما"
+    if centimes:
+        fr += f" et {number_fr(centimes)} centime{'s' if centimes > 1 else ''}"
+        ar += f" و{number_ar(centimes)} سنتيما"
+    return fr, ar

@@ -305,6 +305,10 @@ class Quittance(models.Model):
     block = models.ForeignKey(QuittanceBlock, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     client_uuid = models.UUIDField(null=True, blank=True, unique=True)
     collected_at = models.DateTimeField(null=True, blank=True)
+    # A cheque's number and bank (NULL for cash: the chain digests a row without its NULL fields, so rows from
+    # before these columns keep their digest).
+    cheque_number = models.CharField(max_length=30, null=True, blank=True)  # noqa: DJ001
+    cheque_bank = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001
     # Tamper-evidence chain, written by the database at commit (jamaa.platform.db_guards.chain).
     chain_seq = models.BigIntegerField(null=True, blank=True, editable=False)
     chain_hash = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001 (NULL: not sealed yet)
@@ -614,6 +618,7 @@ class IncidentKind(models.TextChoices):
     CASH_DIFFERENCE = "cash_difference", _("Cash difference at the close")
     NUMBER_GAP = "number_gap", _("Number missing from a block")
     STALE_BLOCK = "stale_block", _("Payment with a number outside the block")
+    LATE_PAYMENT = "late_payment", _("Payment taken before a close, booked into the next open day")
 
 
 class Incident(models.Model):

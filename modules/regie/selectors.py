@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from . import exceptions, permissions
+from . import liquidation as formulas
 from .models import (
     Asset,
     BaseKind,
@@ -311,6 +312,10 @@ def day_summary(*, regie_id: int, day: dt.date, viewer: Any, agent_id: int | Non
     by_line = _totals_by_line(quittances)
     level = VersementLevel.AGENT if agent_id is not None else VersementLevel.REGIE
     pending = quittances.exclude(versement_items__level=level)
+    if agent_id is not None:
+        # An agent's takings already paid in with the régie's versement (the régisseur closed the whole day) are
+        # no longer the agent's to pay in.
+        pending = pending.exclude(versement_items__level=VersementLevel.REGIE)
     pending_net = (pending.filter(cancellation__isnull=True).aggregate(s=Sum("amount_dh"))["s"]) or ZERO
     methods = {
         r["payment_method"]: r["s"] or ZERO
@@ -778,3 +783,47 @@ def users_with_regie_roles(*, groups: tuple[str, ...] | None = None) -> list[Any
 def commune_users() -> list[Any]:
     """The commune's active accounts, to appoint one of them (by username)."""
     return list(get_user_model().objects.filter(is_active=True).order_by("username"))
+
+
+@dataclass(frozen=True)
+class CounterPreview:
+    """What the counter shows before a quittance is numbered: the liquidation, the total in figures and words."""
+
+    tax_label_fr: str
+    tax_label_ar: str
+    base: Decimal
+    rate: Decimal
+    principal_dh: Decimal
+    penalties_dh: Decimal
+    total_dh: Decimal
+    words_fr: str
+    words_ar: str
+
+
+def counter_payment_preview(*, regie_id: int, agent_id: int, tax_id: int, base: Decimal, on: dt.date) -> CounterPreview:
+    """The counter payment's liquidation (base × rate in force `on`, no penalties at the counter), checked against
+    what would refuse it at once. Raises TaxNotFound, NoTariff, DayLocked."""
+    tax = Tax.objects.filter(pk=tax_id).first()
+    if tax is None:
+        raise exceptions.TaxNotFound()
+    tariff = Tariff.objects.filter(tax_id=tax_id, valid_from__lte=on).order_by("-valid_from").first()
+    if tariff is None:
+        raise exceptions.NoTariff(extra={"tax_id": tax_id, "on": on.isoformat()})
+    locked = Q(level=VersementLevel.REGIE) | Q(level=VersementLevel.AGENT, agent_id=agent_id)
+    if Versement.objects.filter(locked, regie_id=regie_id, day=on).exists():
+        raise exceptions.DayLocked(extra={"day": on.isoformat()})
+    principal = (base * tariff.rate).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    penalties = Decimal("0.00")
+    total = principal + penalties
+    words_fr, words_ar = formulas.amount_words(total)
+    return CounterPreview(
+        tax_label_fr=tax.name_fr,
+        tax_label_ar=tax.name_ar,
+        base=base,
+        rate=tariff.rate,
+        principal_dh=principal,
+        penalties_dh=penalties,
+        total_dh=total,
+        words_fr=words_fr,
+        words_ar=words_ar,
+    )

@@ -15,7 +15,19 @@ from decimal import Decimal
 
 from django.db.models import Q
 
-from .models import Asset, Quittance, QuittanceBlock, Redevable, Regie, RegieStaff, StaffRole, Tariff, Tax
+from .models import (
+    Asset,
+    Incident,
+    IncidentKind,
+    Quittance,
+    QuittanceBlock,
+    Redevable,
+    Regie,
+    RegieStaff,
+    StaffRole,
+    Tariff,
+    Tax,
+)
 
 ASSET_OVERLAP = dt.timedelta(minutes=5)
 
@@ -274,3 +286,33 @@ def reference_since(*, since: ReferenceCursor) -> ReferenceData:
     tariffs: list[dict[str, object]] = [dict(t) for t in tariff_rows]
     assets: list[dict[str, object]] = [{k: v for k, v in a.items() if k != "updated_at"} for a in asset_rows]
     return ReferenceData(redevables, assets, taxes, tariffs, cursor)
+
+
+@dataclass(frozen=True)
+class LatePayment:
+    """A payment taken offline on a day closed before the sync, booked into the next open day (an incident)."""
+
+    recorded_at: dt.datetime
+    agent_label: str
+    number: int | None
+    amount_dh: Decimal | None
+    taken_on: dt.date
+    booked_on: dt.date | None
+    collected_at: str
+
+
+def late_payments(*, limit: int = 100) -> list[LatePayment]:
+    """The late_payment incidents, newest first: what the régisseur's supervision lists."""
+    rows = Incident.objects.filter(kind=IncidentKind.LATE_PAYMENT).select_related("agent").order_by("-created_at")
+    return [
+        LatePayment(
+            recorded_at=i.created_at,
+            agent_label=(i.agent.get_full_name() or i.agent.get_username()) if i.agent is not None else "—",
+            number=i.data.get("number"),
+            amount_dh=i.amount_dh,
+            taken_on=i.day,
+            booked_on=dt.date.fromisoformat(i.data["booked_on"]) if i.data.get("booked_on") else None,
+            collected_at=str(i.data.get("collected_at", "")),
+        )
+        for i in rows[:limit]
+    ]

@@ -240,6 +240,8 @@ def quittance_issue(
     number: int | None = None,
     client_uuid: uuid.UUID | None = None,
     collected_at: dt.datetime | None = None,
+    cheque_number: str = "",
+    cheque_bank: str = "",
 ) -> Quittance:
     """Issue a quittance: amount = base × rate in force on `on` + penalties. At the counter the number is the
     series' next one; from a collector's block (`block_id`, `number`) it is the number the collector used, which
@@ -264,6 +266,8 @@ def quittance_issue(
         client_uuid=client_uuid,
         collected_at=collected_at,
         rate=None,
+        cheque_number=cheque_number,
+        cheque_bank=cheque_bank,
     )
 
 
@@ -286,6 +290,8 @@ def _quittance_issue(
     client_uuid: uuid.UUID | None,
     collected_at: dt.datetime | None,
     rate: Decimal | None,
+    cheque_number: str = "",
+    cheque_bank: str = "",
 ) -> Quittance:
     # `rate` is given only when paying a stored liquidation: the rate it was liquidated at.
     if not permissions.can_collect(agent):
@@ -294,6 +300,9 @@ def _quittance_issue(
         raise exceptions.InvalidQuittance(extra={"base": str(base), "penalties_dh": str(penalties_dh)})
     if payment_method not in PaymentMethod.values:
         raise exceptions.InvalidQuittance(extra={"fields": {"payment_method": [str(payment_method)]}})
+    cheque_number, cheque_bank = cheque_number.strip(), cheque_bank.strip()
+    if (cheque_number or cheque_bank) and payment_method != PaymentMethod.CHEQUE:
+        raise exceptions.InvalidQuittance(extra={"fields": {"cheque_number": ["Only for a cheque payment."]}})
     # Shared with other issues, exclusive with the day's close: a close waits for issues in flight, and an
     # issue that waited for a close sees its versement below.
     _day_lock(regie_id=regie_id, day=on, exclusive=False)
@@ -351,6 +360,8 @@ def _quittance_issue(
                 block_id=block_id,
                 client_uuid=client_uuid,
                 collected_at=collected_at,
+                cheque_number=cheque_number,
+                cheque_bank=cheque_bank,
             )
     except IntegrityError as exc:
         # Two uploads racing for the same number (or UUID): the loser is told, nothing is half-written.
@@ -384,6 +395,8 @@ def _quittance_create(
     block_id: int | None,
     client_uuid: uuid.UUID | None,
     collected_at: dt.datetime | None,
+    cheque_number: str = "",
+    cheque_bank: str = "",
 ) -> Quittance:
     return Quittance.objects.create(
         series=counter,
@@ -404,6 +417,8 @@ def _quittance_create(
         block_id=block_id,
         client_uuid=client_uuid,
         collected_at=collected_at,
+        cheque_number=cheque_number or None,
+        cheque_bank=cheque_bank or None,
     )
 
 
@@ -457,10 +472,12 @@ def counter_payment(
     period: str,
     payment_method: str,
     on: dt.date,
+    cheque_number: str = "",
+    cheque_bank: str = "",
 ) -> Payment:
     """A payment at the counter (a fixed fee or tariff: base × rate in force `on`), once per idempotency key: a
-    retry returns the first quittance. Raises InvalidIdempotencyKey, IdempotencyKeyReused, and
-    quittance_issue's errors."""
+    retry returns the first quittance. A cheque carries its number and bank. Raises InvalidIdempotencyKey,
+    IdempotencyKeyReused, and quittance_issue's errors."""
     fingerprint = _fingerprint(
         kind="counter",
         regie=regie_id,
@@ -469,6 +486,7 @@ def counter_payment(
         base=str(Decimal(base).quantize(CENT)),
         period=period.strip(),
         method=payment_method,
+        **({"cheque": [cheque_number.strip(), cheque_bank.strip()]} if cheque_number or cheque_bank else {}),
     )
     return _once(
         agent=agent,
@@ -484,6 +502,8 @@ def counter_payment(
             period=period,
             payment_method=payment_method,
             on=on,
+            cheque_number=cheque_number,
+            cheque_bank=cheque_bank,
         ),
     )
 
@@ -593,6 +613,12 @@ def quittances_issue_batch(*, agent: Any, items: list[BlockQuittance]) -> list[Q
             day__in={d for _, d in days},
         ).values_list("regie_id", "day")
     )
+    # Cash taken offline on a day the close reached before the sync is never refused: it is booked into the next
+    # day still open (its real time kept in collected_at, its tariff the one of the day it was taken) and the
+    # régisseur gets a late_payment incident. The closed day's versement is numbered and paid in: it never changes.
+    late_days = _next_open_days(
+        agent_id=agent.pk, pairs={(i.regie_id, i.on) for i in items if i.collected_at is not None} & locked
+    )
 
     def rate_on(tax_id: int, on: dt.date) -> Decimal:
         for valid_from, rate in tariffs.get(tax_id, ()):
@@ -614,8 +640,12 @@ def quittances_issue_batch(*, agent: Any, items: list[BlockQuittance]) -> list[Q
             raise exceptions.InvalidQuittance(extra={"base": str(item.base), "penalties_dh": "0"})
         if item.payment_method not in PaymentMethod.values:
             raise exceptions.InvalidQuittance(extra={"fields": {"payment_method": [str(item.payment_method)]}})
+        day = item.on
         if (item.regie_id, item.on) in locked:
-            raise exceptions.DayLocked(extra={"day": item.on.isoformat()})
+            late = late_days.get((item.regie_id, item.on)) if item.collected_at is not None else None
+            if late is None:
+                raise exceptions.DayLocked(extra={"day": item.on.isoformat()})
+            day = late
         tax = taxes.get(item.tax_id)
         if tax is None:
             raise exceptions.TaxNotFound()
@@ -653,7 +683,7 @@ def quittances_issue_batch(*, agent: Any, items: list[BlockQuittance]) -> list[Q
             amount_dh=amount,
             payment_method=item.payment_method,
             agent=agent,
-            day=item.on,
+            day=day,
             block_id=item.block_id,
             client_uuid=item.client_uuid,
             collected_at=item.collected_at,
@@ -674,7 +704,57 @@ def quittances_issue_batch(*, agent: Any, items: list[BlockQuittance]) -> list[Q
             action="regie.quittance.issued",
             targets=[(q, {"number": q.number, "amount_dh": str(q.amount_dh)}) for q in issued],
         )
+        for item, result in zip(items, results, strict=True):
+            if isinstance(result, Quittance) and result.day != item.on:
+                incident_record(
+                    by=agent,
+                    regie_id=item.regie_id,
+                    day=item.on,
+                    kind=IncidentKind.LATE_PAYMENT,
+                    agent=agent,
+                    amount_dh=result.amount_dh,
+                    data={
+                        "quittance_id": result.pk,
+                        "number": result.number,
+                        "client_uuid": str(item.client_uuid or ""),
+                        "taken_on": item.on.isoformat(),
+                        "booked_on": result.day.isoformat(),
+                        "collected_at": item.collected_at.isoformat() if item.collected_at else "",
+                    },
+                    key=f"late:{item.client_uuid or result.pk}",
+                )
     return results
+
+
+def _next_open_days(*, agent_id: int, pairs: set[tuple[int, dt.date]]) -> dict[tuple[int, dt.date], dt.date]:
+    """For each closed (régie, day): the first later day of the same year still open for the agent (neither the
+    régie's nor the agent's close), its shared day lock taken like any issue's. A day with none (the year's
+    last days all closed) is left out: its payments stay refused as DAY_LOCKED, listed to the régisseur."""
+    found: dict[tuple[int, dt.date], dt.date] = {}
+    for regie_id, day in pairs:
+        closed = set(
+            Versement.objects.filter(
+                Q(level=VersementLevel.REGIE) | Q(level=VersementLevel.AGENT, agent_id=agent_id),
+                regie_id=regie_id,
+                day__gt=day,
+                day__year=day.year,
+            ).values_list("day", flat=True)
+        )
+        candidate = day + dt.timedelta(days=1)
+        while candidate in closed:
+            candidate += dt.timedelta(days=1)
+        if candidate.year == day.year:
+            found[(regie_id, day)] = candidate
+    _day_locks_shared({(regie_id, d) for (regie_id, _), d in found.items()})
+    # A close of that day that committed before the lock was taken: those payments wait for the next sync.
+    raced = set(
+        Versement.objects.filter(
+            Q(level=VersementLevel.REGIE) | Q(level=VersementLevel.AGENT, agent_id=agent_id),
+            regie_id__in={r for r, _ in found},
+            day__in=set(found.values()),
+        ).values_list("regie_id", "day")
+    )
+    return {key: d for key, d in found.items() if (key[0], d) not in raced}
 
 
 def _quittances_insert(results: list[Quittance | DomainError]) -> None:

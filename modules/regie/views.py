@@ -70,6 +70,7 @@ from .models import (
     BaseKind,
     LiquidationStatus,
     OrdreStatus,
+    PaymentMethod,
     Quittance,
     Regie,
 )
@@ -369,14 +370,43 @@ def asset_deactivate(request: HttpRequest, redevable_id: int, asset_id: int) -> 
 @staff_required
 @with_regie
 def counter_pay(request: HttpRequest, regie: Regie, redevable_id: int) -> HttpResponse:
-    """A payment at the counter for a fixed fee or tariff (no declaration): the receipt comes at once."""
+    """A payment at the counter for a fixed fee or tariff (no declaration), in two steps: the form, then its
+    liquidation (base, rate, penalties, total in figures and words) to confirm; only the confirmation numbers
+    the quittance. "Change" goes back to the form with the same one-time key; a confirmation sent twice still
+    gives one quittance (the key)."""
     redevable = _found(lambda: selectors.redevable_get(redevable_id=redevable_id))
     initial: dict[str, Any] = {}
     if request.GET.get("tax", "").isdigit():
         initial["tax"] = int(request.GET["tax"])
     initial["idempotency_key"] = new_payment_key()  # a retry of this form gets its first quittance back
     form = CounterPaymentForm(request.POST if request.method == "POST" else None, initial=initial, taxes=_tax_choices())
-    if form.is_bound and form.is_valid():
+    confirmed = request.POST.get("confirm") == "1"
+    if form.is_bound and form.is_valid() and "edit" not in request.POST and not confirmed:
+        # Nothing is numbered before the cashier has seen the liquidation and its total, and confirmed it.
+        data = form.cleaned_data
+        preview = _attempt(
+            form,
+            lambda: selectors.counter_payment_preview(
+                regie_id=regie.pk,
+                agent_id=int(request.user.pk or 0),
+                tax_id=data["tax"],
+                base=data["base"],
+                on=_today(),
+            ),
+        )
+        if preview is not None:
+            return _page(
+                request,
+                "counter_confirm.html",
+                {
+                    "regie": regie,
+                    "redevable": redevable,
+                    "form": form,
+                    "preview": preview,
+                    "method_label": dict(PaymentMethod.choices).get(data["payment_method"], ""),
+                },
+            )
+    elif form.is_bound and form.is_valid() and confirmed:
         data = form.cleaned_data
         payment = _attempt(
             form,
@@ -390,17 +420,19 @@ def counter_pay(request: HttpRequest, regie: Regie, redevable_id: int) -> HttpRe
                 period=data["period"],
                 payment_method=data["payment_method"],
                 on=_today(),
+                cheque_number=data["cheque_number"],
+                cheque_bank=data["cheque_bank"],
             ),
         )
         if payment is not None:
             return _paid(request, payment)
-    if form.is_bound:
+    if form.is_bound and (form.errors or confirmed):
         form.renew_key()  # nothing was collected under the key sent: the next submission is a new payment
     return _page(
         request,
         "counter_pay.html",
         {"regie": regie, "redevable": redevable, "form": form},
-        status=400 if form.is_bound else 200,
+        status=400 if form.errors else 200,
     )
 
 

@@ -8,10 +8,12 @@ commune of this test's own (quittances cannot be deleted: its schema is dropped 
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -19,7 +21,9 @@ from django_tenants.utils import schema_context
 
 from jamaa.modules.collecte import signing
 from jamaa.modules.regie import permissions as regie_permissions
-from jamaa.modules.regie.models import Quittance, QuittanceBlock
+from jamaa.modules.regie import selectors_collecte as regie_reads
+from jamaa.modules.regie import services as regie_services
+from jamaa.modules.regie.models import Quittance, QuittanceBlock, VersementItem
 from jamaa.provisioning.services import commune_create
 from jamaa.tenants.models import Commune, Domain
 from jamaa.tenants.routing import routing_table
@@ -183,3 +187,88 @@ def test_three_payments_offline_survive_a_reload_and_sync_once(
     assert page.evaluate("document.documentElement.scrollWidth") == 390
     context.close()
     connection.set_schema_to_public()
+
+
+def test_the_receipt_prints_the_communes_time_whatever_the_phones_zone(
+    browser: Any, live_server_url: str, commune: None
+) -> None:
+    """Issue 17 item 9: the phone's receipt followed the phone's clock zone; it prints Africa/Casablanca's."""
+    base = live_server_url.format(host=f"{SLUG}.localhost")
+    # given a phone whose clock is set to Tokyo (8 hours from the commune)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, timezone_id="Asia/Tokyo")
+    page = context.new_page()
+    wait_for_site(page, f"{base}/collecte/")
+    page.wait_for_selector("#app[data-ready='1']")
+    page.fill("#reg-username", "percepteur")
+    page.fill("#reg-password", PASSWORD)
+    page.fill("#reg-name", "Téléphone à l'heure de Tokyo")
+    page.locator("#register-submit").click()
+    page.wait_for_function("() => document.querySelector('#block-info').dataset.next !== ''")
+    # when a payment is taken and its receipt shown
+    casablanca = ZoneInfo("Africa/Casablanca")
+    before = dt.datetime.now(casablanca)
+    page.fill("#search", "Atlas")
+    page.locator(".redevable-hit").first.click()
+    page.fill("#base", "1")
+    page.locator("#take-payment").click()
+    page.wait_for_selector("#receipt-panel:not(.d-none)")
+    after = dt.datetime.now(casablanca)
+    # then the receipt's date and time are the commune's
+    text = page.locator("#receipt").inner_text()
+    stamps = {f"{t:%Y-%m-%d %H:%M}" for t in (before, after)}
+    assert any(stamp in text for stamp in stamps), (stamps, text)
+    tokyo = {f"{t.astimezone(ZoneInfo('Asia/Tokyo')):%Y-%m-%d %H:%M}" for t in (before, after)}
+    assert not any(stamp in text for stamp in tokyo)
+    context.close()
+
+
+def test_offline_payments_day_closed_sync(
+    browser: Any, live_server_url: str, commune: None, django_db_blocker: Any
+) -> None:
+    """Issue 17 item 1, "offline payments, day closed, sync": the régisseur closes the day while a phone holds
+    payments taken offline; after the sync every payment is in a day's releve or listed to the régisseur."""
+    base = live_server_url.format(host=f"{SLUG}.localhost")
+    context = browser.new_context(viewport={"width": 390, "height": 844}, timezone_id="Africa/Casablanca")
+    page = context.new_page()
+    wait_for_site(page, f"{base}/collecte/")
+    page.wait_for_selector("#app[data-ready='1']")
+    page.fill("#reg-username", "percepteur")
+    page.fill("#reg-password", PASSWORD)
+    page.fill("#reg-name", "Téléphone marché")
+    page.locator("#register-submit").click()
+    page.wait_for_function("() => document.querySelector('#block-info').dataset.next !== ''")
+    page.fill("#search", "Atlas")
+    page.wait_for_selector(".redevable-hit")  # the redevables are on the phone
+    # given two payments taken with no network
+    context.set_offline(True)
+    page.wait_for_function("() => document.querySelector('#net-status').dataset.online === '0'")
+    numbers = [take_payment(page, b) for b in ("2", "1")]
+    today = dt.datetime.now(ZoneInfo("Africa/Casablanca")).date()
+    # and the régisseur closes the régie's day meanwhile
+    with django_db_blocker.unblock(), schema_context(SLUG):
+        regisseur = user_with("regisseur", regie_permissions.REGISSEUR)
+        regie_id = QuittanceBlock.objects.values_list("series__regie_id", flat=True).first()
+        regie_services.day_close(by=regisseur, regie_id=regie_id, day=today, counted_dh=Decimal("0"))
+    # when the phone is back online and syncs
+    context.set_offline(False)
+    page.locator("#sync-now").click()
+    page.wait_for_function("() => document.querySelector('#pending-count').dataset.count === '0'", timeout=15000)
+    # then neither is refused: the app says they count on the next open day
+    late_items = ".outbox-item[data-status='synced'] .late-booking"
+    page.wait_for_function(f'() => document.querySelectorAll("{late_items}").length === {len(numbers)}')
+    assert page.locator(".outbox-item[data-status='refused']").count() == 0
+    tomorrow = today + dt.timedelta(days=1)
+    assert tomorrow.isoformat() in page.locator(".late-booking").first.inner_text()
+    with django_db_blocker.unblock(), schema_context(SLUG):
+        late = Quittance.objects.filter(number__in=numbers, agent__username="percepteur").order_by("number")
+        assert [q.day for q in late] == [tomorrow, tomorrow]
+        # and they are listed to the régisseur (supervision's "Payments booked late")
+        listed = regie_reads.late_payments()
+        assert sorted(p.number for p in listed if p.booked_on == tomorrow) == sorted(numbers)
+        # and the next close puts them in that day's releve
+        versement = regie_services.day_close(
+            by=regisseur, regie_id=regie_id, day=tomorrow, counted_dh=sum(q.amount_dh for q in late)
+        )
+        releve = set(VersementItem.objects.filter(versement=versement).values_list("quittance__number", flat=True))
+        assert set(numbers) <= releve and versement.difference_dh == 0
+    context.close()

@@ -131,6 +131,9 @@ def test_liquidate_pay_print_cancel_close_and_print_the_versement(
     agent.select_option("#id_tax", commune["legalisation"])
     agent.fill("#id_base", "2")
     submit(agent, "#counter-submit")
+    # the liquidation is shown before anything is numbered: 2 × 20 = 40 DH, in words too
+    assert "40" in agent.locator("#preview-total").inner_text() and agent.locator("#preview-words").inner_text()
+    submit(agent, "#counter-confirm")
     wrong = agent.locator("#receipt").get_attribute("data-quittance-id")
     # when the agent asks for its cancellation
     agent.fill("#id_reason", "Deux légalisations saisies au lieu d'une")

@@ -316,7 +316,7 @@ def test_a_stale_block_is_refused(client: Client, fes, ref) -> None:
     assert gaps[old["block_id"]]["returned"] == [2, 5] and gaps[old["block_id"]]["gaps"] == []
 
 
-def test_a_locked_day_refuses_its_payments_only(client: Client, fes, ref) -> None:
+def test_a_payment_of_a_closed_day_is_booked_into_the_next_open_day(client: Client, fes, ref) -> None:
     device = register(client, fes.host)
     block = draw_block(client, fes.host, device["token"], ref["regie"].pk)
     upload(client, fes.host, device["token"], [payment(ref, block, 1)])
@@ -339,8 +339,14 @@ def test_a_locked_day_refuses_its_payments_only(client: Client, fes, ref) -> Non
     results = upload(
         client, fes.host, device["token"], [payment(ref, block, 2), payment(ref, block, 3, day=DAY + dt.timedelta(1))]
     )["results"]
-    # then only the closed day's is refused
-    assert [(r["status"], r["code"]) for r in results] == [("refused", "DAY_LOCKED"), ("created", None)]
+    # then neither is refused: the closed day's is booked into the next open day, its real time kept
+    assert [(r["status"], r["code"]) for r in results] == [("created", None), ("created", None)]
+    next_day = (DAY + dt.timedelta(1)).isoformat()
+    assert results[0]["extra"] == {"late": True, "taken_on": DAY.isoformat(), "day": next_day}
+    assert results[1]["extra"] == {}
+    with schema_context("fes"):
+        late = Quittance.objects.get(pk=results[0]["quittance_id"])
+        assert (late.day.isoformat(), timezone.localtime(late.collected_at).time()) == (next_day, dt.time(10, 30))
 
 
 def test_the_day_close_through_the_api(client: Client, fes, ref) -> None:
@@ -366,7 +372,7 @@ def test_the_day_close_through_the_api(client: Client, fes, ref) -> None:
         2,
     )
     late = upload(client, fes.host, device["token"], [payment(ref, block, 3)])["results"][0]
-    assert late["code"] == "DAY_LOCKED"
+    assert (late["status"], late["extra"].get("day")) == ("created", (DAY + dt.timedelta(1)).isoformat())
 
 
 def test_cancellation_request_for_ones_own_quittance(client: Client, fes, ref) -> None:

@@ -4,6 +4,7 @@ batch costs the same handful of statements whatever its size."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from decimal import Decimal
 
@@ -11,13 +12,15 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from jamaa.modules.collecte.models import RefusedPayment
+from jamaa.modules.collecte import services as collecte_services
+from jamaa.modules.collecte.models import Device, RefusedPayment
 from jamaa.modules.regie import exceptions as regie_exceptions
 from jamaa.modules.regie import permissions as regie_permissions
 from jamaa.modules.regie import services as regie_services
-from jamaa.modules.regie.models import Incident, Quittance
+from jamaa.modules.regie.models import Incident, Quittance, Versement
 from jamaa.platform.core.models import AuditEvent
 from tests.modules.regie.factories import reference, user_with
 
@@ -169,3 +172,78 @@ def test_the_batch_service_keeps_the_others_when_a_row_fails_at_insert(fes, ref)
         refused = regie_services.quittances_issue_batch(agent=ref["passer_by"], items=[item(4, uuid.uuid4())])
         assert isinstance(refused[0], regie_exceptions.NotACollector)
         assert Quittance.objects.count() == 2
+
+
+def test_payments_taken_before_the_regisseurs_close_are_booked_late_never_lost(client: Client, fes, ref) -> None:
+    """Issue 17 item 1: the régisseur closes days D and D+1 while a collector's phone holds payments of D."""
+    device = register(client, fes.host)
+    block = draw_block(client, fes.host, device["token"], ref["regie"].pk, size=10)
+    with schema_context("fes"):
+        regisseur = user_with("regisseur", regie_permissions.REGISSEUR)
+        # given the régie's days D and D+1 closed (nothing of this collector synced yet)
+        for day in (DAY, DAY + dt.timedelta(1)):
+            regie_services.day_close(by=regisseur, regie_id=ref["regie"].pk, day=day, counted_dh=Decimal("0"))
+    items = [payment(ref, block, 1), payment(ref, block, 2, base="2.00")]
+    # when the phone syncs
+    first = upload(client, fes.host, device["token"], items)["results"]
+    # then both are received, booked into D+2 (the first open day), none refused
+    booked = (DAY + dt.timedelta(2)).isoformat()
+    assert [(r["status"], r["extra"].get("day"), r["extra"].get("taken_on")) for r in first] == [
+        ("created", booked, DAY.isoformat())
+    ] * 2
+    # and sending them again (no answer reached the phone) is a repeat, not a different payment
+    again = upload(client, fes.host, device["token"], items)["results"]
+    assert [(r["status"], r["quittance_id"], r["extra"].get("day")) for r in again] == [
+        ("duplicate", r["quittance_id"], booked) for r in first
+    ]
+    # and the régisseur has one late_payment incident per payment, on the day it was taken
+    late = incidents("late_payment")
+    assert sorted((i.day, i.data["number"], i.data["booked_on"], i.amount_dh) for i in late) == [
+        (DAY, 1, booked, Decimal("875.00")),
+        (DAY, 2, booked, Decimal("140.00")),
+    ]
+    # and the régisseur's supervision lists them
+    browser = Client()
+    browser.post("/login/", {"username": "regisseur", "password": "Pass-2026-word!"}, HTTP_HOST=fes.host)
+    page = browser.get("/collecte/supervision/", HTTP_HOST=fes.host).content.decode()
+    table = page.split('id="late-payments"')[1].split("</table>")[0]
+    assert table.count("<tr>") == 3 and "875,00" in table and "140,00" in table
+    with schema_context("fes"):
+        # and the closed days' versements are untouched; the next close counts the late cash
+        assert list(Versement.objects.order_by("day").values_list("quittance_count", "expected_dh")) == [
+            (0, Decimal("0")),
+            (0, Decimal("0")),
+        ]
+        versement = regie_services.day_close(
+            by=regisseur, regie_id=ref["regie"].pk, day=DAY + dt.timedelta(2), counted_dh=Decimal("1015.00")
+        )
+        assert (versement.quittance_count, versement.expected_dh, versement.difference_dh) == (
+            2,
+            Decimal("1015.00"),
+            Decimal("0"),
+        )
+        assert Incident.objects.filter(kind="cash_difference").count() == 0
+    # and with D+2 closed too, the payments of D go on to D+3 at the service level
+    with schema_context("fes"):
+        device_id = Device.objects.get().pk
+        result = collecte_services.payments_upload(
+            device_id=device_id,
+            payments=[
+                collecte_services.PaymentInput(
+                    client_uuid=uuid.uuid4(),
+                    block_id=block["block_id"],
+                    number=3,
+                    redevable_id=ref["redevable"].pk,
+                    tax_id=ref["tax"].pk,
+                    base=Decimal("1.00"),
+                    period="T1 2026",
+                    payment_method="cash",
+                    collected_at=timezone.make_aware(dt.datetime.combine(DAY, dt.time(23, 30))),
+                    amount_dh=Decimal("70.00"),
+                )
+            ],
+        )
+        assert [(r.status, r.extra.get("day")) for r in result.results] == [
+            ("created", (DAY + dt.timedelta(3)).isoformat())
+        ]
+        assert Quittance.objects.get(number=3).day == DAY + dt.timedelta(3)

@@ -69,6 +69,7 @@ def test_the_counter_form_posted_twice_issues_one_quittance(fes, ref) -> None:
         "period": "2026",
         "payment_method": "cash",
         "idempotency_key": key,
+        "confirm": "1",
     }
     # when the cashier presses "Collect" twice (the first answer was lost)
     first = client.post(url, payment)

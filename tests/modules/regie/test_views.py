@@ -403,12 +403,46 @@ def test_counter_payment_gives_the_receipt_at_once(client: Client, fes, ref) -> 
     response = client.post(f"/regie/redevables/{ref['owner']}/pay/", payment | {"base": "0"}, HTTP_HOST=fes.host)
     assert response.status_code == 400 and 'id="form-errors"' in html(response)
     assert in_fes(lambda: Quittance.objects.count()) == 0
-    response = client.post(f"/regie/redevables/{ref['owner']}/pay/", payment, HTTP_HOST=fes.host)
+    response = client.post(f"/regie/redevables/{ref['owner']}/pay/", payment | {"confirm": "1"}, HTTP_HOST=fes.host)
     assert response.status_code == 302
     quittance = in_fes(lambda: Quittance.objects.get())
     assert (quittance.amount_dh, quittance.budget_line) == (Decimal("60.00"), "401")
     page = html(client.get(response["Location"], HTTP_HOST=fes.host))
     assert 'id="receipt"' in page and "60,00" in page
+
+
+def test_counter_payment_shows_its_liquidation_before_numbering(client: Client, fes, ref) -> None:
+    """Issue 17 item 2: "Encaisser" numbered a quittance before the total was shown."""
+    login(client, fes.host, "percepteur")
+    url = f"/regie/redevables/{ref['owner']}/pay/"
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', html(client.get(url, HTTP_HOST=fes.host))).group(1)
+    payment = {"tax": ref["taxes"]["LEGALISATION"], "base": "3", "period": str(YEAR), "payment_method": "cheque"}
+    # when the cashier sends a cheque payment without the cheque's number and bank
+    response = client.post(url, payment | {"idempotency_key": key}, HTTP_HOST=fes.host)
+    assert response.status_code == 400 and "cheque" in html(response).lower()
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', html(response)).group(1)
+    payment |= {"cheque_number": "0012345", "cheque_bank": "Banque Populaire", "idempotency_key": key}
+    # when the form is sent: the liquidation is shown, nothing numbered
+    response = client.post(url, payment, HTTP_HOST=fes.host)
+    page = html(response)
+    assert response.status_code == 200 and 'id="counter-liquidation"' in page
+    assert in_fes(lambda: Quittance.objects.count()) == 0
+    total = page.split('id="preview-total"')[1].split("</td>")[0]
+    assert "60.00" in total or "60,00" in total
+    assert "soixante dirhams" in page.split('id="preview-words"')[1].split("</td>")[0]
+    assert "0012345" in page and "Banque Populaire" in page
+    # and "Change" goes back to the form with what was typed, still nothing numbered
+    response = client.post(url, payment | {"edit": "1"}, HTTP_HOST=fes.host)
+    assert response.status_code == 200 and 'id="counter-form"' in html(response) and 'value="0012345"' in html(response)
+    assert in_fes(lambda: Quittance.objects.count()) == 0
+    # when confirmed (twice: the first answer was lost), one quittance with the cheque's number and bank
+    first = client.post(url, payment | {"confirm": "1"}, HTTP_HOST=fes.host)
+    second = client.post(url, payment | {"confirm": "1"}, HTTP_HOST=fes.host)
+    assert first.status_code == second.status_code == 302 and first["Location"] == second["Location"]
+    quittance = in_fes(lambda: Quittance.objects.get())
+    assert (quittance.amount_dh, quittance.payment_method) == (Decimal("60.00"), "cheque")
+    assert (quittance.cheque_number, quittance.cheque_bank) == ("0012345", "Banque Populaire")
+    assert "Banque Populaire" in html(client.get(first["Location"], HTTP_HOST=fes.host))
 
 
 # ------------------------------------------------------------------------------------------------ cancellations
@@ -606,3 +640,23 @@ def test_setup_shows_the_reference_and_installs_defaults_idempotently(client: Cl
     assert response.status_code == 302 and in_fes(lambda: Tax.objects.count()) == taxes
     login(client, fes.host, "percepteur")
     assert client.post("/regie/setup/defaults/", HTTP_HOST=fes.host).status_code == 403
+
+
+def test_after_the_regisseurs_close_the_agent_is_offered_nothing_to_pay_in(client: Client, fes, ref) -> None:
+    """Issue 17 item 3: after the régie's close the agent's dashboard showed an amount to pay in and a close that
+    was then refused, and the close page linked to a versement answering 404."""
+    pay_legalisation(ref)
+    with schema_context("fes"):
+        services.day_close(by=ref["regisseur"], regie_id=ref["regie"], day=TODAY, counted_dh=Decimal("40"))
+    login(client, fes.host, "percepteur")
+    # the dashboard: nothing left to pay in, no close offered for today
+    page = html(client.get("/regie/", HTTP_HOST=fes.host))
+    expected = page.split('id="mine-expected"')[1].split("</dd>")[0]
+    assert re.sub(r"<[^>]+>", "", expected).strip().split(">")[-1] in {"0,00", "0.00"}, expected
+    assert 'id="mine-locked"' in page and 'id="close-my-day"' not in page
+    # the close page: no close form for that day, and every versement it links to opens
+    page = html(client.get("/regie/close/", HTTP_HOST=fes.host))
+    assert 'id="close-form"' not in page and 'id="close-regie-closed"' in page
+    links = re.findall(r'href="(/regie/versements/\d+/)"', page)
+    for link in links:
+        assert client.get(link, HTTP_HOST=fes.host).status_code == 200, link

@@ -41,6 +41,13 @@
       invalid_base: "Assiette invalide.", no_tariff: "Aucun tarif en vigueur pour cette taxe à cette date.",
       forget_pending: "Des reçus sont en attente : synchronisez avant d'oublier l'appareil.",
       forget_confirm: "Oublier cet appareil ? Il faudra l'enregistrer à nouveau.", loading: "Chargement…",
+      late: "journée déjà clôturée : compté le", sync_refused: "paiement(s) refusé(s) : lisez le motif dans la liste et remettez reçu et argent au régisseur.",
+      why_DAY_LOCKED: "La journée de ce paiement est clôturée et aucun jour ouvert ne peut le recevoir. Gardez le reçu et l'argent et remettez-les au régisseur, qui le voit dans sa supervision.",
+      why_NUMBER_OUTSIDE_BLOCK: "Ce numéro n'est pas dans votre carnet ouvert (bloc rendu, clôturé ou d'un collègue). Remettez le reçu et l'argent au régisseur : il a reçu un incident.",
+      why_NUMBER_ALREADY_USED: "Ce numéro a déjà servi pour un autre reçu. Remettez ce reçu et l'argent au régisseur.",
+      why_CLIENT_UUID_REUSED: "La commune a déjà reçu ce paiement avec d'autres données. Montrez ce reçu au régisseur.",
+      why_AMOUNT_MISMATCH: "Le montant du reçu ne correspond pas au tarif de ce jour. Ne rendez rien : montrez le reçu au régisseur.",
+      why_other: "Refusé par la commune. Gardez le reçu et l'argent et montrez-les au régisseur. Motif :",
     },
     ar: {
       sync: "مزامنة", register_title: "تسجيل هذا الجهاز", register_help: "مرة واحدة، بمعرّفك في الجماعة.",
@@ -64,6 +71,13 @@
       no_tariff: "لا توجد تعريفة سارية لهذا الرسم في هذا التاريخ.",
       forget_pending: "توجد وصولات في الانتظار: قم بالمزامنة قبل نسيان الجهاز.",
       forget_confirm: "نسيان هذا الجهاز؟ سيتعين تسجيله من جديد.", loading: "جار التحميل…",
+      late: "اليوم مغلق: احتسب بتاريخ", sync_refused: "أداء(ات) مرفوض(ة): اقرأ السبب في القائمة وسلم الوصل والمبلغ للوكيل.",
+      why_DAY_LOCKED: "يوم هذا الأداء مغلق ولا يوجد يوم مفتوح لاستقباله. احتفظ بالوصل والمبلغ وسلمهما للوكيل، فهو يراه في صفحة المراقبة.",
+      why_NUMBER_OUTSIDE_BLOCK: "هذا الرقم ليس في دفترك المفتوح (دفتر مرجع أو مغلق أو لزميل). سلم الوصل والمبلغ للوكيل: تم إشعاره بحادث.",
+      why_NUMBER_ALREADY_USED: "هذا الرقم استعمل في وصل آخر. سلم هذا الوصل والمبلغ للوكيل.",
+      why_CLIENT_UUID_REUSED: "توصلت الجماعة بهذا الأداء ببيانات مختلفة. اعرض هذا الوصل على الوكيل.",
+      why_AMOUNT_MISMATCH: "مبلغ الوصل لا يطابق تعريفة ذلك اليوم. لا ترجع شيئا: اعرض الوصل على الوكيل.",
+      why_other: "رفضته الجماعة. احتفظ بالوصل والمبلغ واعرضهما على الوكيل. السبب:",
     },
   };
 
@@ -142,7 +156,26 @@
   }
 
   const money = (s) => (lang === "fr" ? String(s).replace(".", ",") : String(s)) + " DH";
-  const localDay = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+  // Dates and times in the commune's zone (Africa/Casablanca), whatever zone the phone's clock is set to: the
+  // receipt, the accounting day and the exercice are the commune's. The offsets come from the server (Morocco's
+  // clock moves for Ramadan: a phone's zone data is often stale); without them, the browser's zone data.
+  const OFFSETS = commune.utc_offsets || [];
+  const two = (n) => String(n).padStart(2, "0");
+  function zoned(d) {
+    let offset = null;
+    for (const [from, minutes] of OFFSETS) { if (from <= d.getTime()) offset = minutes; else break; }
+    if (offset === null) {
+      const p = Object.fromEntries(new Intl.DateTimeFormat("en-GB", {timeZone: commune.time_zone || "Africa/Casablanca",
+        year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23"})
+        .formatToParts(d).map((x) => [x.type, x.value]));
+      return {year: Number(p.year), month: Number(p.month), day: p.day, hm: `${p.hour}:${p.minute}`, mm: p.month};
+    }
+    const s = new Date(d.getTime() + offset * 60000);
+    return {year: s.getUTCFullYear(), month: s.getUTCMonth() + 1, day: two(s.getUTCDate()),
+      hm: `${two(s.getUTCHours())}:${two(s.getUTCMinutes())}`, mm: two(s.getUTCMonth() + 1)};
+  }
+  const localDay = (d) => { const z = zoned(d); return `${z.year}-${z.mm}-${z.day}`; };
+  const localTime = (d) => zoned(d).hm;
 
   function tariffOn(taxId, day) {
     return state.tariffs.filter((x) => x.tax_id === taxId && x.valid_from <= day)
@@ -181,7 +214,7 @@
   async function ensureBlocks() {
     const r = regie();
     if (!r) return;
-    const exercice = new Date().getFullYear();
+    const exercice = zoned(new Date()).year;
     const pending = await outboxWith("pending");
     let blocks = (await metaGet("blocks")) || [];
     // A used-up block with nothing left to sync goes back to the régie (its unused numbers: none).
@@ -265,20 +298,35 @@
         const r = byUuid.get(item.uuid);
         if (!r) continue;
         if (r.status === "refused") Object.assign(item, {status: "refused", error: {code: r.code, message: r.message}});
-        else Object.assign(item, {status: "synced", quittance_id: r.quittance_id, error: null});
+        else {
+          // A payment of a day closed before this sync is booked into the next open day: counted in that close.
+          const extra = r.extra || {};
+          Object.assign(item, {status: "synced", quittance_id: r.quittance_id, error: null});
+          if (extra.late && extra.day) Object.assign(item, {day: extra.day, late: true});
+        }
         store.put(item);
       }
     });
   }
 
+  // Returns how many payments the commune refused in this sync (each keeps its reason on the device).
   async function upload() {
     const pending = (await outboxWith("pending")).sort((a, b) => a.block_id - b.block_id || a.number - b.number);
+    let refused = 0;
     for (let i = 0; i < pending.length; i += BATCH) {
       const chunk = pending.slice(i, i + BATCH);
       const response = await api("payments/", {method: "POST", body: {payments: chunk.map(wire)}});
       await applyResults(chunk, response.results);
+      refused += response.results.filter((r) => r.status === "refused").length;
       await renderPending();
     }
+    return refused;
+  }
+
+  // A refusal in plain words, with what to do (the server's message when the code is not one we explain).
+  function refusalText(error) {
+    const code = (error && error.code) || "";
+    return T[lang]["why_" + code] || T.fr["why_" + code] || `${t("why_other")} ${(error && error.message) || code}`;
   }
 
   async function download() {
@@ -303,12 +351,13 @@
             state.session = await api("session/");
             await metaPut("session", state.session);
           }
-          await upload();
+          const refused = await upload();
           await ensureBlocks();
           await download();
           await metaPut("last_sync", new Date().toISOString());
           setOnline(true);
-          if (!quiet) flash(t("sync_done"), "success");
+          if (refused) flash(`${refused} ${t("sync_refused")}`, "danger");
+          else if (!quiet) flash(t("sync_done"), "success");
           return true;
         } catch (e) {
           if (e instanceof Unauthorized) {
@@ -489,9 +538,20 @@
       const label = document.createElement("span");
       label.className = "small";
       label.textContent = `${item.series}-${item.number} · ${item.payer_name} · ${money(item.amount_dh)}`;
+      if (item.status === "refused") {
+        const why = document.createElement("span");
+        why.className = "d-block text-danger refusal-reason";
+        why.textContent = refusalText(item.error);
+        label.append(why);
+      } else if (item.late) {
+        const late = document.createElement("span");
+        late.className = "d-block text-muted late-booking";
+        late.textContent = `${t("late")} ${item.day}`;
+        label.append(late);
+      }
       const status = document.createElement("span");
       status.className = "badge " + ({pending: "bg-warning text-dark", synced: "bg-success", refused: "bg-danger"}[item.status] || "bg-secondary");
-      status.textContent = item.status === "refused" ? `${t("refused")}: ${item.error && item.error.message}` : t(item.status);
+      status.textContent = t(item.status);
       li.append(label, status);
       li.addEventListener("click", () => showReceipt(item));
       if (item.status === "synced") {
@@ -551,7 +611,7 @@
   }
 
   function defaultPeriod(tax, d) {
-    if (tax && tax.base_kind === "quarter") return `T${Math.floor(d.getMonth() / 3) + 1} ${d.getFullYear()}`;
+    if (tax && tax.base_kind === "quarter") { const z = zoned(d); return `T${Math.floor((z.month - 1) / 3) + 1} ${z.year}`; }
     return localDay(d);
   }
 
@@ -606,7 +666,7 @@
       [name || "", "bold"],
       [t("regie"), ""],
       [`${t("quittance")} ${item.series}-${item.number}/${item.exercice}`, "bold"],
-      [`${t("date")}: ${localDay(when)} ${when.toTimeString().slice(0, 5)}`, ""],
+      [`${t("date")}: ${localDay(when)} ${localTime(when)}`, ""],
       [`${t("payer")}: ${item.payer_name}`, ""],
       [taxName(state.taxes.find((x) => x.id === item.tax_id)) || item.tax_label, ""],
       [`${t("period")}: ${item.period} · ${item.base} × ${Number(item.rate)}`, ""],
@@ -644,7 +704,8 @@
     code.textContent = item.code;
     const status = document.createElement("div");
     status.className = "receipt-status small";
-    status.textContent = item.status === "synced" ? t("status_synced") : t("status_pending");
+    status.textContent = item.status === "synced" ? t("status_synced")
+      : (item.status === "refused" ? `${t("refused")} — ${refusalText(item.error)}` : t("status_pending"));
     box.append(qrBox, code, status);
     $("#payment-form").classList.add("d-none");
     $("#receipt-panel").classList.remove("d-none");
@@ -670,7 +731,7 @@
     let item;
     try {
       item = await recordPayment({
-        regie_id: r.id, exercice: now.getFullYear(), redevable_id: redevable.id, payer_name: redevable.name,
+        regie_id: r.id, exercice: zoned(now).year, redevable_id: redevable.id, payer_name: redevable.name,
         tax_id: tax.id, tax_label: taxName(tax), base: String(scaled($("#base").value, 2) / 100n) + "." + String(scaled($("#base").value, 2) % 100n).padStart(2, "0"),
         rate: tariff.rate, period: $("#period").value.trim(), payment_method: $("#method").value,
         collected_at: now.toISOString(), day: localDay(now), amount_dh: amount, collector: state.device.collector,
