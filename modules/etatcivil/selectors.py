@@ -182,9 +182,9 @@ def document_render(*, document_id: int, base_url: str) -> bytes:
         name_fr=getattr(tenant, "name_fr", ""),
         name_ar=getattr(tenant, "name_ar", ""),
         province_fr=getattr(tenant, "province", ""),
-        province_ar=getattr(tenant, "province", ""),
+        province_ar=getattr(tenant, "province_ar", ""),
         region_fr=getattr(tenant, "region", ""),
-        region_ar=getattr(tenant, "region", ""),
+        region_ar=getattr(tenant, "region_ar", ""),
         bureau_fr=act.register.bureau.name_fr,
         bureau_ar=act.register.bureau.name_ar,
     )

@@ -891,7 +891,7 @@ def asset_create(
     if not _clean(reference):
         fields["reference"] = ["Required."]
     if surface_m2 is not None and surface_m2 <= 0:
-        fields["surface_m2"] = ["Must be positive."]
+        fields["surface_m2"] = [gettext("Must be positive.")]
     if tax is not None and tax.base_kind == BaseKind.AREA and surface_m2 is None:
         fields["surface_m2"] = ["A tax per m² needs the surface."]
     if fields:
@@ -1068,7 +1068,7 @@ def liquidation_create(
     except (InvalidOperation, TypeError, ValueError):
         base = Decimal("0")
     if base <= 0:
-        fields["base"] = ["Must be positive."]
+        fields["base"] = [gettext("Must be positive.")]
     if not _clean(period):
         fields["period"] = ["Required."]
     if asset_id is not None and not Asset.objects.filter(pk=asset_id, redevable_id=redevable_id).exists():
