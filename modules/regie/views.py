@@ -275,6 +275,7 @@ def redevable_create(request: HttpRequest) -> HttpResponse:
             lambda: services.redevable_create(
                 by=request.user,
                 name=data["name"].strip(),
+                name_ar=data["name_ar"].strip(),
                 cin=data["cin"],
                 rc=data["rc"],
                 ice=data["ice"],
