@@ -186,6 +186,8 @@ class ArchivedCommune:
     hosts: tuple[tuple[str, bool], ...]  # (host, is_primary)
     migrations: tuple[str, ...]
     tables: dict[str, dict[str, Any]]
+    region_ar: str = ""
+    province_ar: str = ""
 
 
 def _text(value: object, field: str, *, required: bool) -> str:
@@ -305,4 +307,6 @@ def archive_validate(archive: Archive) -> ArchivedCommune:
         hosts=tuple(hosts),
         migrations=tuple(migrations),
         tables=tables,
+        region_ar=_text(commune.get("region_ar", ""), "region_ar", required=False),
+        province_ar=_text(commune.get("province_ar", ""), "province_ar", required=False),
     )

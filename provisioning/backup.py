@@ -127,6 +127,8 @@ def commune_backup(*, slug: str, output: Path | None = None) -> BackupResult:
             "name_ar": commune.name_ar,
             "region": commune.region,
             "province": commune.province,
+            "region_ar": commune.region_ar,
+            "province_ar": commune.province_ar,
             "status": commune.status,
             "enabled_modules": list(commune.enabled_modules),
         },
@@ -340,6 +342,8 @@ def commune_restore(
                     name_ar=source.name_ar,
                     region=source.region,
                     province=source.province,
+                    region_ar=source.region_ar,
+                    province_ar=source.province_ar,
                     enabled_modules=list(source.enabled_modules),
                     status=CommuneStatus.ACTIVE,
                 )

@@ -27,12 +27,14 @@ class DemoCommune:
     name_ar: str
     region: str
     province: str
+    region_ar: str = ""
+    province_ar: str = ""
 
 
 DEMO_COMMUNES = [
-    DemoCommune("fes", "Fès", "فاس", "Fès-Meknès", "Fès"),
-    DemoCommune("meknes", "Meknès", "مكناس", "Fès-Meknès", "Meknès"),
-    DemoCommune("sefrou", "Sefrou", "صفرو", "Fès-Meknès", "Sefrou"),
+    DemoCommune("fes", "Fès", "فاس", "Fès-Meknès", "Fès", "فاس مكناس", "فاس"),
+    DemoCommune("meknes", "Meknès", "مكناس", "Fès-Meknès", "Meknès", "فاس مكناس", "مكناس"),
+    DemoCommune("sefrou", "Sefrou", "صفرو", "Fès-Meknès", "Sefrou", "فاس مكناس", "صفرو"),
 ]
 DEMO_STAFF = [
     ("agent", "Agent", "demo-agent-2026"),
@@ -66,6 +68,8 @@ def demo_fleet_ensure() -> list[DemoAccount]:
                 name_ar=demo.name_ar,
                 region=demo.region,
                 province=demo.province,
+                region_ar=demo.region_ar,
+                province_ar=demo.province_ar,
                 modules=modules,
                 admin_email=f"admin@{demo.slug}.example",
             )

@@ -103,6 +103,8 @@ def commune_create(
     name_ar: str,
     region: str = "",
     province: str = "",
+    region_ar: str = "",
+    province_ar: str = "",
     modules: Iterable[str] = (),
     admin_email: str = "",
     actor: AbstractBaseUser | AnonymousUser | None = None,
@@ -138,6 +140,8 @@ def commune_create(
         "name_ar": name_ar.strip(),
         "region": region.strip(),
         "province": province.strip(),
+        "region_ar": region_ar.strip(),
+        "province_ar": province_ar.strip(),
         "enabled_modules": modules,
     }
     if method == "clone" and not template_exists():

@@ -35,6 +35,9 @@ class Commune(TenantMixin):
     name_ar = models.CharField(_("name (Arabic)"), max_length=120)
     region = models.CharField(max_length=120, blank=True, default="")
     province = models.CharField(max_length=120, blank=True, default="")
+    # The region and province as the Arabic side of official documents prints them.
+    region_ar = models.CharField(_("region (Arabic)"), max_length=120, blank=True, default="")
+    province_ar = models.CharField(_("province (Arabic)"), max_length=120, blank=True, default="")
     status = models.CharField(max_length=16, choices=CommuneStatus.choices, default=CommuneStatus.PROVISIONING)
     enabled_modules = ArrayField(models.CharField(max_length=40), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -27,7 +27,7 @@ from typing import Any, Final, Literal
 from django.template.loader import get_template
 from django.utils import timezone
 
-from jamaa.platform.kernel.documents import CommuneMasthead, is_arabic, qr_data_uri, render_pdf
+from jamaa.platform.kernel.documents import CommuneMasthead, is_arabic, isolate, qr_data_uri, render_pdf
 
 from . import words
 from .calendars import HijriDateError, to_hijri
@@ -561,6 +561,9 @@ def render_html(*, header: CommuneHeader, act: ActData, request: DocumentRequest
         "officer_is_arabic": is_arabic(request.officer_name),
         "requester_name": request.requester_name,
         "requester_capacity": request.requester_capacity,
+        # the Arabic line isolates each value: a Latin name keeps its order between Arabic words
+        "requester_name_isolated": isolate(request.requester_name),
+        "requester_capacity_isolated": isolate(request.requester_capacity),
         "requester_is_arabic": is_arabic(request.requester_name + request.requester_capacity),
         "verification_code": request.verification_code,
         "verify_url": request.verify_url,

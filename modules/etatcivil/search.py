@@ -21,7 +21,9 @@ Query (`search_acts`), in three round trips at most:
    exact, only its own strings are, for the register's keying errors of those names.
 3. The best (family, given) key pairs are read from the acts by exact btree lookups on (family_key_*,
    given_key_*); a Latin query also reads the Arabic pairs its keys are linked to, which finds the acts whose Latin
-   names were never keyed in. If no pair explains the query, a rare family name is read with any given name.
+   names were never keyed in. If no pair explains the query, a rare family name is read with any given name. One
+   word is a family name (Arabic: with or without ال) or a given name alone (read on given_key_ar; a Latin one
+   through its links).
 Rows are then ranked in Python: key similarity, closeness of the spelling as typed, parents' names (a filter: a
 known parent who does not match excludes the act; compared in the query's script and, through the links, on the
 Arabic form), and the cross-script check: an act found by its Latin names whose Arabic names are not a known
@@ -809,10 +811,11 @@ def _family_only(
     out: dict[str, _FamilyOnly] = {}
     if not whole and (best_pair >= FAMILY_ONLY_BELOW or any(_explained(split, script, lookups) for split in splits)):
         return out
-    if whole:  # one word: a family name
-        for cand in lookups.candidates(script, "family", whole, exact=True)[:5]:
-            if cand.sim >= 0.5:
-                out[cand.key] = _FamilyOnly(cand.sim, "", "")
+    if whole:  # one word: a family name (with or without the article ال)
+        for variant in _article_variants(script, whole):
+            for cand in lookups.candidates(script, "family", variant, exact=True)[:5]:
+                if cand.sim >= 0.5 and (cand.key not in out or out[cand.key].family_sim < cand.sim):
+                    out[cand.key] = _FamilyOnly(cand.sim, "", "")
         return out
     for split in splits:
         given_best = max((c.sim for c in lookups.candidates(script, "given", split.given, exact=False)), default=0.0)
@@ -825,6 +828,28 @@ def _family_only(
                     if old is None or cand.sim > old.family_sim:
                         out[cand.key] = _FamilyOnly(cand.sim, split.given, split.given_raw)
     return dict(sorted(out.items(), key=lambda kv: -kv[1].family_sim)[:5])
+
+
+def _article_variants(script: str, key: str) -> list[str]:
+    """A one-word Arabic family name with and without its article (السعيدي, سعيدي): registers and people write
+    it both ways. Latin keys drop the article already (El Alaoui = Alaoui)."""
+    if script != "ar":
+        return [key]
+    if key.startswith("ال") and len(key) > 4:
+        return [key, key[2:]]
+    return [key, "ال" + key]
+
+
+def _given_only(script: str, lookups: _Lookups, whole: str) -> dict[str, float]:
+    """One word may be a given name alone: the Arabic given keys it stands for (a Latin key through its links to
+    the Arabic keys on the same acts), with their similarity. Acts are then read on the indexed given_key_ar."""
+    out: dict[str, float] = {}
+    for cand in lookups.candidates(script, "given", whole, exact=script == "ar")[:5]:
+        if cand.sim < 0.8:
+            continue
+        for key in [cand.key] if script == "ar" else list(cand.links):
+            out[key] = max(out.get(key, 0.0), cand.sim)
+    return out
 
 
 def _explained(split: _Split, script: str, lookups: _Lookups) -> bool:
@@ -873,7 +898,9 @@ def search_acts(
     main_ids = {i for g, fs in cuts for i in (g, *fs)}
     whole = _key_fn(script)(" ".join(main)) if not splits else ""
     if whole:
-        lookups.add(script, "family", whole)
+        for variant in _article_variants(script, whole):
+            lookups.add(script, "family", variant)
+        lookups.add(script, "given", whole)
     parents = [(_Parent(t, lookups), col) for t, col in ((father, 9), (mother, 11)) if t.strip()]
 
     def solid_enough(solid: set[int]) -> set[int]:
@@ -893,7 +920,8 @@ def search_acts(
         lat_pairs, ar_pairs = (same, other) if script == "lat" else (other, same)
         best_pair = max((p.score for p in (*same.values(), *other.values())), default=0.0)
         family_only = _family_only(splits, script, lookups, whole, best_pair)
-        rows = _read(cursor, script, lat_pairs, ar_pairs, family_only, where, params)
+        given_only = _given_only(script, lookups, whole) if whole else {}
+        rows = _read(cursor, script, lat_pairs, ar_pairs, family_only, where, params, given_only=given_only)
     query_light = _light(script, " ".join(main))
     other_script = "lat" if script == "ar" else "ar"
     # Both scripts typed: the other one confirms (Arabic folded, Latin as spelt: Mohammed over Mohamed).
@@ -920,6 +948,13 @@ def search_acts(
             if script == "lat" and (lat_pair is None or pair.score > lat_pair.score):
                 lat_pair = pair
             elif script == "ar" and (ar_pair is None or pair.score > ar_pair.score):
+                ar_pair = pair
+        given_sim = given_only.get(row[13])
+        if given_sim is not None:  # one word, read as a given name alone
+            pair = _Pair(0.8 * given_sim, given_sim, 0.0)
+            if script == "lat" and row[15] and (lat_pair is None or pair.score > lat_pair.score):
+                lat_pair = pair
+            elif ar_pair is None or pair.score > ar_pair.score:
                 ar_pair = pair
         score_lat = lat_pair.score if lat_pair else 0.0
         score_ar = ar_pair.score if ar_pair else 0.0
@@ -976,8 +1011,11 @@ def _read(
     family_only: dict[str, _FamilyOnly],
     where: str,
     params: list[Any],
+    *,
+    given_only: dict[str, float] | None = None,
 ) -> list[tuple[Any, ...]]:
-    """The acts holding these key pairs (btree lookups on (family_key_*, given_key_*)), each once."""
+    """The acts holding these key pairs (btree lookups on (family_key_*, given_key_*)), each once; with
+    `given_only`, also those of these Arabic given keys (btree on given_key_ar)."""
     parts: list[str] = []
     args: list[Any] = []
     source = f"{_ACT} AS a JOIN {_REG} AS r ON r.id = a.register_id"
@@ -1000,6 +1038,11 @@ def _read(
         column = "family_key_lat" if script == "lat" else "family_key_ar"
         parts.append(f"(SELECT {_COLUMNS} FROM {source} WHERE a.{column} = ANY(%s){where} LIMIT {FAMILY_ONLY_ROWS})")
         args += [list(family_only), *params]
+    if given_only:
+        parts.append(
+            f"(SELECT {_COLUMNS} FROM {source} WHERE a.given_key_ar = ANY(%s){where} LIMIT {FAMILY_ONLY_ROWS})"
+        )
+        args += [list(given_only), *params]
     if not parts:
         return []
     cursor.execute(" UNION ALL ".join(parts), args)

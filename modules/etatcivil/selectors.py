@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,40 +85,6 @@ def register_acts(*, register_id: int) -> QuerySet[Act]:
 
 
 @dataclass(frozen=True)
-class Verification:
-    """What the public verification page may say: never the act's content."""
-
-    kind: str
-    act_kind: str
-    act_number: int | None
-    act_year: int
-    issued_on: dt.date
-    commune_fr: str
-    commune_ar: str
-
-
-def document_verify(*, code: str) -> Verification | None:
-    """The document with this verification code, if this commune issued it."""
-    document = (
-        IssuedDocument.objects.select_related("act__register").filter(verification_code=code.strip().upper()).first()
-    )
-    if document is None:
-        return None
-    from django.db import connection
-
-    tenant = getattr(connection, "tenant", None)
-    return Verification(
-        kind=document.kind,
-        act_kind=document.act.kind,
-        act_number=document.act.number,
-        act_year=document.act.register.year,
-        issued_on=document.issued_at.date(),
-        commune_fr=getattr(tenant, "name_fr", ""),
-        commune_ar=getattr(tenant, "name_ar", ""),
-    )
-
-
-@dataclass(frozen=True)
 class Statistics:
     acts_by_year_kind: list[tuple[int, str, int]]
     acts_by_month: list[tuple[int, int]]  # current year: (month, count)
@@ -182,9 +147,9 @@ def document_render(*, document_id: int, base_url: str) -> bytes:
         name_fr=getattr(tenant, "name_fr", ""),
         name_ar=getattr(tenant, "name_ar", ""),
         province_fr=getattr(tenant, "province", ""),
-        province_ar=getattr(tenant, "province", ""),
+        province_ar=getattr(tenant, "province_ar", ""),
         region_fr=getattr(tenant, "region", ""),
-        region_ar=getattr(tenant, "region", ""),
+        region_ar=getattr(tenant, "region_ar", ""),
         bureau_fr=act.register.bureau.name_fr,
         bureau_ar=act.register.bureau.name_ar,
     )

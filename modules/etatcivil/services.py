@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jamaa.platform.core.services import audit_record
@@ -433,7 +434,9 @@ def act_full_read(*, user: Any, act_id: int, reason: str) -> Act:
     if not permissions.is_staff_member(user):
         raise exceptions.NotAnAgent()
     if not reason.strip():
-        raise exceptions.InvalidAct("Say why you read this act.", extra={"fields": {"reason": ["Required."]}})
+        raise exceptions.InvalidAct(
+            gettext("Say why you read this act."), extra={"fields": {"reason": [gettext("Required.")]}}
+        )
     try:
         act = Act.objects.select_related("register__bureau").get(pk=act_id)
     except Act.DoesNotExist:

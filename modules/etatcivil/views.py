@@ -430,14 +430,12 @@ def statistics(request: HttpRequest) -> HttpResponse:
 
 
 def document_verify(request: HttpRequest, code: str) -> HttpResponse:
-    """Public: is this document genuine? Says the kind, act number and date issued, never the act's content."""
-    verification = selectors.document_verify(code=code)
-    return render(
-        request,
-        "etatcivil/verify.html",
-        {"verification": verification, "code": code},
-        status=200 if verification else 404,
-    )
+    """Public: is this document genuine? The address printed under the QR code of issued documents; the kernel's
+    verification page answers (kind and number in words, the person, the day, the bureau, valid or superseded, in
+    both languages), never the act's content."""
+    from jamaa.platform.kernel.views import document_verify as kernel_document_verify
+
+    return kernel_document_verify(request, kind="etatcivil.document", code=code.strip().upper())
 
 
 # ------------------------------------------------------------------------------------------------------ setup

@@ -114,6 +114,7 @@ class Masthead:
     commune_fr: str
     commune_ar: str
     province: str = ""
+    province_ar: str = ""
     regie_fr: str
     regie_ar: str
     arrete: str = ""
@@ -125,6 +126,7 @@ class Masthead:
             commune_fr=self.commune_fr,
             commune_ar=self.commune_ar,
             province_fr=self.province,
+            province_ar=self.province_ar,
             office_fr=self.regie_fr,
             office_ar=self.regie_ar,
             reference=self.arrete,
@@ -289,7 +291,7 @@ def _pdf(markup: str, *stylesheets: str, fit_height: bool = False) -> bytes:
 
 # ------------------------------------------------------------------------------------------------ quittance
 
-Layout = Literal["a5", "ticket"]
+Layout = Literal["a4", "a5", "ticket"]
 
 
 def quittance_context(*, masthead: Masthead, q: QuittanceData) -> dict[str, Any]:
@@ -321,9 +323,18 @@ def quittance_context(*, masthead: Masthead, q: QuittanceData) -> dict[str, Any]
 
 
 def render_quittance(*, masthead: Masthead, q: QuittanceData, layout: Layout = "a5") -> bytes:
-    """The quittance as PDF: an A5 page, or a 58 mm wide ticket (thermal printers)."""
-    markup = get_template(f"regie/documents/quittance_{layout}.html").render(quittance_context(masthead=masthead, q=q))
-    return _pdf(markup, "base.css", f"quittance_{layout}.css", fit_height=layout == "ticket")
+    """The quittance as PDF: an A4 page (the A5 layout on A4 paper, for office printers), an A5 page, or a 58 mm
+    wide ticket (thermal printers)."""
+    template = "a5" if layout == "a4" else layout
+    markup = get_template(f"regie/documents/quittance_{template}.html").render(
+        quittance_context(masthead=masthead, q=q)
+    )
+    sheets = (
+        ["base.css", "quittance_a5.css", "quittance_a4.css"]
+        if layout == "a4"
+        else ["base.css", f"quittance_{layout}.css"]
+    )
+    return _pdf(markup, *sheets, fit_height=layout == "ticket")
 
 
 # ------------------------------------------------------------------------------------ ordre and bordereau
@@ -698,6 +709,7 @@ def masthead_for(*, regie_id: int) -> Masthead:
         commune_fr=getattr(tenant, "name_fr", "") or "",
         commune_ar=getattr(tenant, "name_ar", "") or "",
         province=getattr(tenant, "province", "") or "",
+        province_ar=getattr(tenant, "province_ar", "") or "",
         regie_fr=regie.name_fr,
         regie_ar=regie.name_ar,
         arrete=f"{regie.arrete_number} du {_d(regie.arrete_date)}",

@@ -108,6 +108,12 @@ class RedevableForm(RegieForm):
     """A person is identified by a CIN, a company by its RC and/or ICE: at least one is needed."""
 
     name = forms.CharField(label=_("Name or company name"), max_length=200)
+    name_ar = forms.CharField(
+        label=_("Name in Arabic"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"lang": "ar", "dir": "rtl"}),
+    )
     cin = _code(20, _("CIN"))
     rc = _code(30, _("RC (trade register)"))
     ice = _code(20, _("ICE"))

@@ -4,14 +4,18 @@ Penalties (Law 47-06 as amended; confirm the article numbers with the commune):
 - late or missing declaration: 15 % of the principal + 0.5 % per month or part of a month of delay, at least 500 DH;
 - late payment: 10 % of the principal, + 5 % for the first month or part of it, + 0.5 % for each further month
   or part of a month.
-Pure functions: no database, no clock.
+Pure functions: no database, no clock (the step texts are read back in the page's language by `formula_text`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.translation import gettext, gettext_lazy
 
 from jamaa.platform.kernel.words import number_ar, number_fr
 
@@ -107,3 +111,54 @@ def amount_words(amount: Decimal) -> tuple[str, str]:
         fr += f" et {number_fr(centimes)} centime{'s' if centimes > 1 else ''}"
         ar += f" و{number_ar(centimes)} سنتيما"
     return fr, ar
+
+
+# --- The stored steps in the reader's language -------------------------------------------------------------
+# A liquidation keeps its steps as computed, in the fixed English wording above (an official record is never
+# rewritten); these read a stored formula back in the language of the page.
+
+_UNITS = {
+    "m²": gettext_lazy("m²"),
+    "quarter(s)": gettext_lazy("quarter(s)"),
+    "night(s)": gettext_lazy("night(s)"),
+    "act(s)": gettext_lazy("act(s)"),
+}
+_NUMBER = r"[0-9]+(?:\.[0-9]+)?"
+_FORMULAS: tuple[tuple[re.Pattern[str], Callable[[dict[str, str]], str]], ...] = (
+    (
+        re.compile(rf"^(?P<base>{_NUMBER}) DH of sales$"),
+        lambda m: gettext("%(base)s DH of sales") % m,
+    ),
+    (
+        re.compile(
+            rf"^(?P<base>{_NUMBER}) (?P<unit>m²|quarter\(s\)|night\(s\)|act\(s\)) → (?P<rounded>{_NUMBER}): "
+            r"a started .+ counts whole$"
+        ),
+        lambda m: (
+            gettext("%(base)s %(unit)s → %(rounded)s: a started %(unit)s counts whole")
+            % {**m, "unit": str(_UNITS[m["unit"]])}
+        ),
+    ),
+    (
+        re.compile(rf"^(?P<base>{_NUMBER}) (?P<unit>m²|quarter\(s\)|night\(s\)|act\(s\))$"),
+        lambda m: f"{m['base']} {_UNITS[m['unit']]}",
+    ),
+    (
+        re.compile(rf"^(?P<principal>{_NUMBER}) × \(15% \+ 0\.5% × (?P<late>[0-9]+) month\(s\)\), at least 500 DH$"),
+        lambda m: gettext("%(principal)s × (15%% + 0.5%% × %(late)s month(s)), at least 500 DH") % m,
+    ),
+    (
+        re.compile(rf"^(?P<principal>{_NUMBER}) × \(10% \+ 5% \+ 0\.5% × (?P<late>[0-9]+) further month\(s\)\)$"),
+        lambda m: gettext("%(principal)s × (10%% + 5%% + 0.5%% × %(late)s further month(s))") % m,
+    ),
+    (re.compile(r"^principal \+ penalties$"), lambda m: gettext("principal + penalties")),
+)
+
+
+def formula_text(formula: str) -> str:
+    """A stored step's formula in the active language (an unknown wording is shown as stored)."""
+    for pattern, render in _FORMULAS:
+        match = pattern.match(formula)
+        if match:
+            return render(match.groupdict())
+    return formula

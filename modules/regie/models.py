@@ -120,6 +120,7 @@ class Redevable(models.Model):
     """A taxpayer: a person (CIN) or a company (RC and/or ICE)."""
 
     name = models.CharField(max_length=200)
+    name_ar = models.CharField(max_length=200, blank=True, default="")  # the name in Arabic script, if known
     cin = models.CharField(max_length=20, blank=True, default="")
     rc = models.CharField(max_length=30, blank=True, default="")
     ice = models.CharField(max_length=20, blank=True, default="")

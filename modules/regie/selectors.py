@@ -10,7 +10,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Greatest
 
 from . import exceptions, permissions
 from . import liquidation as formulas
@@ -198,12 +200,25 @@ def taxes_in_force(*, on: dt.date) -> list[TaxInForce]:
 
 
 def redevable_search(*, q: str, limit: int = 20) -> list[Redevable]:
-    """Redevables by exact CIN, RC or ICE, or by a part of the name; by name."""
+    """Redevables by exact CIN, RC or ICE, or by name in either script: a part of it (ILIKE, served by the trigram
+    GIN indexes of migration 0007), or a misspelling (pg_trgm word similarity ≥ 0.4), closest first."""
     q = " ".join(q.split())
     if not q:
         return list(Redevable.objects.order_by("name")[:limit])
-    match = Q(name__icontains=q) | Q(cin__iexact=q) | Q(rc__iexact=q) | Q(ice=q)
-    return list(Redevable.objects.filter(match).order_by("name", "pk")[:limit])
+    closeness = Greatest(TrigramWordSimilarity(q, "name"), TrigramWordSimilarity(q, "name_ar"))
+    match = (
+        Q(name__icontains=q)
+        | Q(name_ar__icontains=q)
+        | Q(closeness__gte=FUZZY_MIN)
+        | Q(cin__iexact=q)
+        | Q(rc__iexact=q)
+        | Q(ice=q)
+    )
+    found = Redevable.objects.annotate(closeness=closeness).filter(match)
+    return list(found.order_by("-closeness", "name", "pk")[:limit])
+
+
+FUZZY_MIN = 0.4
 
 
 def redevable_get(*, redevable_id: int) -> Redevable:

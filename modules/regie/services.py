@@ -928,11 +928,14 @@ def _clean(value: str) -> str:
 
 
 @transaction.atomic
-def redevable_create(*, by: Any, name: str, cin: str = "", rc: str = "", ice: str = "", address: str = "") -> Redevable:
-    """Register a taxpayer (a person by CIN, a company by RC and/or ICE). Raises NotACollector, InvalidRedevable."""
+def redevable_create(
+    *, by: Any, name: str, cin: str = "", rc: str = "", ice: str = "", address: str = "", name_ar: str = ""
+) -> Redevable:
+    """Register a taxpayer (a person by CIN, a company by RC and/or ICE), with the name in Arabic script if known.
+    Raises NotACollector, InvalidRedevable."""
     if not permissions.can_collect(by):
         raise exceptions.NotACollector()
-    given = {"name": name, "cin": cin, "rc": rc, "ice": ice, "address": address}
+    given = {"name": name, "cin": cin, "rc": rc, "ice": ice, "address": address, "name_ar": name_ar}
     not_text = {key: ["A text is expected."] for key, value in given.items() if not isinstance(value, str)}
     if not_text:  # a number from a JSON body (1e999999 → "INF") is no identifier
         raise exceptions.InvalidRedevable(extra={"fields": not_text})
@@ -946,7 +949,9 @@ def redevable_create(*, by: Any, name: str, cin: str = "", rc: str = "", ice: st
         fields["ice"] = ["An ICE has 15 digits."]
     if fields:
         raise exceptions.InvalidRedevable(extra={"fields": fields})
-    redevable = Redevable.objects.create(name=name, cin=cin, rc=rc, ice=ice, address=_clean(address))
+    redevable = Redevable.objects.create(
+        name=name, name_ar=_clean(name_ar), cin=cin, rc=rc, ice=ice, address=_clean(address)
+    )
     audit_record(actor=by, action="regie.redevable.created", target=redevable, data={"name": name})
     return redevable
 
@@ -981,7 +986,7 @@ def asset_create(
     if not _clean(reference):
         fields["reference"] = ["Required."]
     if surface_m2 is not None and surface_m2 <= 0:
-        fields["surface_m2"] = ["Must be positive."]
+        fields["surface_m2"] = [gettext("Must be positive.")]
     if tax is not None and tax.base_kind == BaseKind.AREA and surface_m2 is None:
         fields["surface_m2"] = ["A tax per m² needs the surface."]
     if fields:
@@ -1158,7 +1163,7 @@ def liquidation_create(
     except (InvalidOperation, TypeError, ValueError):
         base = Decimal("0")
     if base <= 0:
-        fields["base"] = ["Must be positive."]
+        fields["base"] = [gettext("Must be positive.")]
     if not _clean(period):
         fields["period"] = ["Required."]
     if asset_id is not None and not Asset.objects.filter(pk=asset_id, redevable_id=redevable_id).exists():

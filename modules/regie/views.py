@@ -65,6 +65,7 @@ from .forms import (
     TaxForm,
     new_payment_key,
 )
+from .liquidation import formula_text
 from .models import (
     ORDRE_TRANSITIONS,
     BaseKind,
@@ -275,6 +276,7 @@ def redevable_create(request: HttpRequest) -> HttpResponse:
             lambda: services.redevable_create(
                 by=request.user,
                 name=data["name"].strip(),
+                name_ar=data["name_ar"].strip(),
                 cin=data["cin"],
                 rc=data["rc"],
                 ice=data["ice"],
@@ -521,7 +523,7 @@ def _liquidation_page(
     steps = [
         {
             "label": str(STEP_LABELS.get(step.get("label", ""), step.get("label", ""))),
-            "formula": step.get("formula", ""),
+            "formula": formula_text(step.get("formula", "")),
             "amount": Decimal(str(step.get("amount", "0"))),
             "code": step.get("label", ""),
         }

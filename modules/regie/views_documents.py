@@ -59,11 +59,11 @@ def _base_url(request: HttpRequest) -> str:
 
 @collector_required
 def quittance_pdf(request: HttpRequest, quittance_id: int) -> HttpResponse:
-    """The quittance on an A5 page, with its QR code to the verification page."""
+    """The quittance on an A4 page (what the "A4 PDF" button promises), with its QR code to the verification page."""
     masthead, data = documents.quittance_data(
         quittance_id=quittance_id, viewer=request.user, base_url=_base_url(request)
     )
-    pdf = documents.render_quittance(masthead=masthead, q=data, layout="a5")
+    pdf = documents.render_quittance(masthead=masthead, q=data, layout="a4")
     return _pdf(pdf, f"quittance-{data.exercice}-{data.series}-{data.number}.pdf")
 
 

@@ -52,6 +52,18 @@ class CommuneCreateForm(ConsoleForm):
     )
     region = forms.CharField(label=_("Region"), max_length=120, required=False)
     province = forms.CharField(label=_("Province"), max_length=120, required=False)
+    region_ar = forms.CharField(
+        label=_("Region in Arabic"),
+        max_length=120,
+        required=False,
+        widget=forms.TextInput(attrs={"lang": "ar", "dir": "rtl"}),
+    )
+    province_ar = forms.CharField(
+        label=_("Province in Arabic"),
+        max_length=120,
+        required=False,
+        widget=forms.TextInput(attrs={"lang": "ar", "dir": "rtl"}),
+    )
     modules = forms.MultipleChoiceField(
         label=_("Modules"), required=False, widget=forms.CheckboxSelectMultiple, choices=()
     )

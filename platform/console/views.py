@@ -132,6 +132,8 @@ def commune_new(request: HttpRequest) -> HttpResponse:
                 name_ar=data["name_ar"],
                 region=data["region"],
                 province=data["province"],
+                region_ar=data["region_ar"],
+                province_ar=data["province_ar"],
                 modules=data["modules"],
                 admin_email=data["admin_email"],
                 actor=request.user,

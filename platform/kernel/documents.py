@@ -26,6 +26,7 @@ from django.template.loader import get_template
 __all__ = [
     "CommuneMasthead",
     "is_arabic",
+    "isolate",
     "qr_data_uri",
     "render_pdf",
     "stylesheet",
@@ -38,6 +39,12 @@ _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe
 def is_arabic(text: str) -> bool:
     """True when the text has an Arabic letter (print it right to left, in the Arabic font)."""
     return bool(_ARABIC.search(text))
+
+
+def isolate(text: str) -> str:
+    """The text between Unicode isolates (FSI … PDI), for PDFs: a Latin name inside an Arabic line keeps its own
+    order and cannot drag the punctuation and figures around it along. In HTML use <bdi> or dir="auto"."""
+    return f"\u2068{text}\u2069" if text else ""
 
 
 def pick(fr: str, ar: str, *, arabic: bool) -> str:

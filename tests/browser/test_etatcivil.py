@@ -238,9 +238,9 @@ def test_draft_sign_annotate_issue_verify_and_isolation(
     # and its verification page says it is genuine
     officer.goto(f"{base}{verify_path}")
     assert verify_path == f"/etatcivil/verify/{code}/"
-    assert officer.locator("#verify-result").get_attribute("data-genuine") == "yes"
-    assert "هذه الوثيقة صحيحة." in officer.locator("#verify-result").inner_text()  # "This document is genuine."
-    assert f"1/{YEAR}" in officer.locator("#verify-act").inner_text()
+    assert officer.locator("#verify-result").get_attribute("data-status") == "valid"
+    assert "هذه الوثيقة صحيحة وسارية." in officer.locator("#verify-result").inner_text()  # "genuine and valid"
+    assert f"1/{YEAR}" in officer.locator("#verified").inner_text()
     context.close()
 
     # given a staff member of another commune
@@ -263,7 +263,7 @@ def test_draft_sign_annotate_issue_verify_and_isolation(
     # and the verification code is not genuine on its host
     response = other.goto(f"{other_base}/etatcivil/verify/{code}/")
     assert response is not None and response.status == 404
-    assert other.locator("#verify-result").get_attribute("data-genuine") == "no"
-    assert "n'a été délivré par cette commune" in other.locator("#verify-result").inner_text()
+    assert other.locator("#verify-result").get_attribute("data-status") == "unknown"
+    assert "Aucun document de cette commune ne porte ce code." in other.locator("#verify-result").inner_text()
     assert other.goto(f"{other_base}{act_path}?reason=x").status == 404  # type: ignore[union-attr]
     other_context.close()

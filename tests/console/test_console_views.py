@@ -81,6 +81,8 @@ NEW_COMMUNE = {
     "name_ar": "أزرو",
     "region": "Fès-Meknès",
     "province": "Ifrane",
+    "region_ar": "فاس مكناس",
+    "province_ar": "إفران",
     "admin_email": "admin@azrou.ma",
 }
 
@@ -220,6 +222,7 @@ def test_operator_creates_a_commune_through_the_form(fes: SharedCommune) -> None
     assert response.status_code == 200
     commune = Commune.objects.get(slug="azrou")
     assert commune.status == CommuneStatus.ACTIVE and commune.province == "Ifrane"
+    assert (commune.region_ar, commune.province_ar) == ("فاس مكناس", "إفران")  # for the official documents' masthead
     body = page(response)
     assert 'href="http://azrou.localhost:8000/"' in body
     assert 'value="http://azrou.localhost:8000/password/set/' in body

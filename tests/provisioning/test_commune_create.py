@@ -136,11 +136,16 @@ def test_cli_creates_and_prints_the_link(fes) -> None:
         "Azrou",
         "--name-ar",
         "أزرو",
+        "--region-ar",
+        "فاس مكناس",
+        "--province-ar",
+        "إفران",
         "--admin-email",
         "chef@azrou.ma",
         stdout=out,
     )
     text = out.getvalue()
+    assert Commune.objects.filter(slug="azrou", region_ar="فاس مكناس", province_ar="إفران").exists()
     assert "Created commune azrou at http://azrou.localhost/" in text
     assert "Administrator: chef" in text
     assert "http://azrou.localhost/password/set/" in text

@@ -25,6 +25,8 @@ class Command(BaseCommand):
         create.add_argument("--name-ar", required=True)
         create.add_argument("--region", default="")
         create.add_argument("--province", default="")
+        create.add_argument("--region-ar", default="", help="The region's name in Arabic (official documents).")
+        create.add_argument("--province-ar", default="", help="The province's name in Arabic (official documents).")
         create.add_argument("--modules", default="", help="Comma-separated module codes.")
         create.add_argument("--admin-email", default="")
         for action in ("suspend", "resume", "archive"):
@@ -77,6 +79,8 @@ class Command(BaseCommand):
             name_ar=opts["name_ar"],
             region=opts["region"],
             province=opts["province"],
+            region_ar=opts["region_ar"],
+            province_ar=opts["province_ar"],
             modules=modules,
             admin_email=opts["admin_email"],
         )

@@ -510,7 +510,13 @@
     $("#lang-toggle").textContent = lang === "ar" ? "Français" : "العربية";
     $("#lang-toggle").lang = lang === "ar" ? "fr" : "ar";
     $("#commune-name").textContent = (lang === "ar" ? commune.name_ar : commune.name_fr) || "Collecte";
+    const net = $("#net-status");  // the badge is set by state, not by data-t: say it again in the new language
+    if (net.dataset.online === "1" || net.dataset.online === "0") setOnline(net.dataset.online === "1");
   }
+
+  // A name in the other script between Unicode isolates (FSI … PDI): "Café Atlas SARL" in an Arabic line keeps its
+  // order and does not drag the separators and figures around it.
+  const iso = (text) => (text ? `\u2068${text}\u2069` : "");
 
   const taxName = (tax) => (tax ? (lang === "ar" ? tax.name_ar : tax.name_fr) || tax.code : "");
 
@@ -537,7 +543,7 @@
       li.dataset.uuid = item.uuid;
       const label = document.createElement("span");
       label.className = "small";
-      label.textContent = `${item.series}-${item.number} · ${item.payer_name} · ${money(item.amount_dh)}`;
+      label.textContent = `${item.series}-${item.number} · ${iso(item.payer_name)} · ${money(item.amount_dh)}`;
       if (item.status === "refused") {
         const why = document.createElement("span");
         why.className = "d-block text-danger refusal-reason";
@@ -580,7 +586,7 @@
     }
     $("#register-screen").classList.add("d-none");
     $("#main-screen").classList.remove("d-none");
-    $("#device-info").textContent = `${state.device.name} · ${state.device.collector} · #${state.device.id}`;
+    $("#device-info").textContent = `${iso(state.device.name)} · ${iso(state.device.collector)} · #${state.device.id}`;
     await renderBlocks();
     await renderOutbox();
     if (state.selected) renderAmount();
@@ -604,7 +610,7 @@
       button.type = "button";
       button.className = "list-group-item list-group-item-action redevable-hit";
       button.dataset.id = String(r.id);
-      button.textContent = `${r.name} — ${[r.cin, r.rc, r.ice].filter(Boolean).join(" / ")}`;
+      button.textContent = `${iso(r.name)} — ${iso([r.cin, r.rc, r.ice].filter(Boolean).join(" / "))}`;
       button.addEventListener("click", () => select(r));
       list.append(button);
     }
@@ -619,6 +625,7 @@
     state.selected = redevable;
     $("#search-results").replaceChildren();
     $("#payer-name").textContent = redevable.name;
+    $("#payer-name").dir = "auto";
     $("#payer-id").textContent = [redevable.cin, redevable.rc, redevable.ice, redevable.address].filter(Boolean).join(" · ");
     const assets = state.assets.filter((a) => a.redevable_id === redevable.id && a.active);
     const assetSelect = $("#asset");
