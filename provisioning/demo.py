@@ -3,7 +3,8 @@
 In each commune the civil registry is ready to use: a "Bureau central", `agent` drafts acts, `chef` is chef de
 bureau and officer delegated for that bureau. The régie too: its default reference (budget lines, taxes, tariffs),
 `percepteur` collects at the counter, `regisseur` approves cancellations and closes the day, and a few redevables
-with their biens (a TNB parcel, café terraces). Idempotent: `make demo` runs it on every start."""
+with their biens (a TNB parcel, café terraces). The bureau d'ordre: `bureau` registers and routes letters to the
+"Service technique", whose member `technique` answers them. Idempotent: `make demo` runs it on every start."""
 
 from __future__ import annotations
 
@@ -41,6 +42,8 @@ DEMO_STAFF = [
     ("chef", "Chef de bureau", "demo-chef-2026"),
     ("percepteur", "Percepteur", "demo-percepteur-2026"),
     ("regisseur", "Régisseur", "demo-regisseur-2026"),
+    ("bureau", "Bureau d'ordre", "demo-bureau-2026"),
+    ("technique", "Service technique", "demo-technique-2026"),
 ]
 DEMO_OPERATOR = ("operator", "demo-operator-2026")
 
@@ -81,6 +84,7 @@ def demo_fleet_ensure() -> list[DemoAccount]:
                 accounts.append(DemoAccount(demo.slug, username, password))
             _ensure_civil_registry()
             _ensure_regie()
+            _ensure_courrier()
     use_public_schema()
     _ensure_user(username=DEMO_OPERATOR[0], first_name="Operator", password=DEMO_OPERATOR[1], staff=True)
     _ensure_operator_group(DEMO_OPERATOR[0])
@@ -226,3 +230,23 @@ def _ensure_regie() -> None:
                 surface_m2=Decimal(surface) if surface else None,
                 tax_id=taxes.get(tax),
             )
+
+
+DEMO_SERVICE = ("Service technique", "المصلحة التقنية")
+
+
+def _ensure_courrier() -> None:
+    """In the current commune: `bureau` a clerk of the bureau d'ordre, `technique` a member of the demo service
+    the clerk routes letters to. Through the module's services; only what is missing."""
+    from django.contrib.auth.models import Group
+
+    from jamaa.modules.courrier import permissions, selectors, services
+
+    user_model = get_user_model()
+    for username, role in (("bureau", permissions.CLERK), ("technique", permissions.SERVICE)):
+        Group.objects.get_or_create(name=role)[0].user_set.add(user_model.objects.get(username=username))
+    clerk = user_model.objects.get(username="bureau")
+    name_fr, name_ar = DEMO_SERVICE
+    if not any(name == name_fr for _, name, _ in selectors.services_of(viewer=clerk)):
+        technique = user_model.objects.get(username="technique")
+        services.service_create(actor=clerk, name_fr=name_fr, name_ar=name_ar, member_ids=(technique.pk,))
