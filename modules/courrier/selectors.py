@@ -51,6 +51,11 @@ class MailRow:
     registered_at: dt.datetime
     late: bool
 
+    @property
+    def status_label(self) -> str:
+        """The status in the reader's language (the stored code stays `status`)."""
+        return str(Status(self.status).label)
+
 
 @dataclass(frozen=True)
 class HistoryLine:
@@ -85,6 +90,11 @@ class MailDetail:
     history: tuple[HistoryLine, ...]
     attachments: tuple[AttachmentLine, ...]
     next_statuses: tuple[str, ...]
+
+    @property
+    def status_label(self) -> str:
+        """The status in the reader's language (the stored code stays `status`)."""
+        return str(Status(self.status).label)
 
 
 @dataclass(frozen=True)

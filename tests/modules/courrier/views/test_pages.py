@@ -49,6 +49,8 @@ def test_register_with_a_scan_then_the_duplicate_warning(fes) -> None:
         assert Attachment.objects.filter(mail=mail).count() == 1
     page = client.get(response["Location"]).content.decode()
     assert mail.reference in page and 'id="print-receipt"' in page
+    # its status in words, not the stored code
+    assert 'data-status="to_qualify">À qualifier' in page
     # the same sender and subject again: a warning first, nothing registered
     again = client.post("/courrier/new/", form())
     assert again.status_code == 200 and 'id="duplicate-warning"' in again.content.decode()
@@ -120,3 +122,6 @@ def test_pages_in_arabic(fes) -> None:
     assert 'dir="rtl"' in page and "تسجيل مراسلة" in page
     late = client.get("/courrier/late/").content.decode()
     assert "المراسلات المتأخرة" in late
+    # the list says each letter's status in Arabic, not its code
+    listing = client.get("/courrier/").content.decode()
+    assert "للتصنيف" in listing and ">to_qualify<" not in listing
