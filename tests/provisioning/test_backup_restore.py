@@ -337,23 +337,32 @@ def test_a_commune_only_takes_back_its_own_archive(committed: list[str], tmp_pat
 # ---------------------------------------------------------------------------------------------- hostile archives (13.1)
 
 
-def _nothing_changed(before: dict[str, Any], communes: set[str], schemas: set[str]) -> None:
+def _sandboxes(cursor: Any) -> set[str]:
+    """Restore roles and quarantine databases (cluster-wide: compared with what was there before the attempt,
+    so one left by a killed run elsewhere on the server does not count against this one)."""
+    cursor.execute(
+        "SELECT rolname FROM pg_roles WHERE rolname LIKE 'jamaa_restore_%' "
+        "UNION ALL SELECT datname FROM pg_database WHERE datname LIKE 'jamaa_quarantine_%'"
+    )
+    return {row[0] for row in cursor.fetchall()}
+
+
+def _nothing_changed(before: dict[str, Any], communes: set[str], schemas: set[str], sandboxes: set[str]) -> None:
     assert table_checksums("meknes") == before
     assert set(Commune.objects.values_list("slug", flat=True)) == communes
     with connection.cursor() as cursor:
         cursor.execute("SELECT nspname FROM pg_namespace")
         assert {row[0] for row in cursor.fetchall()} == schemas
-        cursor.execute("SELECT count(*) FROM pg_roles WHERE rolname LIKE 'jamaa_restore_%'")
-        assert cursor.fetchone()[0] == 0
-        cursor.execute("SELECT count(*) FROM pg_database WHERE datname LIKE 'jamaa_quarantine_%'")
-        assert cursor.fetchone()[0] == 0
+        # the attempt's restore role and quarantine database are gone
+        assert _sandboxes(cursor) <= sandboxes
 
 
-def _state() -> tuple[dict[str, Any], set[str], set[str]]:
+def _state() -> tuple[dict[str, Any], set[str], set[str], set[str]]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT nspname FROM pg_namespace")
         schemas = {row[0] for row in cursor.fetchall()}
-    return table_checksums("meknes"), set(Commune.objects.values_list("slug", flat=True)), schemas
+        sandboxes = _sandboxes(cursor)
+    return table_checksums("meknes"), set(Commune.objects.values_list("slug", flat=True)), schemas, sandboxes
 
 
 EVIL_FUNCTIONS = {
