@@ -91,11 +91,6 @@ class MailDetail:
     attachments: tuple[AttachmentLine, ...]
     next_statuses: tuple[str, ...]
 
-    @property
-    def status_label(self) -> str:
-        """The status in the reader's language (the stored code stays `status`)."""
-        return str(Status(self.status).label)
-
 
 @dataclass(frozen=True)
 class MailPublicStatus:

@@ -4,6 +4,7 @@ error pages; documents are rendered from what the selectors return."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -160,26 +161,39 @@ def _back(mail_id: int) -> HttpResponse:
     return HttpResponseRedirect(reverse("courrier:mail-detail", args=[mail_id]))
 
 
+def _detail_action(
+    request: HttpRequest,
+    mail_id: int,
+    form: Any,
+    form_key: str,
+    call: Callable[[dict[str, Any]], Any],
+    *,
+    go_to: Callable[[Any], int] | None = None,
+    aliases: dict[str, str] | None = None,
+) -> HttpResponse:
+    """One action of the detail page: the service called with the form's data, then back to the letter (or the one
+    `go_to` names); a bad form or a refusal shows the page again with the form and its errors."""
+    if form.is_valid():
+        result = run_in_form(form, lambda: call(form.cleaned_data), aliases=aliases)
+        if result is not None:
+            return _back(go_to(result) if go_to else mail_id)
+    return _detail_page(request, mail_id, {form_key: form}, status=400)
+
+
 @require_POST
 @role_required(*AGENTS)
 def mail_route(request: HttpRequest, mail_id: int) -> HttpResponse:
     form = forms.RouteForm(request.POST)
     forms.set_choices(form, "service_id", [(s[0], s[1]) for s in selectors.reference_lists()[2]])
-    if (
-        form.is_valid()
-        and run_in_form(
-            form,
-            lambda: services.mail_route(
-                actor=request.user,
-                mail_id=mail_id,
-                service_id=form.cleaned_data["service_id"],
-                note=form.cleaned_data["note"],
-            ),
-        )
-        is not None
-    ):
-        return _back(mail_id)
-    return _detail_page(request, mail_id, {"route_form": form}, status=400)
+    return _detail_action(
+        request,
+        mail_id,
+        form,
+        "route_form",
+        lambda data: services.mail_route(
+            actor=request.user, mail_id=mail_id, service_id=data["service_id"], note=data["note"]
+        ),
+    )
 
 
 @require_POST
@@ -191,78 +205,63 @@ def mail_status(request: HttpRequest, mail_id: int) -> HttpResponse:
         "status",
         [(s, Status(s).label) for s in selectors.mail_get(viewer=request.user, mail_id=mail_id).next_statuses],
     )
-    if (
-        form.is_valid()
-        and run_in_form(
-            form,
-            lambda: services.mail_status_change(
-                actor=request.user,
-                mail_id=mail_id,
-                status=form.cleaned_data["status"],
-                reason=form.cleaned_data["reason"],
-            ),
-        )
-        is not None
-    ):
-        return _back(mail_id)
-    return _detail_page(request, mail_id, {"status_form": form}, status=400)
+    return _detail_action(
+        request,
+        mail_id,
+        form,
+        "status_form",
+        lambda data: services.mail_status_change(
+            actor=request.user, mail_id=mail_id, status=data["status"], reason=data["reason"]
+        ),
+    )
 
 
 @require_POST
 @role_required(*AGENTS)
 def mail_annotate(request: HttpRequest, mail_id: int) -> HttpResponse:
     form = forms.AnnotateForm(request.POST)
-    if (
-        form.is_valid()
-        and run_in_form(
-            form, lambda: services.mail_annotate(actor=request.user, mail_id=mail_id, text=form.cleaned_data["text"])
-        )
-        is not None
-    ):
-        return _back(mail_id)
-    return _detail_page(request, mail_id, {"annotate_form": form}, status=400)
+    return _detail_action(
+        request,
+        mail_id,
+        form,
+        "annotate_form",
+        lambda data: services.mail_annotate(actor=request.user, mail_id=mail_id, text=data["text"]),
+    )
 
 
 @require_POST
 @role_required(*AGENTS)
 def mail_reply(request: HttpRequest, mail_id: int) -> HttpResponse:
     form = forms.ReplyForm(request.POST)
-    if form.is_valid():
-        reply = run_in_form(
-            form,
-            lambda: services.mail_reply(
-                actor=request.user,
-                incoming_id=mail_id,
-                subject=form.cleaned_data["subject"],
-                close=form.cleaned_data["close"],
-            ),
-        )
-        if reply is not None:
-            return _back(reply.pk)
-    return _detail_page(request, mail_id, {"reply_form": form}, status=400)
+    return _detail_action(
+        request,
+        mail_id,
+        form,
+        "reply_form",
+        lambda data: services.mail_reply(
+            actor=request.user, incoming_id=mail_id, subject=data["subject"], close=data["close"]
+        ),
+        go_to=lambda reply: int(reply.pk),
+    )
 
 
 @require_POST
 @role_required(*AGENTS)
 def mail_attach(request: HttpRequest, mail_id: int) -> HttpResponse:
     form = forms.AttachForm(request.POST, request.FILES)
-    if form.is_valid():
-        scan = form.cleaned_data["scan"]
-        if (
-            run_in_form(
-                form,
-                lambda: services.attachment_add(
-                    actor=request.user,
-                    mail_id=mail_id,
-                    name=scan.name or "",
-                    content=scan.read(services.MAX_ATTACHMENT_BYTES + 1),
-                ),
-                aliases={"content": "scan"},
-            )
-            is not None
-        ):
-            return _back(mail_id)
-    return _detail_page(request, mail_id, {"attach_form": form}, status=400)
+    return _detail_action(
+        request,
+        mail_id,
+        form,
+        "attach_form",
+        lambda data: services.attachment_add(
+            actor=request.user,
+            mail_id=mail_id,
+            name=data["scan"].name or "",
+            content=data["scan"].read(services.MAX_ATTACHMENT_BYTES + 1),
+        ),
+        aliases={"content": "scan"},
+    )
 
 
 @role_required(*AGENTS)
