@@ -9,6 +9,8 @@ triggers (docs/adr/0003-database-roles-and-guards.md):
   any number.
 - :func:`counter_steps` — a counter only moves forward by steps that a numbered row (or a block of numbers)
   covers by the end of the transaction: a counter pushed forward, leaving a gap, is refused at commit.
+- :func:`append_only` — rows never updated nor deleted; :func:`set_once` — never deleted, some columns filled once
+  (a task done, a decision recorded), then frozen.
 - :func:`chain` — a tamper-evidence chain: at commit each sealed row receives ``chain_seq`` (its position in
   its series) and ``chain_hash`` = sha256(previous hash | position | the row's content). :func:`chain_verify`
   recomputes it and names the first broken link.
@@ -24,6 +26,7 @@ the project, so the template cloner copies them with the tables. Nothing here na
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -210,6 +213,36 @@ BEGIN
 END;
 $$;
 
+-- BEFORE UPDATE OR DELETE on an append-only table: a row, once written, stays as written.
+CREATE OR REPLACE FUNCTION jamaa_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP USING ERRCODE = 'check_violation';
+END;
+$$;
+
+-- BEFORE UPDATE OR DELETE: no row is deleted; the columns named in TG_ARGV (a JSON array) may go from NULL to a
+-- value once, together, while nothing else changes (a task done, a decision recorded); then the row is frozen.
+CREATE OR REPLACE FUNCTION jamaa_set_once() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    once_cols text[] := ARRAY(SELECT jsonb_array_elements_text(TG_ARGV[0]::jsonb));
+    first_col text := once_cols[1];
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        RAISE EXCEPTION '% rows are never deleted', TG_TABLE_NAME USING ERRCODE = 'check_violation';
+    END IF;
+    IF (to_jsonb(OLD) - once_cols) IS DISTINCT FROM (to_jsonb(NEW) - once_cols) THEN
+        RAISE EXCEPTION '% %: only % may change', TG_TABLE_NAME, OLD.id, array_to_string(once_cols, ', ')
+            USING ERRCODE = 'check_violation';
+    END IF;
+    IF to_jsonb(OLD) ->> first_col IS NOT NULL
+       AND to_jsonb(OLD) IS DISTINCT FROM to_jsonb(NEW) THEN
+        RAISE EXCEPTION '% %: already recorded, it changes no more', TG_TABLE_NAME, OLD.id
+            USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+END;
+$$;
+
 -- Deferred AFTER INSERT OR UPDATE. TG_ARGV: series column ('' = the whole table), which rows are sealed (SQL
 -- over alias t).
 CREATE OR REPLACE FUNCTION jamaa_chain_link() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -236,6 +269,33 @@ def refuse_truncate(*tables: str) -> str:
 
 def refuse_truncate_reverse(*tables: str) -> str:
     return "\n".join(f"DROP TRIGGER IF EXISTS {t}_no_truncate ON {t};" for t in tables)
+
+
+def append_only(*tables: str) -> str:
+    """Rows of these tables are never updated nor deleted (with :func:`refuse_truncate`, never emptied)."""
+    return "\n".join(
+        f"CREATE TRIGGER {t}_append_only BEFORE UPDATE OR DELETE ON {t} "
+        f"FOR EACH ROW EXECUTE FUNCTION jamaa_append_only();"
+        for t in tables
+    )
+
+
+def append_only_reverse(*tables: str) -> str:
+    return "\n".join(f"DROP TRIGGER IF EXISTS {t}_append_only ON {t};" for t in tables)
+
+
+def set_once(table: str, *columns: str) -> str:
+    """Rows of `table` are never deleted; `columns` (the first one NULL until then) are filled once, together,
+    nothing else changing; then the row is frozen."""
+    args = json.dumps(list(columns)).replace("'", "''")
+    return (
+        f"CREATE TRIGGER {table}_set_once BEFORE UPDATE OR DELETE ON {table} "
+        f"FOR EACH ROW EXECUTE FUNCTION jamaa_set_once('{args}');"
+    )
+
+
+def set_once_reverse(table: str) -> str:
+    return f"DROP TRIGGER IF EXISTS {table}_set_once ON {table};"
 
 
 def number_from_counter(

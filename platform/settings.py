@@ -359,3 +359,18 @@ LOGGING = {
 from .observability import init_sentry  # noqa: E402
 
 init_sentry(dsn=CONFIG.sentry_dsn, debug=DEBUG)
+
+# Email (récépissés, notices): SMTP from the environment in production; in development every message is written
+# to files under var/outbox (one .log per message) so that nothing is sent by accident and the operator can read it.
+EMAIL_BACKEND = os.environ.get(
+    "JAMAA_EMAIL_BACKEND",
+    "django.core.mail.backends.filebased.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_FILE_PATH = os.environ.get("JAMAA_EMAIL_OUTBOX", str(_config.VAR_DIR / "outbox"))
+EMAIL_HOST = os.environ.get("JAMAA_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("JAMAA_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("JAMAA_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("JAMAA_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("JAMAA_EMAIL_TLS", "0") == "1"
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("JAMAA_EMAIL_FROM", "no-reply@jamaa.ma")

@@ -69,6 +69,10 @@ os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("JAMAA_HTTPS", "0")
 os.environ.setdefault("JAMAA_BASE_DOMAIN", "localhost")
 os.environ.setdefault("JAMAA_MEDIA_ROOT", str(REPO / "var" / "test-media"))
+# Mail from the live server (a subprocess) lands in files that browser tests read; the test process itself uses
+# pytest-django's in-memory outbox.
+os.environ.setdefault("JAMAA_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+os.environ.setdefault("JAMAA_EMAIL_OUTBOX", str(REPO / "var" / "test-outbox"))
 # The suite signs in and registers devices far more often than a person would from 127.0.0.1, and the throttle's
 # counts live in Redis across tests: tests/platform/test_security.py sets the production rate where it checks it.
 os.environ.setdefault("JAMAA_AUTH_THROTTLE_RATE", "10000/minute")

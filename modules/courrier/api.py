@@ -14,9 +14,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from jamaa.platform.inputs import id_field
 from jamaa.platform.kernel.api import api_call, validated
 
-from . import permissions, selectors, services
+from . import documents, permissions, selectors, services
 from .models import Category, CorrespondentKind, Priority, Status
 
 
@@ -55,6 +56,28 @@ class AttachmentLineSerializer(serializers.Serializer):  # type: ignore[type-arg
     size = serializers.IntegerField()
 
 
+class TaskLineSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    id = serializers.IntegerField()
+    mail_id = serializers.IntegerField()
+    mail_reference = serializers.CharField()
+    title = serializers.CharField()
+    assignee = serializers.CharField()
+    service = serializers.CharField()
+    due_date = serializers.DateField()
+    done_at = serializers.DateTimeField(allow_null=True)
+    done_by = serializers.CharField()
+    done_note = serializers.CharField()
+    late = serializers.BooleanField()
+
+
+class EmailLineSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    to = serializers.EmailField()
+    sent = serializers.BooleanField()
+    error = serializers.CharField()
+    by = serializers.CharField()
+    at = serializers.DateTimeField()
+
+
 class MailDetailSerializer(serializers.Serializer):  # type: ignore[type-arg]
     mail = MailRowSerializer()
     code = serializers.CharField()
@@ -71,6 +94,9 @@ class MailDetailSerializer(serializers.Serializer):  # type: ignore[type-arg]
     history = HistoryLineSerializer(many=True)
     attachments = AttachmentLineSerializer(many=True)
     next_statuses = serializers.ListField(child=serializers.CharField())
+    tasks = TaskLineSerializer(many=True)
+    correspondent_email = serializers.CharField()
+    receipt_emails = EmailLineSerializer(many=True)
 
 
 class CorrespondentInputSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -257,3 +283,70 @@ class MailSearchApi(APIView):
         return api_call(
             lambda: selectors.mail_search(viewer=request.user, text=text), output=MailRowSerializer, many=True
         )
+
+
+class TaskListApi(APIView):
+    permission_classes = [IsAuthenticated, permissions.IsAgent]
+
+    @extend_schema(parameters=[OpenApiParameter("mine", bool)], responses=TaskLineSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        mine = request.query_params.get("mine", "") in ("1", "true")
+        return api_call(
+            lambda: selectors.tasks_open(viewer=request.user, mine_only=mine), output=TaskLineSerializer, many=True
+        )
+
+
+class TaskAddApi(APIView):
+    permission_classes = [IsAuthenticated, permissions.IsAgent]
+
+    class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+        title = serializers.CharField(max_length=300)
+        due_date = serializers.DateField()
+        assignee_id = id_field(required=False, allow_null=True, default=None)
+
+    @extend_schema(request=InputSerializer, responses={201: MailDetailSerializer})
+    def post(self, request: Request, mail_id: int) -> Response:
+        data = validated(self.InputSerializer, request.data)
+
+        def add() -> selectors.MailDetail:
+            services.task_add(actor=request.user, mail_id=mail_id, **data)
+            return _detail(request.user, mail_id)
+
+        return api_call(add, output=MailDetailSerializer, status=201)
+
+
+class TaskDoneApi(APIView):
+    permission_classes = [IsAuthenticated, permissions.IsAgent]
+
+    class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+        note = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
+
+    @extend_schema(request=InputSerializer, responses=MailDetailSerializer)
+    def post(self, request: Request, task_id: int) -> Response:
+        data = validated(self.InputSerializer, request.data)
+
+        def done() -> selectors.MailDetail:
+            task = services.task_complete(actor=request.user, task_id=task_id, note=data["note"])
+            return _detail(request.user, task.mail_id)
+
+        return api_call(done, output=MailDetailSerializer)
+
+
+class MailReceiptEmailApi(APIView):
+    permission_classes = [IsAuthenticated, permissions.IsAgent]
+
+    class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+        to = serializers.EmailField()
+
+    @extend_schema(request=InputSerializer, responses={201: EmailLineSerializer})
+    def post(self, request: Request, mail_id: int) -> Response:
+        data = validated(self.InputSerializer, request.data)
+
+        def send() -> selectors.EmailLine:
+            pdf, filename = documents.receipt_for(request=request, detail=_detail(request.user, mail_id))
+            e = services.mail_receipt_email(
+                actor=request.user, mail_id=mail_id, to=data["to"], pdf=pdf, filename=filename
+            )
+            return selectors.EmailLine(to=e.to, sent=e.sent, error=e.error, by=request.user.get_username(), at=e.at)
+
+        return api_call(send, output=EmailLineSerializer, status=201)

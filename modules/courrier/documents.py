@@ -10,11 +10,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from django.http import HttpRequest
 from django.template.loader import get_template
+from django.utils import timezone
 
 from jamaa.platform.kernel import words
 from jamaa.platform.kernel.documents import CommuneMasthead, is_arabic, qr_data_uri, render_pdf
+from jamaa.platform.kernel.verification import verify_path
+
+from .selectors import MailDetail
+from .verification import KIND
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -77,3 +84,39 @@ def render_day_register(
         }
     )
     return render_pdf(html, stylesheets=["courrier/documents/register.css"])
+
+
+def masthead_for(request: HttpRequest) -> CommuneMasthead:
+    """The masthead of the commune whose site answers the request, for the bureau d'ordre's documents."""
+    commune: Any = getattr(request, "tenant", None)
+    return CommuneMasthead(
+        commune_fr=getattr(commune, "name_fr", ""),
+        commune_ar=getattr(commune, "name_ar", ""),
+        province_fr=getattr(commune, "province", ""),
+        region_fr=getattr(commune, "region", ""),
+        office_fr="Bureau d'ordre",
+        office_ar="مكتب الضبط",
+    )
+
+
+def receipt_for(*, request: HttpRequest, detail: MailDetail) -> tuple[bytes, str]:
+    """The récépissé of a letter (as the selectors gave it to its viewer) and its file name; the QR opens the
+    verification page on the commune's own host."""
+    row = detail.mail
+    pdf = render_receipt(
+        ReceiptDocument(
+            masthead=masthead_for(request),
+            reference=row.reference,
+            number=row.number,
+            year=row.year,
+            code=detail.code,
+            registered_at=timezone.localtime(row.registered_at),
+            correspondent=row.correspondent,
+            subject=row.subject,
+            mail_type_fr=detail.mail_type,
+            mail_type_ar=detail.mail_type_ar,
+            limit_date=row.limit_date,
+            verify_url=request.build_absolute_uri(verify_path(kind=KIND, code=detail.code)),
+        )
+    )
+    return pdf, f"recepisse-{row.reference.replace('/', '-')}.pdf"

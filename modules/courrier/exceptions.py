@@ -68,3 +68,18 @@ class AttachmentTooLarge(DomainError):
 class CopyInvalid(DomainError):
     code = "COURRIER_COPY_INVALID"
     message = _("A copy goes to a service or to an elected official, not both.")
+
+
+class TaskNotFound(NotFound):
+    code = "COURRIER_TASK_NOT_FOUND"
+    message = _("Task not found.")
+
+
+class TaskDone(Conflict):
+    code = "COURRIER_TASK_DONE"
+    message = _("This task is already done.")
+
+
+class EmailFailed(Conflict):
+    code = "COURRIER_EMAIL_FAILED"
+    message = _("The receipt could not be sent by email (the failure is recorded): print it instead.")

@@ -74,3 +74,17 @@ class AttachForm(forms.Form):
 def set_choices(form: forms.Form, name: str, choices: list[tuple[Any, Any]]) -> None:
     """Give a choice field its choices (read from the selectors by the view)."""
     cast(forms.ChoiceField, form.fields[name]).choices = choices
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(label=_("Task"), max_length=300)
+    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
+    assignee_id = forms.TypedChoiceField(label=_("Given to"), required=False, coerce=int, empty_value=None)
+
+
+class TaskDoneForm(forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class EmailReceiptForm(forms.Form):
+    to = forms.EmailField(label=_("Email address"))

@@ -305,3 +305,62 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class Task(models.Model):
+    """A piece of work on a letter with a due date, given to a user (or to the letter's service). Never deleted:
+    it is done once (who, when, a note), then changes no more (SQL trigger)."""
+
+    mail = models.ForeignKey(Mail, on_delete=models.PROTECT, related_name="tasks")
+    title = models.CharField(max_length=300)
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    due_date = models.DateField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    done_note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="courrier_task_title"),
+            # Done means both who and when; an open task has neither.
+            models.CheckConstraint(
+                condition=(Q(done_at__isnull=True) & Q(done_by__isnull=True) & Q(done_note=""))
+                | (Q(done_at__isnull=False) & Q(done_by__isnull=False)),
+                name="courrier_task_done",
+            ),
+        ]
+        indexes = [models.Index(fields=["assignee", "done_at", "due_date"], name="courrier_task_open")]
+
+    def __str__(self) -> str:
+        return self.title[:50]
+
+
+class ReceiptEmail(models.Model):
+    """Each sending of a letter's récépissé by email, with its outcome (append-only): a failed sending is
+    recorded too, so that the counter knows to print it instead."""
+
+    mail = models.ForeignKey(Mail, on_delete=models.PROTECT, related_name="receipt_emails")
+    to = models.EmailField()
+    sent = models.BooleanField()
+    error = models.CharField(max_length=300, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(sent=True) & Q(error="")) | (Q(sent=False) & ~Q(error="")), name="courrier_email_outcome"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mail_id} → {self.to}"

@@ -24,6 +24,7 @@ from .models import (
     Reply,
     Service,
     Status,
+    Task,
 )
 
 DUPLICATE_WINDOW_DAYS = 7
@@ -74,6 +75,30 @@ class AttachmentLine:
 
 
 @dataclass(frozen=True)
+class TaskLine:
+    id: int
+    mail_id: int
+    mail_reference: str
+    title: str
+    assignee: str
+    service: str
+    due_date: dt.date
+    done_at: dt.datetime | None
+    done_by: str
+    done_note: str
+    late: bool
+
+
+@dataclass(frozen=True)
+class EmailLine:
+    to: str
+    sent: bool
+    error: str
+    by: str
+    at: dt.datetime
+
+
+@dataclass(frozen=True)
 class MailDetail:
     mail: MailRow
     code: str
@@ -90,6 +115,9 @@ class MailDetail:
     history: tuple[HistoryLine, ...]
     attachments: tuple[AttachmentLine, ...]
     next_statuses: tuple[str, ...]
+    tasks: tuple[TaskLine, ...] = ()
+    correspondent_email: str = ""
+    receipt_emails: tuple[EmailLine, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -119,6 +147,7 @@ class ServiceLate:
     open_count: int
     late_count: int
     median_days_late: float | None
+    late_tasks: int = 0
 
 
 def _visible(viewer: Any) -> QuerySet[Mail]:
@@ -240,7 +269,45 @@ def mail_get(*, viewer: Any, mail_id: int) -> MailDetail:
             for f in mail.attachments.all()
         ),
         next_statuses=tuple(s for s in Status.values if s in ALLOWED_TRANSITIONS[mail.status]),
+        tasks=tuple(
+            _task_line(t, timezone.localdate()) for t in mail.tasks.select_related("assignee", "service", "done_by")
+        ),
+        correspondent_email=mail.correspondent.email,
+        receipt_emails=tuple(
+            EmailLine(to=e.to, sent=e.sent, error=e.error, by=e.by.get_username(), at=e.at)
+            for e in mail.receipt_emails.select_related("by")
+        ),
     )
+
+
+def _task_line(task: Task, today: dt.date) -> TaskLine:
+    return TaskLine(
+        id=task.pk,
+        mail_id=task.mail_id,
+        mail_reference=task.mail.reference,
+        title=task.title,
+        assignee=task.assignee.get_username() if task.assignee else "",
+        service=task.service.name_fr if task.service else "",
+        due_date=task.due_date,
+        done_at=task.done_at,
+        done_by=task.done_by.get_username() if task.done_by else "",
+        done_note=task.done_note,
+        late=task.done_at is None and task.due_date < today,
+    )
+
+
+def tasks_open(*, viewer: Any, today: dt.date | None = None, mine_only: bool = False) -> list[TaskLine]:
+    """Open tasks on the letters the viewer sees: those given to the viewer, and (unless `mine_only`) those given
+    to one of the viewer's services without a named user; a clerk sees every open task. Earliest due first."""
+    today = today or timezone.localdate()
+    qs = Task.objects.filter(done_at__isnull=True, mail__in=_visible(viewer))
+    if mine_only or not permissions.is_clerk(viewer):
+        mine = Q(assignee=viewer)
+        if not mine_only:
+            mine |= Q(assignee__isnull=True, service__members=viewer)
+        qs = qs.filter(mine)
+    qs = qs.select_related("mail", "assignee", "service").order_by("due_date", "id").distinct()
+    return [_task_line(t, today) for t in qs[:500]]
 
 
 _REFERENCE = re.compile(r"^\s*(?:([ADI])-)?(?:(\d{4})\s*/\s*)?0*(\d{1,9})(?:\s*/\s*(\d{4}))?\s*$", re.I)
@@ -350,9 +417,13 @@ def late_dashboard(*, viewer: Any, today: dt.date | None = None) -> list[Service
     for service_id, limit in _late(visible, today).values_list("service_id", "limit_date"):
         if limit is not None:  # always set for late letters
             delays.setdefault(service_id, []).append((today - limit).days)
+    late_tasks: dict[int | None, int] = {}
+    overdue = Task.objects.filter(done_at__isnull=True, due_date__lt=today, mail__in=visible)
+    for service_id in overdue.values_list("service_id", flat=True):
+        late_tasks[service_id] = late_tasks.get(service_id, 0) + 1
     names = dict(Service.objects.values_list("pk", "name_fr"))
     shown: list[int | None] = [*names]  # every service, even with nothing open
-    if None in open_counts:
+    if None in open_counts or None in late_tasks:
         shown.append(None)
     result = [
         ServiceLate(
@@ -361,6 +432,7 @@ def late_dashboard(*, viewer: Any, today: dt.date | None = None) -> list[Service
             open_count=open_counts.get(sid, 0),
             late_count=len(delays.get(sid, [])),
             median_days_late=float(statistics.median(delays[sid])) if delays.get(sid) else None,
+            late_tasks=late_tasks.get(sid, 0),
         )
         for sid in shown
     ]
@@ -426,3 +498,13 @@ def services_of(*, viewer: Any) -> list[tuple[int, str, str]]:
     """The services the viewer may open an inbox of: all for a clerk, theirs for a service user."""
     qs = Service.objects.all() if permissions.is_clerk(viewer) else Service.objects.filter(members=viewer)
     return list(qs.values_list("pk", "name_fr", "name_ar"))
+
+
+def service_members(*, service_id: int | None) -> list[tuple[int, str]]:
+    """The users of a service (for giving a task to one of them): id and display name."""
+    if service_id is None:
+        return []
+    service = Service.objects.filter(pk=service_id).first()
+    if service is None:
+        return []
+    return [(u.pk, u.get_full_name() or u.get_username()) for u in service.members.filter(is_active=True)]

@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 import io
 import secrets
+import smtplib
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.mail import EmailMessage
+from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -36,10 +39,12 @@ from .models import (
     MailCopy,
     MailType,
     Priority,
+    ReceiptEmail,
     Reply,
     Service,
     Status,
     StatusChange,
+    Task,
 )
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -465,6 +470,107 @@ def attachment_add(*, actor: Any, mail_id: int, name: str, content: bytes) -> At
         default_storage.delete(stored)  # no row, no orphan file
         raise
     return attachment
+
+
+# --- tasks with due dates ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def task_add(*, actor: Any, mail_id: int, title: str, due_date: dt.date, assignee_id: int | None = None) -> Task:
+    """Give a piece of work on a letter a due date, to a user of the letter's service (or to the service when no
+    user is named). Raises MailNotFound, TransitionRefused (closed or deleted letter), MailInvalid (empty title,
+    due date in the past, unknown user). Writes the task and audit."""
+    mail = _locked(mail_id, actor)
+    if mail.status in (Status.CLOSED, Status.DELETED):
+        raise exceptions.TransitionRefused(extra={"status": mail.status})
+    title = " ".join(title.split())
+    if not title:
+        raise exceptions.MailInvalid(extra={"fields": {"title": ["required"]}})
+    if due_date < timezone.localdate():
+        raise exceptions.MailInvalid(extra={"fields": {"due_date": ["past"]}})
+    assignee = None
+    if assignee_id is not None:
+        assignee = get_user_model().objects.filter(pk=assignee_id, is_active=True).first()
+        if assignee is None:
+            raise exceptions.MailInvalid(extra={"fields": {"assignee_id": ["unknown"]}})
+    task = Task.objects.create(
+        mail=mail, title=title[:300], service_id=mail.service_id, assignee=assignee, due_date=due_date, created_by=actor
+    )
+    audit_record(
+        actor=actor,
+        action="courrier.task.added",
+        target=mail,
+        data={"task_id": task.pk, "due_date": due_date.isoformat(), "assignee_id": assignee_id},
+    )
+    return task
+
+
+def _may_complete(actor: Any, task: Task) -> bool:
+    if permissions.is_clerk(actor) or task.created_by_id == actor.pk:
+        return True
+    if task.assignee_id is not None:
+        return bool(task.assignee_id == actor.pk)
+    return task.service_id is not None and Service.objects.filter(pk=task.service_id, members=actor).exists()
+
+
+@transaction.atomic
+def task_complete(*, actor: Any, task_id: int, note: str = "") -> Task:
+    """Mark a task done (once). A task given to a user: that user, its author or a clerk; given to a service:
+    any of its users or a clerk. Raises TaskNotFound, TaskDone. Writes the task's outcome and audit."""
+    task = Task.objects.select_for_update().select_related("mail").filter(pk=task_id).first()
+    if task is None or not _may_work(actor, task.mail) or not _may_complete(actor, task):
+        raise exceptions.TaskNotFound()
+    if task.done_at is not None:
+        raise exceptions.TaskDone()
+    task.done_at, task.done_by, task.done_note = timezone.now(), actor, note.strip()[:500]
+    task.save(update_fields=["done_at", "done_by", "done_note"])
+    audit_record(actor=actor, action="courrier.task.done", target=task.mail, data={"task_id": task.pk})
+    return task
+
+
+# --- the récépissé by email ----------------------------------------------------------------------------------
+
+
+def mail_receipt_email(*, actor: Any, mail_id: int, to: str, pdf: bytes, filename: str) -> ReceiptEmail:
+    """Send the letter's récépissé (the PDF the caller rendered) to `to`, and record the sending with its
+    outcome, sent or not. Raises MailNotFound, MailInvalid (bad address), EmailFailed (after recording the
+    failure: print the récépissé instead). Writes the sending and audit."""
+    to = to.strip()
+    try:
+        validate_email(to)
+    except ValidationError:
+        raise exceptions.MailInvalid(extra={"fields": {"to": ["invalid"]}}) from None
+    mail = Mail.objects.filter(pk=mail_id).first()
+    if mail is None or not _may_work(actor, mail):
+        raise exceptions.MailNotFound()
+    commune: Any = getattr(connection, "tenant", None)
+    name = getattr(commune, "name_fr", "") or "Commune"
+    message = EmailMessage(
+        subject=f"{name} · Récépissé {mail.reference} / وصل {mail.reference}",
+        body=(
+            f"Votre courrier a été enregistré au bureau d'ordre de {name} sous le numéro {mail.reference}.\n"
+            "Le récépissé est joint ; son code QR permet d'en vérifier l'authenticité.\n\n"
+            f"سُجّلت مراسلتكم بمكتب الضبط تحت رقم {mail.reference}. تجدون الوصل مرفقًا، ويُمكّن رمزه من التحقق من صحته.\n"
+        ),
+        to=[to],
+    )
+    message.attach(filename, pdf, "application/pdf")
+    error = ""
+    try:
+        message.send(fail_silently=False)
+    except (OSError, smtplib.SMTPException) as exc:  # the mail server is down or refuses: say so, keep a trace
+        error = (str(exc) or exc.__class__.__name__)[:300]
+    with transaction.atomic():
+        sending = ReceiptEmail.objects.create(mail=mail, to=to, sent=not error, error=error, by=actor)
+        audit_record(
+            actor=actor,
+            action="courrier.receipt.emailed" if not error else "courrier.receipt.email_failed",
+            target=mail,
+            data={"to": to, "error": error},
+        )
+    if error:
+        raise exceptions.EmailFailed(extra={"error": error})
+    return sending
 
 
 @transaction.atomic

@@ -17,23 +17,13 @@ from django.views.decorators.http import require_POST
 from jamaa.platform.kernel.documents import CommuneMasthead
 from jamaa.platform.kernel.forms import run_in_form
 from jamaa.platform.kernel.roles import role_required
-from jamaa.platform.kernel.verification import verify_path
 
 from . import documents, forms, permissions, selectors, services
 from .models import Category, Status
-from .verification import KIND
 
 
 def _masthead(request: HttpRequest) -> CommuneMasthead:
-    commune: Any = getattr(request, "tenant", None)
-    return CommuneMasthead(
-        commune_fr=getattr(commune, "name_fr", ""),
-        commune_ar=getattr(commune, "name_ar", ""),
-        province_fr=getattr(commune, "province", ""),
-        region_fr=getattr(commune, "region", ""),
-        office_fr="Bureau d'ordre",
-        office_ar="مكتب الضبط",
-    )
+    return documents.masthead_for(request)
 
 
 def _pdf(content: bytes, filename: str) -> HttpResponse:
@@ -141,6 +131,8 @@ def _detail_page(
     route = forms.RouteForm(initial={})
     forms.set_choices(route, "service_id", service_choices)
     state = forms.StatusForm()
+    task_form = forms.TaskForm()
+    forms.set_choices(task_form, "assignee_id", [("", "—"), *_members(detail)])
     forms.set_choices(state, "status", [(s, Status(s).label) for s in detail.next_statuses])
     context = {
         "d": detail,
@@ -150,11 +142,19 @@ def _detail_page(
         "annotate_form": forms.AnnotateForm(),
         "reply_form": forms.ReplyForm(initial={"subject": f"Réponse : {detail.mail.subject}"}),
         "attach_form": forms.AttachForm(),
+        "task_form": task_form,
+        "email_form": forms.EmailReceiptForm(initial={"to": detail.correspondent_email}),
+        "emailed": request.GET.get("emailed") == "1",
         "registered": request.GET.get("registered") == "1",
         "is_clerk": permissions.is_clerk(request.user),
     }
     context.update(forms_ or {})
     return render(request, "courrier/mail_detail.html", context, status=status)
+
+
+def _members(detail: selectors.MailDetail) -> list[tuple[int, str]]:
+    service_id = next((s[0] for s in selectors.reference_lists()[2] if s[1] == detail.mail.service), None)
+    return selectors.service_members(service_id=service_id)
 
 
 def _back(mail_id: int) -> HttpResponse:
@@ -264,6 +264,72 @@ def mail_attach(request: HttpRequest, mail_id: int) -> HttpResponse:
     )
 
 
+@require_POST
+@role_required(*AGENTS)
+def task_add(request: HttpRequest, mail_id: int) -> HttpResponse:
+    form = forms.TaskForm(request.POST)
+    forms.set_choices(
+        form, "assignee_id", [("", "—"), *_members(selectors.mail_get(viewer=request.user, mail_id=mail_id))]
+    )
+    return _detail_action(
+        request,
+        mail_id,
+        form,
+        "task_form",
+        lambda data: services.task_add(
+            actor=request.user,
+            mail_id=mail_id,
+            title=data["title"],
+            due_date=data["due_date"],
+            assignee_id=data["assignee_id"],
+        ),
+    )
+
+
+@require_POST
+@role_required(*AGENTS)
+def task_done(request: HttpRequest, task_id: int) -> HttpResponse:
+    form = forms.TaskDoneForm(request.POST)
+    if form.is_valid():
+        task = run_in_form(
+            form, lambda: services.task_complete(actor=request.user, task_id=task_id, note=form.cleaned_data["note"])
+        )
+        if task is not None:
+            if request.POST.get("next") == "tasks":
+                return HttpResponseRedirect(reverse("courrier:task-list"))
+            return _back(task.mail_id)
+    return _task_page(request, form)
+
+
+@role_required(*AGENTS)
+def task_list(request: HttpRequest) -> HttpResponse:
+    return _task_page(request, None)
+
+
+def _task_page(request: HttpRequest, refused: forms.TaskDoneForm | None) -> HttpResponse:
+    tasks = selectors.tasks_open(viewer=request.user, mine_only=request.GET.get("mine") == "1")
+    status = 400 if refused is not None else 200
+    return render(request, "courrier/task_list.html", {"tasks": tasks, "refused": refused}, status=status)
+
+
+@require_POST
+@role_required(*AGENTS)
+def mail_receipt_email(request: HttpRequest, mail_id: int) -> HttpResponse:
+    form = forms.EmailReceiptForm(request.POST)
+    if form.is_valid():
+        detail = selectors.mail_get(viewer=request.user, mail_id=mail_id)
+        pdf, filename = documents.receipt_for(request=request, detail=detail)
+        sent = run_in_form(
+            form,
+            lambda: services.mail_receipt_email(
+                actor=request.user, mail_id=mail_id, to=form.cleaned_data["to"], pdf=pdf, filename=filename
+            ),
+        )
+        if sent is not None:
+            return HttpResponseRedirect(reverse("courrier:mail-detail", args=[mail_id]) + "?emailed=1")
+    return _detail_page(request, mail_id, {"email_form": form}, status=400)
+
+
 @role_required(*AGENTS)
 def mail_late(request: HttpRequest) -> HttpResponse:
     return render(
@@ -298,24 +364,8 @@ def correspondent_suggest(request: HttpRequest) -> JsonResponse:
 @role_required(permissions.CLERK, permissions.SERVICE)
 def mail_receipt(request: HttpRequest, mail_id: int) -> HttpResponse:
     detail = selectors.mail_get(viewer=request.user, mail_id=mail_id)
-    row = detail.mail
-    pdf = documents.render_receipt(
-        documents.ReceiptDocument(
-            masthead=_masthead(request),
-            reference=row.reference,
-            number=row.number,
-            year=row.year,
-            code=detail.code,
-            registered_at=timezone.localtime(row.registered_at),
-            correspondent=row.correspondent,
-            subject=row.subject,
-            mail_type_fr=detail.mail_type,
-            mail_type_ar=detail.mail_type_ar,
-            limit_date=row.limit_date,
-            verify_url=request.build_absolute_uri(verify_path(kind=KIND, code=detail.code)),
-        )
-    )
-    return _pdf(pdf, f"recepisse-{row.reference.replace('/', '-')}.pdf")
+    pdf, filename = documents.receipt_for(request=request, detail=detail)
+    return _pdf(pdf, filename)
 
 
 @role_required(permissions.CLERK)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -103,9 +104,31 @@ def test_register_print_route_reply_late_and_public_status(
     assert reference in clerk.locator("#mails").inner_text()
     assert clerk.locator('#late-board tr[data-service="Urbanisme"] .late-count').inner_text() == "1"
 
-    # when the service answers it with an outgoing reply
+    # the clerk sends the récépissé by email too: the message, with the PDF, is in the outbox
+    outbox = Path(os.environ["JAMAA_EMAIL_OUTBOX"])
+    before = set(outbox.glob("*.log")) if outbox.exists() else set()
+    clerk.goto(f"{base}/courrier/{mail.pk}/")
+    clerk.fill("#email-form input[name=to]", "youssef.tazi@example.ma")
+    submit(clerk, "#email-form button")
+    assert clerk.locator("#emailed").is_visible()
+    (message,) = [p for p in outbox.glob("*.log") if p not in before and reference in p.read_text(errors="replace")]
+    assert "youssef.tazi@example.ma" in message.read_text(errors="replace")
+    # and gives Urbanisme a task due in two days
+    clerk.fill("#task-form input[name=title]", "Visite du terrain")
+    clerk.fill("#task-due", (timezone.localdate() + dt.timedelta(days=2)).isoformat())
+    submit(clerk, "#task-form button")
+    assert "Visite du terrain" in clerk.locator("#tasks").inner_text()
+
+    # when the service sees it among its tasks (on the phone, nothing off-screen) and does it
     agent = phone()
     log_in(agent, base, "urba-bo")
+    agent.goto(f"{base}/courrier/tasks/")
+    assert agent.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert "Visite du terrain" in agent.locator("#task-list").inner_text()
+    submit(agent, "#task-list .task-done")
+    assert "Visite du terrain" not in agent.locator("#task-list").inner_text()
+
+    # when the service answers it with an outgoing reply
     agent.goto(f"{base}/courrier/?service={commune}")
     agent.locator(f'tr[data-reference="{reference}"] a').click()
     agent.wait_for_load_state()

@@ -92,4 +92,8 @@ def test_every_endpoint_is_in_the_openapi_schema(fes) -> None:
         "/courrier/api/mails/{mail_id}/annotations/",
         "/courrier/api/mails/{mail_id}/reply/",
         "/courrier/api/mails/{mail_id}/attachments/",
+        "/courrier/api/mails/{mail_id}/tasks/",
+        "/courrier/api/mails/{mail_id}/receipt/email/",
+        "/courrier/api/tasks/",
+        "/courrier/api/tasks/{task_id}/done/",
     }
