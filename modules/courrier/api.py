@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -350,3 +353,41 @@ class MailReceiptEmailApi(APIView):
             return selectors.EmailLine(to=e.to, sent=e.sent, error=e.error, by=request.user.get_username(), at=e.at)
 
         return api_call(send, output=EmailLineSerializer, status=201)
+
+
+class MailCopyApi(APIView):
+    permission_classes = [IsAuthenticated, permissions.IsAgent]
+
+    class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+        service_id = id_field(required=False, allow_null=True, default=None)
+        official_name = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+        official_office = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+
+    @extend_schema(request=InputSerializer, responses={201: MailDetailSerializer})
+    def post(self, request: Request, mail_id: int) -> Response:
+        data = validated(self.InputSerializer, request.data)
+
+        def copy() -> selectors.MailDetail:
+            services.mail_copy_add(actor=request.user, mail_id=mail_id, **data)
+            return _detail(request.user, mail_id)
+
+        return api_call(copy, output=MailDetailSerializer, status=201)
+
+
+class AttachmentApi(APIView):
+    """A scan's bytes (PDF, JPEG or PNG), for a letter the caller sees."""
+
+    permission_classes = [IsAuthenticated, permissions.IsAgent]
+
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            (200, "image/jpeg"): OpenApiTypes.BINARY,
+            (200, "image/png"): OpenApiTypes.BINARY,
+        }
+    )
+    def get(self, request: Request, attachment_id: int) -> HttpResponse:
+        scan = selectors.attachment_get(viewer=request.user, attachment_id=attachment_id)
+        response = HttpResponse(scan.content, content_type=scan.content_type)
+        response["Content-Disposition"] = content_disposition_header(False, scan.name)
+        return response

@@ -83,3 +83,8 @@ class TaskDone(Conflict):
 class EmailFailed(Conflict):
     code = "COURRIER_EMAIL_FAILED"
     message = _("The receipt could not be sent by email (the failure is recorded): print it instead.")
+
+
+class AttachmentNotFound(NotFound):
+    code = "COURRIER_ATTACHMENT_NOT_FOUND"
+    message = _("Scan not found.")

@@ -88,3 +88,9 @@ class TaskDoneForm(forms.Form):
 
 class EmailReceiptForm(forms.Form):
     to = forms.EmailField(label=_("Email address"))
+
+
+class CopyForm(forms.Form):
+    service_id = forms.TypedChoiceField(label=_("Service"), required=False, coerce=int, empty_value=None)
+    official_name = forms.CharField(label=_("Elected official"), max_length=200, required=False)
+    official_office = forms.CharField(label=_("Office"), max_length=200, required=False)

@@ -14,6 +14,8 @@ from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from jamaa.platform.kernel import files
+
 from . import exceptions, permissions
 from .models import (
     CATEGORY_LETTER,
@@ -508,3 +510,25 @@ def service_members(*, service_id: int | None) -> list[tuple[int, str]]:
     if service is None:
         return []
     return [(u.pk, u.get_full_name() or u.get_username()) for u in service.members.filter(is_active=True)]
+
+
+@dataclass(frozen=True)
+class AttachmentFile:
+    name: str
+    content_type: str
+    content: bytes
+
+
+def attachment_get(*, viewer: Any, attachment_id: int) -> AttachmentFile:
+    """A scan of a letter the viewer sees, read under the current commune's folder (kernel files). Raises
+    AttachmentNotFound (missing, on a letter the viewer may not see, or its file lost)."""
+    from .models import Attachment
+
+    attachment = Attachment.objects.filter(pk=attachment_id, mail__in=_visible(viewer)).first()
+    if attachment is None:
+        raise exceptions.AttachmentNotFound()
+    try:
+        content = files.tenant_read(attachment.file.name)
+    except (files.TenantFileError, FileNotFoundError):
+        raise exceptions.AttachmentNotFound() from None
+    return AttachmentFile(name=attachment.original_name, content_type=attachment.content_type, content=content)

@@ -15,14 +15,13 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.utils import timezone
 
 from jamaa.platform.core.services import audit_record
+from jamaa.platform.kernel import files
 from jamaa.platform.kernel.counter import counter_next
 
 from . import exceptions, permissions
@@ -447,9 +446,7 @@ def attachment_add(*, actor: Any, mail_id: int, name: str, content: bytes) -> At
     if not content:
         raise exceptions.AttachmentInvalid(extra={"reason": "empty"})
     content_type, ext = _sniff(content)
-    schema = connection.schema_name  # type: ignore[attr-defined]  # django-tenants sets it
-    path = f"{schema}/courrier/{mail.year}/{mail.pk}/{uuid.uuid4().hex}.{ext}"
-    stored = default_storage.save(path, ContentFile(content))
+    stored = files.tenant_save(f"courrier/{mail.year}/{mail.pk}/{uuid.uuid4().hex}.{ext}", content)
     try:
         attachment = Attachment.objects.create(
             mail=mail,
@@ -467,7 +464,7 @@ def attachment_add(*, actor: Any, mail_id: int, name: str, content: bytes) -> At
             data={"attachment_id": attachment.pk, "content_type": content_type, "size": len(content)},
         )
     except BaseException:
-        default_storage.delete(stored)  # no row, no orphan file
+        files.tenant_delete(stored)  # no row, no orphan file
         raise
     return attachment
 

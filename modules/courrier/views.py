@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language_bidi
 from django.views.decorators.http import require_POST
 
@@ -132,6 +133,8 @@ def _detail_page(
     forms.set_choices(route, "service_id", service_choices)
     state = forms.StatusForm()
     task_form = forms.TaskForm()
+    copy_form = forms.CopyForm()
+    forms.set_choices(copy_form, "service_id", [("", "—"), *service_choices])
     forms.set_choices(task_form, "assignee_id", [("", "—"), *_members(detail)])
     forms.set_choices(state, "status", [(s, Status(s).label) for s in detail.next_statuses])
     context = {
@@ -143,6 +146,7 @@ def _detail_page(
         "reply_form": forms.ReplyForm(initial={"subject": f"Réponse : {detail.mail.subject}"}),
         "attach_form": forms.AttachForm(),
         "task_form": task_form,
+        "copy_form": copy_form,
         "email_form": forms.EmailReceiptForm(initial={"to": detail.correspondent_email}),
         "emailed": request.GET.get("emailed") == "1",
         "registered": request.GET.get("registered") == "1",
@@ -262,6 +266,35 @@ def mail_attach(request: HttpRequest, mail_id: int) -> HttpResponse:
         ),
         aliases={"content": "scan"},
     )
+
+
+@require_POST
+@role_required(*AGENTS)
+def mail_copy(request: HttpRequest, mail_id: int) -> HttpResponse:
+    form = forms.CopyForm(request.POST)
+    forms.set_choices(form, "service_id", [("", "—"), *[(s[0], s[1]) for s in selectors.reference_lists()[2]]])
+    return _detail_action(
+        request,
+        mail_id,
+        form,
+        "copy_form",
+        lambda data: services.mail_copy_add(
+            actor=request.user,
+            mail_id=mail_id,
+            service_id=data["service_id"],
+            official_name=data["official_name"],
+            official_office=data["official_office"],
+        ),
+    )
+
+
+@role_required(*AGENTS)
+def attachment_download(request: HttpRequest, attachment_id: int) -> HttpResponse:
+    scan = selectors.attachment_get(viewer=request.user, attachment_id=attachment_id)
+    response = HttpResponse(scan.content, content_type=scan.content_type)
+    response["Content-Disposition"] = content_disposition_header(False, scan.name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_POST

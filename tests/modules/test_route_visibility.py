@@ -156,6 +156,10 @@ EXPECTED: list[Route] = [
     Route("courrier:task-done", NOBODY, "POST", {"task_id": "=1"}, group="task.done"),
     Route("courrier:api-task-done", NOBODY, "POST", {"task_id": "=1"}, group="task.done"),
     Route("courrier:mail-receipt-email", NOBODY, "POST", {"mail_id": "=1"}, group="mail.email"),
+    Route("courrier:mail-copy", NOBODY, "POST", {"mail_id": "=1"}, group="mail.copy"),
+    Route("courrier:api-mail-copy", NOBODY, "POST", {"mail_id": "=1"}, group="mail.copy"),
+    Route("courrier:attachment-download", NOBODY, kwargs={"attachment_id": "=1"}, group="mail.scan"),
+    Route("courrier:api-attachment", NOBODY, kwargs={"attachment_id": "=1"}, group="mail.scan"),
     Route("courrier:api-mail-receipt-email", NOBODY, "POST", {"mail_id": "=1"}, group="mail.email"),
     # --- régie: the counter ---------------------------------------------------------------------------------
     Route("regie:dashboard", REGIE),

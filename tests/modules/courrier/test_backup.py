@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
 from django_tenants.utils import schema_context
 
-from jamaa.modules.courrier import services
+from jamaa.modules.courrier import exceptions, selectors, services
 from jamaa.modules.courrier.models import Attachment, Mail
 from jamaa.provisioning import services as provisioning
 from jamaa.provisioning.backup import commune_backup, commune_restore, table_checksums
@@ -24,6 +25,7 @@ from jamaa.tenants.routing import routing_table
 from .factories import clerk, incoming
 
 SLUG = "bobackup"
+COPY = "bobackupcopy"
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
@@ -32,11 +34,12 @@ def committed(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     with django_db_blocker.unblock():
         yield
         connection.set_schema_to_public()
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP SCHEMA IF EXISTS "{SLUG}" CASCADE')
-        Domain.objects.filter(tenant__slug=SLUG).delete()
-        Commune.objects.filter(slug=SLUG).delete()
-        CommuneBackup.objects.filter(slug=SLUG).delete()
+        for slug in (SLUG, COPY):
+            with connection.cursor() as cursor:
+                cursor.execute(f'DROP SCHEMA IF EXISTS "{slug}" CASCADE')
+            Domain.objects.filter(tenant__slug=slug).delete()
+            Commune.objects.filter(slug=slug).delete()
+            CommuneBackup.objects.filter(slug=slug).delete()
         routing_table.clear()
 
 
@@ -70,3 +73,16 @@ def test_letters_history_and_scans_survive_backup_and_restore(committed: None, t
         with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("DELETE FROM courrier_mail WHERE id = %s", [mail.pk])
         assert Mail.objects.filter(pk=mail.pk, reply="replied").exists()
+
+    # A copy restored beside it (`--as`) reads its own copy of the scan, never the original commune's file:
+    # with the original's file gone, the copy still opens its scan; the original's letter says it is lost.
+    commune_restore(path=archive, as_slug=COPY)
+    with schema_context(SLUG):
+        original_name = Attachment.objects.get(pk=scan.pk).file.name
+    assert original_name.startswith(f"{SLUG}/")
+    default_storage.delete(original_name)
+    with schema_context(COPY):
+        opened = selectors.attachment_get(viewer=clerk("clerk-copy"), attachment_id=scan.pk)
+        assert opened.content == PDF and opened.name == "lettre.pdf"
+    with schema_context(SLUG), pytest.raises(exceptions.AttachmentNotFound):
+        selectors.attachment_get(viewer=clerk("clerk3"), attachment_id=scan.pk)

@@ -96,4 +96,6 @@ def test_every_endpoint_is_in_the_openapi_schema(fes) -> None:
         "/courrier/api/mails/{mail_id}/receipt/email/",
         "/courrier/api/tasks/",
         "/courrier/api/tasks/{task_id}/done/",
+        "/courrier/api/mails/{mail_id}/copies/",
+        "/courrier/api/attachments/{attachment_id}/",
     }

@@ -117,3 +117,41 @@ def test_tasks_and_the_receipt_email_over_the_api(fes) -> None:
     assert len(django_mail.outbox) == 1
     with schema_context("fes"):
         assert ReceiptEmail.objects.filter(mail=letter, sent=True).count() == 1
+
+
+def test_copies_and_scans_on_the_page_and_the_api(fes, meknes) -> None:
+    with schema_context("fes"):
+        c = clerk("clerk_tc1")
+        agent = user_with("svc_tc1", permissions.SERVICE)
+        svc = service_with_member("Finances TC1", agent, c)
+        other = service_with_member("Culture TC1", user_with("svc_tc1b", permissions.SERVICE), c)
+        letter = _letter_with_email(c, svc.pk)
+        scan = services.attachment_add(actor=c, mail_id=letter.pk, name="lettre signée.pdf", content=PDF)
+    client = signed_in(fes.host, c)
+    assert client.post(f"/courrier/{letter.pk}/copies/", {"service_id": other.pk}).status_code == 302
+    both = client.post(f"/courrier/{letter.pk}/copies/", {"service_id": other.pk, "official_name": "M. le Président"})
+    assert both.status_code == 400
+    api = client.post(
+        f"/courrier/api/mails/{letter.pk}/copies/",
+        {"official_name": "Fatima Zahra", "official_office": "Vice-présidente"},
+        content_type="application/json",
+    )
+    assert api.status_code == 201 and api.json()["copies"] == ["Culture TC1", "Fatima Zahra (Vice-présidente)"]
+    assert client.post(f"/courrier/api/mails/{letter.pk}/copies/", {}, content_type="application/json").status_code == 400
+
+    # the scan opens from the page and over the API, for those who see the letter only
+    page = client.get(f"/courrier/{letter.pk}/").content.decode()
+    assert f"/courrier/attachments/{scan.pk}/" in page
+    opened = client.get(f"/courrier/attachments/{scan.pk}/")
+    assert opened.status_code == 200 and opened["Content-Type"] == "application/pdf" and opened.content == PDF
+    assert client.get(f"/courrier/api/attachments/{scan.pk}/").content == PDF
+    with schema_context("fes"):
+        outsider = user_with("svc_tc1c", permissions.SERVICE)
+    assert signed_in(fes.host, outsider).get(f"/courrier/attachments/{scan.pk}/").status_code == 404
+    # and never from another commune's site, whatever the id
+    with schema_context("meknes"):
+        meknes_clerk = clerk("clerk_tc1m")
+    assert signed_in(meknes.host, meknes_clerk).get(f"/courrier/attachments/{scan.pk}/").status_code == 404
+
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
