@@ -389,5 +389,5 @@ class AttachmentApi(APIView):
     def get(self, request: Request, attachment_id: int) -> HttpResponse:
         scan = selectors.attachment_get(viewer=request.user, attachment_id=attachment_id)
         response = HttpResponse(scan.content, content_type=scan.content_type)
-        response["Content-Disposition"] = content_disposition_header(False, scan.name)
+        response["Content-Disposition"] = content_disposition_header(False, scan.name) or "inline" or "inline"
         return response

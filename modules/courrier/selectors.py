@@ -528,7 +528,7 @@ def attachment_get(*, viewer: Any, attachment_id: int) -> AttachmentFile:
     if attachment is None:
         raise exceptions.AttachmentNotFound()
     try:
-        content = files.tenant_read(attachment.file.name)
+        content = files.tenant_read(attachment.file.name or "")
     except (files.TenantFileError, FileNotFoundError):
         raise exceptions.AttachmentNotFound() from None
     return AttachmentFile(name=attachment.original_name, content_type=attachment.content_type, content=content)

@@ -292,7 +292,7 @@ def mail_copy(request: HttpRequest, mail_id: int) -> HttpResponse:
 def attachment_download(request: HttpRequest, attachment_id: int) -> HttpResponse:
     scan = selectors.attachment_get(viewer=request.user, attachment_id=attachment_id)
     response = HttpResponse(scan.content, content_type=scan.content_type)
-    response["Content-Disposition"] = content_disposition_header(False, scan.name)
+    response["Content-Disposition"] = content_disposition_header(False, scan.name) or "inline"
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
