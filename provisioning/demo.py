@@ -78,18 +78,24 @@ def demo_fleet_ensure() -> list[DemoAccount]:
             )
         else:
             _ensure_modules(slug=demo.slug, modules=modules)
-        with schema_context(demo.slug):
-            for username, first_name, password in DEMO_STAFF:
-                _ensure_user(username=username, first_name=first_name, password=password, staff=False)
-                accounts.append(DemoAccount(demo.slug, username, password))
-            _ensure_civil_registry()
-            _ensure_regie()
-            _ensure_courrier()
+        demo_commune_seed(demo.slug)
+        accounts.extend(DemoAccount(demo.slug, username, password) for username, _first, password in DEMO_STAFF)
     use_public_schema()
     _ensure_user(username=DEMO_OPERATOR[0], first_name="Operator", password=DEMO_OPERATOR[1], staff=True)
     _ensure_operator_group(DEMO_OPERATOR[0])
     accounts.append(DemoAccount("console", *DEMO_OPERATOR, totp_key=_ensure_operator_totp(DEMO_OPERATOR[0])))
     return accounts
+
+
+def demo_commune_seed(slug: str) -> None:
+    """The demo staff accounts and every module's demo data in one commune (idempotent). The browser test that
+    walks every page on a phone seeds its own commune with it."""
+    with schema_context(slug):
+        for username, first_name, password in DEMO_STAFF:
+            _ensure_user(username=username, first_name=first_name, password=password, staff=False)
+        _ensure_civil_registry()
+        _ensure_regie()
+        _ensure_courrier()
 
 
 def _ensure_modules(*, slug: str, modules: list[str]) -> None:
