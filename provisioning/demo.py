@@ -9,7 +9,9 @@ with their biens (a TNB parcel, café terraces). The bureau d'ordre: `bureau` re
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from dataclasses import dataclass
+from types import ModuleType
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -48,6 +50,30 @@ DEMO_STAFF = [
 DEMO_OPERATOR = ("operator", "demo-operator-2026")
 
 
+def _module_demos() -> list[ModuleType]:
+    """Each module's own demo (`jamaa.modules.<name>.demo`, when it has one), in catalogue order. A module's demo
+    declares `STAFF` (username, first name, password), created like DEMO_STAFF, and `seed()`, run in the commune's
+    schema after every account exists: a new module brings its demo without editing this file."""
+    from jamaa.modules import registry
+
+    demos = []
+    for info in registry.available().values():
+        try:
+            demos.append(importlib.import_module(f"{info.app}.demo"))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{info.app}.demo":
+                raise
+    return demos
+
+
+def demo_staff() -> list[tuple[str, str, str]]:
+    """Every demo staff account of a commune: the platform's (DEMO_STAFF) then each module demo's STAFF."""
+    staff = list(DEMO_STAFF)
+    for demo in _module_demos():
+        staff.extend(account for account in getattr(demo, "STAFF", ()) if account[0] not in {s[0] for s in staff})
+    return staff
+
+
 @dataclass(frozen=True)
 class DemoAccount:
     where: str
@@ -79,7 +105,7 @@ def demo_fleet_ensure() -> list[DemoAccount]:
         else:
             _ensure_modules(slug=demo.slug, modules=modules)
         demo_commune_seed(demo.slug)
-        accounts.extend(DemoAccount(demo.slug, username, password) for username, _first, password in DEMO_STAFF)
+        accounts.extend(DemoAccount(demo.slug, username, password) for username, _first, password in demo_staff())
     use_public_schema()
     _ensure_user(username=DEMO_OPERATOR[0], first_name="Operator", password=DEMO_OPERATOR[1], staff=True)
     _ensure_operator_group(DEMO_OPERATOR[0])
@@ -91,11 +117,14 @@ def demo_commune_seed(slug: str) -> None:
     """The demo staff accounts and every module's demo data in one commune (idempotent). The browser test that
     walks every page on a phone seeds its own commune with it."""
     with schema_context(slug):
-        for username, first_name, password in DEMO_STAFF:
+        for username, first_name, password in demo_staff():
             _ensure_user(username=username, first_name=first_name, password=password, staff=False)
         _ensure_civil_registry()
         _ensure_regie()
         _ensure_courrier()
+        for demo in _module_demos():
+            if hasattr(demo, "seed"):
+                demo.seed()
 
 
 def _ensure_modules(*, slug: str, modules: list[str]) -> None:

@@ -92,6 +92,33 @@ def _public_schema_between_tests() -> Iterator[None]:
     routing_table.clear()
 
 
+# Test modules write "today" as module constants (TODAY, YESTERDAY, LATE, YEAR) computed at import. A run that
+# crosses midnight in Casablanca would then compare yesterday's constant with the app's today: each test sees them
+# moved to the day it runs in (the same shift for every date constant, so their spacing holds).
+_DATE_CONSTANTS = ("TODAY", "YESTERDAY", "TOMORROW", "LATE")
+
+
+@pytest.fixture(autouse=True)
+def _today_is_the_day_the_test_runs(request: pytest.FixtureRequest) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    module = request.module
+    today = getattr(module, "TODAY", None)
+    if not isinstance(today, dt.date) or isinstance(today, dt.datetime):
+        return
+    shift = timezone.localdate() - today
+    if not shift:
+        return
+    for name in _DATE_CONSTANTS:
+        value = getattr(module, name, None)
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            setattr(module, name, value + shift)
+    if isinstance(getattr(module, "YEAR", None), int):
+        module.YEAR = timezone.localdate().year
+
+
 @pytest.fixture(scope="session")
 def fes(django_db_setup: None) -> SharedCommune:
     return SharedCommune("fes", f"fes.{settings.JAMAA_BASE_DOMAIN}", "agent", PASSWORD)

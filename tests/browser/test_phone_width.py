@@ -21,7 +21,7 @@ from django.db import connection
 from django_tenants.utils import schema_context
 
 from jamaa.modules import registry
-from jamaa.provisioning.demo import DEMO_STAFF, demo_commune_seed
+from jamaa.provisioning.demo import demo_commune_seed, demo_staff
 from jamaa.provisioning.services import commune_create
 from jamaa.tenants.routing import routing_table
 from tests.browser.test_etatcivil import _drop
@@ -102,7 +102,7 @@ def _walk(page: Any, base: str, checked: set[str]) -> tuple[dict[str, str], int]
 
 
 def _people() -> list[tuple[str, str]]:
-    return [(username, password) for username, _first, password in DEMO_STAFF] + [ADMIN]
+    return [(username, password) for username, _first, password in demo_staff()] + [ADMIN]
 
 
 @pytest.mark.parametrize("language", ["ar", "fr"])
