@@ -74,3 +74,16 @@ def as_owner(func: _F) -> _F:
             return func(*args, **kwargs)
 
     return cast(_F, wrapper)
+
+
+def is_citus(alias: str = DEFAULT_DB_ALIAS) -> bool:
+    """Whether the database runs Citus (the extension is installed): provisioning then builds each commune's
+    schema by migrations (a distributed schema's sequences cannot be altered, which the template clone needs).
+    Asked once per connection."""
+    conn: Any = connections[alias]
+    known = getattr(conn, "_jamaa_is_citus", None)
+    if known is None:
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')")
+            known = conn._jamaa_is_citus = bool(cursor.fetchone()[0])
+    return bool(known)

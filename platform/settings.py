@@ -84,7 +84,7 @@ SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
 _db = dj_database_url.parse(_database_url, conn_max_age=int(os.environ.get("JAMAA_CONN_MAX_AGE", "60")))
 if "host" in _db.get("OPTIONS", {}):
     _db["HOST"] = _db["OPTIONS"].pop("host")
-_db["ENGINE"] = "django_tenants.postgresql_backend"
+_db["ENGINE"] = "jamaa.platform.pg_backend"
 _db["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _db}
 if CONFIG.database_owner_url:

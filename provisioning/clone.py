@@ -23,7 +23,7 @@ from functools import lru_cache
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
-from jamaa.platform.db import use_public_schema
+from jamaa.platform.db import is_citus, use_public_schema
 
 from .exceptions import TemplateNotReady, TemplateUnsupported
 
@@ -330,6 +330,10 @@ def clone_template(*, target: str) -> None:
     Must run inside a transaction (the caller's atomic block): the schema appears whole or not at all.
     """
     use_public_schema()
+    if is_citus():
+        # A commune's schema is distributed on Citus, whose sequences cannot be altered (the clone renames and
+        # retypes them): provisioning falls back to migrations there (docs/scale.md).
+        raise TemplateUnsupported("Citus: the template clone alters sequences of a distributed schema")
     if not template_exists():
         raise TemplateNotReady("The template schema does not exist yet: run `jamaa fleet migrate`.")
     pending = template_pending()

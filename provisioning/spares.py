@@ -14,7 +14,7 @@ import uuid
 from django.conf import settings
 from django.db import connection, transaction
 
-from jamaa.platform.db import use_public_schema
+from jamaa.platform.db import is_citus, use_public_schema
 
 from .clone import applied_migrations, clone_template, migration_nodes, quote
 from .models import SpareSchema
@@ -48,6 +48,8 @@ def spare_refill(*, count: int | None = None) -> int:
     """Clone the template until the pool holds `count` spares (default JAMAA_SPARE_SCHEMAS). Returns how many
     were made. Raises TemplateNotReady like a clone would."""
     use_public_schema()
+    if is_citus():
+        return 0  # no template clone on Citus, hence no spares (clone_template)
     wanted = spare_target() if count is None else count
     made = 0
     while SpareSchema.objects.count() < wanted:
