@@ -49,3 +49,13 @@ class DeleteRefused(Conflict):
 class ForeignArchive(Conflict):
     code = "BACKUP_FOREIGN"
     message = _("This archive belongs to another commune.")
+
+
+class NotCitus(Conflict):
+    code = "NOT_CITUS"
+    message = _("This database does not run Citus: communes have no node to be placed on or moved to.")
+
+
+class UnknownNode(DomainError):
+    code = "UNKNOWN_NODE"
+    message = _("This node is not an active worker of the Citus cluster.")

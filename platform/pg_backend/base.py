@@ -43,7 +43,8 @@ class DatabaseSchemaEditor(TenantDatabaseWrapper.SchemaEditorClass):  # type: ig
             return
         table = model._meta.db_table
         self._column_added = field
-        self.sql_check_constraint = f"CONSTRAINT {self.quote_name(f'{table}_{field.column}_check'[:63])} CHECK (%(check)s)"
+        name = self.quote_name(f"{table}_{field.column}_check"[:63])
+        self.sql_check_constraint = f"CONSTRAINT {name} CHECK (%(check)s)"
         try:
             super().add_field(model, field)
         finally:

@@ -59,6 +59,10 @@ class Command(BaseCommand):
         )
         verify = sub.add_parser("verify-backup", help="Prove an archive restores (in a scratch database).")
         verify.add_argument("file")
+        move = sub.add_parser("move", help="Citus: move a commune's schema to another worker node (online).")
+        move.add_argument("slug")
+        move.add_argument("--node", required=True, metavar="HOST:PORT", help="an active worker of the cluster")
+        move.add_argument("--reason", required=True)
         delete = sub.add_parser("delete", help="Delete an archived commune that has a backup (kept).")
         delete.add_argument("slug")
         delete.add_argument("--reason", required=True)
@@ -170,6 +174,12 @@ class Command(BaseCommand):
         for code, info in registry.available().items():
             mark = "enabled " if code in commune.enabled_modules else "disabled"
             self.stdout.write(f"  {mark} {code:12} {info.name_fr}")
+
+    def _move(self, opts: dict[str, Any]) -> None:
+        from jamaa.provisioning import placement
+
+        moved = placement.commune_move(slug=opts["slug"], node=opts["node"], reason=opts["reason"])
+        self.stdout.write(self.style.SUCCESS(f"{moved.slug} is on {moved.node}."))
 
     def _list(self, opts: dict[str, Any]) -> None:
         for row in selectors.commune_fleet_rows():

@@ -23,6 +23,7 @@ class Command(BaseCommand):
         )
         migrate.add_argument("--schemas", default="", help="comma-separated commune schemas (default: all)")
         sub.add_parser("status", help="Print each schema's migration status.")
+        sub.add_parser("placement", help="Citus: each commune's worker node and size, and communes per node.")
         spares = sub.add_parser("spares", help="Top up the pool of spare schemas cloned from the template.")
         spares.add_argument("--count", type=int, default=None)
 
@@ -35,8 +36,28 @@ class Command(BaseCommand):
             dropped = spares_drop_stale()
             made = spare_refill(count=opts["count"])
             self.stdout.write(f"{made} spare schema(s) made, {dropped} stale one(s) dropped.")
+        elif opts["action"] == "placement":
+            self._placement()
         else:
             self._status()
+
+    def _placement(self) -> None:
+        from collections import Counter
+
+        from jamaa.platform.errors import DomainError
+        from jamaa.provisioning import placement
+
+        try:
+            rows = placement.fleet_placement()
+            workers = placement.worker_nodes()
+        except DomainError as exc:
+            raise CommandError(str(exc.message)) from None
+        for row in rows:
+            self.stdout.write(f"{row.slug:20} {row.node or '(not distributed)':24} {row.size_bytes / 2**20:9.1f} MB")
+        per_node = Counter(row.node for row in rows)
+        for node in workers:
+            size = sum(r.size_bytes for r in rows if r.node == node) / 2**20
+            self.stdout.write(f"node {node}: {per_node.get(node, 0)} commune(s), {size:.1f} MB")
 
     def _migrate(self, opts: dict[str, Any]) -> None:
         only = [s.strip() for s in opts["schemas"].split(",") if s.strip()] or None
