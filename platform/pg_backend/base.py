@@ -27,14 +27,14 @@ def _citus(connection: Any) -> bool:
     return is_citus(connection.alias)
 
 
-class DatabaseOperations(TenantDatabaseWrapper.ops_class):  # type: ignore[misc,name-defined]
+class DatabaseOperations(TenantDatabaseWrapper.ops_class):  # type: ignore[misc]
     def prepare_sql_script(self, sql: str) -> list[str]:
         if not _citus(self.connection):
             return super().prepare_sql_script(sql)  # type: ignore[no-any-return]
         return [statement for statement in sqlparse.split(sql) if statement.strip()]
 
 
-class DatabaseSchemaEditor(TenantDatabaseWrapper.SchemaEditorClass):  # type: ignore[misc,name-defined]
+class DatabaseSchemaEditor(TenantDatabaseWrapper.SchemaEditorClass):  # type: ignore[misc]
     _column_added: Any = None
 
     def add_field(self, model: Any, field: Any) -> None:
@@ -59,6 +59,6 @@ class DatabaseSchemaEditor(TenantDatabaseWrapper.SchemaEditorClass):  # type: ig
                 yield part
 
 
-class DatabaseWrapper(TenantDatabaseWrapper):
+class DatabaseWrapper(TenantDatabaseWrapper):  # type: ignore[misc]
     ops_class = DatabaseOperations
     SchemaEditorClass = DatabaseSchemaEditor
