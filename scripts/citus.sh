@@ -6,6 +6,7 @@
 #   scripts/citus.sh start                   start (or reuse) the cluster under var/citus; prints its DATABASE_URL
 #   scripts/citus.sh stop                    stop it and delete its data
 #   scripts/citus.sh url                     the coordinator's DATABASE_URL
+#   scripts/citus.sh db NAME                 (re)create database NAME on every node, sharded by schema; its URL
 #
 # Ports: CITUS_PORT (coordinator, default 5441), then +1 and +2 for the workers.
 set -euo pipefail
@@ -59,7 +60,7 @@ CONF
     || "${RUN_AS[@]}" "$PG_BIN/pg_ctl" -D "$dir" -l "$dir/log" -w start >/dev/null
 }
 
-psql_on() { psql -h 127.0.0.1 -p "$1" -U postgres -d postgres -v ON_ERROR_STOP=1 -qAtc "$2"; }
+psql_on() { PGOPTIONS="-c client_min_messages=warning" psql -h 127.0.0.1 -p "$1" -U postgres -d postgres -v ON_ERROR_STOP=1 -qAtc "$2"; }
 
 start() {
   installed || { echo "error: Citus is not installed: scripts/citus.sh build TARBALL [PATCH]" >&2; exit 2; }
@@ -81,12 +82,30 @@ stop() {
   rm -rf "$BASE"
 }
 
-url() { echo "postgresql://postgres@127.0.0.1:$PORT/postgres"; }
+url() { echo "postgresql://postgres@127.0.0.1:$PORT/${1:-postgres}"; }
+
+# A database of its own on the cluster (the tests' one, dropped and made again): the extension on every node,
+# the workers registered in it, and every schema created in it distributed (each commune's).
+db() {
+  local name="$1" on
+  for i in 0 1 2; do
+    on=$((PORT + i))
+    psql_on "$on" "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '$name'" >/dev/null
+    psql_on "$on" "DROP DATABASE IF EXISTS \"$name\"" && psql_on "$on" "CREATE DATABASE \"$name\""
+    PGOPTIONS="-c client_min_messages=warning" psql -h 127.0.0.1 -p "$on" -U postgres -d "$name" -v ON_ERROR_STOP=1 -qAtc "CREATE EXTENSION citus"
+  done
+  sql_in() { PGOPTIONS="-c client_min_messages=warning" psql -h 127.0.0.1 -p "$PORT" -U postgres -d "$name" -v ON_ERROR_STOP=1 -qAtc "$1" >/dev/null; }
+  sql_in "SELECT citus_set_coordinator_host('127.0.0.1', $PORT)"
+  for i in 1 2; do sql_in "SELECT citus_add_node('127.0.0.1', $((PORT + i)))"; done
+  sql_in "ALTER DATABASE \"$name\" SET citus.enable_schema_based_sharding = on"
+  url "$name"
+}
 
 case "${1:-}" in
   build) shift; build "$@" ;;
   start) start ;;
   stop) stop ;;
   url) url ;;
+  db) db "${2:?database name}" ;;
   *) sed -n '2,10p' "$0"; exit 2 ;;
 esac
