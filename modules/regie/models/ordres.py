@@ -19,23 +19,6 @@ class CounterKind(models.TextChoices):
     VERSEMENT = "versement", _("Versement")
 
 
-class DocumentCounter(models.Model):
-    """Gapless numbering of ordres de recette, bordereaux and versements per (régie, exercice, kind)."""
-
-    regie = models.ForeignKey(Regie, on_delete=models.PROTECT, related_name="+")
-    exercice = models.PositiveSmallIntegerField()
-    kind = models.CharField(max_length=10, choices=CounterKind.choices)
-    last_number = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["regie", "exercice", "kind"], name="regie_counter_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.regie_id}/{self.exercice}/{self.kind}"
-
-
 class BordereauStatus(models.TextChoices):
     ISSUED = "issued", _("Sent to the comptable")
     TAKEN_IN_CHARGE = "taken_in_charge", _("Taken in charge")

@@ -1,7 +1,7 @@
 """Writes of the régie: reference data, liquidations, the numbered stub book, cancellations, ordres de recette
 and bordereaux, and the day's close (versement).
 
-A number is drawn under a row lock on its counter (a quittance series, or a DocumentCounter for ordres,
+A number is drawn under a row lock on its counter (a quittance series, or the kernel counter for ordres,
 bordereaux and versements): many users at the same instant get consecutive numbers, never a gap or a duplicate.
 A quittance is cancelled only by a counter-entry that a supervisor approves; nothing is edited or deleted. A
 day's close takes an exclusive advisory lock on (régie, day) that every quittance issue takes in shared mode, so

@@ -15,11 +15,11 @@ from django.utils import timezone
 
 from jamaa.platform.core.services import audit_record
 from jamaa.platform.inputs import amounts_too_large
+from jamaa.platform.kernel.counter import counter_next, row_next
 
 from .. import exceptions, permissions
 from ..models import (
     BudgetLine,
-    DocumentCounter,
     IncidentKind,
     PaymentMethod,
     Quittance,
@@ -89,10 +89,8 @@ def block_allocate(
             extra={"fields": {"exercice": [f"{this_year - 1}..{this_year + 1}"]}},
         )
     counter = series_get_or_create(regie_id=regie_id, exercice=exercice, series=series)
-    counter = QuittanceSeries.objects.select_for_update().get(pk=counter.pk)
-    first = counter.last_number + 1
-    counter.last_number += size
-    counter.save(update_fields=["last_number"])
+    first = row_next(model=QuittanceSeries, pk=counter.pk, count=size)
+    counter.last_number = first + size - 1
     block = QuittanceBlock.objects.create(
         series=counter,
         collector=collector,
@@ -171,16 +169,9 @@ def _check_budget_line(*, regie_id: int, tax: Tax) -> None:
 
 
 def _counter_next(*, regie_id: int, exercice: int, kind: str) -> int:
-    """The next number of an ordre, bordereau or versement, under the counter's row lock (gapless)."""
-    try:
-        with transaction.atomic():
-            counter, _ = DocumentCounter.objects.get_or_create(regie_id=regie_id, exercice=exercice, kind=kind)
-    except IntegrityError:
-        counter = DocumentCounter.objects.get(regie_id=regie_id, exercice=exercice, kind=kind)
-    counter = DocumentCounter.objects.select_for_update().get(pk=counter.pk)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return counter.last_number
+    """The next number of an ordre, bordereau or versement of (régie, exercice): the kernel's gapless counter,
+    under its row lock until the caller's transaction ends."""
+    return counter_next(key=f"regie:{regie_id}:{kind}", year=exercice)
 
 
 @transaction.atomic
@@ -284,10 +275,7 @@ def _quittance_issue(
         raise exceptions.InvalidQuittance(extra={"fields": {"base": [AMOUNT_TOO_LARGE]}})
     if block_id is None:
         counter = series_get_or_create(regie_id=regie_id, exercice=exercice, series=series)
-        counter = QuittanceSeries.objects.select_for_update().get(pk=counter.pk)
-        counter.last_number += 1
-        counter.save(update_fields=["last_number"])
-        drawn = counter.last_number
+        drawn = counter.last_number = row_next(model=QuittanceSeries, pk=counter.pk)
     else:
         block = QuittanceBlock.objects.select_related("series").filter(pk=block_id).first()
         if (

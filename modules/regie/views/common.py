@@ -9,14 +9,13 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import formats, timezone, translation
 
 from jamaa.platform.errors import DomainError, Forbidden, NotFound
+from jamaa.platform.kernel.roles import role_required
 
 from .. import permissions, selectors
 from ..forms import (
@@ -32,26 +31,11 @@ T = TypeVar("T")
 View = Callable[Concatenate[HttpRequest, P], HttpResponseBase]
 
 
-def _guard(check: Callable[[Any], bool]) -> Callable[[View[P]], View[P]]:
-    def decorator(view: View[P]) -> View[P]:
-        @functools.wraps(view)
-        def wrapped(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path(), reverse("login"))
-            if not check(request.user):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
 # Early guards; the rule itself is the selectors' (selectors.may_read / may_supervise), which every read re-checks.
-staff_required = _guard(lambda user: selectors.may_read(viewer=user))
+staff_required = role_required(lambda user: selectors.may_read(viewer=user))
 """Anonymous → the login page; signed in outside the régie's groups → 403."""
-regisseur_required = _guard(lambda user: selectors.may_supervise(viewer=user))
-setup_required = _guard(permissions.can_set_up)
+regisseur_required = role_required(lambda user: selectors.may_supervise(viewer=user))
+setup_required = role_required(permissions.can_set_up)
 
 
 def _page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
