@@ -328,6 +328,15 @@ def test_arabic_font_embedded(pdfs: dict[str, bytes]) -> None:
     assert not re.search("[\u0660-\u0669]", text(pdfs["a5"]))  # Western digits
 
 
+def test_quittance_embeds_one_font_family_for_both_scripts(pdfs: dict[str, bytes]) -> None:
+    """Issue 17 item 11: the quittance is set in one family for Latin and Arabic (Amiri, regular and bold: two
+    faces to subset, not five); its text still reads back as printed (the test above) and its QR decodes."""
+    for kind in ("a5", "ticket", "cancelled"):
+        out = subprocess.run([tool("pdffonts"), "-"], input=pdfs[kind], capture_output=True, check=True)
+        faces = {line.split()[0].split("+")[-1] for line in out.stdout.decode().splitlines()[2:] if line.strip()}
+        assert faces and faces <= {"Amiri", "Amiri-Bold"}, (kind, faces)
+
+
 # ---------------------------------------------------------------------------------------------------- relevé
 
 
