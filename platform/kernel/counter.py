@@ -65,7 +65,10 @@ def row_next(*, model: type[models.Model], pk: int, field: str = "last_number", 
     if not connection.in_atomic_block:
         raise CounterOutsideTransaction()
     meta = model._meta
-    column = meta.get_field(field).column
+    counter_field = meta.get_field(field)
+    if not isinstance(counter_field, models.Field):
+        raise ValueError(f"{meta.label}.{field} is not a column")
+    column = counter_field.column
     assert meta.pk is not None
     with connection.cursor() as cursor:
         cursor.execute(
