@@ -6,14 +6,21 @@ through the services, then loads N quittances of one day (bulk inserts honouring
 amount = round(base × rate, 2) + penalties; about 1 in 40 cancelled by a counter-entry, mixed Arabic and Latin
 payers, the seven taxes) and the agent's versement with its items. Times:
 - quittance_ms: the median of 20 renders of the A5 quittance, data read included (`quittance_data` +
-  `render_quittance`), after 3 warm-up renders;
+  `render_quittance`), after 3 warm-up renders; goal ≤ 150 ms (issue 17 item 11);
+- quittance_baseline_ms: the same quittance, same data and context, through the layout it replaced (kept in
+  benchmarks/regie_pdf_baseline/: five font faces — Noto Serif, Noto Naskh Arabic, Noto Sans Mono, regular and
+  bold — and every label an absolutely positioned box), timed in the same run, renders interleaved with the
+  current ones so both see the same machine; the font faces each embeds are printed (pdffonts) and the current
+  one must embed only Amiri (one family for both scripts);
 - releve_5000_s: `releve_data` + `render_releve` once, the process warm (WeasyPrint, stylesheets and the pool of
   renderers loaded by `documents.warm_up()`, as in a long-lived server process);
 - naive_releve_5000_s: the same rows as one HTML table (thead + tbody, 8 columns) in one WeasyPrint document.
 
     DATABASE_URL=… .venv/bin/python benchmarks/regie_pdf.py [--quittances 5000] [--drop] [--no-naive] [--quick]
 
-Last line: {"quittance_ms": …, "releve_5000_s": …, "naive_releve_5000_s": …}
+Last line: {"quittance_ms": …, "quittance_baseline_ms": …, "quittance_cpu_ms": …, "quittance_baseline_cpu_ms": …,
+"releve_5000_s": …, "naive_releve_5000_s": …} (the CPU figures: this process's CPU time per render, what the
+wall clock would be on an idle machine)
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ import os
 import random
 import resource
 import statistics
+import subprocess
 import sys
 import time
 from decimal import ROUND_HALF_UP, Decimal
@@ -219,6 +227,40 @@ def pages_of(pdf: bytes) -> int:
         return len(document.pages)
 
 
+BASELINE = Path(__file__).with_name("regie_pdf_baseline")
+
+
+def render_baseline_quittance(context: dict[str, object]) -> bytes:
+    """The quittance through the layout it replaced (benchmarks/regie_pdf_baseline/), with the same context."""
+    from django.template import engines
+
+    from jamaa.platform.kernel.documents import weasyprint
+
+    html_class, css_class, font_config = weasyprint()
+    if not BASELINE_SHEETS:
+        BASELINE_SHEETS.extend(
+            css_class(string=(BASELINE / name).read_text(encoding="utf-8"), font_config=font_config)
+            for name in ("base.css", "quittance_a5.css")
+        )
+    markup = engines["django"].from_string((BASELINE / "quittance_a5.html").read_text(encoding="utf-8"))
+    document = html_class(string=markup.render(context), base_url=None).render(
+        stylesheets=BASELINE_SHEETS, font_config=font_config
+    )
+    return bytes(document.write_pdf())
+
+
+BASELINE_SHEETS: list[object] = []
+
+
+def font_faces(pdf: bytes) -> list[str]:
+    """The font faces a PDF embeds (pdffonts; empty when poppler-utils is missing), subset prefixes removed."""
+    try:
+        out = subprocess.run(["pdffonts", "-"], input=pdf, capture_output=True, check=True).stdout.decode()  # noqa: S607
+    except (OSError, subprocess.CalledProcessError):
+        return []
+    return sorted({line.split()[0].split("+")[-1] for line in out.splitlines()[2:] if line.strip()})
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quittances", type=int, default=5000)
@@ -249,15 +291,41 @@ def main() -> None:
             masthead, data = documents.quittance_data(quittance_id=quittance_id, viewer=viewer, base_url=base_url)
             return documents.render_quittance(masthead=masthead, q=data, layout="a5")
 
+        def baseline_quittance() -> bytes:
+            masthead, data = documents.quittance_data(quittance_id=quittance_id, viewer=viewer, base_url=base_url)
+            return render_baseline_quittance(documents.quittance_context(masthead=masthead, q=data))
+
         for _ in range(3):
             quittance()
-        times = []
+            baseline_quittance()
+        times, baseline_times, cpu_times, baseline_cpu_times = [], [], [], []
         for _ in range(args.renders):
-            t = time.perf_counter()
+            t, cpu = time.perf_counter(), time.process_time()
             pdf_q = quittance()
             times.append(time.perf_counter() - t)
+            cpu_times.append(time.process_time() - cpu)
+            t, cpu = time.perf_counter(), time.process_time()
+            pdf_base = baseline_quittance()
+            baseline_times.append(time.perf_counter() - t)
+            baseline_cpu_times.append(time.process_time() - cpu)
         quittance_ms = statistics.median(times) * 1000
-        print(f"quittance A5: median {quittance_ms:.0f} ms, min {min(times) * 1000:.0f} ms, {len(pdf_q) // 1024} KB")
+        baseline_ms = statistics.median(baseline_times) * 1000
+        # CPU time of this process too: on a shared machine the wall clock counts other people's work.
+        cpu_ms, baseline_cpu_ms = statistics.median(cpu_times) * 1000, statistics.median(baseline_cpu_times) * 1000
+        faces, baseline_faces = font_faces(pdf_q), font_faces(pdf_base)
+        print(
+            f"quittance A5: median {quittance_ms:.0f} ms, min {min(times) * 1000:.0f} ms, CPU {cpu_ms:.0f} ms, "
+            f"{len(pdf_q) // 1024} KB, "
+            f"{len(faces)} font faces ({', '.join(faces)})"
+        )
+        print(
+            f"  baseline (the layout it replaced, same run): median {baseline_ms:.0f} ms, "
+            f"min {min(baseline_times) * 1000:.0f} ms, CPU {baseline_cpu_ms:.0f} ms, {len(pdf_base) // 1024} KB, "
+            f"{len(baseline_faces)} font faces ({', '.join(baseline_faces)})",
+            flush=True,
+        )
+        if faces and not all("Amiri" in face for face in faces):
+            raise SystemExit(f"the quittance embeds other faces than Amiri's: {faces}")
 
         documents.warm_up()
         t, cpu = time.perf_counter(), cpu_seconds()
@@ -298,6 +366,9 @@ def main() -> None:
         json.dumps(
             {
                 "quittance_ms": round(quittance_ms, 1),
+                "quittance_baseline_ms": round(baseline_ms, 1),
+                "quittance_cpu_ms": round(cpu_ms, 1),
+                "quittance_baseline_cpu_ms": round(baseline_cpu_ms, 1),
                 "releve_5000_s": round(releve_s, 2),
                 "naive_releve_5000_s": round(naive_s, 2) if naive_s is not None else None,
             }

@@ -15,6 +15,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jamaa.platform.kernel.forms import StyledForm
+
 from . import selectors, services
 from .models import Act, ActKind, Bureau, DeclarationType, DocumentKind, NoteKind, Sex
 
@@ -43,27 +45,8 @@ NAME_FIELDS: dict[str, StrPromise] = {
 }
 
 
-class RegistryForm(forms.Form):
-    """Bootstrap classes on the widgets, and `is-invalid` on every field with an error."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs.setdefault("class", css)
-
-    def add_error(self, field: str | None, error: Any) -> None:
-        super().add_error(field, error)
-        for name in self.errors:
-            widget = self.fields[name].widget if name in self.fields else None
-            if widget is not None and "is-invalid" not in widget.attrs.get("class", ""):
-                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+class RegistryForm(StyledForm):
+    """The kernel's styled form (Bootstrap classes, `is-invalid` on fields with an error)."""
 
 
 def _arabic(max_length: int, label: StrPromise, *, required: bool = False) -> forms.CharField:

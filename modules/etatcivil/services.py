@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jamaa.platform.core.services import audit_record
+from jamaa.platform.kernel.counter import row_next
 
 from . import exceptions, permissions, search
 from .models import (
@@ -262,9 +263,7 @@ def act_sign(*, officer: Any, act_id: int, acknowledge_flags: bool = False) -> A
     flags = naming_flags(data=_input_of(act))
     if flags and not acknowledge_flags:
         raise exceptions.NamingRulesFlagged(extra={"flags": [asdict(f) for f in flags]})
-    register.last_number += 1
-    register.save(update_fields=["last_number"])
-    act.number = register.last_number
+    act.number = register.last_number = row_next(model=Register, pk=register.pk)
     act.status = ActStatus.SIGNED
     act.signed_by = officer
     act.signed_at = timezone.now()

@@ -9,7 +9,6 @@ explain: those are caught only to show the form again with the message next to i
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -17,8 +16,6 @@ from typing import Any, Concatenate, ParamSpec
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -28,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jamaa.platform.errors import DomainError
+from jamaa.platform.kernel.roles import role_required
 
 from . import exceptions, permissions, search, selectors, services
 from .forms import (
@@ -56,28 +54,13 @@ View = Callable[Concatenate[HttpRequest, P], HttpResponseBase]
 DRAFT_EDIT_REASON = "Editing the draft"
 
 
-def _guard(check: Callable[[Any], bool]) -> Callable[[View[P]], View[P]]:
-    def decorator(view: View[P]) -> View[P]:
-        @functools.wraps(view)
-        def wrapped(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path(), reverse("login"))
-            if not check(request.user):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
 def _may_see_statistics(user: Any) -> bool:
     return permissions.is_chief(user) or permissions.is_officer(user)
 
 
-staff_required = _guard(permissions.is_staff_member)
+staff_required = role_required(permissions.is_staff_member)
 """Anonymous → the login page; signed in outside the civil-registry groups → 403."""
-statistics_required = _guard(_may_see_statistics)
+statistics_required = role_required(_may_see_statistics)
 
 
 def _page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
@@ -440,7 +423,7 @@ def document_verify(request: HttpRequest, code: str) -> HttpResponse:
 
 # ------------------------------------------------------------------------------------------------------ setup
 
-chief_required = _guard(permissions.is_chief)
+chief_required = role_required(permissions.is_chief)
 """Chefs de bureau and the commune's administrators."""
 
 

@@ -16,6 +16,8 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jamaa.platform.kernel.forms import StyledForm
+
 from .models import AssetKind, BaseKind, OrdreStatus, PaymentMethod, StaffRole
 
 if TYPE_CHECKING:  # what gettext_lazy returns, for the type checker only
@@ -27,30 +29,8 @@ Choices = list[tuple[Any, Any]]
 MAX_ORDRE_LINES = 2000
 
 
-class RegieForm(forms.Form):
-    """Bootstrap classes on the widgets, and `is-invalid` on every field with an error."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.CheckboxSelectMultiple):
-                css = ""
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            if css:
-                widget.attrs.setdefault("class", css)
-
-    def add_error(self, field: str | None, error: Any) -> None:
-        super().add_error(field, error)
-        for name in self.errors:
-            widget = self.fields[name].widget if name in self.fields else None
-            if widget is not None and "is-invalid" not in widget.attrs.get("class", ""):
-                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+class RegieForm(StyledForm):
+    """The kernel's styled form (Bootstrap classes, `is-invalid` on fields with an error)."""
 
 
 def _date(label: StrPromise, *, required: bool = False, **kwargs: Any) -> forms.DateField:

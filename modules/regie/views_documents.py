@@ -23,6 +23,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jamaa.platform.core.words import format_dh
+from jamaa.platform.kernel.verification import number_words
+from jamaa.platform.kernel.words import amount_ar, amount_fr
 
 from . import documents, selectors, verification
 
@@ -125,10 +127,13 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     """Public: is this quittance genuine? ?amount= (as printed) checks a receipt signed offline not yet received."""
     amount = request.GET.get("amount", "")
     result = verification.verify(code=code, amount=amount or None)
-    context: dict[str, Any] = {
-        "result": result,
-        "code": code,
-        "amount": amount,
-        "amount_text": format_dh(result.amount_dh) if result is not None and result.amount_dh is not None else "",
-    }
+    context: dict[str, Any] = {"result": result, "code": code, "amount": amount, "amount_text": ""}
+    if result is not None:
+        # What the verifier compares with the paper, as the receipt prints it, in both languages: the number (and
+        # in words), the amount in figures and words; no code of a tax, a budget line or a status.
+        context["reference"] = f"{result.exercice}/{result.series}/{result.number:06d}"
+        context["number_fr"], context["number_ar"] = number_words(result.number)
+        if result.amount_dh is not None:
+            context["amount_text"] = format_dh(result.amount_dh)
+            context["amount_fr"], context["amount_ar"] = amount_fr(result.amount_dh), amount_ar(result.amount_dh)
     return render(request, "regie/verify.html", context, status=200 if result is not None else 404)

@@ -13,7 +13,7 @@ back releases its number with the lock, so the next caller gets it again: no gap
 
 from __future__ import annotations
 
-from django.db import connection
+from django.db import connection, models
 
 from jamaa.platform.errors import DomainError
 
@@ -51,3 +51,32 @@ def counter_next(*, key: str, year: int, count: int = 1) -> int:
 def counter_last(*, key: str, year: int) -> int:
     """The last number given for (key, year), 0 when none (committed, or drawn by this transaction). No lock."""
     return Counter.objects.filter(key=key, year=year).values_list("last_number", flat=True).first() or 0
+
+
+def row_next(*, model: type[models.Model], pk: int, field: str = "last_number", count: int = 1) -> int:
+    """The first of `count` consecutive numbers of a counter row a module keeps in its own table (an état civil
+    register, a régie's quittance series: rows that other tables point at and that SQL guards tie to the numbers
+    they give), drawn as `counter_next` draws them: one UPDATE that bumps the column and takes the row lock until
+    the caller's transaction ends. Raises CounterOutsideTransaction outside `transaction.atomic`,
+    `model.DoesNotExist` when there is no such row. Writes the counter row (its triggers see an ordinary UPDATE).
+    """
+    if count < 1:
+        raise ValueError("count must be at least 1")
+    if not connection.in_atomic_block:
+        raise CounterOutsideTransaction()
+    meta = model._meta
+    counter_field = meta.get_field(field)
+    if not isinstance(counter_field, models.Field):
+        raise ValueError(f"{meta.label}.{field} is not a column")
+    column = counter_field.column
+    assert meta.pk is not None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'UPDATE "{meta.db_table}" SET "{column}" = "{column}" + %s '  # noqa: S608 (names from the model)
+            f'WHERE "{meta.pk.column}" = %s RETURNING "{column}"',
+            [count, pk],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise model.DoesNotExist(f"{meta.label} {pk} does not exist")  # type: ignore[attr-defined]
+    return int(row[0]) - count + 1

@@ -76,3 +76,30 @@ def run_in_form(
     except ValidationError as exc:
         form_error(form, exc, aliases=aliases, detail=detail)
     return None
+
+
+class StyledForm(forms.Form):
+    """A module's form base: Bootstrap classes on the widgets (a checkbox list gets none: its own template
+    styles it), and `is-invalid` on every field with an error, however it got there (validation, `run_in_form`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.CheckboxSelectMultiple):
+                css = ""
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            if css:
+                widget.attrs.setdefault("class", css)
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)
+        for name in self.errors:
+            widget = self.fields[name].widget if name in self.fields else None
+            if widget is not None and "is-invalid" not in widget.attrs.get("class", ""):
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()

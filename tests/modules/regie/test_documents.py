@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 from decimal import Decimal
+from html import unescape
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -327,6 +328,15 @@ def test_arabic_font_embedded(pdfs: dict[str, bytes]) -> None:
     assert not re.search("[\u0660-\u0669]", text(pdfs["a5"]))  # Western digits
 
 
+def test_quittance_embeds_one_font_family_for_both_scripts(pdfs: dict[str, bytes]) -> None:
+    """Issue 17 item 11: the quittance is set in one family for Latin and Arabic (Amiri, regular and bold: two
+    faces to subset, not five); its text still reads back as printed (the test above) and its QR decodes."""
+    for kind in ("a5", "ticket", "cancelled"):
+        out = subprocess.run([tool("pdffonts"), "-"], input=pdfs[kind], capture_output=True, check=True)
+        faces = {line.split()[0].split("+")[-1] for line in out.stdout.decode().splitlines()[2:] if line.strip()}
+        assert faces and faces <= {"Amiri", "Amiri-Bold"}, (kind, faces)
+
+
 # ---------------------------------------------------------------------------------------------------- relevé
 
 
@@ -600,8 +610,21 @@ def test_verification_page(fes_data: Any, fes: Any, meknes: Any) -> None:
     response = Client(HTTP_HOST=fes.host).get(f"/regie/verify/{genuine}/")
     body = response.content.decode()
     assert response.status_code == 200 and 'data-status="valid"' in body
-    assert "2026/A/1" in body and "2026-04-06" in body and "875,00 DH" in body and "Café Atlas SARL" in body
+    assert "2026/A/000001" in body and "06/04/2026" in body and "875,00 DH" in body and "Café Atlas SARL" in body
     assert "الاحتلال المؤقت للملك العمومي" in body
+    # Issue 17 item 4: what the paper prints, in both languages and in words; no raw code (tax, budget line,
+    # period, status), whatever the interface's language.
+    for language in ("fr", "ar"):
+        client = Client(HTTP_HOST=fes.host)
+        client.cookies["jamaa_language"] = language
+        page = unescape(client.get(f"/regie/verify/{genuine}/").content.decode())
+        assert "Ce reçu est authentique" in page and "هذا الوصل صحيح" in page
+        assert "Quittance — " in page and "وصل أداء — " in page
+        assert '<div class="small">un</div>' in page and '<div class="small">واحد</div>' in page
+        assert "huit cent soixante-quinze dirhams" in page and "ثمانمائة وخمسة وسبعون درهما" in page
+        assert "Régie : " in page and "الشسيعية: " in page
+        assert "ODP" not in page and "T2 2026" not in page and ref["q1"].budget_line not in page
+        assert 'data-status="valid"' in page and ">valid<" not in page
     # Cancelled.
     assert _verify(fes.host, cancelled) == (200, "cancelled")
     # Forged: another signature, another amount, a malformed code.

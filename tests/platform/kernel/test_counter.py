@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django_tenants.utils import schema_context
 
-from jamaa.platform.kernel.counter import CounterOutsideTransaction, counter_last, counter_next
+from jamaa.platform.kernel.counter import CounterOutsideTransaction, counter_last, counter_next, row_next
 from jamaa.platform.kernel.models import Counter
 
 CALLERS = 20
@@ -20,12 +20,11 @@ CALLERS = 20
 
 @pytest.fixture
 def key(fes, django_db_blocker: Any) -> Iterator[str]:
-    """A fresh series in Fès, committed for real (threads use their own connections), removed at the end."""
+    """A fresh series in Fès, committed for real (threads use their own connections); its rows stay (a counter
+    row never disappears: migration 0002), under a key no other test uses."""
     name = f"test:{uuid.uuid4().hex[:8]}"
     with django_db_blocker.unblock():
         yield name
-        with schema_context("fes"):
-            Counter.objects.filter(key=name).delete()
         connections.close_all()
 
 
@@ -113,7 +112,6 @@ def test_years_keys_and_blocks_are_separate(key: str) -> None:
         assert counter_next(key=f"{key}:b", year=2026) == 1
         assert counter_next(key=key, year=2026, count=10) == 2  # a block of 2..11
         assert counter_next(key=key, year=2026) == 12
-        Counter.objects.filter(key=f"{key}:b").delete()
 
 
 def test_outside_a_transaction_it_refuses_and_writes_nothing(key: str) -> None:
@@ -132,4 +130,61 @@ def test_each_commune_has_its_own_series(key: str, meknes) -> None:
     with schema_context("meknes"):
         with transaction.atomic():
             assert counter_next(key=key, year=2026) == 1
-        Counter.objects.filter(key=key).delete()
+
+
+# --- a counter row never goes back nor disappears; a module's own counter rows (row_next) ---------------------
+
+
+def test_a_counter_row_never_goes_back_nor_disappears(key: str) -> None:
+    with schema_context("fes"):
+        with transaction.atomic():
+            counter_next(key=key, year=2026, count=3)
+        for attempt in (
+            lambda: Counter.objects.filter(key=key).update(last_number=2),
+            lambda: Counter.objects.filter(key=key).update(year=2025),
+            lambda: Counter.objects.filter(key=key).delete(),
+        ):
+            with pytest.raises(DatabaseError, match="counter"), transaction.atomic():
+                attempt()
+        with pytest.raises(DatabaseError, match="truncate"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("TRUNCATE kernel_counter")
+        assert counter_last(key=key, year=2026) == 3
+
+
+def test_row_next_draws_from_a_module_s_own_counter_row(django_db_blocker: Any) -> None:
+    """Under concurrency: 12 threads draw from one row of a module's table (a kernel Counter row stands in for
+    it, through the model-agnostic call) and get 1..12; a block of 5 follows; outside a transaction it refuses."""
+    name = f"test:{uuid.uuid4().hex[:8]}"
+    with django_db_blocker.unblock():
+        with schema_context("fes"):
+            row = Counter.objects.create(key=name, year=2026, last_number=0)
+        barrier = threading.Barrier(12)
+        numbers: list[int] = []
+        errors: list[BaseException] = []
+
+        def draw() -> None:
+            try:
+                with schema_context("fes"), transaction.atomic():
+                    barrier.wait(timeout=30)
+                    numbers.append(row_next(model=Counter, pk=row.pk))
+            except BaseException as exc:  # reported below
+                errors.append(exc)
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=draw) for _ in range(12)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert errors == []
+        assert sorted(numbers) == list(range(1, 13))
+        with schema_context("fes"):
+            with transaction.atomic():
+                assert row_next(model=Counter, pk=row.pk, count=5) == 13
+            assert counter_last(key=name, year=2026) == 17
+            with pytest.raises(CounterOutsideTransaction):
+                row_next(model=Counter, pk=row.pk)
+            with pytest.raises(Counter.DoesNotExist), transaction.atomic():
+                row_next(model=Counter, pk=-1)
+        connections.close_all()
