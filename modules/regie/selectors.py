@@ -842,3 +842,23 @@ def counter_payment_preview(*, regie_id: int, agent_id: int, tax_id: int, base: 
         words_fr=words_fr,
         words_ar=words_ar,
     )
+
+
+# --- for police administrative ---
+
+
+@dataclass(frozen=True)
+class PoliceOrdreState:
+    ordre_id: int
+    status: str
+    amount_dh: Decimal
+    recovered_dh: Decimal
+
+
+def police_ordre_states(*, ordre_ids: list[int]) -> dict[int, PoliceOrdreState]:
+    """Where the ordres de recette of the police's authorisations stand (issued, taken in charge, recovered…),
+    by id. No viewer: the police shows its holders' payments to its own staff."""
+    return {
+        o.pk: PoliceOrdreState(o.pk, o.status, o.amount_dh, o.recovered_dh)
+        for o in OrdreRecette.objects.filter(pk__in=ordre_ids).only("status", "amount_dh", "recovered_dh")
+    }
