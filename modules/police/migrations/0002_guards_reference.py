@@ -55,6 +55,12 @@ CREATE TRIGGER police_request_guarded BEFORE UPDATE OR DELETE ON police_request
 
 CREATE FUNCTION police_authorisation_guard() RETURNS trigger AS $$
 BEGIN
+    IF TG_OP = 'INSERT' THEN
+        IF NEW.status <> 'active' THEN
+            RAISE EXCEPTION 'police: an authorisation is granted in force' USING ERRCODE = 'check_violation';
+        END IF;
+        RETURN NEW;
+    END IF;
     IF TG_OP = 'DELETE' THEN
         RAISE EXCEPTION 'police: an authorisation is never deleted (withdraw it)' USING ERRCODE = 'check_violation';
     END IF;
@@ -81,7 +87,7 @@ BEGIN
     RETURN NEW;
 END;
 $$ LANGUAGE plpgsql;
-CREATE TRIGGER police_authorisation_guarded BEFORE UPDATE OR DELETE ON police_authorisation
+CREATE TRIGGER police_authorisation_guarded BEFORE INSERT OR UPDATE OR DELETE ON police_authorisation
     FOR EACH ROW EXECUTE FUNCTION police_authorisation_guard();
 
 -- An authorisation is granted in force; a fee-bearing one needs its first period's ordre by commit.
@@ -90,9 +96,6 @@ CREATE FUNCTION police_authorisation_revenue() RETURNS trigger AS $$
 DECLARE
     has_period boolean;
 BEGIN
-    IF NEW.status <> 'active' AND TG_OP = 'INSERT' THEN
-        RAISE EXCEPTION 'police: an authorisation is granted in force' USING ERRCODE = 'check_violation';
-    END IF;
     EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I.police_revenueperiod WHERE authorisation_id = $1)',
                    TG_TABLE_SCHEMA) INTO has_period USING NEW.id;
     IF NEW.fee_tax_code <> '' AND NEW.status IN ('active', 'suspended') AND NOT has_period THEN
