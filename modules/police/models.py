@@ -164,12 +164,12 @@ class Request(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return self.reference
+
     @property
     def reference(self) -> str:
         return f"D{KIND_PREFIX[Kind(self.kind)]}-{self.year}/{self.number:06d}"
-
-    def __str__(self) -> str:
-        return self.reference
 
 
 class Inquiry(models.Model):
@@ -196,6 +196,9 @@ class Inquiry(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"inquiry {self.request_id} {self.opened_on}→{self.closes_on}"
+
 
 class Objection(models.Model):
     """An objection (or remark) recorded during the inquiry. Append-only."""
@@ -208,6 +211,9 @@ class Objection(models.Model):
 
     class Meta:
         ordering = ["recorded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.author}: {self.text[:40]}"
 
 
 class Opinion(models.TextChoices):
@@ -236,6 +242,9 @@ class Avis(models.Model):
                 condition=Q(opinion="favourable") | ~Q(remarks=""), name="police_avis_reservations_stated"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.member_name}: {self.opinion}"
 
 
 class AuthorisationStatus(models.TextChoices):
@@ -302,12 +311,12 @@ class Authorisation(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return self.reference
+
     @property
     def reference(self) -> str:
         return f"{KIND_PREFIX[Kind(self.kind)]}-{self.year}/{self.number:06d}"
-
-    def __str__(self) -> str:
-        return self.reference
 
 
 class AuthorisationEvent(models.Model):
@@ -324,6 +333,9 @@ class AuthorisationEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.authorisation_id} {self.from_status}→{self.to_status}"
 
 
 class RevenuePeriod(models.Model):
@@ -346,6 +358,9 @@ class RevenuePeriod(models.Model):
             models.CheckConstraint(condition=Q(amount_dh__gt=0), name="police_period_amount_positive"),
             models.CheckConstraint(condition=Q(end__gte=F("start")), name="police_period_dates"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.authorisation_id} {self.period} {self.ordre_reference}"
 
 
 class Inspection(models.Model):
@@ -382,6 +397,9 @@ class Inspection(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return self.reference
+
     @property
     def reference(self) -> str:
         return f"PV-{self.year}/{self.number:06d}"
@@ -396,6 +414,9 @@ class InspectionPhoto(models.Model):
     size = models.PositiveIntegerField()
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.file_name
 
 
 class SanctionKind(models.TextChoices):
@@ -435,10 +456,17 @@ class Sanction(models.Model):
             ),
             models.CheckConstraint(
                 condition=(Q(resolved_at__isnull=True) & Q(resolved_by__isnull=True) & Q(outcome=""))
-                | (Q(resolved_at__isnull=False) & Q(resolved_by__isnull=False) & Q(outcome__in=["complied", "not_complied"])),
+                | (
+                    Q(resolved_at__isnull=False)
+                    & Q(resolved_by__isnull=False)
+                    & Q(outcome__in=["complied", "not_complied"])
+                ),
                 name="police_sanction_resolved_together",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.inspection_id}"
 
 
 class NoticeKind(models.TextChoices):
@@ -459,3 +487,5 @@ class Notice(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["authorisation", "kind"], name="police_notice_once")]
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.authorisation_id}"

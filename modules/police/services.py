@@ -306,7 +306,9 @@ def inquiry_close(*, actor: Any, request_id: int, conclusion: str, on: dt.date |
     if inquiry is None:
         raise exceptions.TransitionRefused(extra={"reason": "no open inquiry"})
     if (on or timezone.localdate()) < inquiry.closes_on:
-        raise exceptions.TransitionRefused(extra={"reason": "the inquiry is still running", "until": str(inquiry.closes_on)})
+        raise exceptions.TransitionRefused(
+            extra={"reason": "the inquiry is still running", "until": str(inquiry.closes_on)}
+        )
     if not _clean(conclusion):
         raise _refuse(conclusion="Required.")
     inquiry.closed_at, inquiry.closed_by, inquiry.conclusion = timezone.now(), actor, str(conclusion).strip()[:1000]
@@ -359,7 +361,12 @@ def avis_record(
         remarks=str(remarks).strip()[:1000],
         recorded_by=actor,
     )
-    audit_record(actor=actor, action="police.avis.recorded", target=request, data={"member": avis.member_name, "opinion": opinion})
+    audit_record(
+        actor=actor,
+        action="police.avis.recorded",
+        target=request,
+        data={"member": avis.member_name, "opinion": opinion},
+    )
     return avis
 
 
@@ -517,7 +524,9 @@ def _authorisation_move(
 
 
 @transaction.atomic
-def authorisation_decide(*, actor: Any, authorisation_id: int, to_status: str, reason: str, decision: str) -> Authorisation:
+def authorisation_decide(
+    *, actor: Any, authorisation_id: int, to_status: str, reason: str, decision: str
+) -> Authorisation:
     """Suspend, withdraw or reinstate (back in force) an authorisation, with the reason and the decision (arrêté)
     it rests on. Raises NotADecisionMaker, AuthorisationNotFound, TransitionRefused, Invalid."""
     _require(permissions.is_decider(actor), exceptions.NotADecisionMaker)

@@ -55,9 +55,7 @@ urlpatterns: list[URLPattern] = [
     path("api/requests/<int:request_id>/grant/", api.GrantApi.as_view(), name="api-grant"),
     path("api/requests/<int:request_id>/refuse/", api.RefuseApi.as_view(), name="api-refuse"),
     path("api/authorisations/", api.AuthorisationListApi.as_view(), name="api-authorisation-list"),
-    path(
-        "api/authorisations/<int:authorisation_id>/", api.AuthorisationDetailApi.as_view(), name="api-authorisation"
-    ),
+    path("api/authorisations/<int:authorisation_id>/", api.AuthorisationDetailApi.as_view(), name="api-authorisation"),
     path(
         "api/authorisations/<int:authorisation_id>/decide/",
         api.AuthorisationDecideApi.as_view(),

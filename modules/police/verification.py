@@ -14,7 +14,11 @@ from .models import Authorisation, AuthorisationStatus, Inspection, Kind
 AUTHORISATION = "police.authorisation"
 PV = "police.pv"
 
-KIND_AR = {Kind.ECONOMIC: "رخصة نشاط اقتصادي", Kind.OCCUPATION: "رخصة احتلال الملك العمومي", Kind.TRADE: "رخصة مهنة منظمة"}
+KIND_AR = {
+    Kind.ECONOMIC: "رخصة نشاط اقتصادي",
+    Kind.OCCUPATION: "رخصة احتلال الملك العمومي",
+    Kind.TRADE: "رخصة مهنة منظمة",
+}
 KIND_FR = {
     Kind.ECONOMIC: "Autorisation d'activité économique",
     Kind.OCCUPATION: "Autorisation d'occupation du domaine public",
@@ -63,7 +67,5 @@ def pv_verified(code: str) -> VerifiedDocument | None:
 
 
 def register() -> None:
-    verification.register(
-        kind=AUTHORISATION, label_fr="Autorisation", label_ar="رخصة", verify=authorisation_verified
-    )
+    verification.register(kind=AUTHORISATION, label_fr="Autorisation", label_ar="رخصة", verify=authorisation_verified)
     verification.register(kind=PV, label_fr="Procès-verbal de contrôle", label_ar="محضر مراقبة", verify=pv_verified)

@@ -138,7 +138,10 @@ def request_submit(request: HttpRequest, establishment_id: int) -> HttpResponse:
             return HttpResponseRedirect(reverse("police:request-detail", args=[created.pk]))
     status = 400 if form.errors else 200
     return render(
-        request, "police/form_page.html", {"form": form, "title": "request", "establishment": establishment}, status
+        request,
+        "police/form_page.html",
+        {"form": form, "title": "request", "establishment": establishment},
+        status=status,
     )
 
 
@@ -176,9 +179,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     return _request_page(request, request_id)
 
 
-def _act(
-    request: HttpRequest, request_id: int, form: Any, name: str, call: Any, *, to: str = ""
-) -> HttpResponse:
+def _act(request: HttpRequest, request_id: int, form: Any, name: str, call: Any, *, to: str = "") -> HttpResponse:
     """Run one action of a request's page: back to the page (or `to`) when done, else the page with the refusal
     on its form."""
     if form.is_valid():
@@ -295,8 +296,8 @@ def request_minutes_pdf(request: HttpRequest, request_id: int) -> HttpResponse:
                 documents.AvisLine(
                     member=a.member_name,
                     service=a.member_service,
-                    opinion_fr=OPINION_FR[a.opinion],
-                    opinion_ar=OPINION_AR[a.opinion],
+                    opinion_fr=OPINION_FR[Opinion(a.opinion)],
+                    opinion_ar=OPINION_AR[Opinion(a.opinion)],
                     remarks=a.remarks,
                 )
                 for a in found.avis.all()
@@ -322,7 +323,7 @@ def inquiry_notice_pdf(request: HttpRequest, request_id: int) -> HttpResponse:
             holder=establishment.owner_name,
             address=establishment.address,
             activity=establishment.activity.label_fr,
-            class_fr=CLASS_FR[found.nuisance_class],
+            class_fr=CLASS_FR[NuisanceClass(found.nuisance_class)],
             opened_on=inquiry.opened_on,
             closes_on=inquiry.closes_on,
         )
@@ -330,7 +331,11 @@ def inquiry_notice_pdf(request: HttpRequest, request_id: int) -> HttpResponse:
     return _pdf(pdf, f"enquete-{found.reference.replace('/', '-')}.pdf")
 
 
-OPINION_FR = {Opinion.FAVOURABLE: "Favorable", Opinion.RESERVED: "Favorable avec réserves", Opinion.UNFAVOURABLE: "Défavorable"}
+OPINION_FR = {
+    Opinion.FAVOURABLE: "Favorable",
+    Opinion.RESERVED: "Favorable avec réserves",
+    Opinion.UNFAVOURABLE: "Défavorable",
+}
 OPINION_AR = {Opinion.FAVOURABLE: "موافق", Opinion.RESERVED: "موافق مع تحفظات", Opinion.UNFAVOURABLE: "غير موافق"}
 CLASS_FR = {
     NuisanceClass.NONE: "sans nuisance",
@@ -478,7 +483,7 @@ def inspection_record(request: HttpRequest, establishment_id: int) -> HttpRespon
         d = dict(form.cleaned_data)
         d.pop("photos", None)
         photos = tuple(
-            services.PhotoInput(name=f.name, content=f.read()) for f in request.FILES.getlist("photos")[:6]
+            services.PhotoInput(name=f.name or "photo", content=f.read()) for f in request.FILES.getlist("photos")[:6]
         )
         data = services.InspectionInput(establishment_id=establishment.pk, **d)
         created = run_in_form(
@@ -591,6 +596,4 @@ def inspection_photo(request: HttpRequest, inspection_id: int, photo_id: int) ->
 
 @role_required(*STAFF)
 def register_in_force(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "police/register.html", {**_roles(request), "rows": selectors.register_in_force()}
-    )
+    return render(request, "police/register.html", {**_roles(request), "rows": selectors.register_in_force()})

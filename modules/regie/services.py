@@ -2204,5 +2204,9 @@ def police_period_ordre_issue(*, by: Any, asset_id: int, period: str, subject: s
         data={"number": ordre.number, "amount_dh": str(principal), "lines": 1, "source": "police"},
     )
     return PoliceOrdre(
-        ordre_id=ordre.pk, exercice=ordre.exercice, number=ordre.number, amount_dh=principal, liquidation_id=liquidation.pk
+        ordre_id=ordre.pk,
+        exercice=ordre.exercice,
+        number=ordre.number,
+        amount_dh=principal,
+        liquidation_id=liquidation.pk,
     )

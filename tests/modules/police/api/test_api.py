@@ -26,16 +26,29 @@ def test_a_terrace_through_the_api(fes, django_assert_max_num_queries) -> None:
     agent, decider, inspector = (signed_in(fes.host, people[k]) for k in ("agent", "decider", "inspector"))
     created = agent.post(
         "/police/api/establishments/new/",
-        {"name": "Café Zitouna", "activity_code": "cafe", "address": "Bab Boujloud", "owner_kind": "company",
-         "owner_name": "Zitouna SARL", "owner_ice": "001234567000089", "owner_rc": "5521"},
+        {
+            "name": "Café Zitouna",
+            "activity_code": "cafe",
+            "address": "Bab Boujloud",
+            "owner_kind": "company",
+            "owner_name": "Zitouna SARL",
+            "owner_ice": "001234567000089",
+            "owner_rc": "5521",
+        },
         content_type="application/json",
     )
     assert created.status_code == 201, created.content
     establishment = created.json()["id"]
     request = agent.post(
         "/police/api/requests/new/",
-        {"kind": "occupation", "establishment_id": establishment, "occupation_type": "terrace", "surface_m2": "24",
-         "period_start": str(TODAY), "period_end": str(TODAY + dt.timedelta(days=180))},
+        {
+            "kind": "occupation",
+            "establishment_id": establishment,
+            "occupation_type": "terrace",
+            "surface_m2": "24",
+            "period_start": str(TODAY),
+            "period_end": str(TODAY + dt.timedelta(days=180)),
+        },
         content_type="application/json",
     )
     assert request.status_code == 201, request.content
@@ -69,9 +82,16 @@ def test_a_terrace_through_the_api(fes, django_assert_max_num_queries) -> None:
     # a control with a photo and a GPS point, then a warning
     pv = inspector.post(
         "/police/api/inspections/new/",
-        {"establishment_id": establishment, "authorisation_id": aid, "findings": "30 m² occupés", "compliant": True,
-         "measured_surface_m2": "30", "latitude": "34.0617", "longitude": "-4.9838",
-         "photos": [{"name": "t.jpg", "content_base64": base64.b64encode(jpeg()).decode()}]},
+        {
+            "establishment_id": establishment,
+            "authorisation_id": aid,
+            "findings": "30 m² occupés",
+            "compliant": True,
+            "measured_surface_m2": "30",
+            "latitude": "34.0617",
+            "longitude": "-4.9838",
+            "photos": [{"name": "t.jpg", "content_base64": base64.b64encode(jpeg()).decode()}],
+        },
         content_type="application/json",
     )
     assert pv.status_code == 201, pv.content

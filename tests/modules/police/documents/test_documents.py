@@ -25,7 +25,10 @@ pytestmark = pytest.mark.django_db
 
 def text(pdf: bytes) -> str:
     out = subprocess.run(
-        [shutil.which("pdftotext") or "pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
+        [shutil.which("pdftotext") or "pdftotext", "-enc", "UTF-8", "-", "-"],
+        input=pdf,
+        capture_output=True,
+        check=True,
     ).stdout.decode()
     return re.sub(r"\s+", " ", re.sub("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", out))
 
@@ -56,8 +59,11 @@ def test_the_authorisation_is_bilingual_and_its_qr_verifies_it(fes, tmp_path: Pa
     assert authorisation.reference in page and 'data-status="valid"' in page
     with schema_context("fes"):
         services.authorisation_decide(
-            actor=people["decider"], authorisation_id=authorisation.pk, to_status="withdrawn",
-            reason="Non-paiement", decision="Arrêté 5/2026",
+            actor=people["decider"],
+            authorisation_id=authorisation.pk,
+            to_status="withdrawn",
+            reason="Non-paiement",
+            decision="Arrêté 5/2026",
         )
     assert 'data-status="cancelled"' in Client(HTTP_HOST=fes.host).get(path).content.decode()
     assert Client(HTTP_HOST=fes.host).get("/verify/police.authorisation/NOPE000000/").status_code == 404
@@ -70,12 +76,18 @@ def test_the_pv_minutes_and_notice(fes, tmp_path: Path) -> None:
         inspection = services.inspection_record(
             actor=people["inspector"],
             data=services.InspectionInput(
-                establishment_id=authorisation.establishment_id, authorisation_id=authorisation.pk,
-                findings="Terrasse de 30 m²", compliant=False, measured_surface_m2=Decimal("30"),
+                establishment_id=authorisation.establishment_id,
+                authorisation_id=authorisation.pk,
+                findings="Terrasse de 30 m²",
+                compliant=False,
+                measured_surface_m2=Decimal("30"),
             ),
         )
         services.sanction_impose(
-            actor=people["inspector"], inspection_id=inspection.pk, kind="warning", reason="Réduire à 24 m²",
+            actor=people["inspector"],
+            inspection_id=inspection.pk,
+            kind="warning",
+            reason="Réduire à 24 m²",
             deadline=timezone.localdate() + dt.timedelta(days=8),
         )
     client = signed_in(fes.host, people["inspector"])

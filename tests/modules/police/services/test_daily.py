@@ -38,13 +38,16 @@ def test_quarters_renewals_and_expiry(fes, django_capture_on_commit_callbacks) -
         with django_capture_on_commit_callbacks(execute=True):
             services.commune_daily(on=authorisation.valid_until - dt.timedelta(days=20))
         services.commune_daily(on=authorisation.valid_until - dt.timedelta(days=19))
-        assert list(Notice.objects.filter(authorisation=authorisation).values_list("kind", flat=True)) == ["renewal_due"]
+        assert list(Notice.objects.filter(authorisation=authorisation).values_list("kind", flat=True)) == [
+            "renewal_due"
+        ]
         assert any(authorisation.reference in m.subject for m in mail.outbox)
         # past its end: expired, announced
         services.commune_daily(on=authorisation.valid_until + dt.timedelta(days=1))
         assert Authorisation.objects.get(pk=authorisation.pk).status == "expired"
         assert set(Notice.objects.filter(authorisation=authorisation).values_list("kind", flat=True)) == {
-            "renewal_due", "expired"
+            "renewal_due",
+            "expired",
         }
 
 

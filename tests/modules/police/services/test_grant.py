@@ -38,7 +38,9 @@ def test_a_terrace_granted_has_its_revenue_line_and_first_ordre(fes) -> None:
         period = RevenuePeriod.objects.get(authorisation=authorisation)
         ordre = OrdreRecette.objects.get(pk=period.regie_ordre_id)
         assert (ordre.amount_dh, ordre.status, ordre.tax.code) == (Decimal("1680.00"), "issued", "ODP")
-        assert period.amount_dh == Decimal("1680.00") and period.ordre_reference == f"OR {ordre.exercice}/{ordre.number}"
+        assert (
+            period.amount_dh == Decimal("1680.00") and period.ordre_reference == f"OR {ordre.exercice}/{ordre.number}"
+        )
         assert list(ordre.lines.values_list("asset_id", flat=True)) == [asset.pk]
         # and the régie's audit list of authorisations without an ordre does not show it
         regisseur = user_with("g1_regisseur", "regie_regisseur")
@@ -47,8 +49,12 @@ def test_a_terrace_granted_has_its_revenue_line_and_first_ordre(fes) -> None:
         )
         assert asset.pk not in {a.pk for a in missing}
         # and it is audited, with its first event
-        assert AuditEvent.objects.filter(action="police.authorisation.granted", target_id=str(authorisation.pk)).exists()
-        assert list(AuthorisationEvent.objects.filter(authorisation=authorisation).values_list("to_status", flat=True)) == ["active"]
+        assert AuditEvent.objects.filter(
+            action="police.authorisation.granted", target_id=str(authorisation.pk)
+        ).exists()
+        assert list(
+            AuthorisationEvent.objects.filter(authorisation=authorisation).values_list("to_status", flat=True)
+        ) == ["active"]
 
 
 def test_no_grant_without_an_avis_nor_by_an_agent(fes) -> None:

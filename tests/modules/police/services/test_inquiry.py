@@ -78,22 +78,34 @@ def test_avis_once_per_member_with_reasons_and_refusal_with_reasons(fes) -> None
         people = staff("q3")
         request = _economic(people, "C410003")
         services.inquiry_open(
-            actor=people["agent"], request_id=request.pk, opened_on=TODAY - dt.timedelta(days=20),
+            actor=people["agent"],
+            request_id=request.pk,
+            opened_on=TODAY - dt.timedelta(days=20),
             closes_on=TODAY - dt.timedelta(days=2),
         )
         services.inquiry_close(actor=people["agent"], request_id=request.pk, conclusion="Sans objection")
         with pytest.raises(exceptions.Invalid):
             services.avis_record(
-                actor=people["agent"], request_id=request.pk, member_name="Hygiène", member_service="BMH",
+                actor=people["agent"],
+                request_id=request.pk,
+                member_name="Hygiène",
+                member_service="BMH",
                 opinion="unfavourable",
             )
         services.avis_record(
-            actor=people["agent"], request_id=request.pk, member_name="Hygiène", member_service="BMH",
-            opinion="unfavourable", remarks="Pas de hotte",
+            actor=people["agent"],
+            request_id=request.pk,
+            member_name="Hygiène",
+            member_service="BMH",
+            opinion="unfavourable",
+            remarks="Pas de hotte",
         )
         with pytest.raises(exceptions.Invalid):
             services.avis_record(
-                actor=people["agent"], request_id=request.pk, member_name="Hygiène", member_service="BMH",
+                actor=people["agent"],
+                request_id=request.pk,
+                member_name="Hygiène",
+                member_service="BMH",
                 opinion="favourable",
             )
         with pytest.raises(exceptions.Invalid):
@@ -101,7 +113,9 @@ def test_avis_once_per_member_with_reasons_and_refusal_with_reasons(fes) -> None
         services.request_refuse(actor=people["decider"], request_id=request.pk, reason="Avis défavorable du BMH")
         refused = Request.objects.get(pk=request.pk)
         assert (refused.status, refused.decision_reason, refused.decided_by_id) == (
-            "refused", "Avis défavorable du BMH", people["decider"].pk,
+            "refused",
+            "Avis défavorable du BMH",
+            people["decider"].pk,
         )
         with pytest.raises(exceptions.TransitionRefused):
             services.request_refuse(actor=people["decider"], request_id=request.pk, reason="again")

@@ -60,12 +60,20 @@ def test_thirty_square_metres_on_a_terrace_of_twenty_four(fes) -> None:
         # a closure is the decision maker's, and suspends the authorisation
         with pytest.raises(exceptions.NotADecisionMaker):
             services.sanction_impose(
-                actor=people["inspector"], inspection_id=inspection.pk, kind="closure", reason="r",
-                deadline=TODAY, decision="A-1",
+                actor=people["inspector"],
+                inspection_id=inspection.pk,
+                kind="closure",
+                reason="r",
+                deadline=TODAY,
+                decision="A-1",
             )
         services.sanction_impose(
-            actor=people["decider"], inspection_id=inspection.pk, kind="closure", reason="Récidive",
-            deadline=TODAY + dt.timedelta(days=3), decision="Arrêté 12/2026",
+            actor=people["decider"],
+            inspection_id=inspection.pk,
+            kind="closure",
+            reason="Récidive",
+            deadline=TODAY + dt.timedelta(days=3),
+            decision="Arrêté 12/2026",
         )
         assert Authorisation.objects.get(pk=authorisation.pk).status == "suspended"
         # the outcome once
@@ -79,9 +87,7 @@ def test_refusals_leave_nothing(fes) -> None:
     with schema_context("fes"):
         people = staff("in2")
         authorisation = granted_terrace(people, cin="C510002")
-        data = services.InspectionInput(
-            establishment_id=authorisation.establishment_id, findings="x", compliant=True
-        )
+        data = services.InspectionInput(establishment_id=authorisation.establishment_id, findings="x", compliant=True)
         with pytest.raises(exceptions.NotAnInspector):
             services.inspection_record(actor=people["agent"], data=data)
         with pytest.raises(exceptions.Invalid):
@@ -92,7 +98,9 @@ def test_refusals_leave_nothing(fes) -> None:
             services.inspection_record(
                 actor=people["inspector"],
                 data=services.InspectionInput(
-                    establishment_id=authorisation.establishment_id, findings="x", compliant=True,
+                    establishment_id=authorisation.establishment_id,
+                    findings="x",
+                    compliant=True,
                     latitude=Decimal("34"),
                 ),
             )

@@ -24,16 +24,27 @@ def test_the_terrace_from_the_pages(fes) -> None:
     assert agent.get("/police/").status_code == 200
     made = agent.post(
         "/police/establishments/new/",
-        {"name": "Café Nejjarine", "activity_code": "cafe", "address": "Place Nejjarine", "owner_kind": "person",
-         "owner_name": "Fatima Zahra", "owner_cin": "CD12345"},
+        {
+            "name": "Café Nejjarine",
+            "activity_code": "cafe",
+            "address": "Place Nejjarine",
+            "owner_kind": "person",
+            "owner_name": "Fatima Zahra",
+            "owner_cin": "CD12345",
+        },
     )
     assert made.status_code == 302
     with schema_context("fes"):
         establishment = Establishment.objects.get(owner_cin="CD12345")
     submitted = agent.post(
         f"/police/establishments/{establishment.pk}/request/",
-        {"kind": "occupation", "occupation_type": "terrace", "surface_m2": "24", "period_start": str(TODAY),
-         "period_end": str(TODAY + dt.timedelta(days=90))},
+        {
+            "kind": "occupation",
+            "occupation_type": "terrace",
+            "surface_m2": "24",
+            "period_start": str(TODAY),
+            "period_end": str(TODAY + dt.timedelta(days=90)),
+        },
     )
     assert submitted.status_code == 302
     with schema_context("fes"):
@@ -47,7 +58,7 @@ def test_the_terrace_from_the_pages(fes) -> None:
     good = agent.post(
         f"/police/requests/{request.pk}/avis/", {"member_name": "M", "member_service": "S", "opinion": "favourable"}
     )
-    assert good.status_code == 302, [l for l in good.content.decode().splitlines() if "invalid" in l or "alert" in l]
+    assert good.status_code == 302, good.content[:300]
     granted = decider.post(
         f"/police/requests/{request.pk}/grant/",
         {"valid_from": str(TODAY), "valid_until": str(TODAY + dt.timedelta(days=90)), "surface_m2": "24"},
@@ -67,9 +78,14 @@ def test_pages_in_arabic_and_no_role(fes) -> None:
     client = signed_in(fes.host, people["inspector"])
     client.cookies["jamaa_language"] = "ar"
     for url in (
-        "/police/", "/police/establishments/", "/police/requests/", "/police/authorisations/",
-        f"/police/authorisations/{authorisation.pk}/", f"/police/requests/{authorisation.request_id}/",
-        f"/police/establishments/{authorisation.establishment_id}/inspect/", "/police/inspections/",
+        "/police/",
+        "/police/establishments/",
+        "/police/requests/",
+        "/police/authorisations/",
+        f"/police/authorisations/{authorisation.pk}/",
+        f"/police/requests/{authorisation.request_id}/",
+        f"/police/establishments/{authorisation.establishment_id}/inspect/",
+        "/police/inspections/",
         "/police/register/",
     ):
         response = client.get(url)
