@@ -85,6 +85,5 @@ def test_authorisations_revenue_and_pv_photos_survive_backup_and_restore(committ
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("DELETE FROM police_authorisation WHERE id = %s", [authorisation.pk])
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("UPDATE police_authorisation SET status = 'active' WHERE id = %s AND false", [])
             cursor.execute("UPDATE police_authorisation SET holder_name = 'X' WHERE id = %s", [authorisation.pk])
         assert Authorisation.objects.get(pk=authorisation.pk).holder_name == "Mohamed Bennani"
