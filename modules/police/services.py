@@ -510,6 +510,9 @@ def _authorisation_move(
     before = authorisation.status
     authorisation.status = to
     authorisation.save(update_fields=["status"])
+    if to in (AuthorisationStatus.WITHDRAWN, AuthorisationStatus.EXPIRED) and authorisation.regie_asset_id:
+        # no more periods: the régie's bien stops owing (its audit list would show it next exercice)
+        regie_services.police_revenue_line_close(by=by, asset_id=authorisation.regie_asset_id, reason=reason)
     AuthorisationEvent.objects.create(
         authorisation=authorisation, from_status=before, to_status=to, reason=reason, decision=decision, by=by
     )

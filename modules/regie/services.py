@@ -2210,3 +2210,23 @@ def police_period_ordre_issue(*, by: Any, asset_id: int, period: str, subject: s
         amount_dh=principal,
         liquidation_id=liquidation.pk,
     )
+
+
+@transaction.atomic
+def police_revenue_line_close(*, by: Any, asset_id: int, reason: str) -> None:
+    """A withdrawn or expired authorisation no longer owes its tax: its bien leaves the audit list (kept, with
+    its history, never deleted; the ordres already issued stay due). Idempotent. Raises AssetNotFound."""
+    asset = Asset.objects.select_for_update().filter(pk=asset_id, category="police").first()
+    if asset is None:
+        raise exceptions.AssetNotFound()
+    if not asset.active:
+        return
+    asset.active = False
+    asset.save(update_fields=["active", "updated_at"])
+    audit_record(
+        actor=by,
+        action="regie.asset.deactivated",
+        target=asset,
+        reason=_clean(reason),
+        data={"reference": asset.reference, "source": "police"},
+    )

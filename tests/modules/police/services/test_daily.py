@@ -13,7 +13,7 @@ from django_tenants.utils import schema_context
 
 from jamaa.modules.police import services
 from jamaa.modules.police.models import Authorisation, Notice, RevenuePeriod
-from jamaa.modules.regie.models import OrdreRecette
+from jamaa.modules.regie.models import Asset, OrdreRecette
 
 from ..factories import granted_terrace, staff
 
@@ -45,6 +45,7 @@ def test_quarters_renewals_and_expiry(fes, django_capture_on_commit_callbacks) -
         # past its end: expired, announced
         services.commune_daily(on=authorisation.valid_until + dt.timedelta(days=1))
         assert Authorisation.objects.get(pk=authorisation.pk).status == "expired"
+        assert Asset.objects.get(pk=authorisation.regie_asset_id).active is False  # leaves the régie's audit list
         assert set(Notice.objects.filter(authorisation=authorisation).values_list("kind", flat=True)) == {
             "renewal_due",
             "expired",
