@@ -69,6 +69,7 @@ TENANT_APPS = [
     "jamaa.modules.regie",
     "jamaa.modules.collecte",
     "jamaa.modules.courrier",
+    "jamaa.modules.police",
 ]
 # Extra per-commune apps from outside the codebase (benchmarks/fleet.py uses this for a throwaway app).
 TENANT_APPS += [a.strip() for a in os.environ.get("JAMAA_EXTRA_TENANT_APPS", "").split(",") if a.strip()]
@@ -374,3 +375,13 @@ EMAIL_HOST_PASSWORD = os.environ.get("JAMAA_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("JAMAA_EMAIL_TLS", "0") == "1"
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("JAMAA_EMAIL_FROM", "no-reply@jamaa.ma")
+
+# Police administrative: each morning, in every active commune, the quarter's ordres de recette of authorisations
+# in force, the renewal notices and the expiries (jamaa.modules.police.services.commune_daily).
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["police-daily"] = {
+    "task": "jamaa.modules.police.tasks.commune_daily",
+    "schedule": crontab(hour=6, minute=15),
+    "tenant_schemas": None,
+}

@@ -590,3 +590,22 @@ def service_create(*, actor: Any, name_fr: str, name_ar: str = "", member_ids: t
         data={"name_fr": service.name_fr, "members": sorted(member_ids)},
     )
     return service
+
+
+# --- for police administrative ---
+
+
+@dataclass(frozen=True)
+class RegisteredMail:
+    mail_id: int
+    reference: str
+    code: str
+
+
+@transaction.atomic
+def mail_register_for_module(*, actor: Any, data: MailInput) -> RegisteredMail:
+    """Register an incoming request received by another module's desk (e.g. the police administrative's
+    licences): the same record, number and audit as mail_register, for an actor the calling module has already
+    checked (not a bureau d'ordre clerk). Raises MailInvalid, CorrespondentInvalid, ServiceNotFound."""
+    mail = _record(actor=actor, data=data)
+    return RegisteredMail(mail_id=mail.pk, reference=mail.reference, code=mail.code)

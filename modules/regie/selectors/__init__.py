@@ -28,6 +28,7 @@ from .ordres import (
     ordres_list,
     restes_a_recouvrer,
 )
+from .police import PoliceOrdreState, police_ordre_states  # for the police administrative
 from .quittances import (
     CounterPreview,
     SeriesReport,
@@ -65,6 +66,8 @@ from .taxpayers import (
 from .visibility import CENT, OPEN_ORDRE, ZERO, may_read, may_supervise, takings_scope
 
 __all__ = [
+    "PoliceOrdreState",
+    "police_ordre_states",
     "BudgetLineTotal",
     "CENT",
     "CounterPreview",

@@ -20,6 +20,13 @@ from .incidents import incident_record
 from .liquidations import liquidation_cancel, liquidation_create, liquidation_pay
 from .ordres import bordereau_create, bordereau_take_in_charge, ordre_issue, ordre_transition
 from .payments import IDEMPOTENCY_KEY, Payment, counter_payment, liquidation_payment
+from .police import (  # for the police administrative
+    PoliceOrdre,
+    PoliceRevenueLine,
+    police_period_ordre_issue,
+    police_revenue_line_close,
+    police_revenue_line_open,
+)
 from .quittances import (
     AMOUNT_TOO_LARGE,
     CENT,
@@ -93,4 +100,9 @@ __all__ = [
     "tariff_in_force",
     "tax_create",
     "versement_set_treasury_reference",
+    "PoliceOrdre",
+    "PoliceRevenueLine",
+    "police_period_ordre_issue",
+    "police_revenue_line_close",
+    "police_revenue_line_open",
 ]

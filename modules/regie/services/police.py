@@ -1,0 +1,203 @@
+"""For the police administrative (modules/police): the revenue line of an authorisation and its ordres de recette.
+The police administrative grants occupations of the public domain and fee-bearing licences: each one opens
+its revenue line here (the redevable, found again by CIN / ICE / RC, and a bien owing the tax), and each billing
+period gets its ordre de recette (a liquidation of the bien's base at the tariff in force, ordered at once), so
+that `selectors.authorisations_without_ordre` stays empty for what it grants. `by` is the police's decision
+maker, not a régie member: the police checks its own roles; the régie still checks the tax, the tariff in force
+and its budget line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db import transaction
+
+from jamaa.platform.core.services import audit_record
+
+from .. import exceptions
+from ..models import (
+    Asset,
+    AssetKind,
+    BaseKind,
+    CounterKind,
+    Liquidation,
+    LiquidationStatus,
+    OrdreKind,
+    OrdreRecette,
+    OrdreRecetteLine,
+    Redevable,
+    Regie,
+    Tax,
+)
+from .liquidations import _round_base
+from .ordres import _ordre_event
+from .quittances import CENT, _check_budget_line, _counter_next, tariff_in_force
+from .taxpayers import _clean
+
+
+@dataclass(frozen=True)
+class PoliceRevenueLine:
+    redevable_id: int
+    asset_id: int
+    tax_code: str
+
+
+@dataclass(frozen=True)
+class PoliceOrdre:
+    ordre_id: int
+    exercice: int
+    number: int
+    amount_dh: Decimal
+    liquidation_id: int
+
+    @property
+    def reference(self) -> str:
+        return f"OR {self.exercice}/{self.number}"
+
+
+@transaction.atomic
+def police_revenue_line_open(
+    *,
+    by: Any,
+    name: str,
+    cin: str = "",
+    rc: str = "",
+    ice: str = "",
+    address: str = "",
+    asset_kind: str,
+    reference: str,
+    label: str,
+    surface_m2: Decimal | None,
+    tax_code: str,
+) -> PoliceRevenueLine:
+    """The revenue line of an authorisation: its holder as a redevable (the one with this CIN, ICE or RC, else a
+    new one) and a bien owing the tax. Raises TaxNotFound, InvalidRedevable, InvalidAsset (a tax on a turnover
+    or on nights needs declarations; a tax per m² needs the surface). Writes audit."""
+    tax = Tax.objects.filter(code=tax_code).first()
+    if tax is None:
+        raise exceptions.TaxNotFound()
+    if tax.base_kind in (BaseKind.SALES_PERCENT, BaseKind.NIGHT):
+        raise exceptions.InvalidAsset(extra={"fields": {"tax": ["This tax is liquidated on declarations."]}})
+    if tax.base_kind == BaseKind.AREA and (surface_m2 is None or surface_m2 <= 0):
+        raise exceptions.InvalidAsset(extra={"fields": {"surface_m2": ["A tax per m² needs the surface."]}})
+    cin, rc, ice = _clean(cin).upper(), _clean(rc), _clean(ice)
+    if not _clean(name) or not (cin or rc or ice):
+        raise exceptions.InvalidRedevable(extra={"fields": {"cin": ["A name and a CIN, an RC or an ICE."]}})
+    redevable = None
+    for field, value in (("cin", cin), ("ice", ice), ("rc", rc)):
+        if value:
+            redevable = Redevable.objects.filter(**{field: value}).order_by("pk").first()
+            if redevable is not None:
+                break
+    if redevable is None:
+        redevable = Redevable.objects.create(name=_clean(name), cin=cin, rc=rc, ice=ice, address=_clean(address))
+        audit_record(actor=by, action="regie.redevable.created", target=redevable, data={"source": "police"})
+    asset = Asset.objects.create(
+        redevable=redevable,
+        kind=asset_kind if asset_kind in AssetKind.values else AssetKind.OTHER,
+        reference=_clean(reference)[:60],
+        label=_clean(label)[:200],
+        address=_clean(address)[:300],
+        surface_m2=surface_m2,
+        category="police",
+        tax=tax,
+    )
+    audit_record(
+        actor=by, action="regie.asset.created", target=asset, data={"reference": asset.reference, "source": "police"}
+    )
+    return PoliceRevenueLine(redevable_id=redevable.pk, asset_id=asset.pk, tax_code=tax.code)
+
+
+@transaction.atomic
+def police_period_ordre_issue(*, by: Any, asset_id: int, period: str, subject: str, on: dt.date) -> PoliceOrdre:
+    """The ordre de recette of one billing period of a bien opened by police_revenue_line_open: the bien's base
+    (its surface for a tax per m², else one unit) × the tariff in force on `on`, liquidated and ordered at once
+    (individual ordre, numbered without gaps in the exercice of `on`). Raises RegieNotFound, AssetNotFound,
+    NoTariff, BudgetLineNotAuthorised. Writes the liquidation, the ordre, its line and event, audit."""
+    regie = Regie.objects.order_by("pk").first()
+    if regie is None:
+        raise exceptions.RegieNotFound()
+    asset = Asset.objects.select_related("tax", "redevable").filter(pk=asset_id, tax__isnull=False).first()
+    if asset is None or asset.tax is None:
+        raise exceptions.AssetNotFound()
+    tax = asset.tax
+    _check_budget_line(regie_id=regie.pk, tax=tax)
+    tariff = tariff_in_force(tax_id=tax.pk, on=on)
+    base = asset.surface_m2 if tax.base_kind == BaseKind.AREA and asset.surface_m2 else Decimal("1")
+    rounded, base_step = _round_base(tax.base_kind, Decimal(base))
+    principal = (rounded * tariff.rate).quantize(CENT, rounding=ROUND_HALF_UP)
+    liquidation = Liquidation.objects.create(
+        regie=regie,
+        redevable=asset.redevable,
+        asset=asset,
+        tax=tax,
+        tariff=tariff,
+        period=_clean(period)[:30],
+        base=rounded,
+        rate=tariff.rate,
+        principal_dh=principal,
+        total_dh=principal,
+        computed_on=on,
+        steps=[base_step, {"label": "principal", "formula": f"{rounded} × {tariff.rate}", "amount": str(principal)}],
+        created_by=by,
+    )
+    ordre = OrdreRecette.objects.create(
+        regie=regie,
+        exercice=on.year,
+        number=_counter_next(regie_id=regie.pk, exercice=on.year, kind=CounterKind.ORDRE),
+        kind=OrdreKind.INDIVIDUAL,
+        tax=tax,
+        budget_line=tax.budget_line,
+        subject=_clean(subject)[:300],
+        period=_clean(period)[:30],
+        amount_dh=principal,
+        issued_by=by,
+    )
+    OrdreRecetteLine.objects.create(
+        ordre=ordre,
+        redevable=asset.redevable,
+        payer_name=asset.redevable.name,
+        asset=asset,
+        liquidation=liquidation,
+        amount_dh=principal,
+    )
+    liquidation.status = LiquidationStatus.ORDERED
+    liquidation.save(update_fields=["status"])
+    _ordre_event(ordre, by=by, from_status="")
+    audit_record(
+        actor=by,
+        action="regie.ordre.issued",
+        target=ordre,
+        data={"number": ordre.number, "amount_dh": str(principal), "lines": 1, "source": "police"},
+    )
+    return PoliceOrdre(
+        ordre_id=ordre.pk,
+        exercice=ordre.exercice,
+        number=ordre.number,
+        amount_dh=principal,
+        liquidation_id=liquidation.pk,
+    )
+
+
+@transaction.atomic
+def police_revenue_line_close(*, by: Any, asset_id: int, reason: str) -> None:
+    """A withdrawn or expired authorisation no longer owes its tax: its bien leaves the audit list (kept, with
+    its history, never deleted; the ordres already issued stay due). Idempotent. Raises AssetNotFound."""
+    asset = Asset.objects.select_for_update().filter(pk=asset_id, category="police").first()
+    if asset is None:
+        raise exceptions.AssetNotFound()
+    if not asset.active:
+        return
+    asset.active = False
+    asset.save(update_fields=["active", "updated_at"])
+    audit_record(
+        actor=by,
+        action="regie.asset.deactivated",
+        target=asset,
+        reason=_clean(reason),
+        data={"reference": asset.reference, "source": "police"},
+    )
