@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import formats, timezone, translation
 
-from jamaa.platform.errors import DomainError, Forbidden, NotFound
+from jamaa.platform.kernel.forms import run_in_form
 from jamaa.platform.kernel.roles import role_required
 
 from .. import permissions, selectors
@@ -79,28 +79,10 @@ FIELD_ALIASES = {
 }
 
 
-def _form_error(form: RegieForm, exc: DomainError) -> None:
-    """A service's refusal, next to the form: on the fields it names when the form has them."""
-    named = exc.extra.get("fields", {}) if isinstance(exc.extra, dict) else {}
-    placed = False
-    for name in named if isinstance(named, dict) else ():
-        field = FIELD_ALIASES.get(name, name)
-        if field in form.fields:
-            form.add_error(field, str(exc.message))
-            placed = True
-    if not placed:
-        form.add_error(None, str(exc.message))
-
-
 def _attempt(form: RegieForm, call: Callable[[], T]) -> T | None:
-    """Run a service; a refusal the user can fix goes on the form (None), a 403/404 becomes its error page."""
-    try:
-        return call()
-    except (Forbidden, NotFound):
-        raise
-    except DomainError as exc:
-        _form_error(form, exc)
-        return None
+    """Run a service; a refusal the user can fix goes on the form (None), a 403/404 becomes its error page
+    (the kernel's run_in_form, with this module's field names)."""
+    return run_in_form(form, call, aliases=FIELD_ALIASES)
 
 
 def _regie_or_none() -> Regie | None:

@@ -11,7 +11,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jamaa.platform.errors import DomainError, Forbidden, NotFound
+from jamaa.platform.kernel.forms import run_in_form
 
 from .. import selectors, services
 from ..forms import (
@@ -43,27 +43,10 @@ from .common import (
 # -------------------------------------------------------------------------------------------------------- setup
 
 
-def _setup_error(form: RegieForm, exc: DomainError) -> None:
-    """A reference service's refusal: each field it names gets its own message; the rest goes above the form."""
-    named = exc.extra.get("fields", {}) if isinstance(exc.extra, dict) else {}
-    placed = False
-    for name, errors in named.items() if isinstance(named, dict) else ():
-        field = FIELD_ALIASES.get(name, name)
-        if field in form.fields:
-            form.add_error(field, [str(e) for e in errors] if isinstance(errors, list) else str(errors))
-            placed = True
-    if not placed:
-        form.add_error(None, str(exc.message))
-
-
 def _setup_attempt(form: RegieForm, call: Callable[[], T]) -> T | None:
-    try:
-        return call()
-    except (Forbidden, NotFound):
-        raise
-    except DomainError as exc:
-        _setup_error(form, exc)
-        return None
+    """A reference service's refusal: each field it names gets its own messages (the kernel's run_in_form with
+    `detail`); the rest goes above the form; a 403/404 becomes its error page."""
+    return run_in_form(form, call, aliases=FIELD_ALIASES, detail=True)
 
 
 def _budget_line_choices() -> list[tuple[str, str]]:
