@@ -9,7 +9,7 @@ class BudgetConfig(AppConfig):
     def ready(self) -> None:
         from jamaa.modules import registry
 
-        from . import permissions
+        from . import permissions, verification
 
         registry.register(
             registry.ModuleInfo(
@@ -18,6 +18,13 @@ class BudgetConfig(AppConfig):
                 name_fr="Budget",
                 name_ar="الميزانية",
                 url="/budget/",
-                roles=((permissions.AGENT, "Budget : agent", "الميزانية: عون"),),
+                summary_fr="Le budget de la commune et son exécution : crédits, engagements, mandats, recettes",
+                summary_ar="ميزانية الجماعة وتنفيذها: الاعتمادات، الالتزامات، الأوامر بالأداء، المداخيل",
+                roles=(
+                    (permissions.SERVICE, "Budget : service du budget", "الميزانية: مصلحة الميزانية"),
+                    (permissions.ORDONNATEUR, "Budget : ordonnateur", "الميزانية: الآمر بالصرف"),
+                    (permissions.COUNCIL, "Budget : membre du conseil (lecture)", "الميزانية: عضو المجلس (اطلاع)"),
+                ),
             )
         )
+        verification.register()

@@ -842,3 +842,73 @@ def counter_payment_preview(*, regie_id: int, agent_id: int, tax_id: int, base: 
         words_fr=words_fr,
         words_ar=words_ar,
     )
+
+
+# --- for budget ---
+
+
+@dataclass(frozen=True)
+class RevenueByBudgetLine:
+    """What the régie collected on one budget line code over a range of accounting days, net of cancellations."""
+
+    budget_line: str
+    receipts: int
+    collected_dh: Decimal
+
+
+def revenue_by_budget_line(*, start: dt.date, end: dt.date) -> list[RevenueByBudgetLine]:
+    """Quittances of the accounting days start..end (inclusive), every régie, per budget line code: their count
+    and amount less the cancelled ones (live: read at the time of the call). For the budget's execution of
+    revenue. No writes."""
+    rows = (
+        Quittance.objects.filter(day__gte=start, day__lte=end)
+        .values("budget_line")
+        .annotate(
+            receipts=Count("pk"),
+            issued=Sum("amount_dh"),
+            cancelled=Sum("amount_dh", filter=Q(cancellation__isnull=False)),
+        )
+        .order_by("budget_line")
+    )
+    return [
+        RevenueByBudgetLine(
+            budget_line=r["budget_line"],
+            receipts=int(r["receipts"]),
+            collected_dh=(r["issued"] or ZERO) - (r["cancelled"] or ZERO),
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class OrdresByBudgetLine:
+    """Ordres de recette of an exercice on one budget line code: what was issued (cancelled ones aside) and what
+    remains to recover on those still open (issued or taken in charge)."""
+
+    budget_line: str
+    issued_dh: Decimal
+    remaining_dh: Decimal
+
+
+def ordres_by_budget_line(*, exercice: int) -> list[OrdresByBudgetLine]:
+    """The exercice's ordres de recette per budget line code, every régie: issued and restes à recouvrer. No
+    writes."""
+    rows = (
+        OrdreRecette.objects.filter(exercice=exercice)
+        .exclude(status=OrdreStatus.CANCELLED)
+        .values("budget_line")
+        .annotate(
+            issued=Sum("amount_dh"),
+            open_amount=Sum("amount_dh", filter=Q(status__in=OPEN_ORDRE)),
+            open_recovered=Sum("recovered_dh", filter=Q(status__in=OPEN_ORDRE)),
+        )
+        .order_by("budget_line")
+    )
+    return [
+        OrdresByBudgetLine(
+            budget_line=r["budget_line"],
+            issued_dh=r["issued"] or ZERO,
+            remaining_dh=(r["open_amount"] or ZERO) - (r["open_recovered"] or ZERO),
+        )
+        for r in rows
+    ]
