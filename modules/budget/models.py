@@ -52,6 +52,9 @@ class NomenclatureEntry(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.version} {self.code} {self.label_fr}"
+
     @property
     def code(self) -> str:
         return f"{self.chapter}.{self.article}.{self.line}"
@@ -150,6 +153,9 @@ class BudgetLine(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.code} {self.label_fr}"
+
     @property
     def code(self) -> str:
         return f"{self.chapter}.{self.article}.{self.line}"
@@ -157,9 +163,6 @@ class BudgetLine(models.Model):
     @property
     def credit_dh(self) -> object:
         return self.forecast_dh + self.adjustments_dh
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.label_fr}"
 
 
 class MovementKind(models.TextChoices):
@@ -187,6 +190,9 @@ class CreditMovement(models.Model):
             models.CheckConstraint(condition=~Q(amount_dh=0), name="budget_movement_nonzero"),
             models.CheckConstraint(condition=~Q(decision_reference=""), name="budget_movement_decision"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount_dh} ({self.decision_reference})"
 
 
 class EngagementStatus(models.TextChoices):
@@ -230,6 +236,9 @@ class Engagement(models.Model):
         ]
         indexes = [models.Index(fields=["line", "status"], name="budget_engagement_line_status")]
 
+    def __str__(self) -> str:
+        return self.reference
+
     @property
     def reference(self) -> str:
         return f"E-{self.year}/{self.number:06d}"
@@ -254,6 +263,9 @@ class Liquidation(models.Model):
             models.CheckConstraint(condition=Q(amount_dh__gt=0), name="budget_liquidation_amount_positive"),
             models.CheckConstraint(condition=~Q(invoice_reference=""), name="budget_liquidation_invoice"),
         ]
+
+    def __str__(self) -> str:
+        return self.reference
 
     @property
     def reference(self) -> str:
@@ -281,6 +293,9 @@ class PaymentOrder(models.Model):
             models.CheckConstraint(condition=Q(amount_dh__gt=0), name="budget_order_amount_positive"),
         ]
 
+    def __str__(self) -> str:
+        return self.reference
+
     @property
     def reference(self) -> str:
         return f"OP-{self.year}/{self.number:06d}"
@@ -305,6 +320,9 @@ class Payment(models.Model):
             models.CheckConstraint(condition=Q(amount_dh__gt=0), name="budget_payment_amount_positive"),
             models.CheckConstraint(condition=~Q(treasury_reference=""), name="budget_payment_reference"),
         ]
+
+    def __str__(self) -> str:
+        return self.reference
 
     @property
     def reference(self) -> str:

@@ -121,9 +121,11 @@ class EngagementDetail:
 def engagement_get(*, viewer: Any, engagement_id: int) -> EngagementDetail:
     """An engagement with its liquidations, orders and payments. Raises NotAllowed, EngagementNotFound."""
     _require_reader(viewer)
-    engagement = Engagement.objects.select_related("line", "budget", "proposed_by", "decided_by").filter(
-        pk=engagement_id
-    ).first()
+    engagement = (
+        Engagement.objects.select_related("line", "budget", "proposed_by", "decided_by")
+        .filter(pk=engagement_id)
+        .first()
+    )
     if engagement is None:
         raise exceptions.EngagementNotFound()
     liquidations = list(engagement.liquidations.order_by("number"))
@@ -245,7 +247,8 @@ def _rows(budget: Budget) -> list[ExecutionRow]:
     on its ordres (each grouped by budget line in SQL)."""
     start, end = dt.date(budget.year, 1, 1), dt.date(budget.year, 12, 31)
     collected: dict[str, tuple[Decimal, int]] = {
-        r.budget_line: (r.collected_dh, r.receipts) for r in regie_selectors.revenue_by_budget_line(start=start, end=end)
+        r.budget_line: (r.collected_dh, r.receipts)
+        for r in regie_selectors.revenue_by_budget_line(start=start, end=end)
     }
     to_recover: dict[str, Decimal] = {
         r.budget_line: r.remaining_dh for r in regie_selectors.ordres_by_budget_line(exercice=budget.year)
@@ -275,7 +278,9 @@ def _rows(budget: Budget) -> list[ExecutionRow]:
         )
         .iterator(chunk_size=2000)
     ):
-        (pk, direction, part, chapter, chapter_fr, chapter_ar, article, line, code_eco, label_fr, label_ar) = values[:11]
+        (pk, direction, part, chapter, chapter_fr, chapter_ar, article, line, code_eco, label_fr, label_ar) = values[
+            :11
+        ]
         forecast, adjustments, engaged, liquidated, ordered, paid = values[11:]
         code = f"{chapter}.{article}.{line}"
         credit = forecast + adjustments

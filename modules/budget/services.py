@@ -331,8 +331,10 @@ def credit_transfer(
     first, second = sorted((from_line_id, to_line_id))
     lines = {first: _open_line(first), second: _open_line(second)}
     source, target = lines[from_line_id], lines[to_line_id]
-    if source.budget_id != target.budget_id or Direction.SPENDING != source.direction or (
-        target.direction != Direction.SPENDING
+    if (
+        source.budget_id != target.budget_id
+        or Direction.SPENDING != source.direction
+        or (target.direction != Direction.SPENDING)
     ):
         raise exceptions.TransferInvalid()
     amount = _amount(amount_dh)
@@ -430,7 +432,9 @@ def engagement_approve(*, actor: Any, engagement_id: int, on: dt.date | None = N
     day = on or timezone.localdate()
     available = line_ceiling(line_id=line.pk, on=day) - line.engaged_dh
     if engagement.amount_dh > available:
-        raise exceptions.CreditExceeded.on(line=line.code, available=max(available, Decimal(0)), asked=engagement.amount_dh)
+        raise exceptions.CreditExceeded.on(
+            line=line.code, available=max(available, Decimal(0)), asked=engagement.amount_dh
+        )
     engagement.status = EngagementStatus.APPROVED
     engagement.decided_by = actor
     engagement.decided_on = day
@@ -520,9 +524,7 @@ def payment_order_issue(*, actor: Any, liquidation_id: int, on: dt.date | None =
     a verification code for its PDF. Raises NotAllowed, LiquidationNotFound, AlreadyOrdered. Writes the order (the
     line's ordered total follows in SQL), audit."""
     _require(permissions.is_ordonnateur(actor))
-    liquidation = (
-        Liquidation.objects.select_for_update().select_related("engagement").filter(pk=liquidation_id).first()
-    )
+    liquidation = Liquidation.objects.select_for_update().select_related("engagement").filter(pk=liquidation_id).first()
     if liquidation is None:
         raise exceptions.LiquidationNotFound()
     if PaymentOrder.objects.filter(liquidation=liquidation).exists():

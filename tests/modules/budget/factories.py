@@ -44,9 +44,7 @@ def signed_in(host: str, user: Any) -> Client:
 
 
 def line(budget: Budget, code: tuple[str, str, str], direction: str = "spending") -> BudgetLine:
-    return BudgetLine.objects.get(
-        budget=budget, direction=direction, chapter=code[0], article=code[1], line=code[2]
-    )
+    return BudgetLine.objects.get(budget=budget, direction=direction, chapter=code[0], article=code[1], line=code[2])
 
 
 def budget_with(
@@ -63,9 +61,7 @@ def budget_with(
     for code, amount in forecasts.items():
         services.line_forecast_set(actor=service, line_id=line(budget, code).pk, forecast_dh=Decimal(amount))
     for code, amount in (revenue or {}).items():
-        services.line_forecast_set(
-            actor=service, line_id=line(budget, code, "revenue").pk, forecast_dh=Decimal(amount)
-        )
+        services.line_forecast_set(actor=service, line_id=line(budget, code, "revenue").pk, forecast_dh=Decimal(amount))
     steps = ["voted", "approved", "executing"]
     for step in steps[: steps.index(status) + 1] if status in steps else []:
         if step == "voted":

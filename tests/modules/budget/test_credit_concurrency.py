@@ -68,10 +68,15 @@ def _at_once(work: Callable[[int], Any]) -> tuple[list[Any], list[BaseException]
 def test_thirty_engagements_on_credit_for_ten(scratch: dict[str, Any], django_db_blocker: Any) -> None:
     # given: a line with 10,000 DH; 30 engagements of 1,000 DH proposed at once
     proposed, errors = _at_once(
-        lambda i: services.engagement_propose(
-            actor=scratch["service"], line_id=scratch["line_id"], beneficiary=f"Fournisseur {i}",
-            subject="Ramettes de papier", amount_dh="1000.00",
-        ).pk
+        lambda i: (
+            services.engagement_propose(
+                actor=scratch["service"],
+                line_id=scratch["line_id"],
+                beneficiary=f"Fournisseur {i}",
+                subject="Ramettes de papier",
+                amount_dh="1000.00",
+            ).pk
+        )
     )
     assert errors == []
     with django_db_blocker.unblock(), schema_context(SLUG):

@@ -33,10 +33,16 @@ def test_gid_export_codes_and_totals(fes) -> None:
         )
         services.engagement_approve(actor=ordo, engagement_id=e.pk, on=dt.date(2026, 2, 1))
         liq = services.liquidation_record(
-            actor=service, engagement_id=e.pk, amount_dh="2500", invoice_reference="F-77", service_done_on=dt.date(2026, 2, 3)
+            actor=service,
+            engagement_id=e.pk,
+            amount_dh="2500",
+            invoice_reference="F-77",
+            service_done_on=dt.date(2026, 2, 3),
         )
         order = services.payment_order_issue(actor=ordo, liquidation_id=liq.pk, on=dt.date(2026, 2, 4))
-        services.payment_record(actor=service, order_id=order.pk, paid_on=dt.date(2026, 2, 9), treasury_reference="TR-1")
+        services.payment_record(
+            actor=service, order_id=order.pk, paid_on=dt.date(2026, 2, 9), treasury_reference="TR-1"
+        )
         e2 = services.engagement_propose(
             actor=service, line_id=line(budget, ROADS).pk, beneficiary="BTP", subject="Voirie", amount_dh="120000"
         )
@@ -53,7 +59,12 @@ def test_gid_export_codes_and_totals(fes) -> None:
     office = by_code[("1", "10", "20", "21")]
     assert office[5] == "2121" and office[6] == "Fournitures de bureau" and office[7] == "لوازم المكتب"
     assert [Decimal(str(v)) for v in office[8:15]] == [
-        Decimal("10000"), Decimal("0"), Decimal("10000"), Decimal("2500"), Decimal("2500"), Decimal("2500"),
+        Decimal("10000"),
+        Decimal("0"),
+        Decimal("10000"),
+        Decimal("2500"),
+        Decimal("2500"),
+        Decimal("2500"),
         Decimal("2500"),
     ]
     roads = by_code[("2", "30", "10", "11")]

@@ -30,7 +30,9 @@ def test_sql_refuses_what_the_services_refuse(fes) -> None:
         big = services.engagement_propose(
             actor=service, line_id=office.pk, beneficiary="X", subject="Trop", amount_dh="1000.01"
         )
-        ok = services.engagement_propose(actor=service, line_id=office.pk, beneficiary="X", subject="Ok", amount_dh="600")
+        ok = services.engagement_propose(
+            actor=service, line_id=office.pk, beneficiary="X", subject="Ok", amount_dh="600"
+        )
         services.engagement_approve(actor=ordo, engagement_id=ok.pk, on=dt.date(2026, 2, 1))
 
         # overspending by a raw approval
@@ -52,7 +54,7 @@ def test_sql_refuses_what_the_services_refuse(fes) -> None:
         _refused("DELETE FROM budget_budget WHERE id = %s", [budget.pk])
         # a credit reduced below what is engaged
         _refused(
-            "INSERT INTO budget_creditmovement (line_id, kind, \"group\", amount_dh, decision_reference, "
+            'INSERT INTO budget_creditmovement (line_id, kind, "group", amount_dh, decision_reference, '
             "decision_date, reason, recorded_by_id, recorded_at) VALUES (%s, 'amendment', gen_random_uuid(), -500, "
             "'BM 1', '2026-03-01', '', %s, now())",
             [office.pk, ordo.pk],
