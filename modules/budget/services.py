@@ -148,7 +148,7 @@ def budget_create(*, actor: Any, year: int, nomenclature_version: str = DEFAULT_
 
 
 def _locked_budget(budget_id: int) -> Budget:
-    budget = Budget.objects.select_for_update().filter(pk=budget_id).first()
+    budget = Budget.objects.select_for_update(no_key=True).filter(pk=budget_id).first()
     if budget is None:
         raise exceptions.BudgetNotFound()
     return budget
@@ -159,7 +159,7 @@ def line_forecast_set(*, actor: Any, line_id: int, forecast_dh: Any) -> BudgetLi
     """Set a line's forecast while the budget is a draft. Raises NotAllowed, LineNotFound, NotDraft, Invalid.
     Writes the line, audit."""
     _require(permissions.is_service(actor))
-    line = BudgetLine.objects.select_for_update().select_related("budget").filter(pk=line_id).first()
+    line = BudgetLine.objects.select_for_update(no_key=True).select_related("budget").filter(pk=line_id).first()
     if line is None:
         raise exceptions.LineNotFound()
     if line.budget.status != BudgetStatus.DRAFT:
@@ -258,7 +258,7 @@ def budget_close(*, actor: Any, budget_id: int, closed_on: dt.date) -> Budget:
 
 
 def _open_line(line_id: int) -> BudgetLine:
-    line = BudgetLine.objects.select_for_update().select_related("budget").filter(pk=line_id).first()
+    line = BudgetLine.objects.select_for_update(no_key=True).select_related("budget").filter(pk=line_id).first()
     if line is None:
         raise exceptions.LineNotFound()
     if line.budget.status not in (BudgetStatus.APPROVED, BudgetStatus.EXECUTING):
@@ -410,7 +410,7 @@ def line_ceiling(*, line_id: int, on: dt.date) -> Decimal:
 
 
 def _locked_engagement(engagement_id: int) -> Engagement:
-    engagement = Engagement.objects.select_for_update().filter(pk=engagement_id).first()
+    engagement = Engagement.objects.select_for_update(no_key=True).filter(pk=engagement_id).first()
     if engagement is None:
         raise exceptions.EngagementNotFound()
     return engagement
@@ -426,7 +426,7 @@ def engagement_approve(*, actor: Any, engagement_id: int, on: dt.date | None = N
     engagement = _locked_engagement(engagement_id)
     if engagement.status != EngagementStatus.PROPOSED:
         raise exceptions.AlreadyDecided(extra={"status": engagement.status})
-    line = BudgetLine.objects.select_for_update().select_related("budget").get(pk=engagement.line_id)
+    line = BudgetLine.objects.select_for_update(no_key=True).select_related("budget").get(pk=engagement.line_id)
     if line.budget.status == BudgetStatus.CLOSED:
         raise exceptions.Closed()
     day = on or timezone.localdate()
@@ -524,7 +524,7 @@ def payment_order_issue(*, actor: Any, liquidation_id: int, on: dt.date | None =
     a verification code for its PDF. Raises NotAllowed, LiquidationNotFound, AlreadyOrdered. Writes the order (the
     line's ordered total follows in SQL), audit."""
     _require(permissions.is_ordonnateur(actor))
-    liquidation = Liquidation.objects.select_for_update().select_related("engagement").filter(pk=liquidation_id).first()
+    liquidation = Liquidation.objects.select_for_update(no_key=True).select_related("engagement").filter(pk=liquidation_id).first()
     if liquidation is None:
         raise exceptions.LiquidationNotFound()
     if PaymentOrder.objects.filter(liquidation=liquidation).exists():
@@ -554,7 +554,7 @@ def payment_record(*, actor: Any, order_id: int, paid_on: dt.date, treasury_refe
     """Record a payment order paid, from the Treasury's return (its reference and date). Raises NotAllowed,
     OrderNotFound, AlreadyPaid, Invalid. Writes the payment (the line's paid total follows in SQL), audit."""
     _require(permissions.is_service(actor))
-    order = PaymentOrder.objects.select_for_update().filter(pk=order_id).first()
+    order = PaymentOrder.objects.select_for_update(no_key=True).filter(pk=order_id).first()
     if order is None:
         raise exceptions.OrderNotFound()
     if Payment.objects.filter(order=order).exists():

@@ -858,26 +858,33 @@ class RevenueByBudgetLine:
 
 def revenue_by_budget_line(*, start: dt.date, end: dt.date) -> list[RevenueByBudgetLine]:
     """Quittances of the accounting days start..end (inclusive), every régie, per budget line code: their count
-    and amount less the cancelled ones (live: read at the time of the call). For the budget's execution of
-    revenue. No writes."""
-    rows = (
+    and amount less the cancelled ones (live: read at the time of the call). Two grouped reads: the quittances
+    of the range (index on the day), then the few cancelled ones, so that no join runs over every quittance. For
+    the budget's execution of revenue. No writes."""
+    issued = (
         Quittance.objects.filter(day__gte=start, day__lte=end)
         .values("budget_line")
-        .annotate(
-            receipts=Count("pk"),
-            issued=Sum("amount_dh"),
-            cancelled=Sum("amount_dh", filter=Q(cancellation__isnull=False)),
-        )
-        .order_by("budget_line")
+        .annotate(receipts=Count("pk"), total=Sum("amount_dh"))
+        .order_by()
     )
-    return [
-        RevenueByBudgetLine(
-            budget_line=r["budget_line"],
-            receipts=int(r["receipts"]),
-            collected_dh=(r["issued"] or ZERO) - (r["cancelled"] or ZERO),
-        )
-        for r in rows
-    ]
+    cancelled = dict(
+        QuittanceCancellation.objects.filter(quittance__day__gte=start, quittance__day__lte=end)
+        .values("quittance__budget_line")
+        .annotate(total=Sum("quittance__amount_dh"))
+        .order_by()
+        .values_list("quittance__budget_line", "total")
+    )
+    return sorted(
+        (
+            RevenueByBudgetLine(
+                budget_line=r["budget_line"],
+                receipts=int(r["receipts"]),
+                collected_dh=(r["total"] or ZERO) - (cancelled.get(r["budget_line"]) or ZERO),
+            )
+            for r in issued
+        ),
+        key=lambda r: r.budget_line,
+    )
 
 
 @dataclass(frozen=True)

@@ -170,8 +170,9 @@ BEGIN
         RAISE EXCEPTION 'budget: unknown engagement status %', NEW.status USING ERRCODE = 'check_violation';
     END IF;
     IF NEW.status = 'approved' THEN
-        -- The line's row lock serialises concurrent approvals on it: the check and the sum are one step.
-        SELECT * INTO l FROM budget_budgetline WHERE id = NEW.line_id FOR UPDATE;
+        -- The line's row lock (NO KEY UPDATE: it does not wait for the key-share locks of engagements being proposed
+        -- on it) serialises concurrent approvals on it: the check and the sum are one step.
+        SELECT * INTO l FROM budget_budgetline WHERE id = NEW.line_id FOR NO KEY UPDATE;
         SELECT * INTO b FROM budget_budget WHERE id = l.budget_id;
         IF b.status = 'closed' THEN
             RAISE EXCEPTION 'budget: the exercice % is closed', b.year USING ERRCODE = 'check_violation';
@@ -195,7 +196,7 @@ DECLARE
     l record;
     st text;
 BEGIN
-    SELECT * INTO l FROM budget_budgetline WHERE id = NEW.line_id FOR UPDATE;
+    SELECT * INTO l FROM budget_budgetline WHERE id = NEW.line_id FOR NO KEY UPDATE;
     SELECT status INTO st FROM budget_budget WHERE id = l.budget_id;
     IF st NOT IN ('approved', 'executing') THEN
         RAISE EXCEPTION 'budget: credits change by decision on an approved budget only' USING ERRCODE = 'check_violation';
@@ -234,7 +235,7 @@ DECLARE
     e record;
     done numeric;
 BEGIN
-    SELECT * INTO e FROM budget_engagement WHERE id = NEW.engagement_id FOR UPDATE;
+    SELECT * INTO e FROM budget_engagement WHERE id = NEW.engagement_id FOR NO KEY UPDATE;
     IF e.status <> 'approved' OR e.year <> NEW.year THEN
         RAISE EXCEPTION 'budget: only an approved engagement of the exercice is liquidated' USING ERRCODE = 'check_violation';
     END IF;
