@@ -77,7 +77,7 @@ def gid_workbook(*, year: int, revenue: Sequence[ExecutionRow], spending: Sequen
             cell.font = Font(bold=True)
         for r in rows:
             sheet.append(_line(year, r))
-        totals: list[object] = ["TOTAL"] + [""] * (AMOUNT_COLUMNS - 1)
+        totals: list[object] = ["TOTAL", *([""] * (AMOUNT_COLUMNS - 1))]
         for i in range(AMOUNT_COLUMNS, len(GID_HEADERS)):
             totals.append(sum((Decimal(str(_line(year, r)[i])) for r in rows), Decimal(0)))
         sheet.append(totals)

@@ -524,7 +524,12 @@ def payment_order_issue(*, actor: Any, liquidation_id: int, on: dt.date | None =
     a verification code for its PDF. Raises NotAllowed, LiquidationNotFound, AlreadyOrdered. Writes the order (the
     line's ordered total follows in SQL), audit."""
     _require(permissions.is_ordonnateur(actor))
-    liquidation = Liquidation.objects.select_for_update(no_key=True).select_related("engagement").filter(pk=liquidation_id).first()
+    liquidation = (
+        Liquidation.objects.select_for_update(no_key=True)
+        .select_related("engagement")
+        .filter(pk=liquidation_id)
+        .first()
+    )
     if liquidation is None:
         raise exceptions.LiquidationNotFound()
     if PaymentOrder.objects.filter(liquidation=liquidation).exists():

@@ -63,7 +63,11 @@ def _act(
 
 
 @role_required(*READERS)
-def budget_list(request: HttpRequest, create_form: dj_forms.Form | None = None) -> HttpResponse:
+def budget_list(request: HttpRequest) -> HttpResponse:
+    return _budget_list_page(request)
+
+
+def _budget_list_page(request: HttpRequest, create_form: dj_forms.Form | None = None) -> HttpResponse:
     return render(
         request,
         "budget/budget_list.html",
@@ -83,12 +87,16 @@ def budget_create(request: HttpRequest) -> HttpResponse:
         forms.BudgetCreateForm(request.POST),
         lambda d: services.budget_create(actor=request.user, year=d["year"]),
         lambda b: reverse("budget:budget-detail", args=[b.pk]),
-        lambda f: budget_list(request, create_form=f),
+        lambda f: _budget_list_page(request, create_form=f),
     )
 
 
 @role_required(*READERS)
-def budget_detail(request: HttpRequest, budget_id: int, **bound: dj_forms.Form) -> HttpResponse:
+def budget_detail(request: HttpRequest, budget_id: int) -> HttpResponse:
+    return _budget_detail_page(request, budget_id)
+
+
+def _budget_detail_page(request: HttpRequest, budget_id: int, **bound: dj_forms.Form) -> HttpResponse:
     report = selectors.execution_report(viewer=request.user, budget_id=budget_id)
     today = timezone.localdate()
     return render(
@@ -115,7 +123,7 @@ def _state_action(
         form,
         call,
         lambda _b: reverse("budget:budget-detail", args=[budget_id]),
-        lambda f: budget_detail(request, budget_id, **{name: f}),
+        lambda f: _budget_detail_page(request, budget_id, **{name: f}),
     )
 
 
@@ -203,7 +211,11 @@ def budget_forecasts(request: HttpRequest, budget_id: int) -> HttpResponse:
 
 
 @role_required(*READERS)
-def credits(request: HttpRequest, budget_id: int, **bound: dj_forms.Form) -> HttpResponse:
+def credits(request: HttpRequest, budget_id: int) -> HttpResponse:
+    return _credits_page(request, budget_id)
+
+
+def _credits_page(request: HttpRequest, budget_id: int, **bound: dj_forms.Form) -> HttpResponse:
     budget = selectors.budget_get(viewer=request.user, budget_id=budget_id)
     choices = _line_choices(request, budget_id)
     amend = bound.get("amend_form") or forms.AmendForm(initial={"decision_date": timezone.localdate()})
@@ -236,7 +248,7 @@ def credit_amend(request: HttpRequest, budget_id: int) -> HttpResponse:
         form,
         lambda d: services.credit_amend(actor=request.user, **d),
         lambda _m: reverse("budget:credits", args=[budget_id]),
-        lambda f: credits(request, budget_id, amend_form=f),
+        lambda f: _credits_page(request, budget_id, amend_form=f),
     )
 
 
@@ -252,7 +264,7 @@ def credit_transfer(request: HttpRequest, budget_id: int) -> HttpResponse:
         form,
         lambda d: services.credit_transfer(actor=request.user, **d),
         lambda _g: reverse("budget:credits", args=[budget_id]),
-        lambda f: credits(request, budget_id, transfer_form=f),
+        lambda f: _credits_page(request, budget_id, transfer_form=f),
     )
 
 
@@ -260,7 +272,13 @@ def credit_transfer(request: HttpRequest, budget_id: int) -> HttpResponse:
 
 
 @role_required(*READERS)
-def engagement_list(request: HttpRequest, budget_id: int, propose_form: dj_forms.Form | None = None) -> HttpResponse:
+def engagement_list(request: HttpRequest, budget_id: int) -> HttpResponse:
+    return _engagement_list_page(request, budget_id)
+
+
+def _engagement_list_page(
+    request: HttpRequest, budget_id: int, propose_form: dj_forms.Form | None = None
+) -> HttpResponse:
     budget = selectors.budget_get(viewer=request.user, budget_id=budget_id)
     status = request.GET.get("status", "")
     form = propose_form or forms.EngagementForm()
@@ -293,12 +311,16 @@ def engagement_propose(request: HttpRequest, budget_id: int) -> HttpResponse:
         form,
         lambda d: services.engagement_propose(actor=request.user, **d),
         lambda e: reverse("budget:engagement-detail", args=[e.pk]),
-        lambda f: engagement_list(request, budget_id, propose_form=f),
+        lambda f: _engagement_list_page(request, budget_id, propose_form=f),
     )
 
 
 @role_required(*READERS)
-def engagement_detail(request: HttpRequest, engagement_id: int, **bound: dj_forms.Form) -> HttpResponse:
+def engagement_detail(request: HttpRequest, engagement_id: int) -> HttpResponse:
+    return _engagement_detail_page(request, engagement_id)
+
+
+def _engagement_detail_page(request: HttpRequest, engagement_id: int, **bound: dj_forms.Form) -> HttpResponse:
     d = selectors.engagement_get(viewer=request.user, engagement_id=engagement_id)
     today = timezone.localdate()
     return render(
@@ -330,7 +352,7 @@ def _chain_action(
         form,
         call,
         lambda _x: reverse("budget:engagement-detail", args=[engagement_id]),
-        lambda f: engagement_detail(request, engagement_id, **{name: f}),
+        lambda f: _engagement_detail_page(request, engagement_id, **{name: f}),
     )
 
 
