@@ -327,3 +327,32 @@ class Payment(models.Model):
     @property
     def reference(self) -> str:
         return f"P-{self.year}/{self.number:06d}"
+
+
+class RevenueFold(models.Model):
+    """Running totals of the régie's receipts per (exercice, budget line code), folded from the régie's quittances
+    and cancellations up to the ids in RevenueMark: the execution report adds only what is newer, read live."""
+
+    year = models.PositiveSmallIntegerField()
+    budget_line = models.CharField(max_length=30)
+    receipts = models.PositiveIntegerField(default=0)
+    issued_dh = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    cancelled_count = models.PositiveIntegerField(default=0)
+    cancelled_dh = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["year", "budget_line"], name="budget_revenuefold_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.budget_line}: {self.issued_dh - self.cancelled_dh}"
+
+
+class RevenueMark(models.Model):
+    """One row: the last quittance and cancellation ids folded into RevenueFold, and when."""
+
+    quittance_id = models.BigIntegerField(default=0)
+    cancellation_id = models.BigIntegerField(default=0)
+    folded_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"folded through quittance {self.quittance_id}, cancellation {self.cancellation_id}"

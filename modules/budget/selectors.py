@@ -6,7 +6,6 @@ written) plus the régie's receipts per budget line, live, through the régie's 
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -30,6 +29,8 @@ from .models import (
     Part,
     Payment,
     PaymentOrder,
+    RevenueFold,
+    RevenueMark,
 )
 
 ZERO = Decimal(0)
@@ -242,14 +243,33 @@ class ExecutionReport:
     provisional: bool = False
 
 
+def revenue_collected(*, year: int) -> dict[str, tuple[Decimal, int]]:
+    """The régie's receipts of an exercice per budget line code, net of cancellations, and their count: the
+    running totals folded so far (services.revenue_fold) plus what the régie wrote since, read live through its
+    selectors (only the ids after the fold's marks: a short read whatever the size of the régie's history)."""
+    totals: dict[str, list[Any]] = {}
+    for f in RevenueFold.objects.filter(year=year):
+        totals[f.budget_line] = [f.issued_dh - f.cancelled_dh, f.receipts]
+    mark = RevenueMark.objects.filter(pk=1).first()
+    issued, cancelled = regie_selectors.receipts_since(
+        after_quittance_id=mark.quittance_id if mark else 0,
+        after_cancellation_id=mark.cancellation_id if mark else 0,
+    )
+    for r in issued:
+        if r.year == year:
+            row = totals.setdefault(r.budget_line, [ZERO, 0])
+            row[0] += r.amount_dh
+            row[1] += r.count
+    for r in cancelled:
+        if r.year == year:
+            totals.setdefault(r.budget_line, [ZERO, 0])[0] -= r.amount_dh
+    return {code: (amount, count) for code, (amount, count) in totals.items()}
+
+
 def _rows(budget: Budget) -> list[ExecutionRow]:
     """Every line of the budget with its execution: one query on the lines, one on the régie's receipts and one
     on its ordres (each grouped by budget line in SQL)."""
-    start, end = dt.date(budget.year, 1, 1), dt.date(budget.year, 12, 31)
-    collected: dict[str, tuple[Decimal, int]] = {
-        r.budget_line: (r.collected_dh, r.receipts)
-        for r in regie_selectors.revenue_by_budget_line(start=start, end=end)
-    }
+    collected = revenue_collected(year=budget.year)
     to_recover: dict[str, Decimal] = {
         r.budget_line: r.remaining_dh for r in regie_selectors.ordres_by_budget_line(exercice=budget.year)
     }

@@ -848,46 +848,6 @@ def counter_payment_preview(*, regie_id: int, agent_id: int, tax_id: int, base: 
 
 
 @dataclass(frozen=True)
-class RevenueByBudgetLine:
-    """What the régie collected on one budget line code over a range of accounting days, net of cancellations."""
-
-    budget_line: str
-    receipts: int
-    collected_dh: Decimal
-
-
-def revenue_by_budget_line(*, start: dt.date, end: dt.date) -> list[RevenueByBudgetLine]:
-    """Quittances of the accounting days start..end (inclusive), every régie, per budget line code: their count
-    and amount less the cancelled ones (live: read at the time of the call). Two grouped reads: the quittances
-    of the range (index on the day), then the few cancelled ones, so that no join runs over every quittance. For
-    the budget's execution of revenue. No writes."""
-    issued = (
-        Quittance.objects.filter(day__gte=start, day__lte=end)
-        .values("budget_line")
-        .annotate(receipts=Count("pk"), total=Sum("amount_dh"))
-        .order_by()
-    )
-    cancelled = dict(
-        QuittanceCancellation.objects.filter(quittance__day__gte=start, quittance__day__lte=end)
-        .values("quittance__budget_line")
-        .annotate(total=Sum("quittance__amount_dh"))
-        .order_by()
-        .values_list("quittance__budget_line", "total")
-    )
-    return sorted(
-        (
-            RevenueByBudgetLine(
-                budget_line=r["budget_line"],
-                receipts=int(r["receipts"]),
-                collected_dh=(r["total"] or ZERO) - (cancelled.get(r["budget_line"]) or ZERO),
-            )
-            for r in issued
-        ),
-        key=lambda r: r.budget_line,
-    )
-
-
-@dataclass(frozen=True)
 class OrdresByBudgetLine:
     """Ordres de recette of an exercice on one budget line code: what was issued (cancelled ones aside) and what
     remains to recover on those still open (issued or taken in charge)."""
@@ -919,3 +879,66 @@ def ordres_by_budget_line(*, exercice: int) -> list[OrdresByBudgetLine]:
         )
         for r in rows
     ]
+
+
+@dataclass(frozen=True)
+class ReceiptsTotal:
+    """Quittances (or their cancellations) of one exercice (the year of the accounting day) on one budget line
+    code: how many, and their amount."""
+
+    year: int
+    budget_line: str
+    count: int
+    amount_dh: Decimal
+
+
+def receipts_since(
+    *,
+    after_quittance_id: int,
+    after_cancellation_id: int,
+    through_quittance_id: int | None = None,
+    through_cancellation_id: int | None = None,
+) -> tuple[list[ReceiptsTotal], list[ReceiptsTotal]]:
+    """Quittances with an id in (after, through] and cancellations likewise (through None: to the last), totalled
+    per (year of the quittance's day, budget line code): (issued, cancelled). Read by id ranges (primary keys),
+    so that a reader keeping running totals reads only what is new. No writes."""
+    quittances = Quittance.objects.filter(pk__gt=after_quittance_id)
+    if through_quittance_id is not None:
+        quittances = quittances.filter(pk__lte=through_quittance_id)
+    cancellations = QuittanceCancellation.objects.filter(pk__gt=after_cancellation_id)
+    if through_cancellation_id is not None:
+        cancellations = cancellations.filter(pk__lte=through_cancellation_id)
+    issued = [
+        ReceiptsTotal(r["day__year"], r["budget_line"], int(r["n"]), r["total"] or ZERO)
+        for r in quittances.values("day__year", "budget_line")
+        .annotate(n=Count("pk"), total=Sum("amount_dh"))
+        .order_by()
+    ]
+    cancelled = [
+        ReceiptsTotal(r["quittance__day__year"], r["quittance__budget_line"], int(r["n"]), r["total"] or ZERO)
+        for r in cancellations.values("quittance__day__year", "quittance__budget_line")
+        .annotate(n=Count("pk"), total=Sum("quittance__amount_dh"))
+        .order_by()
+    ]
+    return issued, cancelled
+
+
+def receipts_settled_marks(
+    *, after_quittance_id: int, after_cancellation_id: int, before: dt.datetime
+) -> tuple[int, int]:
+    """The last quittance id and the last cancellation id written before `before` (at least the `after` ones):
+    what a reader keeping running totals may fold, leaving the recent ones (whose transactions may still be open
+    with lower ids) to be read live. No writes."""
+    last_q = (
+        Quittance.objects.filter(pk__gt=after_quittance_id, issued_at__lt=before)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    last_c = (
+        QuittanceCancellation.objects.filter(pk__gt=after_cancellation_id, cancelled_at__lt=before)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return (last_q or after_quittance_id), (last_c or after_cancellation_id)

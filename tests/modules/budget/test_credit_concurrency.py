@@ -94,7 +94,7 @@ def test_thirty_engagements_on_credit_for_ten(scratch: dict[str, Any], django_db
     assert len(approved) == 10
     assert len(refusals) == 20
     assert all(isinstance(e, exceptions.CreditExceeded) for e in refusals), refusals[:3]
-    assert all("available 0.00 DH" in str(e) and e.extra["available_dh"] == "0.00" for e in refusals)
+    assert all(" 0.00 DH" in str(e) and e.extra["available_dh"] == "0.00" for e in refusals)
     with django_db_blocker.unblock(), schema_context(SLUG):
         office = BudgetLine.objects.get(pk=scratch["line_id"])
         assert office.engaged_dh == Decimal("10000.00")

@@ -8,9 +8,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from jamaa.modules.budget import selectors
+from jamaa.modules.budget import selectors, services
+from jamaa.modules.budget.models import RevenueFold, RevenueMark
 from jamaa.modules.regie import services as regie_services
 from tests.modules.regie.factories import installed
 
@@ -62,3 +64,28 @@ def test_collected_per_line_live_from_the_regie(fes) -> None:
         assert published[("revenue", "10.20.31")].collected_dh == odp.amount_dh
         assert published[("spending", "10.20.21")].credit_dh == Decimal("1000.00")
         assert selectors.execution_open_data(year=2019) == []
+
+
+def test_folded_totals_plus_what_is_newer_read_live(fes) -> None:
+    with schema_context("fes"):
+        ref = installed(passwords=False)
+        service, ordo = service_user(), ordonnateur()
+        budget = budget_with(service=service, ordo=ordo, year=2026, forecasts={OFFICE: "1000"})
+        first = _issue(ref, "ODP", "10", D(2026, 4, 7))
+        live = selectors.revenue_collected(year=2026)
+        # when the receipts are folded (as if ten minutes had passed), the figures stay the same
+        later = timezone.now() + services.SETTLE + dt.timedelta(seconds=1)
+        assert services.revenue_fold(now=later, force=True)
+        assert RevenueMark.objects.get(pk=1).quittance_id == first.pk
+        assert selectors.revenue_collected(year=2026) == live
+        # a quittance and a cancellation after the fold are read live on top of the folded totals
+        second = _issue(ref, "ODP", "20", D(2026, 6, 1))
+        request = regie_services.cancellation_request(quittance_id=first.pk, requested_by=ref["agent"], reason="x")
+        regie_services.cancellation_decide(request_id=request.pk, decided_by=ref["regisseur"], approve=True)
+        assert selectors.revenue_collected(year=2026)["10.20.31"] == (second.amount_dh, 2)
+        # folded again: the same
+        assert services.revenue_fold(now=later + services.SETTLE * 2, force=True)
+        assert selectors.revenue_collected(year=2026)["10.20.31"] == (second.amount_dh, 2)
+        assert RevenueFold.objects.get(year=2026, budget_line="10.20.31").cancelled_count == 1
+        report = selectors.execution_report(viewer=ordo, budget_id=budget.pk)
+        assert {r.code: r for r in report.revenue}["10.20.31"].collected_dh == second.amount_dh
