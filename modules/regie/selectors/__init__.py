@@ -6,6 +6,13 @@ The package re-exports every public name of its parts, so `from . import selecto
 
 from __future__ import annotations
 
+from .budget import (  # for the budget
+    OrdresByBudgetLine,
+    ReceiptsTotal,
+    ordres_by_budget_line,
+    receipts_settled_marks,
+    receipts_since,
+)
 from .cancellations import cancellation_request_get, cancellation_requests_of, cancellations_pending
 from .closes import (
     BudgetLineTotal,
@@ -66,6 +73,11 @@ from .taxpayers import (
 from .visibility import CENT, OPEN_ORDRE, ZERO, may_read, may_supervise, takings_scope
 
 __all__ = [
+    "OrdresByBudgetLine",
+    "ReceiptsTotal",
+    "ordres_by_budget_line",
+    "receipts_settled_marks",
+    "receipts_since",
     "PoliceOrdreState",
     "police_ordre_states",
     "BudgetLineTotal",
