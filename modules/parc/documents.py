@@ -1,7 +1,7 @@
 """Documents of the parc automobile: already-fetched data → PDF bytes, on the kernel's plumbing (warm WeasyPrint,
 the commune masthead, QR). No database access, no permission checks.
 
-- the ordre de mission (A5, French and Arabic side by side, number in figures and words, QR to
+- the ordre de mission (A4, French and Arabic side by side, number in figures and words, QR to
   `/verify/parc.mission/<code>/`);
 - a stub book of fuel vouchers (A4, eight vouchers a page, each with its number, vehicle or service, face value
   and a QR to `/verify/parc.voucher/<code>/`, to be cut along the dashes)."""
@@ -49,7 +49,7 @@ class MissionDocument:
 
 
 def render_mission(document: MissionDocument) -> bytes:
-    """The ordre de mission as a one-page A5 PDF."""
+    """The ordre de mission as a one-page A4 PDF."""
     m = document.mission
     html = get_template("parc/documents/mission.html").render(
         {
@@ -59,10 +59,6 @@ def render_mission(document: MissionDocument) -> bytes:
             "qr": qr_data_uri(document.verify_url),
             "day_fr": words.date_fr(document.issued_on),
             "day_ar": words.date_ar(document.issued_on),
-            "depart_fr": words.date_fr(m.depart_on),
-            "depart_ar": words.date_ar(m.depart_on),
-            "return_fr": words.date_fr(m.return_on),
-            "return_ar": words.date_ar(m.return_on),
             "number_fr": words.number_fr(m.number),
             "number_ar": words.number_ar(m.number),
             "agent_rtl": is_arabic(m.agent_name),
