@@ -19,7 +19,10 @@ from jamaa.platform.kernel.api import api_call, validated
 from . import permissions, selectors, services
 from .models import DocumentKind, Fuel, Kind, MaintenanceKind, State
 
-KM = {"min_value": 1, "max_value": 9_999_999}
+
+def _km(**kwargs: Any) -> serializers.IntegerField:
+    """A kilometre reading: 1 .. 9,999,999."""
+    return serializers.IntegerField(min_value=1, max_value=9_999_999, **kwargs)
 
 
 class VehicleRowSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -210,7 +213,7 @@ class LogLineSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 class ChoiceSerializer(serializers.Serializer):  # type: ignore[type-arg]
     id = serializers.IntegerField()
-    label = serializers.CharField()
+    name = serializers.CharField(source="label")
 
 
 def _vehicle(user: Any, vehicle_id: int) -> selectors.VehicleDetail:
@@ -257,7 +260,7 @@ class VehicleCreateApi(APIView):
         tank_litres = serializers.IntegerField(
             min_value=1, max_value=2000, required=False, allow_null=True, default=None
         )
-        odometer = serializers.IntegerField(required=False, allow_null=True, default=None, **KM)
+        odometer = _km(required=False, allow_null=True, default=None)
 
     @extend_schema(request=InputSerializer, responses={201: VehicleDetailSerializer})
     def post(self, request: Request) -> Response:
@@ -362,7 +365,7 @@ class ReadingApi(APIView):
     permission_classes = [IsAuthenticated, permissions.IsAgent]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
-        odometer = serializers.IntegerField(**KM)
+        odometer = _km()
         read_on = serializers.DateField()
 
     @extend_schema(request=InputSerializer, responses={201: VehicleDetailSerializer})
@@ -386,7 +389,7 @@ class MaintenanceApi(APIView):
         description = serializers.CharField(max_length=300)
         supplier = serializers.CharField(max_length=120, required=False, default="", allow_blank=True)
         amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
-        odometer = serializers.IntegerField(**KM)
+        odometer = _km()
         done_on = serializers.DateField()
 
     @extend_schema(request=InputSerializer, responses={201: VehicleDetailSerializer})
@@ -507,7 +510,7 @@ class VoucherUseApi(APIView):
         amount = serializers.DecimalField(
             max_digits=10, decimal_places=2, min_value=0, required=False, allow_null=True, default=None
         )
-        odometer = serializers.IntegerField(**KM)
+        odometer = _km()
         full_tank = serializers.BooleanField(required=False, default=False)
 
     @extend_schema(request=InputSerializer, responses={201: VoucherDetailSerializer})
@@ -587,7 +590,7 @@ class MissionCompleteApi(APIView):
     permission_classes = [IsAuthenticated, permissions.IsAgent]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
-        end_odometer = serializers.IntegerField(**KM)
+        end_odometer = _km()
         returned_on = serializers.DateField(required=False, allow_null=True, default=None)
 
     @extend_schema(request=InputSerializer, responses=MissionRowSerializer)

@@ -438,7 +438,7 @@ def book_get(*, viewer: Any, book_id: int) -> BookDetail:
     if book.vehicle_id:
         vehicles = [Choice(book.vehicle.pk, book.vehicle.plate)] if book.vehicle else []
     else:
-        vehicles = [Choice(v.pk, v.plate) for v in Vehicle.objects.filter(service_id=book.service_id)]
+        vehicles = [Choice(v.pk, v.plate) for v in Vehicle.objects.filter(service_id=book.service_id or 0)]
     return BookDetail(
         book=_book_row(book, counts),
         vouchers=[_voucher_row(v) for v in vouchers],

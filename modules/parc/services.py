@@ -474,7 +474,7 @@ def book_issue(
             raise exceptions.VehicleReformed()
         fuel = fuel or vehicle.fuel
     else:
-        service = Service.objects.filter(pk=service_id).first()
+        service = Service.objects.filter(pk=service_id).first() if service_id is not None else None
         if service is None:
             raise exceptions.ServiceNotFound()
     fuel = fuel or Fuel.DIESEL

@@ -248,7 +248,8 @@ def book_list(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             d = form.cleaned_data
             holder = d["holder"]
-            target = {"vehicle_id" if holder[0] == "v" else "service_id": int(holder[1:])}
+            holder_id = int(holder[1:])
+            vehicle_id, service_id = (holder_id, None) if holder[0] == "v" else (None, holder_id)
             book = run_in_form(
                 form,
                 lambda: services.book_issue(
@@ -257,7 +258,8 @@ def book_list(request: HttpRequest) -> HttpResponse:
                     face_value=d["face_value"],
                     supplier=d["supplier"],
                     issued_on=d["issued_on"],
-                    **target,
+                    vehicle_id=vehicle_id,
+                    service_id=service_id,
                 ),
                 aliases={"vehicle_id": "holder", "service_id": "holder"},
             )

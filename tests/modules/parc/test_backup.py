@@ -46,7 +46,12 @@ def _mission(m: Any, v: Any) -> Any:
     return services.mission_issue(
         actor=m,
         data=services.MissionInput(
-            agent_name="Agent", vehicle_id=v.pk, destination="Sefrou", purpose="Chantier", depart_on=today, return_on=today
+            agent_name="Agent",
+            vehicle_id=v.pk,
+            destination="Sefrou",
+            purpose="Chantier",
+            depart_on=today,
+            return_on=today,
         ),
     )
 

@@ -101,9 +101,7 @@ def test_one_voucher_used_by_eight_agents_at_once_is_used_once(scratch: dict[str
         )
         return services.voucher_use(actor=agent, data=data).pk
 
-    calls = [
-        (lambda a=a, i=i: use(a, own if i % 2 == 0 else other, 200 + i)) for i, a in enumerate(scratch["agents"])
-    ]
+    calls = [(lambda a=a, i=i: use(a, own if i % 2 == 0 else other, 200 + i)) for i, a in enumerate(scratch["agents"])]
     results, errors = _at_once(calls)
     assert len(results) == 1
     assert len(errors) == 7
@@ -118,17 +116,19 @@ def test_six_mission_orders_at_once_are_one_to_six(scratch: dict[str, Any], djan
     today = timezone.localdate()
     calls = [
         (
-            lambda m=m, v=v: services.mission_issue(
-                actor=m,
-                data=services.MissionInput(
-                    agent_name="Agent",
-                    vehicle_id=v.pk,
-                    destination="Fès",
-                    purpose="Mission",
-                    depart_on=today,
-                    return_on=today + dt.timedelta(days=1),
-                ),
-            ).number
+            lambda m=m, v=v: (
+                services.mission_issue(
+                    actor=m,
+                    data=services.MissionInput(
+                        agent_name="Agent",
+                        vehicle_id=v.pk,
+                        destination="Fès",
+                        purpose="Mission",
+                        depart_on=today,
+                        return_on=today + dt.timedelta(days=1),
+                    ),
+                ).number
+            )
         )
         for m, v in zip(scratch["managers"], scratch["fleet"], strict=False)
     ]

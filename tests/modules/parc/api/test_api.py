@@ -30,7 +30,9 @@ def test_the_fuel_voucher_flow_through_the_api(fes) -> None:
     v = created.json()["vehicle"]
     assert (v["plate"], v["plate_ar"], v["odometer"]) == ("4321-D-12", "4321-د-12", 5000)
     issued = boss.post(
-        "/parc/api/books/new/", {"vehicle_id": v["id"], "count": 3, "face_value": "250"}, content_type="application/json"
+        "/parc/api/books/new/",
+        {"vehicle_id": v["id"], "count": 3, "face_value": "250"},
+        content_type="application/json",
     )
     assert issued.status_code == 201
     vouchers = issued.json()["vouchers"]

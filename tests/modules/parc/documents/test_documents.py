@@ -26,13 +26,18 @@ TODAY = timezone.localdate()
 
 def text(pdf: bytes) -> str:
     out = subprocess.run(
-        [shutil.which("pdftotext") or "pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
+        [shutil.which("pdftotext") or "pdftotext", "-enc", "UTF-8", "-", "-"],
+        input=pdf,
+        capture_output=True,
+        check=True,
     ).stdout.decode()
     return re.sub(r"\s+", " ", re.sub("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", out))
 
 
 def qr_urls(pdf: bytes, tmp_path: Path) -> list[str]:
-    subprocess.run(["pdftoppm", "-r", "200", "-png", "-f", "1", "-l", "1", "-", str(tmp_path / "p")], input=pdf, check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "200", "-png", "-f", "1", "-l", "1", "-", str(tmp_path / "p")], input=pdf, check=True
+    )
     (png,) = tmp_path.glob("p*.png")
     out = subprocess.run(["zbarimg", "--quiet", "--raw", str(png)], capture_output=True, check=True).stdout.decode()
     return sorted(line.strip() for line in out.splitlines() if line.strip())

@@ -99,7 +99,12 @@ def test_a_completed_mission_is_frozen_in_sql(fes) -> None:
         mission = services.mission_issue(
             actor=m,
             data=services.MissionInput(
-                agent_name="A", vehicle_id=v.pk, destination="Ifrane", purpose="Réunion", depart_on=TODAY, return_on=TODAY
+                agent_name="A",
+                vehicle_id=v.pk,
+                destination="Ifrane",
+                purpose="Réunion",
+                depart_on=TODAY,
+                return_on=TODAY,
             ),
         )
         with pytest.raises(IntegrityError, match="never changes"):

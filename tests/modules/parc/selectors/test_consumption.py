@@ -55,7 +55,14 @@ def test_the_worked_example(fes) -> None:
         services.vehicle_state_change(actor=m, vehicle_id=old.pk, state="reformed", reason="Épave", on=DAY)
         fill(g, old_voucher.pk, old, km=50_010, litres="20", day=DAY + dt.timedelta(days=5))
         tanker = vehicle(m, "300-D-3", svc=voirie, tank=50)
-        fill(g, Voucher.objects.filter(book=book(m, tanker, count=1, day=DAY)).get().pk, tanker, km=1_100, litres="60", day=DAY)
+        fill(
+            g,
+            Voucher.objects.filter(book=book(m, tanker, count=1, day=DAY)).get().pk,
+            tanker,
+            km=1_100,
+            litres="60",
+            day=DAY,
+        )
 
         report = selectors.fuel_report(viewer=m, year=2026, month=3)
         assert [(a.plate, a.code) for a in report.anomalies] == [

@@ -37,7 +37,14 @@ def test_vehicle_book_and_fill_from_the_pages(fes) -> None:
     pump = signed_in(fes.host, g)
     found = pump.get("/parc/vouchers/find/", {"reference": first.reference})
     assert found.status_code == 302 and found["Location"] == f"/parc/vouchers/{first.pk}/"
-    fill = {"vehicle_id": v.pk, "used_on": TODAY, "station": "Winxo", "litres": "120", "odometer": 80_500, "full_tank": "on"}
+    fill = {
+        "vehicle_id": v.pk,
+        "used_on": TODAY,
+        "station": "Winxo",
+        "litres": "120",
+        "odometer": 80_500,
+        "full_tank": "on",
+    }
     assert pump.post(f"/parc/vouchers/{first.pk}/use/", fill).status_code == 302
     again = pump.post(f"/parc/vouchers/{first.pk}/use/", fill)
     assert again.status_code == 400
