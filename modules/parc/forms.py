@@ -14,6 +14,8 @@ from .models import DocumentKind, Fuel, Kind, MaintenanceKind
 
 class _Styled(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # ids unique on a page that holds several forms (the vehicle's page has six)
+        kwargs.setdefault("auto_id", f"{type(self).__name__.lower()}_%s")
         super().__init__(*args, **kwargs)
         for f in self.fields.values():
             widget = f.widget
