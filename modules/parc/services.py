@@ -514,7 +514,7 @@ def book_issue(
     return book
 
 
-VOUCHER_REFERENCE = re.compile(r"^\s*(?:B-?)?(?:(\d{4})\s*/\s*)?0*(\d+)\s*$", re.IGNORECASE)
+VOUCHER_REFERENCE = re.compile(r"^\s*(?:B-?)?(?:(\d{4})\s*/\s*)?0*(\d{1,9})\s*$", re.IGNORECASE)
 
 
 def voucher_resolve(*, reference: str) -> Voucher:
@@ -562,6 +562,8 @@ def voucher_use(*, actor: Any, data: FillInput) -> VoucherUse:
         raise exceptions.VoucherOtherVehicle(extra={"fields": {"vehicle_id": []}})
     if data.litres is not None and data.litres <= 0:
         raise exceptions.Invalid(extra={"fields": {"litres": ["positive"]}})
+    if data.amount is not None and data.amount <= 0:
+        raise exceptions.Invalid(extra={"fields": {"amount": ["positive"]}})
     amount = data.amount if data.amount is not None else book.face_value
     use = VoucherUse(
         voucher=voucher,
