@@ -71,6 +71,7 @@ TENANT_APPS = [
     "jamaa.modules.courrier",
     "jamaa.modules.police",
     "jamaa.modules.budget",
+    "jamaa.modules.parc",
 ]
 # Extra per-commune apps from outside the codebase (benchmarks/fleet.py uses this for a throwaway app).
 TENANT_APPS += [a.strip() for a in os.environ.get("JAMAA_EXTRA_TENANT_APPS", "").split(",") if a.strip()]

@@ -1,0 +1,65 @@
+"""URLs of the parc automobile, mounted at /parc/ (one URL per view)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, path
+
+from . import api, views
+
+app_name = "parc"
+
+urlpatterns: list[URLPattern] = [
+    path("", views.vehicle_list, name="vehicle-list"),
+    path("vehicles/new/", views.vehicle_create, name="vehicle-create"),
+    path("vehicles/<int:vehicle_id>/", views.vehicle_detail, name="vehicle-detail"),
+    path("vehicles/<int:vehicle_id>/state/", views.vehicle_state, name="vehicle-state"),
+    path("vehicles/<int:vehicle_id>/assign/", views.vehicle_assign, name="vehicle-assign"),
+    path("vehicles/<int:vehicle_id>/assignments/<int:assignment_id>/end/", views.assignment_end, name="assignment-end"),
+    path("vehicles/<int:vehicle_id>/documents/", views.vehicle_document, name="vehicle-document"),
+    path("vehicles/<int:vehicle_id>/readings/", views.vehicle_reading, name="vehicle-reading"),
+    path("vehicles/<int:vehicle_id>/maintenance/", views.vehicle_maintenance, name="vehicle-maintenance"),
+    path("vehicles/<int:vehicle_id>/logbook/", views.vehicle_logbook, name="vehicle-logbook"),
+    path("books/", views.book_list, name="book-list"),
+    path("books/<int:book_id>/", views.book_detail, name="book-detail"),
+    path("books/<int:book_id>/vouchers.pdf", views.book_pdf, name="book-pdf"),
+    path("vouchers/find/", views.voucher_find, name="voucher-find"),
+    path("vouchers/<int:voucher_id>/", views.voucher_detail, name="voucher-detail"),
+    path("vouchers/<int:voucher_id>/use/", views.voucher_use, name="voucher-use"),
+    path("vouchers/<int:voucher_id>/cancel/", views.voucher_cancel, name="voucher-cancel"),
+    path("missions/", views.mission_list, name="mission-list"),
+    path("missions/new/", views.mission_create, name="mission-create"),
+    path("missions/<int:mission_id>/", views.mission_detail, name="mission-detail"),
+    path("missions/<int:mission_id>/order.pdf", views.mission_pdf, name="mission-pdf"),
+    path("missions/<int:mission_id>/complete/", views.mission_complete, name="mission-complete"),
+    path("missions/<int:mission_id>/cancel/", views.mission_cancel, name="mission-cancel"),
+    path("report/", views.fuel_report, name="report"),
+    path("setup/", views.setup, name="setup"),
+    path("api/vehicles/", api.VehicleListApi.as_view(), name="api-vehicle-list"),
+    path("api/vehicles/new/", api.VehicleCreateApi.as_view(), name="api-vehicle-create"),
+    path("api/vehicles/<int:vehicle_id>/", api.VehicleDetailApi.as_view(), name="api-vehicle-detail"),
+    path("api/vehicles/<int:vehicle_id>/state/", api.VehicleStateApi.as_view(), name="api-vehicle-state"),
+    path("api/vehicles/<int:vehicle_id>/assignments/", api.AssignmentStartApi.as_view(), name="api-assignment-start"),
+    path("api/assignments/<int:assignment_id>/end/", api.AssignmentEndApi.as_view(), name="api-assignment-end"),
+    path("api/vehicles/<int:vehicle_id>/documents/", api.DocumentAddApi.as_view(), name="api-document-add"),
+    path("api/vehicles/<int:vehicle_id>/readings/", api.ReadingApi.as_view(), name="api-reading"),
+    path("api/vehicles/<int:vehicle_id>/maintenance/", api.MaintenanceApi.as_view(), name="api-maintenance"),
+    path("api/vehicles/<int:vehicle_id>/consumption/", api.ConsumptionApi.as_view(), name="api-consumption"),
+    path("api/vehicles/<int:vehicle_id>/logbook/", api.LogbookApi.as_view(), name="api-logbook"),
+    path("api/books/", api.BookListApi.as_view(), name="api-book-list"),
+    path("api/books/new/", api.BookIssueApi.as_view(), name="api-book-issue"),
+    path("api/books/<int:book_id>/", api.BookDetailApi.as_view(), name="api-book-detail"),
+    path("api/vouchers/find/", api.VoucherFindApi.as_view(), name="api-voucher-find"),
+    path("api/vouchers/<int:voucher_id>/", api.VoucherDetailApi.as_view(), name="api-voucher-detail"),
+    path("api/vouchers/<int:voucher_id>/use/", api.VoucherUseApi.as_view(), name="api-voucher-use"),
+    path("api/vouchers/<int:voucher_id>/cancel/", api.VoucherCancelApi.as_view(), name="api-voucher-cancel"),
+    path("api/missions/", api.MissionListApi.as_view(), name="api-mission-list"),
+    path("api/missions/new/", api.MissionIssueApi.as_view(), name="api-mission-issue"),
+    path("api/missions/<int:mission_id>/", api.MissionDetailApi.as_view(), name="api-mission-detail"),
+    path("api/missions/<int:mission_id>/complete/", api.MissionCompleteApi.as_view(), name="api-mission-complete"),
+    path("api/missions/<int:mission_id>/cancel/", api.MissionCancelApi.as_view(), name="api-mission-cancel"),
+    path("api/report/", api.FuelReportApi.as_view(), name="api-report"),
+    path("api/services/", api.ServiceListApi.as_view(), name="api-service-list"),
+    path("api/services/new/", api.ServiceCreateApi.as_view(), name="api-service-create"),
+    path("api/drivers/", api.DriverListApi.as_view(), name="api-driver-list"),
+    path("api/drivers/new/", api.DriverCreateApi.as_view(), name="api-driver-create"),
+]
