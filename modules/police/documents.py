@@ -195,3 +195,38 @@ def render_inquiry_notice(document: NoticeDocument) -> bytes:
         }
     )
     return render_pdf(html, stylesheets=[STYLESHEET])
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReceiptDocument:
+    masthead: CommuneMasthead
+    reference: str
+    number: int
+    kind_fr: str
+    kind_ar: str
+    mail_reference: str
+    submitted_at: dt.datetime
+    holder: str
+    establishment: str
+    address: str
+    object_fr: str
+    verify_url: str
+
+
+def render_receipt(document: ReceiptDocument) -> bytes:
+    """The récépissé of a request (A4, French and Arabic): the request's and the letter's numbers, the date, and
+    a QR code to the bureau d'ordre's verification of the letter (kind `courrier.receipt`)."""
+    day = document.submitted_at.date()
+    html = get_template("police/documents/receipt.html").render(
+        {
+            "d": document,
+            "masthead": document.masthead,
+            "qr": qr_data_uri(document.verify_url),
+            "number_fr": words.number_fr(document.number),
+            "number_ar": words.number_ar(document.number),
+            "day_fr": words.date_fr(day),
+            "day_ar": words.date_ar(day),
+            "holder_rtl": is_arabic(document.holder),
+        }
+    )
+    return render_pdf(html, stylesheets=[STYLESHEET])

@@ -131,6 +131,7 @@ class Request(models.Model):
     description = models.CharField(max_length=500, blank=True)
     mail_id = models.PositiveIntegerField(help_text="the bureau d'ordre's letter (no foreign key across modules)")
     mail_reference = models.CharField(max_length=30)
+    mail_code = models.CharField(max_length=16, blank=True, help_text="the letter's récépissé code (its QR)")
     status = models.CharField(max_length=12, choices=RequestStatus.choices, default=RequestStatus.SUBMITTED)
     decision_reason = models.CharField(max_length=1000, blank=True)
     decided_by = models.ForeignKey(

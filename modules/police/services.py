@@ -247,7 +247,7 @@ def request_submit(*, actor: Any, data: RequestInput) -> Request:
             reply_expected=True,
         ),
     )
-    request.mail_id, request.mail_reference = mail.mail_id, mail.reference
+    request.mail_id, request.mail_reference, request.mail_code = mail.mail_id, mail.reference, mail.code
     # Drawn last, just before the insert, so that a refusal above never holds the series' row lock.
     request.number = counter_next(key=f"police:request:{request.kind}", year=request.year)
     request.save()

@@ -24,6 +24,7 @@ urlpatterns: list[URLPattern] = [
     path("requests/<int:request_id>/avis/", views.avis_record, name="avis-record"),
     path("requests/<int:request_id>/grant/", views.request_grant, name="request-grant"),
     path("requests/<int:request_id>/refuse/", views.request_refuse, name="request-refuse"),
+    path("requests/<int:request_id>/receipt.pdf", views.request_receipt_pdf, name="request-receipt"),
     path("requests/<int:request_id>/minutes.pdf", views.request_minutes_pdf, name="request-minutes"),
     path("requests/<int:request_id>/inquiry.pdf", views.inquiry_notice_pdf, name="inquiry-notice"),
     path("authorisations/", views.authorisation_list, name="authorisation-list"),

@@ -331,6 +331,34 @@ def inquiry_notice_pdf(request: HttpRequest, request_id: int) -> HttpResponse:
     return _pdf(pdf, f"enquete-{found.reference.replace('/', '-')}.pdf")
 
 
+@role_required(*STAFF)
+def request_receipt_pdf(request: HttpRequest, request_id: int) -> HttpResponse:
+    found = selectors.request_get(viewer=request.user, request_id=request_id)
+    establishment = found.establishment
+    details = (
+        f"{OCCUPATION_FR[OccupationType(found.occupation_type)]}, {found.surface_m2} m²"
+        if found.occupation_type
+        else ""
+    )
+    pdf = documents.render_receipt(
+        documents.ReceiptDocument(
+            masthead=documents.masthead_for(request),
+            reference=found.reference,
+            number=found.number,
+            kind_fr=_fr_kind(found),
+            kind_ar=_ar_kind(found),
+            mail_reference=found.mail_reference,
+            submitted_at=timezone.localtime(found.submitted_at),
+            holder=establishment.owner_name,
+            establishment=establishment.name,
+            address=establishment.address,
+            object_fr=details,
+            verify_url=request.build_absolute_uri(verify_path(kind="courrier.receipt", code=found.mail_code)),
+        )
+    )
+    return _pdf(pdf, f"recepisse-{found.reference.replace('/', '-')}.pdf")
+
+
 OPINION_FR = {
     Opinion.FAVOURABLE: "Favorable",
     Opinion.RESERVED: "Favorable avec réserves",

@@ -363,6 +363,7 @@ EXPECTED: list[Route] = [
     Route("police:request-detail", NOBODY, kwargs={"request_id": "=1"}, group="police.request"),
     Route("police:api-request-detail", NOBODY, kwargs={"request_id": "=1"}, group="police.request"),
     Route("police:request-minutes", NOBODY, kwargs={"request_id": "=1"}, group="police.request"),
+    Route("police:request-receipt", NOBODY, kwargs={"request_id": "=1"}, group="police.request"),
     Route("police:inquiry-notice", NOBODY, kwargs={"request_id": "=1"}, group="police.request"),
     Route("police:inquiry-open", NOBODY, "POST", {"request_id": "=1"}, group="police.inquiry"),
     Route("police:api-inquiry-open", NOBODY, "POST", {"request_id": "=1"}, group="police.inquiry"),

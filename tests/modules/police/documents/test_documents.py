@@ -99,5 +99,16 @@ def test_the_pv_minutes_and_notice(fes, tmp_path: Path) -> None:
     minutes = text(client.get(f"/police/requests/{authorisation.request_id}/minutes.pdf").content)
     assert "Procès-verbal de la commission technique" in minutes and "محضر اللجنة التقنية" in minutes
     assert "Service technique" in minutes and "Favorable" in minutes
+    # the récépissé of the request: its number and the letter's, and a QR to the letter's verification
+    receipt = client.get(f"/police/requests/{authorisation.request_id}/receipt.pdf")
+    with schema_context("fes"):
+        request = authorisation.request
+    printed = text(receipt.content)
+    assert "Récépissé de dépôt de demande" in printed and "وصل إيداع طلب" in printed
+    assert request.reference in printed and request.mail_reference in printed
+    (tmp_path / "r").mkdir()
+    path = qr_path(receipt.content, tmp_path / "r")
+    assert path == f"/verify/courrier.receipt/{request.mail_code}/"
+    assert request.mail_reference in Client(HTTP_HOST=fes.host).get(path).content.decode()
     # a terrace had no inquiry: its notice is 404
     assert client.get(f"/police/requests/{authorisation.request_id}/inquiry.pdf").status_code == 404
