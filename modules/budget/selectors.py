@@ -296,7 +296,6 @@ def _rows(budget: Budget) -> list[ExecutionRow]:
             "ordered_dh",
             "paid_dh",
         )
-        .iterator(chunk_size=2000)
     ):
         (pk, direction, part, chapter, chapter_fr, chapter_ar, article, line, code_eco, label_fr, label_ar) = values[
             :11

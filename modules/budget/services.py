@@ -602,6 +602,9 @@ def revenue_fold(*, now: dt.datetime | None = None, force: bool = False) -> bool
     FOLD_EVERY unless `force`; one process at a time (another one folding: skipped). Returns whether it folded.
     Writes RevenueFold and RevenueMark."""
     now = now or timezone.now()
+    seen = RevenueMark.objects.filter(pk=1).values_list("folded_at", flat=True).first()
+    if not force and seen is not None and now - seen < FOLD_EVERY:
+        return False  # read without a lock or a transaction: a report between two folds writes nothing
     with transaction.atomic():
         RevenueMark.objects.get_or_create(pk=1)
         mark = RevenueMark.objects.select_for_update(skip_locked=True).filter(pk=1).first()
