@@ -10,6 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jamaa.platform.kernel.forms import date_param
+from jamaa.platform.kernel.pages import found
+
 from .. import selectors, services
 from ..forms import (
     DayCloseForm,
@@ -21,7 +24,6 @@ from ..models import (
 from .common import (
     _attempt,
     _dh,
-    _found,
     _page,
     _staff_users,
     _today,
@@ -43,10 +45,7 @@ def _close_page(
     agents = _staff_users() if regisseur else [viewer]
     choices = [(u.pk, _user_label(u)) for u in agents]
     source = request.POST if form is not None else request.GET
-    try:
-        day = dt.date.fromisoformat(source.get("day", ""))
-    except ValueError:
-        day = _today()
+    day = date_param(source.get("day"), _today())
     raw = source.get("agent", "")
     asked: int | None = int(raw) if raw.isdigit() and int(raw) in {u.pk for u in agents} else None
     agent_id = selectors.takings_scope(viewer=viewer, agent_id=asked)
@@ -125,7 +124,7 @@ def versement_list(request: HttpRequest, regie: Regie) -> HttpResponse:
 def _versement_page(
     request: HttpRequest, versement_id: int, *, form: ReferenceForm | None = None, status: int = 200
 ) -> HttpResponse:
-    versement = _found(lambda: selectors.versement_get(versement_id=versement_id, viewer=request.user))
+    versement = found(lambda: selectors.versement_get(versement_id=versement_id, viewer=request.user))
     return _page(
         request,
         "versement_detail.html",

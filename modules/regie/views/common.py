@@ -9,8 +9,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from django.core.exceptions import ObjectDoesNotExist
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import formats, timezone, translation
 
@@ -122,14 +121,6 @@ def _staff_users(role_groups: tuple[str, ...] = permissions.ROLES) -> list[Any]:
 def _user_label(user: Any) -> str:
     full = user.get_full_name()
     return f"{full} ({user.get_username()})" if full else str(user.get_username())
-
-
-def _found(call: Callable[[], T]) -> T:
-    """A selector's `*_get`: "does not exist" is the same 404 page as everywhere."""
-    try:
-        return call()
-    except ObjectDoesNotExist:
-        raise Http404 from None
 
 
 def _cancellation_of(quittance: Quittance) -> Any:

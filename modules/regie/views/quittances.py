@@ -9,6 +9,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from jamaa.platform.kernel.pages import found
+
 from .. import selectors, services, verification
 from ..forms import (
     CancellationRequestForm,
@@ -24,7 +26,6 @@ from .common import (
     _attempt,
     _cancellation_of,
     _dh,
-    _found,
     _name,
     _page,
     _tax_choices,
@@ -43,7 +44,7 @@ def counter_pay(request: HttpRequest, regie: Regie, redevable_id: int) -> HttpRe
     liquidation (base, rate, penalties, total in figures and words) to confirm; only the confirmation numbers
     the quittance. "Change" goes back to the form with the same one-time key; a confirmation sent twice still
     gives one quittance (the key)."""
-    redevable = _found(lambda: selectors.redevable_get(redevable_id=redevable_id))
+    redevable = found(lambda: selectors.redevable_get(redevable_id=redevable_id))
     initial: dict[str, Any] = {}
     if request.GET.get("tax", "").isdigit():
         initial["tax"] = int(request.GET["tax"])
@@ -145,7 +146,7 @@ def quittance_list(request: HttpRequest, regie: Regie) -> HttpResponse:
 def _quittance_page(
     request: HttpRequest, quittance_id: int, *, cancel_form: CancellationRequestForm | None = None, status: int = 200
 ) -> HttpResponse:
-    quittance = _found(lambda: selectors.quittance_get(quittance_id=quittance_id, viewer=request.user))
+    quittance = found(lambda: selectors.quittance_get(quittance_id=quittance_id, viewer=request.user))
     if not selectors.may_supervise(viewer=request.user) and quittance.agent_id != request.user.pk:
         # An agent reads the receipts of anyone (a payer comes back with a copy) but asks to cancel only his own.
         may_request = False
