@@ -10,6 +10,7 @@ from .cancellations import cancellation_request_get, cancellation_requests_of, c
 from .closes import (
     BudgetLineTotal,
     DaySummary,
+    closing_agents,
     day_summary,
     incidents_list,
     quittances_for_day,
@@ -63,7 +64,7 @@ from .taxpayers import (
     redevable_ids_by_identifier,
     redevable_search,
 )
-from .visibility import CENT, OPEN_ORDRE, ZERO, may_read, may_supervise, takings_scope
+from .visibility import CENT, OPEN_ORDRE, ZERO, may_read, may_request_cancellation, may_supervise, takings_scope
 
 __all__ = [
     "PoliceOrdreState",
@@ -93,6 +94,8 @@ __all__ = [
     "commune_users",
     "counter_payment_preview",
     "day_summary",
+    "closing_agents",
+    "may_request_cancellation",
     "incidents_list",
     "journal",
     "liquidation_get",

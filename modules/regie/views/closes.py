@@ -25,7 +25,6 @@ from .common import (
     _attempt,
     _dh,
     _page,
-    _staff_users,
     _today,
     _user_label,
     regisseur_required,
@@ -42,7 +41,7 @@ def _close_page(
     """What a close would count (the day and whose takings come from the query, or the form sent back)."""
     viewer = request.user
     regisseur = selectors.may_supervise(viewer=viewer)
-    agents = _staff_users() if regisseur else [viewer]
+    agents = selectors.closing_agents(viewer=viewer)
     choices = [(u.pk, _user_label(u)) for u in agents]
     source = request.POST if form is not None else request.GET
     day = date_param(source.get("day"), _today())
@@ -78,13 +77,13 @@ def day_close(request: HttpRequest, regie: Regie) -> HttpResponse:
     if request.method != "POST":
         return _close_page(request, regie)
     regisseur = selectors.may_supervise(viewer=request.user)
-    agents = _staff_users() if regisseur else [request.user]
+    agents = selectors.closing_agents(viewer=request.user)
     form = DayCloseForm(request.POST, agents=[(u.pk, _user_label(u)) for u in agents], whole_regie=regisseur)
     if form.is_valid():
         data = form.cleaned_data
-        agent = next((u for u in agents if u.pk == data["agent"]), None) if data["agent"] else None
-        if not regisseur:
-            agent = request.user
+        # whose takings: the one chosen (the régisseur: none is the whole régie's); an agent: his own
+        agent_id = selectors.takings_scope(viewer=request.user, agent_id=data["agent"] or None)
+        agent = next((u for u in agents if u.pk == agent_id), None)
         versement = _attempt(
             form,
             lambda: services.day_close(

@@ -114,10 +114,6 @@ def _tax_choices() -> list[tuple[int, str]]:
     return [(t.tax_id, f"{t.code} — {_name(t)}") for t in selectors.taxes_in_force(on=_today())]
 
 
-def _staff_users(role_groups: tuple[str, ...] = permissions.ROLES) -> list[Any]:
-    return selectors.users_with_regie_roles(groups=role_groups)
-
-
 def _user_label(user: Any) -> str:
     full = user.get_full_name()
     return f"{full} ({user.get_username()})" if full else str(user.get_username())

@@ -57,16 +57,18 @@ def liquidation_create(request: HttpRequest, regie: Regie, redevable_id: int) ->
             form,
             lambda: services.liquidation_create(
                 by=request.user,
-                regie_id=regie.pk,
-                redevable_id=redevable.pk,
-                tax_id=data["tax"],
-                base=data["base"],
-                period=data["period"].strip(),
-                on=data["on"],
-                asset_id=data["asset"],
-                declaration_due=data["declaration_due"],
-                declared_on=data["declared_on"],
-                payment_due=data["payment_due"],
+                data=services.LiquidationInput(
+                    regie_id=regie.pk,
+                    redevable_id=redevable.pk,
+                    tax_id=data["tax"],
+                    base=data["base"],
+                    period=data["period"].strip(),
+                    on=data["on"],
+                    asset_id=data["asset"],
+                    declaration_due=data["declaration_due"],
+                    declared_on=data["declared_on"],
+                    payment_due=data["payment_due"],
+                ),
             ),
         )
         if liquidation is not None:

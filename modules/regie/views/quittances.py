@@ -83,15 +83,17 @@ def counter_pay(request: HttpRequest, regie: Regie, redevable_id: int) -> HttpRe
             lambda: services.counter_payment(
                 agent=request.user,
                 idempotency_key=data["idempotency_key"],
-                regie_id=regie.pk,
-                redevable_id=redevable.pk,
-                tax_id=data["tax"],
-                base=data["base"],
-                period=data["period"],
-                payment_method=data["payment_method"],
-                on=_today(),
-                cheque_number=data["cheque_number"],
-                cheque_bank=data["cheque_bank"],
+                data=services.CounterPaymentInput(
+                    regie_id=regie.pk,
+                    redevable_id=redevable.pk,
+                    tax_id=data["tax"],
+                    base=data["base"],
+                    period=data["period"],
+                    payment_method=data["payment_method"],
+                    on=_today(),
+                    cheque_number=data["cheque_number"],
+                    cheque_bank=data["cheque_bank"],
+                ),
             ),
         )
         if payment is not None:
@@ -147,11 +149,6 @@ def _quittance_page(
     request: HttpRequest, quittance_id: int, *, cancel_form: CancellationRequestForm | None = None, status: int = 200
 ) -> HttpResponse:
     quittance = found(lambda: selectors.quittance_get(quittance_id=quittance_id, viewer=request.user))
-    if not selectors.may_supervise(viewer=request.user) and quittance.agent_id != request.user.pk:
-        # An agent reads the receipts of anyone (a payer comes back with a copy) but asks to cancel only his own.
-        may_request = False
-    else:
-        may_request = True
     requests = list(selectors.cancellation_requests_of(quittance_id=quittance.pk, viewer=request.user))
     return _page(
         request,
@@ -163,7 +160,7 @@ def _quittance_page(
             "cancellation": _cancellation_of(quittance),
             "requests": requests,
             "pending": any(r.status == "pending" for r in requests),
-            "may_request": may_request,
+            "may_request": selectors.may_request_cancellation(viewer=request.user, quittance=quittance),
             "new": request.GET.get("new") == "1",
             "cancel_form": cancel_form or CancellationRequestForm(),
         },
