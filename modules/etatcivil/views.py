@@ -45,7 +45,7 @@ from .forms import (
     StatisticsForm,
     act_input_of,
 )
-from .models import ActKind, ActStatus, DocumentKind, OfficerDelegation
+from .models import ActKind, ActStatus, DocumentKind
 
 P = ParamSpec("P")
 View = Callable[Concatenate[HttpRequest, P], HttpResponseBase]
@@ -419,11 +419,9 @@ chief_required = role_required(permissions.is_chief)
 
 def _delegation_form(data: Any = None) -> DelegationForm:
     """Officers are chosen among the commune's active accounts."""
-    from django.contrib.auth import get_user_model
-
     users = [
         (u.pk, f"{u.get_full_name()} ({u.get_username()})" if u.get_full_name() else u.get_username())
-        for u in get_user_model().objects.filter(is_active=True).order_by("username")
+        for u in selectors.delegable_users()
     ]
     return DelegationForm(data, users=users, bureaux=selectors.bureau_list(), arabic=_arabic())
 
@@ -435,7 +433,7 @@ def _setup_page(
     delegation_form: DelegationForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    delegations = OfficerDelegation.objects.select_related("user", "bureau").order_by("bureau__code", "-valid_from")
+    delegations = selectors.delegation_list()
     return _page(
         request,
         "setup.html",
