@@ -3,7 +3,6 @@ error pages; documents are rendered from what the selectors return."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -16,7 +15,7 @@ from django.utils.translation import get_language_bidi
 from django.views.decorators.http import require_POST
 
 from jamaa.platform.kernel.documents import CommuneMasthead
-from jamaa.platform.kernel.forms import run_in_form
+from jamaa.platform.kernel.forms import date_param, run_in_form
 from jamaa.platform.kernel.roles import role_required
 
 from . import documents, forms, permissions, selectors, services
@@ -403,11 +402,7 @@ def mail_receipt(request: HttpRequest, mail_id: int) -> HttpResponse:
 
 @role_required(permissions.CLERK)
 def day_register(request: HttpRequest) -> HttpResponse:
-    raw = request.GET.get("day", "")
-    try:
-        day = dt.date.fromisoformat(raw) if raw else timezone.localdate()
-    except ValueError:
-        day = timezone.localdate()
+    day = date_param(request.GET.get("day"), timezone.localdate())
     category = request.GET.get("category", Category.INCOMING)
     if category not in Category.values:
         category = Category.INCOMING

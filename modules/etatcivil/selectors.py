@@ -8,7 +8,17 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
 
-from .models import Act, ActStatus, Bureau, IssuedDocument, MarginalNote, OutboxItem, OutboxStatus, Register
+from .models import (
+    Act,
+    ActStatus,
+    Bureau,
+    IssuedDocument,
+    MarginalNote,
+    OfficerDelegation,
+    OutboxItem,
+    OutboxStatus,
+    Register,
+)
 
 EXPORT_FORMAT = "jamaa-rnec-export/1"
 
@@ -241,3 +251,15 @@ def act_number_year(*, act_id: int) -> tuple[int, int] | None:
     """(number, register year) of a signed act, or None (a draft, or no such act)."""
     row = Act.objects.filter(pk=act_id, status=ActStatus.SIGNED).values_list("number", "register__year").first()
     return (int(row[0]), int(row[1])) if row is not None and row[0] is not None else None
+
+
+def delegation_list() -> QuerySet[OfficerDelegation]:
+    """Every officer's delegation (the setup page's history), by bureau, newest first."""
+    return OfficerDelegation.objects.select_related("user", "bureau").order_by("bureau__code", "-valid_from")
+
+
+def delegable_users() -> list[Any]:
+    """The commune's active accounts, among which a chef de bureau picks an officer to delegate."""
+    from django.contrib.auth import get_user_model
+
+    return list(get_user_model().objects.filter(is_active=True).order_by("username"))

@@ -262,7 +262,16 @@ def act_sign(*, officer: Any, act_id: int, acknowledge_flags: bool = False) -> A
         raise exceptions.RegisterClosed()
     flags = naming_flags(data=_input_of(act))
     if flags and not acknowledge_flags:
-        raise exceptions.NamingRulesFlagged(extra={"flags": [asdict(f) for f in flags]})
+        raise exceptions.NamingRulesFlagged(
+            extra={
+                "flags": [asdict(f) for f in flags],
+                "fields": {
+                    "acknowledge_flags": [
+                        gettext("The names break the naming rules of law 36-21: check them, then tick “sign anyway”.")
+                    ]
+                },
+            }
+        )
     act.number = register.last_number = row_next(model=Register, pk=register.pk)
     act.status = ActStatus.SIGNED
     act.signed_by = officer

@@ -4,7 +4,7 @@ Who sees what (permissions.py): civil-registry staff (agents, officers, chefs de
 acts; reading an act's full content is journalled with a reason. Only an officer delegated for the act's bureau
 signs, adds marginal notes and issues documents: the services refuse anyone else (403 page). Statistics are for
 officers and chefs de bureau. Module errors become error pages (DomainErrorMiddleware), except those a form can
-explain: those are caught only to show the form again with the message next to it.
+explain: the kernel's run_in_form shows the form again with the message next to it (no try/except here).
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jamaa.platform.errors import DomainError
+from jamaa.platform.kernel.forms import run_in_form, run_in_messages
+from jamaa.platform.kernel.pages import found
 from jamaa.platform.kernel.roles import role_required
 
 from . import exceptions, permissions, search, selectors, services
@@ -39,13 +40,12 @@ from .forms import (
     LookupForm,
     NoteForm,
     ReasonForm,
-    RegistryForm,
     SearchForm,
     SignForm,
     StatisticsForm,
     act_input_of,
 )
-from .models import ActKind, ActStatus, DocumentKind, OfficerDelegation, Register
+from .models import ActKind, ActStatus, DocumentKind
 
 P = ParamSpec("P")
 View = Callable[Concatenate[HttpRequest, P], HttpResponseBase]
@@ -74,18 +74,6 @@ def _arabic() -> bool:
     return (translation.get_language() or "").startswith("ar")
 
 
-def _form_error(form: RegistryForm, exc: DomainError) -> None:
-    """A service's refusal, next to the form: on the fields it names when the form has them."""
-    named = exc.extra.get("fields", {}) if isinstance(exc.extra, dict) else {}
-    placed = False
-    for name in named:
-        if name in form.fields:
-            form.add_error(name, str(type(exc).message))
-            placed = True
-    if not placed:
-        form.add_error(None, str(exc.message))
-
-
 # ------------------------------------------------------------------------------------------------- dashboard
 
 
@@ -109,13 +97,14 @@ def act_create(request: HttpRequest) -> HttpResponse:
     form = ActCreateForm(request.POST if request.method == "POST" else None, bureaux=bureaux, arabic=_arabic())
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        try:
-            act = services.act_draft_create(
+        act = run_in_form(
+            form,
+            lambda: services.act_draft_create(
                 agent=request.user, bureau_id=data["bureau"], kind=data["kind"], year=data["year"], data=form.to_input()
-            )
-        except (exceptions.InvalidAct, exceptions.RegisterClosed) as exc:
-            _form_error(form, exc)
-        else:
+            ),
+            generic=True,
+        )
+        if act is not None:
             messages.success(
                 request,
                 _("Draft %(id)s saved: an officer delegated for the bureau can now sign it.") % {"id": act.pk},
@@ -134,11 +123,12 @@ def act_edit(request: HttpRequest, act_id: int) -> HttpResponse:
     if request.method == "POST":
         form = ActDataForm(request.POST, act_kind=act.kind)
         if form.is_valid():
-            try:
-                services.act_draft_update(agent=request.user, act_id=act.pk, data=form.to_input())
-            except exceptions.InvalidAct as exc:
-                _form_error(form, exc)
-            else:
+            saved = run_in_form(
+                form,
+                lambda: services.act_draft_update(agent=request.user, act_id=act.pk, data=form.to_input()),
+                generic=True,
+            )
+            if saved is not None:
                 messages.success(request, _("Draft %(id)s saved.") % {"id": act.pk})
                 return HttpResponseRedirect(reverse("etatcivil:dashboard") + "#drafts")
     else:
@@ -223,16 +213,14 @@ def act_sign(request: HttpRequest, act_id: int) -> HttpResponse:
     form = SignForm(request.POST)
     if form.is_valid():
         reason = form.cleaned_data["reason"]
-        try:
-            act = services.act_sign(
+        act = run_in_form(
+            form,
+            lambda: services.act_sign(
                 officer=request.user, act_id=act_id, acknowledge_flags=form.cleaned_data["acknowledge_flags"]
-            )
-        except exceptions.NamingRulesFlagged:
-            form.add_error(
-                "acknowledge_flags",
-                _("The names break the naming rules of law 36-21: check them, then tick “sign anyway”."),
-            )
-        else:
+            ),
+            detail=True,
+        )
+        if act is not None:
             number = {"number": act.number, "year": act.register.year}
             messages.success(request, _("Act signed: number %(number)s of %(year)s.") % number)
             return HttpResponseRedirect(_review_url(act.pk, reason))
@@ -246,8 +234,9 @@ def note_add(request: HttpRequest, act_id: int) -> HttpResponse:
     form = NoteForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            services.note_add(
+        note = run_in_form(
+            form,
+            lambda: services.note_add(
                 officer=request.user,
                 act_id=act_id,
                 kind=data["kind"],
@@ -256,10 +245,10 @@ def note_add(request: HttpRequest, act_id: int) -> HttpResponse:
                 authority=data["authority"],
                 document_number=data["document_number"],
                 document_date=data["document_date"],
-            )
-        except exceptions.InvalidAct as exc:
-            _form_error(form, exc)
-        else:
+            ),
+            generic=True,
+        )
+        if note is not None:
             messages.success(request, _("Marginal note added."))
             return HttpResponseRedirect(_review_url(act_id, data["reason"], "#notes"))
     return _review(request, act_id, request.POST.get("reason", ""), note_form=form)
@@ -272,18 +261,19 @@ def document_issue(request: HttpRequest, act_id: int) -> HttpResponse:
     form = DocumentForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            document = services.document_issue(
+        document = run_in_form(
+            form,
+            lambda: services.document_issue(
                 officer=request.user,
                 act_id=act_id,
                 kind=data["kind"],
                 requester_name=data["requester_name"],
                 requester_capacity=data["requester_capacity"],
                 fee_dh=data["fee_dh"],
-            )
-        except (exceptions.InvalidAct, exceptions.DocumentNotAllowed) as exc:
-            _form_error(form, exc)
-        else:
+            ),
+            generic=True,
+        )
+        if document is not None:
             messages.success(
                 request,
                 _("Document issued. Verification code: %(code)s.") % {"code": document.verification_code},
@@ -429,11 +419,9 @@ chief_required = role_required(permissions.is_chief)
 
 def _delegation_form(data: Any = None) -> DelegationForm:
     """Officers are chosen among the commune's active accounts."""
-    from django.contrib.auth import get_user_model
-
     users = [
         (u.pk, f"{u.get_full_name()} ({u.get_username()})" if u.get_full_name() else u.get_username())
-        for u in get_user_model().objects.filter(is_active=True).order_by("username")
+        for u in selectors.delegable_users()
     ]
     return DelegationForm(data, users=users, bureaux=selectors.bureau_list(), arabic=_arabic())
 
@@ -445,7 +433,7 @@ def _setup_page(
     delegation_form: DelegationForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    delegations = OfficerDelegation.objects.select_related("user", "bureau").order_by("bureau__code", "-valid_from")
+    delegations = selectors.delegation_list()
     return _page(
         request,
         "setup.html",
@@ -502,14 +490,16 @@ def setup_delegation_grant(request: HttpRequest) -> HttpResponse:
 @require_POST
 def setup_register_close(request: HttpRequest, register_id: int) -> HttpResponse:
     """Close a register at year end; refused while drafts remain in it."""
-    try:
-        register = services.register_close(chief=request.user, register_id=register_id)
-    except Register.DoesNotExist:
-        raise Http404 from None
-    except exceptions.RegisterClosed:
-        messages.error(request, _("This register is already closed."))
-    except exceptions.InvalidAct:
-        messages.error(request, _("Drafts remain in this register: sign or discard them first."))
-    else:
+    register = found(
+        lambda: run_in_messages(
+            request,
+            lambda: services.register_close(chief=request.user, register_id=register_id),
+            texts={
+                exceptions.RegisterClosed: _("This register is already closed."),
+                exceptions.InvalidAct: _("Drafts remain in this register: sign or discard them first."),
+            },
+        )
+    )
+    if register is not None:
         messages.success(request, _("Register %(year)s closed.") % {"year": register.year})
     return HttpResponseRedirect(reverse("etatcivil:setup") + "#registers")

@@ -10,19 +10,20 @@ was issued by this commune's régie, and what the receipt holds.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from collections.abc import Callable
-from typing import Any, Concatenate, ParamSpec
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
 from jamaa.platform.core.words import format_dh
+from jamaa.platform.kernel.forms import date_param, int_param
+from jamaa.platform.kernel.pages import found
 from jamaa.platform.kernel.verification import number_words
 from jamaa.platform.kernel.words import amount_ar, amount_fr
 
@@ -39,10 +40,7 @@ def collector_required(view: View[P]) -> View[P]:
             return redirect_to_login(request.get_full_path(), reverse("login"))
         if not selectors.may_read(viewer=request.user):
             raise PermissionDenied
-        try:
-            return view(request, *args, **kwargs)
-        except ObjectDoesNotExist:
-            raise Http404 from None
+        return found(lambda: view(request, *args, **kwargs))
 
     return wrapped
 
@@ -100,11 +98,17 @@ def releve_pdf(request: HttpRequest, versement_id: int) -> HttpResponse:
     return _pdf(pdf, f"releve-{data.exercice}-{data.number}.pdf")
 
 
-def _int(value: str | None, default: int) -> int:
-    try:
-        return int(value) if value else default
-    except ValueError:
-        raise Http404 from None
+V = TypeVar("V")
+
+
+def _param(raw: str | None, parse: Callable[[str, None], V | None], default: V) -> V:
+    """A query parameter, `default` when absent; a malformed one is a page that does not exist (404)."""
+    if not raw:
+        return default
+    value = parse(raw, None)
+    if value is None:
+        raise Http404
+    return value
 
 
 @collector_required
@@ -113,12 +117,9 @@ def restes_pdf(request: HttpRequest) -> HttpResponse:
     year, today)."""
     today = timezone.localdate()
     regie = selectors.regie_default()
-    regie_id = _int(request.GET.get("regie"), regie.pk if regie is not None else 0)
-    exercice = _int(request.GET.get("exercice"), today.year)
-    try:
-        as_of = dt.date.fromisoformat(request.GET["as_of"]) if request.GET.get("as_of") else today
-    except ValueError:
-        raise Http404 from None
+    regie_id = _param(request.GET.get("regie"), int_param, regie.pk if regie is not None else 0)
+    exercice = _param(request.GET.get("exercice"), int_param, today.year)
+    as_of = _param(request.GET.get("as_of"), date_param, today)
     masthead, data = documents.restes_data(regie_id=regie_id, exercice=exercice, as_of=as_of, viewer=request.user)
     return _pdf(documents.render_restes(masthead=masthead, restes=data), f"restes-{exercice}-{as_of}.pdf")
 

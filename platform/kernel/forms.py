@@ -11,6 +11,7 @@ form. "Not allowed" (403) and "not found" (404) are not the user's to fix: they 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -20,6 +21,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from jamaa.platform.errors import DomainError
 
 T = TypeVar("T")
+D = TypeVar("D")
 
 _PROPAGATE = (403, 404)
 
@@ -38,9 +40,11 @@ def form_error(
     *,
     aliases: Mapping[str, str] | None = None,
     detail: bool = False,
+    generic: bool = False,
 ) -> None:
     """Put a refusal on the form: per named field when the form has it, otherwise as a non-field error.
-    A DomainError's field gets the error's message, or with `detail` the texts its `extra["fields"]` gives."""
+    A DomainError's field gets the error's message, or with `detail` the texts its `extra["fields"]` gives, or with
+    `generic` the error kind's own (translated) message, when the instance's message lists every field."""
     aliases = aliases or {}
     if isinstance(exc, ValidationError):
         fields: Any = exc.message_dict if hasattr(exc, "error_dict") else {}
@@ -56,7 +60,8 @@ def form_error(
                 form.add_error(None, text)
             placed = True
         elif field in form.fields:
-            for text in _messages(errors if detail or isinstance(exc, ValidationError) else None, message):
+            field_message = str(type(exc).message) if generic and isinstance(exc, DomainError) else message
+            for text in _messages(errors if detail or isinstance(exc, ValidationError) else None, field_message):
                 form.add_error(field, text)
             placed = True
     if not placed:
@@ -64,7 +69,12 @@ def form_error(
 
 
 def run_in_form(
-    form: forms.BaseForm, call: Callable[[], T], *, aliases: Mapping[str, str] | None = None, detail: bool = False
+    form: forms.BaseForm,
+    call: Callable[[], T],
+    *,
+    aliases: Mapping[str, str] | None = None,
+    detail: bool = False,
+    generic: bool = False,
 ) -> T | None:
     """The service's result, or None with the refusal on the form. 403/404 refusals propagate."""
     try:
@@ -72,7 +82,7 @@ def run_in_form(
     except DomainError as exc:
         if exc.http_status in _PROPAGATE:
             raise
-        form_error(form, exc, aliases=aliases, detail=detail)
+        form_error(form, exc, aliases=aliases, detail=detail, generic=generic)
     except ValidationError as exc:
         form_error(form, exc, aliases=aliases, detail=detail)
     return None
@@ -103,3 +113,47 @@ class StyledForm(forms.Form):
             widget = self.fields[name].widget if name in self.fields else None
             if widget is not None and "is-invalid" not in widget.attrs.get("class", ""):
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+
+# --- a refusal as a message, and query parameters parsed without try/except in views ---
+
+
+def run_in_messages(
+    request: Any,
+    call: Callable[[], T],
+    *,
+    texts: Mapping[type[DomainError], str] | None = None,
+) -> T | None:
+    """The service's result, or None with its refusal shown as an error message on the next page (for a button
+    with no form to show again: the view redirects either way). `texts` gives a page's own wording for some
+    refusals (the first class the error is an instance of); 403/404 refusals propagate to the error pages."""
+    from django.contrib import messages
+
+    try:
+        return call()
+    except DomainError as exc:
+        if exc.http_status in _PROPAGATE:
+            raise
+        text = next((str(t) for kind, t in (texts or {}).items() if isinstance(exc, kind)), str(exc.message))
+        messages.error(request, text)
+    return None
+
+
+def date_param(raw: str | None, default: D) -> dt.date | D:
+    """An ISO date from a query or a form field, or `default` when it is empty or not a date."""
+    if not raw:
+        return default
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        return default
+
+
+def int_param(raw: str | None, default: D) -> int | D:
+    """A whole number from a query parameter, or `default` when it is empty or not a number."""
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        return default

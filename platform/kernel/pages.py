@@ -6,7 +6,11 @@ Wired as handler403/handler404/handler500 in jamaa.platform.urls_tenant and jama
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import get_template
 from django.utils import translation
@@ -69,3 +73,17 @@ def server_error(request: HttpRequest) -> HttpResponse:
         "LANGUAGE_BIDI": translation.get_language_bidi(),
     }
     return HttpResponse(get_template(TEMPLATE).render(context), status=500)
+
+
+# --- "does not exist" is the 404 page, without try/except in views ---
+
+F = TypeVar("F")
+
+
+def found(call: Callable[[], F]) -> F:
+    """The result of a `*_get` selector (or of a view reading one), with "does not exist" (a model's
+    DoesNotExist) turned into the 404 page, as everywhere."""
+    try:
+        return call()
+    except ObjectDoesNotExist:
+        raise Http404 from None

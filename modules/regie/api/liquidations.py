@@ -38,7 +38,7 @@ class LiquidationCreateApi(StaffApi):
         data = _body(self.RegieLiquidationCreateInputSerializer, request)
         data["regie_id"] = _regie_id(data["regie_id"])
         data["on"] = data["on"] or timezone.localdate()
-        liquidation = services.liquidation_create(by=_user(request), **data)
+        liquidation = services.liquidation_create(by=_user(request), data=services.LiquidationInput(**data))
         return Response(LiquidationSerializer(liquidation).data, status=status.HTTP_201_CREATED)
 
 

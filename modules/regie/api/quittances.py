@@ -43,8 +43,7 @@ class QuittanceListApi(StaffApi):
         payment = services.counter_payment(
             agent=_user(request),
             idempotency_key=request.headers.get("Idempotency-Key"),
-            on=timezone.localdate(),
-            **data,
+            data=services.CounterPaymentInput(on=timezone.localdate(), **data),
         )
         return _paid(request, payment)
 

@@ -17,6 +17,7 @@ from .cancellations import cancellation_request_get, cancellation_requests_of, c
 from .closes import (
     BudgetLineTotal,
     DaySummary,
+    closing_agents,
     day_summary,
     incidents_list,
     quittances_for_day,
@@ -70,7 +71,7 @@ from .taxpayers import (
     redevable_ids_by_identifier,
     redevable_search,
 )
-from .visibility import CENT, OPEN_ORDRE, ZERO, may_read, may_supervise, takings_scope
+from .visibility import CENT, OPEN_ORDRE, ZERO, may_read, may_request_cancellation, may_supervise, takings_scope
 
 __all__ = [
     "OrdresByBudgetLine",
@@ -105,6 +106,8 @@ __all__ = [
     "commune_users",
     "counter_payment_preview",
     "day_summary",
+    "closing_agents",
+    "may_request_cancellation",
     "incidents_list",
     "journal",
     "liquidation_get",

@@ -19,6 +19,7 @@ from ..models import (
     VersementItem,
     VersementLevel,
 )
+from .reference import users_with_regie_roles
 from .visibility import ZERO, _require_regisseur, _require_staff, takings_scope
 
 # --- A day's takings ------------------------------------------------------------------------------------
@@ -207,3 +208,13 @@ def versement_incidents(*, versement_id: int, viewer: Any) -> list[Incident]:
     NotACollector, Versement.DoesNotExist (→ 404)."""
     versement_id = _versements_visible(viewer).values_list("pk", flat=True).get(pk=versement_id)
     return list(Incident.objects.filter(versement_id=versement_id).order_by("-created_at"))
+
+
+def closing_agents(*, viewer: Any) -> list[Any]:
+    """Whose takings the viewer may close or count on the close page: the régisseur any of the régie's staff (and
+    the whole régie's), an agent only himself. The service day_close refuses anything else (can_close_day).
+    Raises NotACollector."""
+    _require_staff(viewer)
+    if permissions.is_regisseur(viewer):
+        return users_with_regie_roles()
+    return [viewer]

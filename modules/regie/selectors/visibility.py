@@ -53,3 +53,9 @@ def takings_scope(*, viewer: Any, agent_id: int | None) -> int | None:
     if agent_id is None or agent_id == viewer.pk:
         return int(viewer.pk)
     raise exceptions.NotARegisseur()
+
+
+def may_request_cancellation(*, viewer: Any, quittance: Any) -> bool:
+    """Whether the quittance's page offers the viewer to ask for its cancellation: an agent reads anyone's
+    receipts (a payer comes back with a copy) but asks to cancel only his own; the régisseur any."""
+    return permissions.is_regisseur(viewer) or quittance.agent_id == viewer.pk

@@ -17,12 +17,13 @@ from .batches import BlockQuittance, quittances_issue_batch
 from .cancellations import cancellation_decide, cancellation_request, quittance_cancel
 from .closes import day_close, versement_set_treasury_reference
 from .incidents import incident_record
-from .liquidations import liquidation_cancel, liquidation_create, liquidation_pay
+from .liquidations import LiquidationInput, liquidation_cancel, liquidation_create, liquidation_pay
 from .ordres import bordereau_create, bordereau_take_in_charge, ordre_issue, ordre_transition
-from .payments import IDEMPOTENCY_KEY, Payment, counter_payment, liquidation_payment
+from .payments import IDEMPOTENCY_KEY, CounterPaymentInput, Payment, counter_payment, liquidation_payment
 from .police import (  # for the police administrative
     PoliceOrdre,
     PoliceRevenueLine,
+    PoliceRevenueLineInput,
     police_period_ordre_issue,
     police_revenue_line_close,
     police_revenue_line_open,
@@ -31,6 +32,7 @@ from .quittances import (
     AMOUNT_TOO_LARGE,
     CENT,
     MAX_BLOCK_SIZE,
+    QuittanceInput,
     block_allocate,
     block_close,
     day_is_locked,
@@ -89,6 +91,10 @@ __all__ = [
     "ordre_transition",
     "quittance_cancel",
     "quittance_issue",
+    "QuittanceInput",
+    "PoliceRevenueLineInput",
+    "LiquidationInput",
+    "CounterPaymentInput",
     "quittances_issue_batch",
     "redevable_create",
     "reference_install_defaults",

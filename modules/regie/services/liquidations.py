@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.utils.translation import gettext
 
 from jamaa.platform.core.services import audit_record
 from jamaa.platform.inputs import amounts_too_large
+from jamaa.platform.kernel.service_inputs import service_input
 
 from .. import exceptions, permissions
 from .. import liquidation as formulas
@@ -25,7 +27,7 @@ from ..models import (
     Regie,
     Tax,
 )
-from .quittances import AMOUNT_TOO_LARGE, CENT, _check_budget_line, _quittance_issue, tariff_in_force
+from .quittances import AMOUNT_TOO_LARGE, CENT, QuittanceInput, _check_budget_line, _quittance_issue, tariff_in_force
 from .taxpayers import _clean
 
 # --- Liquidation ----------------------------------------------------------------------------------------
@@ -46,24 +48,45 @@ def _round_base(base_kind: str, base: Decimal) -> tuple[Decimal, dict[str, str]]
     return rounded, {"label": "base", "formula": formula, "amount": str(rounded)}
 
 
+@dataclass(frozen=True)
+class LiquidationInput:
+    """A declaration to liquidate: its base (rounded as the law counts it), the period, the payment day `on`
+    (the rate in force that day, the penalties for payment that day) and the dates the penalties count from."""
+
+    regie_id: int
+    redevable_id: int
+    tax_id: int
+    base: Decimal
+    period: str
+    on: dt.date
+    asset_id: int | None = None
+    declaration_due: dt.date | None = None
+    declared_on: dt.date | None = None
+    payment_due: dt.date | None = None
+
+
 @transaction.atomic
-def liquidation_create(
-    *,
-    by: Any,
-    regie_id: int,
-    redevable_id: int,
-    tax_id: int,
-    base: Decimal,
-    period: str,
-    on: dt.date,
-    asset_id: int | None = None,
-    declaration_due: dt.date | None = None,
-    declared_on: dt.date | None = None,
-    payment_due: dt.date | None = None,
-) -> Liquidation:
+def liquidation_create(*, by: Any, data: LiquidationInput | None = None, **keywords: Any) -> Liquidation:
     """Liquidate a declaration: base rounded as the law counts it × the rate in force on `on`, plus the
     late-declaration and late-payment penalties for payment on `on`; every step is stored. Raises NotACollector,
-    RegieNotFound, TaxNotFound, RedevableNotFound, NoTariff, InvalidLiquidation, BudgetLineNotAuthorised."""
+    RegieNotFound, TaxNotFound, RedevableNotFound, NoTariff, InvalidLiquidation, BudgetLineNotAuthorised.
+
+    `data` is a LiquidationInput; its fields given as keywords instead still work, for callers outside the régie."""
+    data = service_input(LiquidationInput, data, keywords)
+    regie_id, redevable_id, tax_id, base, period, on = (
+        data.regie_id,
+        data.redevable_id,
+        data.tax_id,
+        data.base,
+        data.period,
+        data.on,
+    )
+    asset_id, declaration_due, declared_on, payment_due = (
+        data.asset_id,
+        data.declaration_due,
+        data.declared_on,
+        data.payment_due,
+    )
     if not permissions.can_collect(by):
         raise exceptions.NotACollector()
     if not Regie.objects.filter(pk=regie_id).exists():
@@ -164,8 +187,7 @@ def liquidation_pay(*, agent: Any, liquidation_id: int, payment_method: str, on:
             raise exceptions.LiquidationOutdated(
                 extra={"computed_on": liquidation.computed_on.isoformat(), "total_dh_on_day": str(again.total)}
             )
-    quittance = _quittance_issue(
-        agent=agent,
+    data = QuittanceInput(
         regie_id=liquidation.regie_id,
         exercice=on.year,
         redevable_id=liquidation.redevable_id,
@@ -175,14 +197,9 @@ def liquidation_pay(*, agent: Any, liquidation_id: int, payment_method: str, on:
         payment_method=payment_method,
         on=on,
         penalties_dh=liquidation.declaration_penalty_dh + liquidation.payment_penalty_dh,
-        series="A",
         liquidation_id=liquidation.pk,
-        block_id=None,
-        number=None,
-        client_uuid=None,
-        collected_at=None,
-        rate=liquidation.rate,
     )
+    quittance = _quittance_issue(agent=agent, data=data, rate=liquidation.rate)
     liquidation.status = LiquidationStatus.PAID
     liquidation.save(update_fields=["status"])
     audit_record(actor=agent, action="regie.liquidation.paid", target=liquidation, data={"quittance": quittance.pk})

@@ -20,7 +20,7 @@ from ..models import (
 )
 from .incidents import _advisory_xact_lock
 from .liquidations import liquidation_pay
-from .quittances import CENT, quittance_issue
+from .quittances import CENT, QuittanceInput, quittance_issue
 
 # --- Payments at the counter and through the API, idempotent by key ---------------------------------------------
 # A cashier who presses "Collect" again after a timeout, a browser that resends the form, an API client that
@@ -60,51 +60,51 @@ def _once(*, agent: Any, key: str | None, fingerprint: str, pay: Callable[[], Qu
     return Payment(quittance, replayed=False)
 
 
+@dataclass(frozen=True)
+class CounterPaymentInput:
+    """A payment at the counter: a fixed fee or tariff (base × rate in force `on`); a cheque carries its number
+    and bank."""
+
+    regie_id: int
+    redevable_id: int
+    tax_id: int
+    base: Decimal
+    period: str
+    payment_method: str
+    on: dt.date
+    cheque_number: str = ""
+    cheque_bank: str = ""
+
+
 @transaction.atomic
-def counter_payment(
-    *,
-    agent: Any,
-    idempotency_key: str | None,
-    regie_id: int,
-    redevable_id: int,
-    tax_id: int,
-    base: Decimal,
-    period: str,
-    payment_method: str,
-    on: dt.date,
-    cheque_number: str = "",
-    cheque_bank: str = "",
-) -> Payment:
-    """A payment at the counter (a fixed fee or tariff: base × rate in force `on`), once per idempotency key: a
-    retry returns the first quittance. A cheque carries its number and bank. Raises InvalidIdempotencyKey,
-    IdempotencyKeyReused, and quittance_issue's errors."""
+def counter_payment(*, agent: Any, idempotency_key: str | None, data: CounterPaymentInput) -> Payment:
+    """A payment at the counter, once per idempotency key: a retry returns the first quittance. Raises
+    InvalidIdempotencyKey, IdempotencyKeyReused, and quittance_issue's errors."""
+    cheque_number, cheque_bank = data.cheque_number, data.cheque_bank
     fingerprint = _fingerprint(
         kind="counter",
-        regie=regie_id,
-        redevable=redevable_id,
-        tax=tax_id,
-        base=str(Decimal(base).quantize(CENT)),
-        period=period.strip(),
-        method=payment_method,
+        regie=data.regie_id,
+        redevable=data.redevable_id,
+        tax=data.tax_id,
+        base=str(Decimal(data.base).quantize(CENT)),
+        period=data.period.strip(),
+        method=data.payment_method,
         **({"cheque": [cheque_number.strip(), cheque_bank.strip()]} if cheque_number or cheque_bank else {}),
     )
+    issue = QuittanceInput(
+        regie_id=data.regie_id,
+        exercice=data.on.year,
+        redevable_id=data.redevable_id,
+        tax_id=data.tax_id,
+        base=data.base,
+        period=data.period,
+        payment_method=data.payment_method,
+        on=data.on,
+        cheque_number=cheque_number,
+        cheque_bank=cheque_bank,
+    )
     return _once(
-        agent=agent,
-        key=idempotency_key,
-        fingerprint=fingerprint,
-        pay=lambda: quittance_issue(
-            agent=agent,
-            regie_id=regie_id,
-            exercice=on.year,
-            redevable_id=redevable_id,
-            tax_id=tax_id,
-            base=base,
-            period=period,
-            payment_method=payment_method,
-            on=on,
-            cheque_number=cheque_number,
-            cheque_bank=cheque_bank,
-        ),
+        agent=agent, key=idempotency_key, fingerprint=fingerprint, pay=lambda: quittance_issue(agent=agent, data=issue)
     )
 
 

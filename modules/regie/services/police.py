@@ -17,6 +17,7 @@ from typing import Any
 from django.db import transaction
 
 from jamaa.platform.core.services import audit_record
+from jamaa.platform.kernel.service_inputs import service_input
 
 from .. import exceptions
 from ..models import (
@@ -59,24 +60,41 @@ class PoliceOrdre:
         return f"OR {self.exercice}/{self.number}"
 
 
+@dataclass(frozen=True)
+class PoliceRevenueLineInput:
+    """An authorisation's revenue line: its holder (a name and a CIN, an RC or an ICE), the bien (kind, the
+    authorisation's reference, a label, the surface for a tax per m²) and the tax it owes."""
+
+    name: str
+    asset_kind: str
+    reference: str
+    label: str
+    surface_m2: Decimal | None
+    tax_code: str
+    cin: str = ""
+    rc: str = ""
+    ice: str = ""
+    address: str = ""
+
+
 @transaction.atomic
 def police_revenue_line_open(
-    *,
-    by: Any,
-    name: str,
-    cin: str = "",
-    rc: str = "",
-    ice: str = "",
-    address: str = "",
-    asset_kind: str,
-    reference: str,
-    label: str,
-    surface_m2: Decimal | None,
-    tax_code: str,
+    *, by: Any, data: PoliceRevenueLineInput | None = None, **keywords: Any
 ) -> PoliceRevenueLine:
     """The revenue line of an authorisation: its holder as a redevable (the one with this CIN, ICE or RC, else a
     new one) and a bien owing the tax. Raises TaxNotFound, InvalidRedevable, InvalidAsset (a tax on a turnover
-    or on nights needs declarations; a tax per m² needs the surface). Writes audit."""
+    or on nights needs declarations; a tax per m² needs the surface). Writes audit.
+
+    `data` is a PoliceRevenueLineInput; its fields as keywords (police's call) still work."""
+    data = service_input(PoliceRevenueLineInput, data, keywords)
+    name, cin, rc, ice, address = data.name, data.cin, data.rc, data.ice, data.address
+    asset_kind, reference, label, surface_m2, tax_code = (
+        data.asset_kind,
+        data.reference,
+        data.label,
+        data.surface_m2,
+        data.tax_code,
+    )
     tax = Tax.objects.filter(code=tax_code).first()
     if tax is None:
         raise exceptions.TaxNotFound()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.utils import timezone
 from jamaa.platform.core.services import audit_record
 from jamaa.platform.inputs import amounts_too_large
 from jamaa.platform.kernel.counter import counter_next, row_next
+from jamaa.platform.kernel.service_inputs import service_input
 
 from .. import exceptions, permissions
 from ..models import (
@@ -174,86 +176,54 @@ def _counter_next(*, regie_id: int, exercice: int, kind: str) -> int:
     return counter_next(key=f"regie:{regie_id}:{kind}", year=exercice)
 
 
+@dataclass(frozen=True)
+class QuittanceInput:
+    """What a quittance is issued for. At the counter the number is the series' next one; from a collector's
+    block (`block_id`, `number`) it is the number the collector used. `on` is also the accounting day."""
+
+    regie_id: int
+    exercice: int
+    redevable_id: int
+    tax_id: int
+    base: Decimal
+    period: str
+    payment_method: str
+    on: dt.date
+    penalties_dh: Decimal = Decimal("0")
+    series: str = "A"
+    liquidation_id: int | None = None
+    block_id: int | None = None
+    number: int | None = None
+    client_uuid: uuid.UUID | None = None
+    collected_at: dt.datetime | None = None
+    cheque_number: str = ""
+    cheque_bank: str = ""
+
+
 @transaction.atomic
-def quittance_issue(
-    *,
-    agent: Any,
-    regie_id: int,
-    exercice: int,
-    redevable_id: int,
-    tax_id: int,
-    base: Decimal,
-    period: str,
-    payment_method: str,
-    on: dt.date,
-    penalties_dh: Decimal = Decimal("0"),
-    series: str = "A",
-    liquidation_id: int | None = None,
-    block_id: int | None = None,
-    number: int | None = None,
-    client_uuid: uuid.UUID | None = None,
-    collected_at: dt.datetime | None = None,
-    cheque_number: str = "",
-    cheque_bank: str = "",
-) -> Quittance:
+def quittance_issue(*, agent: Any, data: QuittanceInput | None = None, **keywords: Any) -> Quittance:
     """Issue a quittance: amount = base × rate in force on `on` + penalties. At the counter the number is the
     series' next one; from a collector's block (`block_id`, `number`) it is the number the collector used, which
     must lie in the collector's own open block and not be used yet. `on` is also the accounting day, refused once
     that day is closed. Raises NotACollector, NoTariff, InvalidQuittance, DayLocked, NumberOutsideBlock,
-    NumberAlreadyUsed, BudgetLineNotAuthorised."""
-    return _quittance_issue(
-        agent=agent,
-        regie_id=regie_id,
-        exercice=exercice,
-        redevable_id=redevable_id,
-        tax_id=tax_id,
-        base=base,
-        period=period,
-        payment_method=payment_method,
-        on=on,
-        penalties_dh=penalties_dh,
-        series=series,
-        liquidation_id=liquidation_id,
-        block_id=block_id,
-        number=number,
-        client_uuid=client_uuid,
-        collected_at=collected_at,
-        rate=None,
-        cheque_number=cheque_number,
-        cheque_bank=cheque_bank,
-    )
+    NumberAlreadyUsed, BudgetLineNotAuthorised.
+
+    `data` is a QuittanceInput; its fields given as keywords instead still work, for callers outside the régie."""
+    return _quittance_issue(agent=agent, data=service_input(QuittanceInput, data, keywords), rate=None)
 
 
-def _quittance_issue(
-    *,
-    agent: Any,
-    regie_id: int,
-    exercice: int,
-    redevable_id: int,
-    tax_id: int,
-    base: Decimal,
-    period: str,
-    payment_method: str,
-    on: dt.date,
-    penalties_dh: Decimal,
-    series: str,
-    liquidation_id: int | None,
-    block_id: int | None,
-    number: int | None,
-    client_uuid: uuid.UUID | None,
-    collected_at: dt.datetime | None,
-    rate: Decimal | None,
-    cheque_number: str = "",
-    cheque_bank: str = "",
-) -> Quittance:
+def _quittance_issue(*, agent: Any, data: QuittanceInput, rate: Decimal | None) -> Quittance:
     # `rate` is given only when paying a stored liquidation: the rate it was liquidated at.
+    regie_id, exercice, tax_id, on = data.regie_id, data.exercice, data.tax_id, data.on
+    base, penalties_dh, period, payment_method = data.base, data.penalties_dh, data.period, data.payment_method
+    block_id, number = data.block_id, data.number
     if not permissions.can_collect(agent):
         raise exceptions.NotACollector()
     if base <= 0 or penalties_dh < 0 or not period.strip():
         raise exceptions.InvalidQuittance(extra={"base": str(base), "penalties_dh": str(penalties_dh)})
     if payment_method not in PaymentMethod.values:
         raise exceptions.InvalidQuittance(extra={"fields": {"payment_method": [str(payment_method)]}})
-    cheque_number, cheque_bank = cheque_number.strip(), cheque_bank.strip()
+    cheque_number, cheque_bank = data.cheque_number.strip(), data.cheque_bank.strip()
     if (cheque_number or cheque_bank) and payment_method != PaymentMethod.CHEQUE:
         raise exceptions.InvalidQuittance(extra={"fields": {"cheque_number": ["Only for a cheque payment."]}})
     # Shared with other issues, exclusive with the day's close: a close waits for issues in flight, and an
@@ -264,7 +234,7 @@ def _quittance_issue(
     tax = Tax.objects.filter(pk=tax_id).first()
     if tax is None:
         raise exceptions.TaxNotFound()
-    redevable = Redevable.objects.filter(pk=redevable_id).first()
+    redevable = Redevable.objects.filter(pk=data.redevable_id).first()
     if redevable is None:
         raise exceptions.RedevableNotFound()
     _check_budget_line(regie_id=regie_id, tax=tax)
@@ -274,7 +244,7 @@ def _quittance_issue(
     if amounts_too_large(Quittance, base=base, penalties_dh=penalties_dh, amount_dh=amount):
         raise exceptions.InvalidQuittance(extra={"fields": {"base": [AMOUNT_TOO_LARGE]}})
     if block_id is None:
-        counter = series_get_or_create(regie_id=regie_id, exercice=exercice, series=series)
+        counter = series_get_or_create(regie_id=regie_id, exercice=exercice, series=data.series)
         drawn = counter.last_number = row_next(model=QuittanceSeries, pk=counter.pk)
     else:
         block = QuittanceBlock.objects.select_related("series").filter(pk=block_id).first()
@@ -294,22 +264,14 @@ def _quittance_issue(
     try:
         with transaction.atomic():
             quittance = _quittance_create(
+                data=data,
                 counter=counter,
                 drawn=drawn,
                 redevable=redevable,
                 tax=tax,
-                period=period,
-                base=base,
                 rate=rate,
-                penalties_dh=penalties_dh,
                 amount=amount,
-                payment_method=payment_method,
                 agent=agent,
-                on=on,
-                liquidation_id=liquidation_id,
-                block_id=block_id,
-                client_uuid=client_uuid,
-                collected_at=collected_at,
                 cheque_number=cheque_number,
                 cheque_bank=cheque_bank,
             )
@@ -329,24 +291,16 @@ def _quittance_issue(
 
 def _quittance_create(
     *,
+    data: QuittanceInput,
     counter: QuittanceSeries,
     drawn: int,
     redevable: Redevable,
     tax: Tax,
-    period: str,
-    base: Decimal,
     rate: Decimal,
-    penalties_dh: Decimal,
     amount: Decimal,
-    payment_method: str,
     agent: Any,
-    on: dt.date,
-    liquidation_id: int | None,
-    block_id: int | None,
-    client_uuid: uuid.UUID | None,
-    collected_at: dt.datetime | None,
-    cheque_number: str = "",
-    cheque_bank: str = "",
+    cheque_number: str,
+    cheque_bank: str,
 ) -> Quittance:
     return Quittance.objects.create(
         series=counter,
@@ -355,18 +309,18 @@ def _quittance_create(
         payer_name=redevable.name,
         tax=tax,
         budget_line=tax.budget_line,
-        period=period.strip(),
-        base=base,
+        period=data.period.strip(),
+        base=data.base,
         rate=rate,
-        penalties_dh=penalties_dh,
+        penalties_dh=data.penalties_dh,
         amount_dh=amount,
-        payment_method=payment_method,
+        payment_method=data.payment_method,
         agent=agent,
-        day=on,
-        liquidation_id=liquidation_id,
-        block_id=block_id,
-        client_uuid=client_uuid,
-        collected_at=collected_at,
+        day=data.on,
+        liquidation_id=data.liquidation_id,
+        block_id=data.block_id,
+        client_uuid=data.client_uuid,
+        collected_at=data.collected_at,
         cheque_number=cheque_number or None,
         cheque_bank=cheque_bank or None,
     )

@@ -10,6 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jamaa.platform.kernel.forms import date_param
+from jamaa.platform.kernel.pages import found
+
 from .. import selectors, services
 from ..forms import (
     DayCloseForm,
@@ -21,9 +24,7 @@ from ..models import (
 from .common import (
     _attempt,
     _dh,
-    _found,
     _page,
-    _staff_users,
     _today,
     _user_label,
     regisseur_required,
@@ -40,13 +41,10 @@ def _close_page(
     """What a close would count (the day and whose takings come from the query, or the form sent back)."""
     viewer = request.user
     regisseur = selectors.may_supervise(viewer=viewer)
-    agents = _staff_users() if regisseur else [viewer]
+    agents = selectors.closing_agents(viewer=viewer)
     choices = [(u.pk, _user_label(u)) for u in agents]
     source = request.POST if form is not None else request.GET
-    try:
-        day = dt.date.fromisoformat(source.get("day", ""))
-    except ValueError:
-        day = _today()
+    day = date_param(source.get("day"), _today())
     raw = source.get("agent", "")
     asked: int | None = int(raw) if raw.isdigit() and int(raw) in {u.pk for u in agents} else None
     agent_id = selectors.takings_scope(viewer=viewer, agent_id=asked)
@@ -79,13 +77,13 @@ def day_close(request: HttpRequest, regie: Regie) -> HttpResponse:
     if request.method != "POST":
         return _close_page(request, regie)
     regisseur = selectors.may_supervise(viewer=request.user)
-    agents = _staff_users() if regisseur else [request.user]
+    agents = selectors.closing_agents(viewer=request.user)
     form = DayCloseForm(request.POST, agents=[(u.pk, _user_label(u)) for u in agents], whole_regie=regisseur)
     if form.is_valid():
         data = form.cleaned_data
-        agent = next((u for u in agents if u.pk == data["agent"]), None) if data["agent"] else None
-        if not regisseur:
-            agent = request.user
+        # whose takings: the one chosen (the régisseur: none is the whole régie's); an agent: his own
+        agent_id = selectors.takings_scope(viewer=request.user, agent_id=data["agent"] or None)
+        agent = next((u for u in agents if u.pk == agent_id), None)
         versement = _attempt(
             form,
             lambda: services.day_close(
@@ -125,7 +123,7 @@ def versement_list(request: HttpRequest, regie: Regie) -> HttpResponse:
 def _versement_page(
     request: HttpRequest, versement_id: int, *, form: ReferenceForm | None = None, status: int = 200
 ) -> HttpResponse:
-    versement = _found(lambda: selectors.versement_get(versement_id=versement_id, viewer=request.user))
+    versement = found(lambda: selectors.versement_get(versement_id=versement_id, viewer=request.user))
     return _page(
         request,
         "versement_detail.html",

@@ -9,8 +9,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from django.core.exceptions import ObjectDoesNotExist
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import formats, timezone, translation
 
@@ -115,21 +114,9 @@ def _tax_choices() -> list[tuple[int, str]]:
     return [(t.tax_id, f"{t.code} — {_name(t)}") for t in selectors.taxes_in_force(on=_today())]
 
 
-def _staff_users(role_groups: tuple[str, ...] = permissions.ROLES) -> list[Any]:
-    return selectors.users_with_regie_roles(groups=role_groups)
-
-
 def _user_label(user: Any) -> str:
     full = user.get_full_name()
     return f"{full} ({user.get_username()})" if full else str(user.get_username())
-
-
-def _found(call: Callable[[], T]) -> T:
-    """A selector's `*_get`: "does not exist" is the same 404 page as everywhere."""
-    try:
-        return call()
-    except ObjectDoesNotExist:
-        raise Http404 from None
 
 
 def _cancellation_of(quittance: Quittance) -> Any:

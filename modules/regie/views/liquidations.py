@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from jamaa.platform.kernel.pages import found
+
 from .. import selectors, services
 from ..forms import (
     CancellationRequestForm,
@@ -24,7 +26,7 @@ from ..models import (
     LiquidationStatus,
     Regie,
 )
-from .common import _attempt, _found, _name, _page, _tax_choices, _today, staff_required, with_regie
+from .common import _attempt, _name, _page, _tax_choices, _today, staff_required, with_regie
 from .quittances import _paid
 
 # -------------------------------------------------------------------------------------------------- liquidation
@@ -34,7 +36,7 @@ from .quittances import _paid
 @with_regie
 def liquidation_create(request: HttpRequest, regie: Regie, redevable_id: int) -> HttpResponse:
     """A declaration: the tax, the bien, the declared base and deadlines → the liquidation with its steps."""
-    redevable = _found(lambda: selectors.redevable_get(redevable_id=redevable_id))
+    redevable = found(lambda: selectors.redevable_get(redevable_id=redevable_id))
     assets = [a for a in selectors.assets_of(redevable_id=redevable.pk) if a.active]
     asset_choices = [(a.pk, f"{a.get_kind_display()} {a.reference}") for a in assets]
     initial: dict[str, Any] = {}
@@ -55,16 +57,18 @@ def liquidation_create(request: HttpRequest, regie: Regie, redevable_id: int) ->
             form,
             lambda: services.liquidation_create(
                 by=request.user,
-                regie_id=regie.pk,
-                redevable_id=redevable.pk,
-                tax_id=data["tax"],
-                base=data["base"],
-                period=data["period"].strip(),
-                on=data["on"],
-                asset_id=data["asset"],
-                declaration_due=data["declaration_due"],
-                declared_on=data["declared_on"],
-                payment_due=data["payment_due"],
+                data=services.LiquidationInput(
+                    regie_id=regie.pk,
+                    redevable_id=redevable.pk,
+                    tax_id=data["tax"],
+                    base=data["base"],
+                    period=data["period"].strip(),
+                    on=data["on"],
+                    asset_id=data["asset"],
+                    declaration_due=data["declaration_due"],
+                    declared_on=data["declared_on"],
+                    payment_due=data["payment_due"],
+                ),
             ),
         )
         if liquidation is not None:
@@ -94,7 +98,7 @@ def _liquidation_page(
     cancel_form: CancellationRequestForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    liquidation = _found(lambda: selectors.liquidation_get(liquidation_id=liquidation_id))
+    liquidation = found(lambda: selectors.liquidation_get(liquidation_id=liquidation_id))
     steps = [
         {
             "label": str(STEP_LABELS.get(step.get("label", ""), step.get("label", ""))),

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jamaa.platform.kernel.pages import found
+
 from .. import selectors, services
 from ..forms import (
     BordereauCreateForm,
@@ -23,7 +25,7 @@ from ..models import (
     OrdreStatus,
     Regie,
 )
-from .common import _attempt, _found, _name, _page, _tax_choices, _today, regisseur_required, with_regie
+from .common import _attempt, _name, _page, _tax_choices, _today, regisseur_required, with_regie
 
 # ------------------------------------------------------------------------------------------- ordres de recette
 
@@ -122,7 +124,7 @@ def ordre_issue(request: HttpRequest, regie: Regie) -> HttpResponse:
 def _ordre_page(
     request: HttpRequest, ordre_id: int, *, form: OrdreTransitionForm | None = None, status: int = 200
 ) -> HttpResponse:
-    ordre = _found(lambda: selectors.ordre_get(ordre_id=ordre_id, viewer=request.user))
+    ordre = found(lambda: selectors.ordre_get(ordre_id=ordre_id, viewer=request.user))
     labels = dict(OrdreStatus.choices)
     allowed = [(s, str(labels[s])) for s in ORDRE_TRANSITIONS.get(ordre.status, ())]
     # Taking in charge is the bordereau's business (the comptable takes the whole bordereau).
@@ -151,7 +153,7 @@ def ordre_detail(request: HttpRequest, ordre_id: int) -> HttpResponse:
 @require_POST
 def ordre_transition(request: HttpRequest, ordre_id: int) -> HttpResponse:
     """Move an ordre: recovered, cancelled, written off or remitted, with its reason and reference."""
-    ordre = _found(lambda: selectors.ordre_get(ordre_id=ordre_id, viewer=request.user))
+    ordre = found(lambda: selectors.ordre_get(ordre_id=ordre_id, viewer=request.user))
     labels = dict(OrdreStatus.choices)
     allowed = [(s, str(labels[s])) for s in ORDRE_TRANSITIONS.get(ordre.status, ()) if s != "taken_in_charge"]
     form = OrdreTransitionForm(request.POST, allowed=allowed)
@@ -241,7 +243,7 @@ def bordereau_create(request: HttpRequest, regie: Regie) -> HttpResponse:
 def _bordereau_page(
     request: HttpRequest, bordereau_id: int, *, form: ReferenceForm | None = None, status: int = 200
 ) -> HttpResponse:
-    bordereau = _found(lambda: selectors.bordereau_get(bordereau_id=bordereau_id, viewer=request.user))
+    bordereau = found(lambda: selectors.bordereau_get(bordereau_id=bordereau_id, viewer=request.user))
     return _page(
         request,
         "bordereau_detail.html",

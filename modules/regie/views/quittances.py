@@ -9,6 +9,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from jamaa.platform.kernel.pages import found
+
 from .. import selectors, services, verification
 from ..forms import (
     CancellationRequestForm,
@@ -24,7 +26,6 @@ from .common import (
     _attempt,
     _cancellation_of,
     _dh,
-    _found,
     _name,
     _page,
     _tax_choices,
@@ -43,7 +44,7 @@ def counter_pay(request: HttpRequest, regie: Regie, redevable_id: int) -> HttpRe
     liquidation (base, rate, penalties, total in figures and words) to confirm; only the confirmation numbers
     the quittance. "Change" goes back to the form with the same one-time key; a confirmation sent twice still
     gives one quittance (the key)."""
-    redevable = _found(lambda: selectors.redevable_get(redevable_id=redevable_id))
+    redevable = found(lambda: selectors.redevable_get(redevable_id=redevable_id))
     initial: dict[str, Any] = {}
     if request.GET.get("tax", "").isdigit():
         initial["tax"] = int(request.GET["tax"])
@@ -82,15 +83,17 @@ def counter_pay(request: HttpRequest, regie: Regie, redevable_id: int) -> HttpRe
             lambda: services.counter_payment(
                 agent=request.user,
                 idempotency_key=data["idempotency_key"],
-                regie_id=regie.pk,
-                redevable_id=redevable.pk,
-                tax_id=data["tax"],
-                base=data["base"],
-                period=data["period"],
-                payment_method=data["payment_method"],
-                on=_today(),
-                cheque_number=data["cheque_number"],
-                cheque_bank=data["cheque_bank"],
+                data=services.CounterPaymentInput(
+                    regie_id=regie.pk,
+                    redevable_id=redevable.pk,
+                    tax_id=data["tax"],
+                    base=data["base"],
+                    period=data["period"],
+                    payment_method=data["payment_method"],
+                    on=_today(),
+                    cheque_number=data["cheque_number"],
+                    cheque_bank=data["cheque_bank"],
+                ),
             ),
         )
         if payment is not None:
@@ -145,12 +148,7 @@ def quittance_list(request: HttpRequest, regie: Regie) -> HttpResponse:
 def _quittance_page(
     request: HttpRequest, quittance_id: int, *, cancel_form: CancellationRequestForm | None = None, status: int = 200
 ) -> HttpResponse:
-    quittance = _found(lambda: selectors.quittance_get(quittance_id=quittance_id, viewer=request.user))
-    if not selectors.may_supervise(viewer=request.user) and quittance.agent_id != request.user.pk:
-        # An agent reads the receipts of anyone (a payer comes back with a copy) but asks to cancel only his own.
-        may_request = False
-    else:
-        may_request = True
+    quittance = found(lambda: selectors.quittance_get(quittance_id=quittance_id, viewer=request.user))
     requests = list(selectors.cancellation_requests_of(quittance_id=quittance.pk, viewer=request.user))
     return _page(
         request,
@@ -162,7 +160,7 @@ def _quittance_page(
             "cancellation": _cancellation_of(quittance),
             "requests": requests,
             "pending": any(r.status == "pending" for r in requests),
-            "may_request": may_request,
+            "may_request": selectors.may_request_cancellation(viewer=request.user, quittance=quittance),
             "new": request.GET.get("new") == "1",
             "cancel_form": cancel_form or CancellationRequestForm(),
         },

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jamaa.platform.kernel.forms import run_in_form
+from jamaa.platform.kernel.pages import found
 
 from .. import selectors, services
 from ..forms import (
@@ -30,7 +31,6 @@ from ..models import (
 from .common import (
     FIELD_ALIASES,
     T,
-    _found,
     _name,
     _page,
     _regie_or_none,
@@ -295,7 +295,7 @@ def setup_tariff(request: HttpRequest, tax_id: int) -> HttpResponse:
                 % {"code": tariff.tax.code, "day": formats.date_format(tariff.valid_from, "SHORT_DATE_FORMAT")},
                 f"#tax-{tax_id}",
             )
-    _found(lambda: selectors.tax_get(tax_id=tax_id))  # an unknown tax is a 404, not a form error
+    found(lambda: selectors.tax_get(tax_id=tax_id))  # an unknown tax is a 404, not a form error
     return _setup_page(request, tariff_form=(tax_id, form), status=400)
 
 

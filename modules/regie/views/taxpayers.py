@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jamaa.platform.kernel.pages import found
+
 from .. import selectors, services
 from ..forms import (
     AssetDeactivateForm,
@@ -15,7 +17,7 @@ from ..forms import (
     RedevableForm,
     RedevableSearchForm,
 )
-from .common import _attempt, _found, _page, _tax_choices, regisseur_required, staff_required
+from .common import _attempt, _page, _tax_choices, regisseur_required, staff_required
 
 # ----------------------------------------------------------------------------------------------- redevables
 
@@ -66,7 +68,7 @@ def redevable_create(request: HttpRequest) -> HttpResponse:
 def _redevable_page(
     request: HttpRequest, redevable_id: int, *, asset_form: AssetForm | None = None, status: int = 200
 ) -> HttpResponse:
-    redevable = _found(lambda: selectors.redevable_get(redevable_id=redevable_id))
+    redevable = found(lambda: selectors.redevable_get(redevable_id=redevable_id))
     assets = list(selectors.assets_of(redevable_id=redevable.pk))
     history = selectors.redevable_history(redevable_id=redevable.pk, limit=100)
     return _page(

@@ -31,14 +31,16 @@ def ref(fes):
 def issue(ref, agent=None) -> Quittance:
     return services.quittance_issue(
         agent=agent or ref["agent"],
-        regie_id=ref["regie"].pk,
-        exercice=2026,
-        redevable_id=ref["company"].pk,
-        tax_id=ref["taxes"]["ODP"].pk,
-        base=Decimal("12"),
-        period="T2 2026",
-        payment_method="cash",
-        on=DAY,
+        data=services.QuittanceInput(
+            regie_id=ref["regie"].pk,
+            exercice=2026,
+            redevable_id=ref["company"].pk,
+            tax_id=ref["taxes"]["ODP"].pk,
+            base=Decimal("12"),
+            period="T2 2026",
+            payment_method="cash",
+            on=DAY,
+        ),
     )
 
 

@@ -29,14 +29,16 @@ def ref(fes):
 def issue(ref, agent, base="10", on=DAY, method="cash"):
     return services.quittance_issue(
         agent=agent,
-        regie_id=ref["regie"].pk,
-        exercice=on.year,
-        redevable_id=ref["person"].pk,
-        tax_id=ref["taxes"]["LEGALISATION"].pk,
-        base=Decimal(base),
-        period="acte",
-        payment_method=method,
-        on=on,
+        data=services.QuittanceInput(
+            regie_id=ref["regie"].pk,
+            exercice=on.year,
+            redevable_id=ref["person"].pk,
+            tax_id=ref["taxes"]["LEGALISATION"].pk,
+            base=Decimal(base),
+            period="acte",
+            payment_method=method,
+            on=on,
+        ),
     )
 
 
@@ -170,16 +172,18 @@ def test_closing_a_block_with_a_hole_records_a_number_gap(ref) -> None:
     for number in (1, 2, 5):
         services.quittance_issue(
             agent=agent,
-            regie_id=ref["regie"].pk,
-            exercice=2026,
-            redevable_id=ref["person"].pk,
-            tax_id=ref["taxes"]["LEGALISATION"].pk,
-            base=Decimal("1"),
-            period="acte",
-            payment_method="cash",
-            on=DAY,
-            block_id=block.pk,
-            number=number,
+            data=services.QuittanceInput(
+                regie_id=ref["regie"].pk,
+                exercice=2026,
+                redevable_id=ref["person"].pk,
+                tax_id=ref["taxes"]["LEGALISATION"].pk,
+                base=Decimal("1"),
+                period="acte",
+                payment_method="cash",
+                on=DAY,
+                block_id=block.pk,
+                number=number,
+            ),
         )
     services.block_close(block_id=block.pk, closed_by=ref["regisseur"])
     services.block_close(block_id=block.pk, closed_by=ref["regisseur"])  # already closed: nothing more

@@ -493,15 +493,17 @@ DAY = dt.date(2026, 4, 6)
 def issue(ref: dict[str, Any], base: str = "12.5", **kw: Any) -> Any:
     return services.quittance_issue(
         agent=kw.pop("agent", ref["agent"]),
-        regie_id=ref["regie"].pk,
-        exercice=2026,
-        redevable_id=ref["company"].pk,
-        tax_id=ref["taxes"]["ODP"].pk,
-        base=Decimal(base),
-        period="T2 2026",
-        payment_method="cash",
-        on=DAY,
-        **kw,
+        data=services.QuittanceInput(
+            regie_id=ref["regie"].pk,
+            exercice=2026,
+            redevable_id=ref["company"].pk,
+            tax_id=ref["taxes"]["ODP"].pk,
+            base=Decimal(base),
+            period="T2 2026",
+            payment_method="cash",
+            on=DAY,
+            **kw,
+        ),
     )
 
 

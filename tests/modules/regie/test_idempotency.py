@@ -30,12 +30,14 @@ def ref(fes):
         ref["token"] = Token.objects.create(user=ref["agent"]).key
         ref["liquidation"] = services.liquidation_create(
             by=ref["agent"],
-            regie_id=ref["regie"].pk,
-            redevable_id=ref["company"].pk,
-            tax_id=ref["taxes"]["ODP"].pk,
-            base=Decimal("5"),
-            period="2026",
-            on=timezone.localdate(),
+            data=services.LiquidationInput(
+                regie_id=ref["regie"].pk,
+                redevable_id=ref["company"].pk,
+                tax_id=ref["taxes"]["ODP"].pk,
+                base=Decimal("5"),
+                period="2026",
+                on=timezone.localdate(),
+            ),
         )
         yield ref
 
@@ -140,24 +142,28 @@ def test_the_database_keeps_one_key_per_agent(fes, ref) -> None:
         made = services.counter_payment(
             agent=ref["agent"],
             idempotency_key="k-1",
-            regie_id=ref["regie"].pk,
-            redevable_id=ref["person"].pk,
-            tax_id=ref["taxes"]["LEGALISATION"].pk,
-            base=Decimal("1"),
-            period="2026",
-            payment_method="cash",
-            on=timezone.localdate(),
+            data=services.CounterPaymentInput(
+                regie_id=ref["regie"].pk,
+                redevable_id=ref["person"].pk,
+                tax_id=ref["taxes"]["LEGALISATION"].pk,
+                base=Decimal("1"),
+                period="2026",
+                payment_method="cash",
+                on=timezone.localdate(),
+            ),
         )
         other = services.counter_payment(
-            agent=ref["agent2"],  # another agent's keys are his own
+            agent=ref["agent2"],
             idempotency_key="k-1",
-            regie_id=ref["regie"].pk,
-            redevable_id=ref["person"].pk,
-            tax_id=ref["taxes"]["LEGALISATION"].pk,
-            base=Decimal("1"),
-            period="2026",
-            payment_method="cash",
-            on=timezone.localdate(),
+            data=services.CounterPaymentInput(
+                regie_id=ref["regie"].pk,
+                redevable_id=ref["person"].pk,
+                tax_id=ref["taxes"]["LEGALISATION"].pk,
+                base=Decimal("1"),
+                period="2026",
+                payment_method="cash",
+                on=timezone.localdate(),
+            ),
         )
         assert not made.replayed and not other.replayed and made.quittance.pk != other.quittance.pk
         # a second row for the same (agent, key), written behind the service's back, is refused by the database

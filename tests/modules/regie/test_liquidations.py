@@ -39,7 +39,8 @@ def tnb(ref, **kw) -> Liquidation:
         "payment_due": D(2026, 3, 1),
     }
     values.update(kw)
-    return services.liquidation_create(**values)
+    by = values.pop("by")
+    return services.liquidation_create(by=by, data=services.LiquidationInput(**values))
 
 
 def test_tnb_worked_example_is_stored_with_every_step(ref) -> None:
@@ -114,25 +115,29 @@ def test_on_time_no_penalty_and_started_quarter_counts_whole(ref) -> None:
     # a taxi owes 150 DH a quarter; 2.3 quarters count as 3
     transport = services.liquidation_create(
         by=ref["agent"],
-        regie_id=ref["regie"].pk,
-        redevable_id=ref["person"].pk,
-        tax_id=ref["taxes"]["TRANSPORT"].pk,
-        base=Decimal("2.3"),
-        period="T1-T3 2026",
-        on=D(2026, 2, 1),
-        payment_due=D(2026, 3, 31),
+        data=services.LiquidationInput(
+            regie_id=ref["regie"].pk,
+            redevable_id=ref["person"].pk,
+            tax_id=ref["taxes"]["TRANSPORT"].pk,
+            base=Decimal("2.3"),
+            period="T1-T3 2026",
+            on=D(2026, 2, 1),
+            payment_due=D(2026, 3, 31),
+        ),
     )
     assert (transport.base, transport.total_dh) == (Decimal("3"), Decimal("450.00"))
     assert [s["label"] for s in transport.steps] == ["base", "principal", "total"]
     # débits de boissons: 8 % of the declared sales, to the centime
     drinks = services.liquidation_create(
         by=ref["agent"],
-        regie_id=ref["regie"].pk,
-        redevable_id=ref["company"].pk,
-        tax_id=ref["taxes"]["BOISSONS"].pk,
-        base=Decimal("125000.555"),
-        period="2025",
-        on=D(2026, 3, 20),
+        data=services.LiquidationInput(
+            regie_id=ref["regie"].pk,
+            redevable_id=ref["company"].pk,
+            tax_id=ref["taxes"]["BOISSONS"].pk,
+            base=Decimal("125000.555"),
+            period="2025",
+            on=D(2026, 3, 20),
+        ),
     )
     assert (drinks.base, drinks.principal_dh) == (Decimal("125000.56"), Decimal("10000.04"))
     # before Law 14-25 the TNB tariff was 20 DH/m²

@@ -73,14 +73,16 @@ def run_together(workers: list[Callable[[], None]]) -> list[BaseException]:
 def counter_issue(ref: dict[str, Any], agent: Any, regie_id: int, on: dt.date = dt.date(2026, 3, 1)) -> Quittance:
     return services.quittance_issue(
         agent=agent,
-        regie_id=regie_id,
-        exercice=2026,
-        redevable_id=ref["redevable"].pk,
-        tax_id=ref["tax"].pk,
-        base=Decimal("3"),
-        period="T1",
-        payment_method="cash",
-        on=on,
+        data=services.QuittanceInput(
+            regie_id=regie_id,
+            exercice=2026,
+            redevable_id=ref["redevable"].pk,
+            tax_id=ref["tax"].pk,
+            base=Decimal("3"),
+            period="T1",
+            payment_method="cash",
+            on=on,
+        ),
     )
 
 
@@ -218,13 +220,15 @@ def test_concurrent_retries_of_one_payment_issue_one_quittance(scratch: dict[str
             services.counter_payment(
                 agent=cashier,
                 idempotency_key="form-7f3a",
-                regie_id=regie.pk,
-                redevable_id=scratch["redevable"].pk,
-                tax_id=scratch["tax"].pk,
-                base=Decimal("3"),
-                period="T1",
-                payment_method="cash",
-                on=dt.date(2026, 3, 1),
+                data=services.CounterPaymentInput(
+                    regie_id=regie.pk,
+                    redevable_id=scratch["redevable"].pk,
+                    tax_id=scratch["tax"].pk,
+                    base=Decimal("3"),
+                    period="T1",
+                    payment_method="cash",
+                    on=dt.date(2026, 3, 1),
+                ),
             )
         )
 

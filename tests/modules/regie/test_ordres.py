@@ -52,12 +52,14 @@ def odp(ref, lines, subject="Terrasses T1 2026"):
 def test_individual_and_collective_ordres_are_numbered_and_snapshot_the_payer(ref) -> None:
     liquidation = services.liquidation_create(
         by=ref["agent"],
-        regie_id=ref["regie"].pk,
-        redevable_id=ref["company"].pk,
-        tax_id=ref["taxes"]["ODP"].pk,
-        base=Decimal("19.5"),
-        period="T1 2026",
-        on=TODAY,
+        data=services.LiquidationInput(
+            regie_id=ref["regie"].pk,
+            redevable_id=ref["company"].pk,
+            tax_id=ref["taxes"]["ODP"].pk,
+            base=Decimal("19.5"),
+            period="T1 2026",
+            on=TODAY,
+        ),
     )
     single = odp(ref, [{"redevable_id": ref["company"].pk, "liquidation_id": liquidation.pk}])
     assert (single.number, single.kind, single.amount_dh, single.status) == (
@@ -205,14 +207,16 @@ def test_biens_owing_a_tax_with_neither_payment_nor_ordre_are_listed(ref) -> Non
         )
     services.quittance_issue(
         agent=ref["agent"],
-        regie_id=ref["regie"].pk,
-        exercice=2026,
-        redevable_id=paid.redevable_id,
-        tax_id=ref["taxes"]["ODP"].pk,
-        base=Decimal("20"),
-        period="2026",
-        payment_method="cash",
-        on=dt.date(2026, 2, 1),
+        data=services.QuittanceInput(
+            regie_id=ref["regie"].pk,
+            exercice=2026,
+            redevable_id=paid.redevable_id,
+            tax_id=ref["taxes"]["ODP"].pk,
+            base=Decimal("20"),
+            period="2026",
+            payment_method="cash",
+            on=dt.date(2026, 2, 1),
+        ),
     )
     odp(ref, [{"redevable_id": ordered.redevable_id, "asset_id": ordered.pk, "amount_dh": Decimal("1400")}])
     missing = selectors.authorisations_without_ordre(viewer=ref["regisseur"], regie_id=ref["regie"].pk, exercice=2026)

@@ -30,15 +30,17 @@ def regie(fes):
 def issue(ref, on=dt.date(2026, 3, 1), base=Decimal("12.5"), **kw) -> Quittance:
     return services.quittance_issue(
         agent=kw.pop("agent", ref["agent"]),
-        regie_id=ref["regie"].pk,
-        exercice=2026,
-        redevable_id=ref["redevable"].pk,
-        tax_id=ref["tax"].pk,
-        base=base,
-        period="T1 2026",
-        payment_method="cash",
-        on=on,
-        **kw,
+        data=services.QuittanceInput(
+            regie_id=ref["regie"].pk,
+            exercice=2026,
+            redevable_id=ref["redevable"].pk,
+            tax_id=ref["tax"].pk,
+            base=base,
+            period="T1 2026",
+            payment_method="cash",
+            on=on,
+            **kw,
+        ),
     )
 
 

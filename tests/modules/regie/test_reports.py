@@ -38,14 +38,16 @@ def ref(fes):
 def issue(ref, tax, base, on, method="cash", redevable=None):
     return services.quittance_issue(
         agent=ref["agent"],
-        regie_id=ref["regie"].pk,
-        exercice=on.year,
-        redevable_id=(redevable or ref["person"]).pk,
-        tax_id=ref["taxes"][tax].pk,
-        base=Decimal(base),
-        period="2026",
-        payment_method=method,
-        on=on,
+        data=services.QuittanceInput(
+            regie_id=ref["regie"].pk,
+            exercice=on.year,
+            redevable_id=(redevable or ref["person"]).pk,
+            tax_id=ref["taxes"][tax].pk,
+            base=Decimal(base),
+            period="2026",
+            payment_method=method,
+            on=on,
+        ),
     )
 
 
@@ -118,16 +120,18 @@ def test_series_report_tells_reserved_returned_and_gaps_apart(ref) -> None:
     )
     services.quittance_issue(
         agent=ref["agent2"],
-        regie_id=ref["regie"].pk,
-        exercice=2026,
-        redevable_id=ref["person"].pk,
-        tax_id=ref["taxes"]["LEGALISATION"].pk,
-        base=Decimal("1"),
-        period="acte",
-        payment_method="cash",
-        on=D(2026, 5, 3),
-        block_id=open_block.pk,
-        number=6,
+        data=services.QuittanceInput(
+            regie_id=ref["regie"].pk,
+            exercice=2026,
+            redevable_id=ref["person"].pk,
+            tax_id=ref["taxes"]["LEGALISATION"].pk,
+            base=Decimal("1"),
+            period="acte",
+            payment_method="cash",
+            on=D(2026, 5, 3),
+            block_id=open_block.pk,
+            number=6,
+        ),
     )
     services.block_close(block_id=closed_block.pk, closed_by=ref["regisseur"])
     report = selectors.series_report(series_id=series_id)

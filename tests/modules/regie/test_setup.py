@@ -271,14 +271,16 @@ def test_a_new_rate_cannot_take_effect_on_a_day_already_collected(fes, ref) -> N
         redevable = services.redevable_create(by=ref["agent"], name="Karim", cin="C1")
         services.quittance_issue(
             agent=ref["agent"],
-            regie_id=ref["regie"],
-            exercice=TODAY.year,
-            redevable_id=redevable.pk,
-            tax_id=ref["taxes"]["LEGALISATION"],
-            base=Decimal("1"),
-            period=str(TODAY.year),
-            payment_method="cash",
-            on=TODAY,
+            data=services.QuittanceInput(
+                regie_id=ref["regie"],
+                exercice=TODAY.year,
+                redevable_id=redevable.pk,
+                tax_id=ref["taxes"]["LEGALISATION"],
+                base=Decimal("1"),
+                period=str(TODAY.year),
+                payment_method="cash",
+                on=TODAY,
+            ),
         )
         with pytest.raises(services.exceptions.InvalidTariff) as refused:
             services.tariff_add(

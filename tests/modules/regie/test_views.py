@@ -122,14 +122,16 @@ def pay_legalisation(ref: dict[str, Any], agent: Any = None) -> Quittance:
     with schema_context("fes"):
         return services.quittance_issue(
             agent=agent or ref["agent"],
-            regie_id=ref["regie"],
-            exercice=YEAR,
-            redevable_id=ref["owner"],
-            tax_id=ref["taxes"]["LEGALISATION"],
-            base=Decimal("2"),
-            period=str(YEAR),
-            payment_method="cash",
-            on=TODAY,
+            data=services.QuittanceInput(
+                regie_id=ref["regie"],
+                exercice=YEAR,
+                redevable_id=ref["owner"],
+                tax_id=ref["taxes"]["LEGALISATION"],
+                base=Decimal("2"),
+                period=str(YEAR),
+                payment_method="cash",
+                on=TODAY,
+            ),
         )
 
 
@@ -370,12 +372,14 @@ def test_a_wrong_liquidation_is_cancelled_with_its_reason_and_cannot_be_paid(cli
     with schema_context("fes"):
         liquidation = services.liquidation_create(
             by=ref["agent"],
-            regie_id=ref["regie"],
-            redevable_id=ref["owner"],
-            tax_id=ref["taxes"]["TNB"],
-            base=Decimal("50"),
-            period=str(YEAR),
-            on=TODAY,
+            data=services.LiquidationInput(
+                regie_id=ref["regie"],
+                redevable_id=ref["owner"],
+                tax_id=ref["taxes"]["TNB"],
+                base=Decimal("50"),
+                period=str(YEAR),
+                on=TODAY,
+            ),
         )
     login(client, fes.host, "percepteur")
     path = f"/regie/liquidations/{liquidation.pk}/"
