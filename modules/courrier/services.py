@@ -590,3 +590,18 @@ def service_create(*, actor: Any, name_fr: str, name_ar: str = "", member_ids: t
         data={"name_fr": service.name_fr, "members": sorted(member_ids)},
     )
     return service
+
+
+# --- for urbanisme ---
+
+
+@transaction.atomic
+def mail_register_for_module(*, actor: Any, module: str, data: MailInput) -> Mail:
+    """Register an incoming letter on behalf of another module's agent, who need not be a clerk (urbanisme: each
+    dossier deposited at its desk is incoming mail with its own chrono number). Raises MailInvalid (not incoming
+    or invalid), CorrespondentInvalid, ServiceNotFound; writes the letter and audit (naming the module)."""
+    if data.category != Category.INCOMING or not module.strip():
+        raise exceptions.MailInvalid(extra={"fields": {"category": ["incoming only"]}})
+    mail = _record(actor=actor, data=data)
+    audit_record(actor=actor, action="courrier.mail.registered_for_module", target=mail, data={"module": module})
+    return mail
