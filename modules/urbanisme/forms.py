@@ -71,6 +71,7 @@ class PiecesForm(StyledForm):
 
 class ConsultForm(StyledForm):
     service_id = forms.TypedChoiceField(label=_("Service"), coerce=int)
+    sent_on = forms.DateField(label=_("Sent on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     deadline = forms.DateField(label=_("Answer due"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, services: list[tuple[int, str]], **kwargs: Any):

@@ -213,7 +213,11 @@ def dossier_consult(request: HttpRequest, dossier_id: int) -> HttpResponse:
         dossier_id,
         form,
         lambda d: services.consultation_send(
-            actor=request.user, dossier_id=dossier_id, service_id=d["service_id"], deadline=d["deadline"]
+            actor=request.user,
+            dossier_id=dossier_id,
+            service_id=d["service_id"],
+            sent_on=d["sent_on"],
+            deadline=d["deadline"],
         ),
         "consult_form",
     )

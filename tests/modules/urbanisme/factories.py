@@ -52,8 +52,11 @@ def dossier_input(**overrides: Any) -> services.DossierInput:
         "housing_units": 1,
         "parcels": (
             services.ParcelInput(
-                title_number="12345/07", latitude=Decimal("34.0331"), longitude=Decimal("-5.0003"),
-                area_m2=Decimal("200"), address="Lot 12, Fès",
+                title_number="12345/07",
+                latitude=Decimal("34.0331"),
+                longitude=Decimal("-5.0003"),
+                area_m2=Decimal("200"),
+                address="Lot 12, Fès",
             ),
         ),
         "pieces": ALL_PIECES,

@@ -37,9 +37,20 @@ def _row(actor: Any, status: str, number: int) -> Dossier:
     today = timezone.localdate()
     decided = status in ("signed", "refused", "delivered", "certified")
     return Dossier.objects.create(
-        kind="construire", year=today.year, number=number, code=f"T{number:09d}", status=status, subject="x",
-        petitioner_kind="person", petitioner_name="X", petitioner_cin="A1", size="small", delay_days=10,
-        deposited_on=today, deposited_at=timezone.now(), deposited_by=actor,
+        kind="construire",
+        year=today.year,
+        number=number,
+        code=f"T{number:09d}",
+        status=status,
+        subject="x",
+        petitioner_kind="person",
+        petitioner_name="X",
+        petitioner_cin="A1",
+        size="small",
+        delay_days=10,
+        deposited_on=today,
+        deposited_at=timezone.now(),
+        deposited_by=actor,
         clock_stopped_on=today if status == "incomplete" else None,
         due_on=None if status == "incomplete" else today,
         decided_on=today if decided else None,
@@ -70,9 +81,7 @@ def test_every_illegal_transition_is_refused_in_sql(fes) -> None:
                 )
         assert tried == 12 * 11 - 21
         # and a legal move still passes the trigger (here: deposited → instruction)
-        assert not _refused(
-            "UPDATE urbanisme_dossier SET status = 'instruction' WHERE id = %s", [rows["deposited"].pk]
-        )
+        assert not _refused("UPDATE urbanisme_dossier SET status = 'instruction' WHERE id = %s", [rows["deposited"].pk])
 
 
 def test_a_decision_needs_its_arrete_and_a_delivery_its_quittance(fes) -> None:

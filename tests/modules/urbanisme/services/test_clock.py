@@ -74,7 +74,11 @@ def test_large_project_twenty_five_days(fes, monkeypatch: pytest.MonkeyPatch) ->
     with schema_context("fes"):
         a = agent()
         _on(monkeypatch, MARCH_2)
-        d = deposit(a, kind="lotir", pieces=("demande", "propriete", "situation", "topo", "lotissement", "cahier",
-                                             "vrd"), deposited_on=MARCH_2)
+        d = deposit(
+            a,
+            kind="lotir",
+            pieces=("demande", "propriete", "situation", "topo", "lotissement", "cahier", "vrd"),
+            deposited_on=MARCH_2,
+        )
         d.refresh_from_db()
         assert (d.size, d.delay_days, d.status, d.due_on) == ("large", 25, "deposited", dt.date(2026, 3, 27))

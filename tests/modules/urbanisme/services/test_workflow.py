@@ -42,8 +42,12 @@ def test_a_permit_from_deposit_to_delivery(fes) -> None:
         # then it is numbered, registered as incoming mail, and incomplete with the clock stopped
         assert (d.kind, d.number, d.status) == ("construire", 1, Status.INCOMPLETE)
         assert d.reference == f"PC-{d.year}/000001" and d.courrier_reference.startswith("A-")
-        assert courrier_selectors.mail_get(viewer=user_with("urb_t_clerk", "courrier_clerk"),
-                                           mail_id=d.courrier_mail_id).mail.reference == d.courrier_reference
+        assert (
+            courrier_selectors.mail_get(
+                viewer=user_with("urb_t_clerk", "courrier_clerk"), mail_id=d.courrier_mail_id
+            ).mail.reference
+            == d.courrier_reference
+        )
         assert d.due_on is None and d.clock_stopped_on is not None
         assert Event.objects.filter(dossier=d, to_status="incomplete").get().missing == ["contrat"]
         receipt = _issue(a, DocumentKind.RECEIPT, dossier_id=d.pk)
@@ -56,7 +60,10 @@ def test_a_permit_from_deposit_to_delivery(fes) -> None:
         svcs = selectors.services_list()
         c1 = services.consultation_send(actor=a, dossier_id=d.pk, service_id=svcs[0].pk)
         services.consultation_send(
-            actor=a, dossier_id=d.pk, service_id=svcs[1].pk, sent_on=dt.date.today() - dt.timedelta(days=20),
+            actor=a,
+            dossier_id=d.pk,
+            service_id=svcs[1].pk,
+            sent_on=dt.date.today() - dt.timedelta(days=20),
             deadline=dt.date.today() - dt.timedelta(days=5),
         )
         services.consultation_return(actor=a, consultation_id=c1.pk, avis="favourable")
@@ -92,7 +99,13 @@ def test_a_permit_from_deposit_to_delivery(fes) -> None:
             assert verdict is not None and verdict.status == "valid"
         assert verification.verify(kind="urbanisme.document", code="NOPE") is None
         assert [e.to_status for e in Event.objects.filter(dossier=d).order_by("id")] == [
-            "deposited", "incomplete", "instruction", "consultation", "commission", "favourable", "signed",
+            "deposited",
+            "incomplete",
+            "instruction",
+            "consultation",
+            "commission",
+            "favourable",
+            "signed",
             "delivered",
         ]
 

@@ -29,8 +29,14 @@ FORM = {
     "latitude": "34.0181",
     "longitude": "-5.0078",
     "area_m2": "220",
-    "pieces": ["construire:demande", "construire:propriete", "construire:situation", "construire:topo",
-               "construire:archi", "lotir:cahier"],
+    "pieces": [
+        "construire:demande",
+        "construire:propriete",
+        "construire:situation",
+        "construire:topo",
+        "construire:archi",
+        "lotir:cahier",
+    ],
 }
 
 
@@ -83,9 +89,16 @@ def test_the_other_pages_in_both_languages(fes) -> None:
         d = deposit(a)
     client = signed_in(fes.host, a)
     for lang in ("fr", "ar"):
-        client.cookies["django_language"] = lang
-        for url in ("/urbanisme/", "/urbanisme/dossiers/?q=Alaoui", "/urbanisme/late/", "/urbanisme/sittings/",
-                    f"/urbanisme/{d.pk}/", f"/urbanisme/{d.pk}/parcels/", "/urbanisme/new/"):
+        client.cookies["jamaa_language"] = lang
+        for url in (
+            "/urbanisme/",
+            "/urbanisme/dossiers/?q=Alaoui",
+            "/urbanisme/late/",
+            "/urbanisme/sittings/",
+            f"/urbanisme/{d.pk}/",
+            f"/urbanisme/{d.pk}/parcels/",
+            "/urbanisme/new/",
+        ):
             response = client.get(url)
             assert response.status_code == 200, (lang, url)
     assert "34.033100" in client.get(f"/urbanisme/{d.pk}/parcels/").content.decode()
