@@ -3,9 +3,8 @@ signatory's arrêté, the late board, the portal's status, the Rokhas export; 40
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from jamaa.modules.urbanisme.models import Dossier
@@ -108,7 +107,7 @@ def test_the_commission_through_the_api(fes) -> None:
     api.post(f"/urbanisme/api/dossiers/{dossier_id}/step/", {"step": "instruct"}, content_type="application/json")
     sitting = api.post(
         "/urbanisme/api/sittings/",
-        {"day": dt.date.today().isoformat(), "place": "Salle"},
+        {"day": timezone.localdate().isoformat(), "place": "Salle"},
         content_type="application/json",
     )
     assert sitting.status_code == 201 and sitting.json()["reference"].startswith("CM-")

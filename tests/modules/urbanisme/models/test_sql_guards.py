@@ -4,7 +4,6 @@ recorded avis, a held sitting's minutes, or any append-only row."""
 
 from __future__ import annotations
 
-import datetime as dt
 import importlib
 from decimal import Decimal
 from typing import Any
@@ -128,7 +127,7 @@ def test_an_avis_is_written_once_and_held_minutes_are_final(fes) -> None:
         c = services.consultation_send(actor=a, dossier_id=d.pk, service_id=service.pk)
         services.consultation_return(actor=a, consultation_id=c.pk, avis="favourable")
         assert _refused("UPDATE urbanisme_consultation SET avis = 'unfavourable' WHERE id = %s", [c.pk])
-        sitting = services.sitting_create(actor=a, day=dt.date.today())
+        sitting = services.sitting_create(actor=a, day=timezone.localdate())
         item = services.sitting_add(actor=a, sitting_id=sitting.pk, dossier_id=d.pk)
         services.sitting_avis(actor=a, item_id=item.pk, avis="favourable")
         assert _refused("UPDATE urbanisme_sittingitem SET avis = 'adjourned' WHERE id = %s", [item.pk])

@@ -9,13 +9,14 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from jamaa.modules.courrier import selectors as courrier_selectors
 from jamaa.modules.regie import permissions as regie_permissions
 from jamaa.modules.regie import services as regie
 from jamaa.modules.urbanisme import exceptions, selectors, services
-from jamaa.modules.urbanisme.models import Dossier, DocumentKind, Event, Status
+from jamaa.modules.urbanisme.models import DocumentKind, Dossier, Event, Status
 from jamaa.platform.kernel import verification
 from jamaa.platform.kernel.documents import CommuneMasthead
 
@@ -63,14 +64,14 @@ def test_a_permit_from_deposit_to_delivery(fes) -> None:
             actor=a,
             dossier_id=d.pk,
             service_id=svcs[1].pk,
-            sent_on=dt.date.today() - dt.timedelta(days=20),
-            deadline=dt.date.today() - dt.timedelta(days=5),
+            sent_on=timezone.localdate() - dt.timedelta(days=20),
+            deadline=timezone.localdate() - dt.timedelta(days=5),
         )
         services.consultation_return(actor=a, consultation_id=c1.pk, avis="favourable")
         assert [c.late for c in selectors.dossier_get(viewer=a, dossier_id=d.pk).consultations] == [False, True]
         _issue(a, DocumentKind.CONSULTATION, consultation_id=c1.pk)
         # the commission sits, gives a favourable avis, its minutes are final
-        sitting = services.sitting_create(actor=a, day=dt.date.today(), place="Salle du conseil")
+        sitting = services.sitting_create(actor=a, day=timezone.localdate(), place="Salle du conseil")
         item = services.sitting_add(actor=a, sitting_id=sitting.pk, dossier_id=d.pk)
         services.sitting_avis(actor=a, item_id=item.pk, avis="favourable")
         services.sitting_hold(actor=a, sitting_id=sitting.pk, members_present="Président\nAgence urbaine")

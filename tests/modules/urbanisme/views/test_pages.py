@@ -4,9 +4,8 @@ display register and the export; in Arabic too; no role → 403."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from jamaa.modules.urbanisme.models import Dossier, IssuedDocument
@@ -63,7 +62,7 @@ def test_deposit_from_the_page_then_the_steps(fes) -> None:
     refused = client.post(f"/urbanisme/{d.pk}/deliver/")
     assert refused.status_code == 400 and 'id="refusal"' in refused.content.decode()
     # the commission screen
-    created = client.post("/urbanisme/sittings/", {"day": dt.date.today().isoformat(), "place": "Salle"})
+    created = client.post("/urbanisme/sittings/", {"day": timezone.localdate().isoformat(), "place": "Salle"})
     assert created.status_code == 302
     sitting_url = created["Location"]
     assert client.post(f"{sitting_url}agenda/", {"dossier_id": d.pk}).status_code == 302
