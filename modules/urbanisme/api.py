@@ -4,6 +4,7 @@ shape). Every endpoint is described for the OpenAPI schema (drf-spectacular)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
@@ -167,7 +168,7 @@ class DossierDepositApi(APIView):
         architect_name = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
         architect_ordre = serializers.CharField(max_length=40, required=False, default="", allow_blank=True)
         use = serializers.ChoiceField(choices=Use.choices, default=Use.HOUSING)
-        built_area_m2 = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0, default=0)
+        built_area_m2 = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0, default=Decimal("0"))
         floors = serializers.IntegerField(min_value=0, max_value=200, default=0)
         housing_units = serializers.IntegerField(min_value=0, max_value=30000, default=0)
         parcels = ParcelSerializer(many=True)

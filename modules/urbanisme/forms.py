@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -53,8 +53,8 @@ class DepositForm(StyledForm):
 
     def __init__(self, *args: Any, pieces: list[tuple[str, str]], parents: list[tuple[int, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["pieces"].choices = pieces
-        self.fields["parent_id"].choices = [("", "—"), *parents]
+        cast(forms.ChoiceField, self.fields["pieces"]).choices = pieces
+        cast(forms.ChoiceField, self.fields["parent_id"]).choices = [("", "—"), *parents]
 
 
 class NoteForm(StyledForm):
@@ -66,7 +66,7 @@ class PiecesForm(StyledForm):
 
     def __init__(self, *args: Any, codes: list[tuple[str, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["codes"].choices = codes
+        cast(forms.ChoiceField, self.fields["codes"]).choices = codes
 
 
 class ConsultForm(StyledForm):
@@ -76,7 +76,7 @@ class ConsultForm(StyledForm):
 
     def __init__(self, *args: Any, services: list[tuple[int, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["service_id"].choices = services
+        cast(forms.ChoiceField, self.fields["service_id"]).choices = services
 
 
 class ReturnForm(StyledForm):
@@ -120,7 +120,7 @@ class AgendaForm(StyledForm):
 
     def __init__(self, *args: Any, dossiers: list[tuple[int, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["dossier_id"].choices = dossiers
+        cast(forms.ChoiceField, self.fields["dossier_id"]).choices = dossiers
 
 
 class ItemAvisForm(StyledForm):

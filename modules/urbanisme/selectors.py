@@ -534,7 +534,7 @@ def document_content(
     """The content of a document to issue, or None when the dossier is not at the step that document needs (a
     permit before delivery, an arrêté before signing, minutes before the sitting is held)."""
     if kind == DocumentKind.RECEIPT:
-        d = Dossier.objects.get(pk=dossier_id)
+        d = Dossier.objects.get(pk=dossier_id or 0)
         missing = [
             r
             for r in requirements_in_force(kind=d.kind, on=d.deposited_on)
@@ -558,7 +558,7 @@ def document_content(
             table=table,
         )
     if kind == DocumentKind.CONSULTATION:
-        c = Consultation.objects.select_related("service", "dossier").get(pk=consultation_id)
+        c = Consultation.objects.select_related("service", "dossier").get(pk=consultation_id or 0)
         rows = [("Destinataire", f"{c.service.name_fr} / {c.service.name_ar}", "إلى")] + _dossier_rows(c.dossier)
         rows += [
             ("Envoyé le", c.sent_on.strftime("%d/%m/%Y"), "تاريخ الإرسال"),
@@ -579,7 +579,7 @@ def document_content(
             ],
         )
     if kind == DocumentKind.MINUTES:
-        s = Sitting.objects.get(pk=sitting_id)
+        s = Sitting.objects.get(pk=sitting_id or 0)
         if s.status != "held":
             return None
         items = SittingItem.objects.filter(sitting=s).select_related("dossier").order_by("position")
@@ -611,7 +611,7 @@ def document_content(
             ],
             paragraphs=[(s.minutes_note, "")] if s.minutes_note else [],
         )
-    d = Dossier.objects.get(pk=dossier_id)
+    d = Dossier.objects.get(pk=dossier_id or 0)
     decision = Decision.objects.filter(dossier=d).first()
     if kind == DocumentKind.ARRETE:
         if decision is None:
