@@ -29,6 +29,7 @@ PROMISED: dict[str, set[str]] = {
     "regie_pdf": {"quittance_ms", "releve_5000_s", "naive_releve_5000_s"},
     "routing": {"routed_rps", "plain_rps", "ratio"},
     "search": {"acts", "p50_ms", "p95_ms", "recall_at_20", "index_build_s", "index_mb"},
+    "urbanisme": {"dossiers", "desk_p95_ms", "dashboard_p95_ms"},
 }
 
 
