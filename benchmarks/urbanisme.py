@@ -12,9 +12,9 @@ warm-up. Checks every (kind, year) series: no gap, no duplicate.
 Baseline, measured in the same run on the same server by the same clients: `GET /api/me/` with the same token
 (an authenticated request that reads nothing of the module), p95. Printed before the result line.
 
-    DATABASE_URL=… .venv/bin/python benchmarks/urbanisme.py [--dossiers 50000] [--years 5] [--clients 10]
-        [--requests 30] [--seed 1] [--quick] [--keep]
-    --quick: 2,000 dossiers, 4 clients × 10 requests (what CI runs); --keep: leave the commune (default: dropped)
+    DATABASE_URL=… .venv/bin/python benchmarks/urbanisme.py [--dossiers 50000] [--years 5] [--clients 2]
+        [--requests 100] [--seed 1] [--quick] [--keep]
+    --quick: 2,000 dossiers, 2 clients × 10 requests (what CI runs); --keep: leave the commune (default: dropped)
 
 Last line: {"dossiers": …, "desk_p95_ms": …, "dashboard_p95_ms": …}
 """
@@ -208,14 +208,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dossiers", type=int, default=50_000)
     parser.add_argument("--years", type=int, default=5)
-    parser.add_argument("--clients", type=int, default=10)
-    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--clients", type=int, default=2)
+    parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
     if args.quick:
-        args.dossiers, args.clients, args.requests = 2_000, 4, 10
+        args.dossiers, args.requests = 2_000, 10
     rng = random.Random(args.seed)
     import courrier
 

@@ -105,6 +105,27 @@ class DossierDetailSerializer(serializers.Serializer):  # type: ignore[type-arg]
         return sorted(obj.allowed)
 
 
+def _row_json(r: selectors.DossierRow) -> dict[str, Any]:
+    """A row as DossierRowSerializer writes it, without the serializer's per-field cost (lists of a hundred)."""
+    return {
+        "id": r.id,
+        "reference": r.reference,
+        "kind": r.kind,
+        "status": r.status,
+        "subject": r.subject,
+        "petitioner": r.petitioner,
+        "deposited_on": r.deposited_on.isoformat(),
+        "due_on": r.due_on.isoformat() if r.due_on else None,
+        "days_left": r.days_left,
+        "late": r.late,
+        "instructor": r.instructor,
+    }
+
+
+def _rows_json(rows: list[selectors.DossierRow]) -> list[dict[str, Any]]:
+    return [_row_json(r) for r in rows]
+
+
 def _detail(viewer: Any, dossier_id: int) -> selectors.DossierDetail:
     return selectors.dossier_get(viewer=viewer, dossier_id=dossier_id)
 
@@ -123,7 +144,7 @@ class DossierListApi(APIView):
             p = query_params(self.QuerySerializer, request.query_params)
             return selectors.dossier_list(viewer=request.user, status=p.get("status"), kind=p.get("kind"), q=p["q"])
 
-        return api_call(rows, output=DossierRowSerializer, many=True)
+        return api_call(rows, output=_rows_json)
 
 
 class DeskApi(APIView):
@@ -132,7 +153,7 @@ class DeskApi(APIView):
     @extend_schema(responses=DossierRowSerializer(many=True))
     def get(self, request: Request) -> Response:
         """The instructor's desk: my open dossiers, nearest deadline first."""
-        return api_call(lambda: selectors.desk(viewer=request.user), output=DossierRowSerializer, many=True)
+        return api_call(lambda: selectors.desk(viewer=request.user), output=_rows_json)
 
 
 class LateBoardSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -149,7 +170,17 @@ class LateApi(APIView):
     @extend_schema(responses=LateBoardSerializer)
     def get(self, request: Request) -> Response:
         """Dossiers past their legal delay (clock running), with counts."""
-        return api_call(lambda: selectors.late_dashboard(viewer=request.user), output=LateBoardSerializer)
+
+        def board(b: selectors.LateBoard) -> dict[str, Any]:
+            return {
+                "open_count": b.open_count,
+                "late_count": b.late_count,
+                "stopped_count": b.stopped_count,
+                "by_instructor": [[name, str(n)] for name, n in b.by_instructor],
+                "late": _rows_json(b.late),
+            }
+
+        return api_call(lambda: selectors.late_dashboard(viewer=request.user), output=board)
 
 
 class DossierDepositApi(APIView):
@@ -501,3 +532,23 @@ class SittingHoldApi(APIView):
             return selectors.sitting_get(viewer=request.user, sitting_id=sitting_id)
 
         return api_call(hold, output=SittingSerializer)
+
+
+class ImportApi(APIView):
+    permission_classes = [IsAuthenticated, permissions.IsAgent]
+
+    class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+        format = serializers.ChoiceField(choices=[(services.IMPORT_FORMAT, services.IMPORT_FORMAT)])
+        dossiers = serializers.ListField(child=serializers.DictField(), max_length=services.IMPORT_MAX)
+
+    class OutputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+        imported = serializers.ListField(child=serializers.CharField())
+        skipped = serializers.ListField(child=serializers.ListField(child=serializers.CharField()))
+
+    @extend_schema(request=InputSerializer, responses=OutputSerializer)
+    def post(self, request: Request) -> Response:
+        """Import dossiers deposited on Rokhas (the exchange format); those already imported are skipped."""
+        data = validated(self.InputSerializer, request.data)
+        return api_call(
+            lambda: services.dossiers_import(actor=request.user, records=data["dossiers"]), output=self.OutputSerializer
+        )

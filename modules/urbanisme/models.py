@@ -212,7 +212,15 @@ class Dossier(models.Model):
                 fields=["instructor", "due_on"],
                 name="urbanisme_desk",
                 condition=Q(
-                    status__in=["deposited", "instruction", "consultation", "commission", "favourable", "unfavourable"]
+                    status__in=[
+                        "deposited",
+                        "incomplete",
+                        "instruction",
+                        "consultation",
+                        "commission",
+                        "favourable",
+                        "unfavourable",
+                    ]
                 ),
             ),
             models.Index(

@@ -97,13 +97,37 @@ _ROW_FIELDS = (
     "deposited_on",
     "due_on",
     "instructor__username",
-    "instructor_id",
 )
 
 
 def _rows(qs: QuerySet[Dossier]) -> list[DossierRow]:
+    """Rows straight from the values (no model instances: the desk and the dashboard list a hundred at a time)."""
     today = _today()
-    return [_row(d, today) for d in qs.select_related("instructor").only(*_ROW_FIELDS)]
+    kinds = {k: str(label) for k, label in Kind.choices}
+    statuses = {k: str(label) for k, label in Status.choices}
+    rows = []
+    for pk, kind, year, number, status, subject, petitioner, deposited_on, due_on, instructor in qs.values_list(
+        *_ROW_FIELDS
+    ):
+        running = due_on is not None and status in CLOCK_RUNNING
+        rows.append(
+            DossierRow(
+                id=pk,
+                reference=f"{KIND_LABELS[kind][0]}-{year}/{number:06d}",
+                kind=kind,
+                kind_label=kinds[kind],
+                status=status,
+                status_label=statuses[status],
+                subject=subject,
+                petitioner=petitioner,
+                deposited_on=deposited_on,
+                due_on=due_on,
+                days_left=(due_on - today).days if running else None,
+                late=running and due_on < today,
+                instructor=instructor or "",
+            )
+        )
+    return rows
 
 
 def dossier_list(
@@ -156,19 +180,31 @@ class LateBoard:
 
 def late_dashboard(*, viewer: Any, limit: int = 100) -> LateBoard:
     """Open dossiers past their legal delay (the clock running, due day passed), most overdue first, with counts
-    per instructor; dossiers whose clock is stopped (incomplete) are counted apart."""
+    per instructor; dossiers whose clock is stopped (incomplete) are counted apart. Two queries: the counts
+    grouped by instructor (the totals are their sums), then the late rows."""
     _require_reader(viewer)
     today = _today()
-    running = Dossier.objects.filter(status__in=CLOCK_RUNNING)
-    late = running.filter(due_on__lt=today)
-    counts = running.aggregate(open=Count("id"), late=Count("id", filter=Q(due_on__lt=today)))
-    per = late.values("instructor__username").annotate(n=Count("id")).order_by("-n", "instructor__username")
+    running = Q(status__in=CLOCK_RUNNING)
+    per = (
+        Dossier.objects.filter(status__in=(*CLOCK_RUNNING, Status.INCOMPLETE))
+        .values("instructor__username")
+        .annotate(
+            open=Count("id", filter=running),
+            late=Count("id", filter=running & Q(due_on__lt=today)),
+            stopped=Count("id", filter=Q(status=Status.INCOMPLETE)),
+        )
+    )
+    groups = list(per)
+    by_instructor = sorted(
+        ((g["instructor__username"] or "", g["late"]) for g in groups if g["late"]), key=lambda x: (-x[1], x[0])
+    )
+    late = Dossier.objects.filter(running, due_on__lt=today).order_by("due_on", "id")
     return LateBoard(
-        open_count=counts["open"],
-        late_count=counts["late"],
-        stopped_count=Dossier.objects.filter(status=Status.INCOMPLETE).count(),
-        by_instructor=[(r["instructor__username"] or "", r["n"]) for r in per[:20]],
-        late=_rows(late.order_by("due_on", "id")[:limit]),
+        open_count=sum(g["open"] for g in groups),
+        late_count=sum(g["late"] for g in groups),
+        stopped_count=sum(g["stopped"] for g in groups),
+        by_instructor=by_instructor[:20],
+        late=_rows(late[:limit]),
     )
 
 

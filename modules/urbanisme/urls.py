@@ -45,6 +45,7 @@ urlpatterns: list[URLPattern] = [
     path("api/dossiers/late/", api.LateApi.as_view(), name="api-late"),
     path("api/dossiers/status/", api.PublicStatusApi.as_view(), name="api-public-status"),
     path("api/dossiers/export/", api.ExportApi.as_view(), name="api-export"),
+    path("api/dossiers/import/", api.ImportApi.as_view(), name="api-import"),
     path("api/dossiers/<int:dossier_id>/", api.DossierDetailApi.as_view(), name="api-dossier-detail"),
     path("api/dossiers/<int:dossier_id>/pieces/", api.PiecesApi.as_view(), name="api-dossier-pieces"),
     path("api/dossiers/<int:dossier_id>/step/", api.DossierStepApi.as_view(), name="api-dossier-step"),

@@ -357,6 +357,7 @@ EXPECTED: list[Route] = [
     Route("urbanisme:api-late", NOBODY, group="urb.late"),
     Route("urbanisme:api-public-status", NOBODY),
     Route("urbanisme:api-export", NOBODY, query={"year": "2026"}, group="urb.export"),
+    Route("urbanisme:api-import", NOBODY, "POST"),
     Route("urbanisme:export", NOBODY, kwargs={"fmt": "=json"}, group="urb.export"),
     Route("urbanisme:display-register", NOBODY),
     Route("urbanisme:dossier-detail", NOBODY, kwargs={"dossier_id": "=1"}, group="urb.dossier"),
