@@ -2072,8 +2072,16 @@ class TaxLiquidated:
 
 @transaction.atomic
 def construction_tax_liquidate(
-    *, actor: Any, tax_code: str, payer_name: str, base: Decimal, period: str, on: dt.date, cin: str = "",
-    ice: str = "", rc: str = ""
+    *,
+    actor: Any,
+    tax_code: str,
+    payer_name: str,
+    base: Decimal,
+    period: str,
+    on: dt.date,
+    cin: str = "",
+    ice: str = "",
+    rc: str = "",
 ) -> TaxLiquidated | None:
     """On behalf of another module's agent (urbanisme: a permit's tax on construction operations): liquidate tax
     `tax_code` on `base` at the tariff in force on `on`, in the commune's régie, for the payer found by CIN or ICE

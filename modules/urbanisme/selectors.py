@@ -21,6 +21,7 @@ from jamaa.platform.kernel import files
 
 from . import exceptions, permissions
 from .models import (
+    ALLOWED_TRANSITIONS,
     CLOCK_RUNNING,
     KIND_LABELS,
     OPEN_STATUSES,
@@ -329,8 +330,6 @@ def dossier_get(*, viewer: Any, dossier_id: int) -> DossierDetail:
         PieceView(code=r.code, label_fr=r.label_fr, label_ar=r.label_ar, received_on=received.get(r.code))
         for r in requirements_in_force(kind=d.kind, on=d.deposited_on)
     ]
-    from .models import ALLOWED_TRANSITIONS
-
     return DossierDetail(
         row=_row(d, today),
         dossier=d,

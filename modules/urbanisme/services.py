@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -379,8 +380,6 @@ def dossier_instruct(*, actor: Any, dossier_id: int, instructor_id: int | None =
     dossier to another instructor. Raises NotAnAgent, DossierNotFound, DossierInvalid, TransitionRefused."""
     _require_agent(actor)
     dossier = _locked(dossier_id)
-    from django.contrib.auth import get_user_model
-
     instructor = actor
     if instructor_id is not None:
         instructor = get_user_model().objects.filter(pk=instructor_id).first()

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms as djforms
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -20,7 +21,7 @@ from jamaa.platform.kernel.roles import role_required
 from jamaa.platform.kernel.verification import verify_path
 
 from . import documents, forms, permissions, selectors, services
-from .models import DocumentKind, Kind, Status
+from .models import LIGHT, DocumentKind, Kind, Status
 from .verification import KIND
 
 READERS = (permissions.AGENT, permissions.SIGNATORY)
@@ -130,7 +131,7 @@ def _detail_context(request: HttpRequest, dossier_id: int, **extra: Any) -> dict
         consult_form=extra.pop("consult_form", None)
         or forms.ConsultForm(services=[(s.pk, f"{s.name_fr} · {s.name_ar}") for s in selectors.services_list()]),
         sign_form=extra.pop("sign_form", None) or forms.SignForm(),
-        light=detail.dossier.kind in ("refection", "demolition", "habiter", "conformite"),
+        light=detail.dossier.kind in LIGHT,
         planned_sittings=agenda,
         return_form=forms.ReturnForm(),
         **extra,
@@ -361,7 +362,7 @@ def sitting_list(request: HttpRequest) -> HttpResponse:
     form = forms.SittingForm(request.POST or None)
     if request.method == "POST":
         if not permissions.is_agent(request.user):
-            return HttpResponse(status=403)
+            raise PermissionDenied
         if form.is_valid():
             sitting = run_in_form(
                 form,
