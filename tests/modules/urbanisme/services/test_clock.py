@@ -52,11 +52,14 @@ def test_small_project_incomplete_for_seven_days(fes, monkeypatch: pytest.Monkey
         _on(monkeypatch, dt.date(2026, 3, 20))
         row = selectors.dossier_get(viewer=a, dossier_id=d.pk)
         assert (row.elapsed_days, row.row.days_left, row.row.late) == (11, -1, True)
-        assert [r.reference for r in selectors.late_dashboard(viewer=a).late] == [d.reference]
+        board = selectors.late_dashboard(viewer=a)
+        assert [r.reference for r in board.late] == [d.reference] and board.late[0].days_left == -1
+        assert (board.open_count, board.late_count, board.stopped_count, board.by_instructor) == (1, 1, 0, [("", 1)])
         # Found incomplete again on the 20th, completed on the 23rd: 3 more days stopped, due 22 March.
         services.dossier_instruct(actor=a, dossier_id=d.pk)
         services.dossier_incomplete(actor=a, dossier_id=d.pk, note="Plan de façade illisible")
-        assert selectors.late_dashboard(viewer=a).late == []
+        board = selectors.late_dashboard(viewer=a)
+        assert (board.late, board.open_count, board.stopped_count) == ([], 0, 1)
         _on(monkeypatch, dt.date(2026, 3, 23))
         services.dossier_complete(actor=a, dossier_id=d.pk)
         d.refresh_from_db()
