@@ -72,6 +72,7 @@ TENANT_APPS = [
     "jamaa.modules.police",
     "jamaa.modules.budget",
     "jamaa.modules.parc",
+    "jamaa.modules.urbanisme",
 ]
 # Extra per-commune apps from outside the codebase (benchmarks/fleet.py uses this for a throwaway app).
 TENANT_APPS += [a.strip() for a in os.environ.get("JAMAA_EXTRA_TENANT_APPS", "").split(",") if a.strip()]

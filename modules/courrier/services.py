@@ -592,7 +592,7 @@ def service_create(*, actor: Any, name_fr: str, name_ar: str = "", member_ids: t
     return service
 
 
-# --- for police administrative ---
+# --- for other modules' desks (police administrative, urbanisme) ---
 
 
 @dataclass(frozen=True)
@@ -603,9 +603,13 @@ class RegisteredMail:
 
 
 @transaction.atomic
-def mail_register_for_module(*, actor: Any, data: MailInput) -> RegisteredMail:
-    """Register an incoming request received by another module's desk (e.g. the police administrative's
-    licences): the same record, number and audit as mail_register, for an actor the calling module has already
-    checked (not a bureau d'ordre clerk). Raises MailInvalid, CorrespondentInvalid, ServiceNotFound."""
+def mail_register_for_module(*, actor: Any, data: MailInput, module: str) -> RegisteredMail:
+    """Register an incoming request received by another module's desk (the police administrative's licences,
+    urbanisme's dossiers): the same record, chrono number and audit as mail_register, for an actor the calling
+    module has already checked (not a bureau d'ordre clerk), and an audit entry naming the module. Raises
+    MailInvalid (not incoming, or no module named), CorrespondentInvalid, ServiceNotFound."""
+    if data.category != Category.INCOMING or not module.strip():
+        raise exceptions.MailInvalid(extra={"fields": {"category": ["incoming only"]}})
     mail = _record(actor=actor, data=data)
+    audit_record(actor=actor, action="courrier.mail.registered_for_module", target=mail, data={"module": module})
     return RegisteredMail(mail_id=mail.pk, reference=mail.reference, code=mail.code)

@@ -231,6 +231,7 @@ def request_submit(*, actor: Any, data: RequestInput) -> Request:
     company = establishment.owner_kind == OwnerKind.COMPANY
     mail = courrier_services.mail_register_for_module(
         actor=actor,
+        module="police",
         data=courrier_services.MailInput(
             category="incoming",
             subject=f"Police administrative — {Kind(data.kind).label}: {establishment.name}"[:300],

@@ -30,6 +30,7 @@ PROMISED: dict[str, set[str]] = {
     "routing": {"routed_rps", "plain_rps", "ratio"},
     "search": {"acts", "p50_ms", "p95_ms", "recall_at_20", "index_build_s", "index_mb"},
     "budget": {"engagements", "report_p95_ms", "engagements_per_s", "overspent"},
+    "urbanisme": {"dossiers", "desk_p95_ms", "dashboard_p95_ms"},
 }
 
 

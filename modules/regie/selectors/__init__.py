@@ -71,9 +71,11 @@ from .taxpayers import (
     redevable_ids_by_identifier,
     redevable_search,
 )
+from .urbanisme import liquidation_quittance  # for urbanisme
 from .visibility import CENT, OPEN_ORDRE, ZERO, may_read, may_request_cancellation, may_supervise, takings_scope
 
 __all__ = [
+    "liquidation_quittance",
     "OrdresByBudgetLine",
     "ReceiptsTotal",
     "ordres_by_budget_line",

@@ -55,8 +55,11 @@ from .reference import (
     tax_create,
 )
 from .taxpayers import asset_create, asset_deactivate, redevable_create
+from .urbanisme import TaxLiquidated, construction_tax_liquidate  # for urbanisme
 
 __all__ = [
+    "TaxLiquidated",
+    "construction_tax_liquidate",
     "exceptions",
     "permissions",
     "AMOUNT_TOO_LARGE",
