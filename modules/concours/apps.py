@@ -9,7 +9,7 @@ class ConcoursConfig(AppConfig):
     def ready(self) -> None:
         from jamaa.modules import registry
 
-        from . import permissions
+        from . import permissions, verification
 
         registry.register(
             registry.ModuleInfo(
@@ -17,7 +17,11 @@ class ConcoursConfig(AppConfig):
                 app=self.name,
                 name_fr="Concours",
                 name_ar="المباريات",
+                summary_fr="Concours de recrutement : annonce, candidatures, convocations, notes anonymes, listes, nominations",
+                summary_ar="مباريات التوظيف: الإعلان، الترشيحات، الاستدعاءات، النقط المرمزة، اللوائح، التعيين",
                 url="/concours/",
-                roles=((permissions.AGENT, "Concours : agent", "المباريات: عون"),),
+                roles=((permissions.MANAGER, "Concours : gestionnaire", "المباريات: مسير"),),
+                requires=("rh",),
             )
         )
+        verification.register()

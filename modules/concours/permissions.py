@@ -1,5 +1,8 @@
-"""Who may do what in Concours: pure predicates over the user's roles (read once per request by the kernel),
-plus the DRF permission. No writes."""
+"""Who may do what in the recruitment exams: pure predicates over the user's roles, plus the DRF permission.
+
+- `concours_manager`: the HR service's exam unit runs every stage (announce, register, screen, convene, enter
+  marks, publish); appointing a laureate also needs RH's role (`rh_agent`): RH opens the agent file.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +10,13 @@ from typing import Any
 
 from jamaa.platform.kernel import roles
 
-AGENT = "concours_agent"
-ROLES = (AGENT,)
+MANAGER = "concours_manager"
+ROLES = (MANAGER,)
 
 
-def is_agent(user: Any) -> bool:
-    return roles.has_role(user, AGENT)
+def is_manager(user: Any) -> bool:
+    return roles.has_role(user, MANAGER)
 
 
-IsAgent = roles.role_permission(AGENT)
-"""Early 403 in the API for anyone without the module's roles; services re-check."""
+IsManager = roles.role_permission(MANAGER)
+"""Early 403 in the API for anyone without the module's role; services re-check."""
