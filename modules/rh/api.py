@@ -231,9 +231,10 @@ class LeaveRequestApi(APIView):
 
     @extend_schema(request=InputSerializer, responses={201: LeaveRowSerializer})
     def post(self, request: Request, agent_id: int) -> Response:
-        data = validated(self.InputSerializer, request.data)
-
         def ask() -> selectors.LeaveRow:
+            # the file first (404 for one the user may not see), then the body (400)
+            selectors.agent_get(viewer=request.user, agent_id=agent_id)
+            data = validated(self.InputSerializer, request.data)
             leave = services.leave_request(actor=request.user, agent_id=agent_id, **data)
             return selectors.leave_get(viewer=request.user, leave_id=leave.pk)
 
