@@ -286,6 +286,10 @@ class AppointmentApi(APIView):
     def post(self, request: Request, candidature_id: int) -> Response:
         return api_call(
             lambda: services.appointment_make(actor=request.user, candidature_id=candidature_id),
-            output=lambda a: {"candidature_id": a.candidature_id, "agent_id": a.agent_id, "act_reference": a.act_reference},
+            output=lambda a: {
+                "candidature_id": a.candidature_id,
+                "agent_id": a.agent_id,
+                "act_reference": a.act_reference,
+            },
             status=201,
         )

@@ -17,7 +17,8 @@ class ConcoursConfig(AppConfig):
                 app=self.name,
                 name_fr="Concours",
                 name_ar="المباريات",
-                summary_fr="Concours de recrutement : annonce, candidatures, convocations, notes anonymes, listes, nominations",
+                summary_fr="Concours de recrutement : annonce, candidatures, convocations, notes anonymes, listes, "
+                "nominations",
                 summary_ar="مباريات التوظيف: الإعلان، الترشيحات، الاستدعاءات، النقط المرمزة، اللوائح، التعيين",
                 url="/concours/",
                 roles=((permissions.MANAGER, "Concours : gestionnaire", "المباريات: مسير"),),

@@ -30,7 +30,9 @@ def masthead_for(request: HttpRequest) -> CommuneMasthead:
     )
 
 
-def render_convocation(*, concours: ConcoursRow, c: CandidatureRow, masthead: CommuneMasthead, verify_url: str) -> bytes:
+def render_convocation(
+    *, concours: ConcoursRow, c: CandidatureRow, masthead: CommuneMasthead, verify_url: str
+) -> bytes:
     """The convocation (A5, French and Arabic): the concours, the candidate and number, the centre, room and seat,
     the day, the QR code to the public verification page."""
     html = get_template("concours/documents/convocation.html").render(

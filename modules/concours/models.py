@@ -82,6 +82,9 @@ class Concours(models.Model):
             models.CheckConstraint(condition=Q(status__in=ORDER), name="concours_status"),
         ]
 
+    def __str__(self) -> str:
+        return self.title_fr
+
     @property
     def reference(self) -> str:
         return f"{self.pk}/{self.exam_date.year}"
@@ -132,6 +135,9 @@ class Candidature(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.number} {self.cin}"
+
     @property
     def name_fr(self) -> str:
         return f"{self.first_name_fr} {self.last_name_fr}"
@@ -161,6 +167,9 @@ class Mark(models.Model):
             models.CheckConstraint(condition=Q(paper__in=Paper.values), name="concours_mark_paper"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.candidature_id} {self.paper} {self.corrector}"
+
 
 class ResultList(models.Model):
     """A published version of the final lists (main + waiting): append-only, valid 6 months."""
@@ -176,6 +185,9 @@ class ResultList(models.Model):
     class Meta:
         ordering = ["concours", "-version"]
         constraints = [models.UniqueConstraint(fields=["concours", "version"], name="concours_resultlist_version")]
+
+    def __str__(self) -> str:
+        return f"{self.concours_id} v{self.version}"
 
 
 class ResultEntry(models.Model):
@@ -197,6 +209,9 @@ class ResultEntry(models.Model):
             models.UniqueConstraint(fields=["result_list", "kind", "rank"], name="concours_resultentry_rank"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.result_list_id} {self.kind} {self.rank}"
+
 
 class Appointment(models.Model):
     """A laureate appointed: the agent opened in RH (its id and the recruitment arrêté, no foreign key across
@@ -207,3 +222,6 @@ class Appointment(models.Model):
     act_reference = models.CharField(max_length=20)
     appointed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     appointed_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.candidature_id} → {self.agent_id}"

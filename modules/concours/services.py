@@ -240,9 +240,7 @@ def application_screen(*, actor: Any, candidature_id: int, eligible: bool, reaso
     candidature.eligibility_reason = reason.strip()[:300]
     candidature.screened_by, candidature.screened_at = actor, timezone.now()
     candidature.save(update_fields=["eligible", "eligibility_reason", "screened_by", "screened_at"])
-    audit_record(
-        actor=actor, action="concours.application.screened", target=candidature, data={"eligible": eligible}
-    )
+    audit_record(actor=actor, action="concours.application.screened", target=candidature, data={"eligible": eligible})
     return candidature
 
 
@@ -296,8 +294,11 @@ def written_mark_enter(*, actor: Any, concours_id: int, code: str, corrector: in
         candidature=candidature, paper=Paper.WRITTEN, corrector=corrector, score=score, entered_by=actor
     )
     # the audit names the anonymous code, not the candidate: correction stays anonymous
-    audit_record(actor=actor, action="concours.mark.written", data={"code": candidature.anonymous_code,
-                 "corrector": corrector, "score": str(score), "concours": concours.pk})
+    audit_record(
+        actor=actor,
+        action="concours.mark.written",
+        data={"code": candidature.anonymous_code, "corrector": corrector, "score": str(score), "concours": concours.pk},
+    )
     return mark
 
 
@@ -359,7 +360,9 @@ def results_publish(*, actor: Any, concours_id: int) -> ResultList:
         resistant_pct=concours.quota_resistant_pct,
         disabled_pct=concours.quota_disabled_pct,
     )
-    version = (ResultList.objects.filter(concours=concours).order_by("-version").values_list("version", flat=True).first() or 0) + 1
+    version = (
+        ResultList.objects.filter(concours=concours).order_by("-version").values_list("version", flat=True).first() or 0
+    ) + 1
     result = ResultList.objects.create(
         concours=concours,
         version=version,
@@ -402,9 +405,10 @@ def appointment_make(
     if Appointment.objects.filter(candidature=candidature).exists():
         raise exceptions.AlreadyAppointed()
     latest = ResultList.objects.filter(concours=concours).order_by("-version").first()
-    on_main = latest is not None and ResultEntry.objects.filter(
-        result_list=latest, candidature=candidature, kind=ListKind.MAIN
-    ).exists()
+    on_main = (
+        latest is not None
+        and ResultEntry.objects.filter(result_list=latest, candidature=candidature, kind=ListKind.MAIN).exists()
+    )
     if not on_main:
         raise exceptions.NotALaureate()
     recruited = rh_services.agent_recruit(
@@ -442,4 +446,3 @@ def appointment_make(
         data={"agent": recruited.agent_id, "act": recruited.act_reference},
     )
     return appointment
-

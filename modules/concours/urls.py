@@ -45,7 +45,5 @@ urlpatterns: list[URLPattern] = [
         name="api-application-screen",
     ),
     path("api/candidatures/<int:candidature_id>/oral/", api.OralMarkApi.as_view(), name="api-oral-mark"),
-    path(
-        "api/candidatures/<int:candidature_id>/appoint/", api.AppointmentApi.as_view(), name="api-appointment-make"
-    ),
+    path("api/candidatures/<int:candidature_id>/appoint/", api.AppointmentApi.as_view(), name="api-appointment-make"),
 ]

@@ -94,10 +94,14 @@ def concours_list(request: HttpRequest) -> HttpResponse:
         if made is not None:
             return HttpResponseRedirect(reverse("concours:concours-detail", args=[made.pk]))
     rows = selectors.concours_list(viewer=request.user)
-    return render(request, "concours/concours_list.html", {"rows": rows, "form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "concours/concours_list.html", {"rows": rows, "form": form}, status=400 if form.errors else 200
+    )
 
 
-def _detail(request: HttpRequest, concours_id: int, status: int = 200, error: Any = None, **forms_: Any) -> HttpResponse:
+def _detail(
+    request: HttpRequest, concours_id: int, status: int = 200, error: Any = None, **forms_: Any
+) -> HttpResponse:
     detail = selectors.concours_get(viewer=request.user, concours_id=concours_id)
     context = {
         "d": detail,
@@ -194,7 +198,11 @@ def written_mark(request: HttpRequest, concours_id: int) -> HttpResponse:
         done = run_in_form(
             form,
             lambda: services.written_mark_enter(
-                actor=request.user, concours_id=concours_id, code=c["code"], corrector=int(c["corrector"]), score=c["score"]
+                actor=request.user,
+                concours_id=concours_id,
+                code=c["code"],
+                corrector=int(c["corrector"]),
+                score=c["score"],
             ),
         )
         if done is not None:
@@ -210,7 +218,9 @@ def oral_mark(request: HttpRequest, candidature_id: int) -> HttpResponse:
     return _step(
         request,
         concours.id,
-        lambda: services.oral_mark_enter(actor=request.user, candidature_id=candidature_id, score=form.cleaned_data["score"]),
+        lambda: services.oral_mark_enter(
+            actor=request.user, candidature_id=candidature_id, score=form.cleaned_data["score"]
+        ),
         form,
     )
 
@@ -228,7 +238,9 @@ def appointment_make(request: HttpRequest, candidature_id: int) -> HttpResponse:
     return _step(
         request,
         concours.id,
-        lambda: services.appointment_make(actor=request.user, candidature_id=candidature_id, recruited_on=timezone.localdate()),
+        lambda: services.appointment_make(
+            actor=request.user, candidature_id=candidature_id, recruited_on=timezone.localdate()
+        ),
     )
 
 

@@ -192,7 +192,9 @@ class AgentDetailApi(APIView):
 
     @extend_schema(responses=AgentDetailSerializer)
     def get(self, request: Request, agent_id: int) -> Response:
-        return api_call(lambda: selectors.agent_get(viewer=request.user, agent_id=agent_id), output=AgentDetailSerializer)
+        return api_call(
+            lambda: selectors.agent_get(viewer=request.user, agent_id=agent_id), output=AgentDetailSerializer
+        )
 
 
 class ActIssueApi(APIView):
@@ -330,4 +332,6 @@ class HeadcountApi(APIView):
 
     @extend_schema(responses=HeadcountSerializer(many=True))
     def get(self, request: Request) -> Response:
-        return api_call(lambda: selectors.headcount_projection(viewer=request.user), output=HeadcountSerializer, many=True)
+        return api_call(
+            lambda: selectors.headcount_projection(viewer=request.user), output=HeadcountSerializer, many=True
+        )

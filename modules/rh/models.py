@@ -89,6 +89,9 @@ class EchelonIndex(models.Model):
         ordering = ["echelle", "echelon"]
         constraints = [models.UniqueConstraint(fields=["echelle", "echelon"], name="rh_echelonindex_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.echelle}/{self.echelon}"
+
 
 class Agent(models.Model):
     """A member of the commune's staff: the agent file. Identity (CIN, matricule, recruitment) never changes
@@ -162,6 +165,9 @@ class Act(models.Model):
             models.CheckConstraint(condition=~Q(object_fr="") & ~Q(object_ar=""), name="rh_act_object"),
         ]
 
+    def __str__(self) -> str:
+        return self.reference
+
     @property
     def reference(self) -> str:
         return f"{self.number}/{self.year}"
@@ -191,6 +197,9 @@ class CareerEntry(models.Model):
             models.CheckConstraint(condition=Q(position__in=Position.values), name="rh_career_position"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.agent_id} {self.effective_date}"
+
 
 class LeaveBalance(models.Model):
     """An agent's annual leave for a year: `days_used` counts pending and approved requests. The CHECK keeps it
@@ -208,6 +217,9 @@ class LeaveBalance(models.Model):
             models.CheckConstraint(condition=Q(days_used__lte=F("days_entitled")), name="rh_leave_never_negative"),
             models.CheckConstraint(condition=Q(days_used__gte=0), name="rh_leave_used_positive"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.agent_id} {self.year}"
 
     @property
     def remaining(self) -> int:
@@ -248,6 +260,9 @@ class LeaveRequest(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.agent_id} {self.start}–{self.end}"
+
 
 class ReligiousHoliday(models.Model):
     """A religious public holiday of a year, fixed on the Hijri calendar: the expected day (Umm al-Qura) is
@@ -277,6 +292,9 @@ class ReligiousHoliday(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return self.key
+
 
 class Rating(models.Model):
     """The yearly rating (note, /20) of an agent, once per year; append-only."""
@@ -294,3 +312,6 @@ class Rating(models.Model):
             models.UniqueConstraint(fields=["agent", "year"], name="rh_rating_unique"),
             models.CheckConstraint(condition=Q(score__gte=0, score__lte=20), name="rh_rating_score"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.agent_id} {self.year}"

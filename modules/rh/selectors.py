@@ -13,6 +13,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from . import exceptions, holidays, permissions
+from .models import ANNUAL_LEAVE_DAYS as ANNUAL_LEAVE_DAYS
 from .models import (
     Act,
     Agent,
@@ -26,7 +27,6 @@ from .models import (
     Rating,
     ReligiousHoliday,
 )
-from .models import ANNUAL_LEAVE_DAYS as ANNUAL_LEAVE_DAYS
 
 ADVANCEMENT_MONTHS = ((Decimal(16), 12), (Decimal(10), 18))
 """Months in an échelon before the next one, by the last rating: ≥ 16 → 12, ≥ 10 → 18, else (or unrated) 24."""
@@ -382,7 +382,9 @@ def holiday_list(*, year: int) -> list[HolidayRow]:
     for e in holidays.religious_expected(year):
         h = stored.get(e.key)
         if h is not None:
-            rows.append(HolidayRow(h.pk, h.day, h.length, h.name_fr, h.name_ar, h.hijri, True, h.confirmed_at is not None))
+            rows.append(
+                HolidayRow(h.pk, h.day, h.length, h.name_fr, h.name_ar, h.hijri, True, h.confirmed_at is not None)
+            )
         else:
             rows.append(HolidayRow(None, e.day, e.length, e.name_fr, e.name_ar, e.hijri, True, False))
     return sorted(rows, key=lambda r: r.day)
@@ -415,7 +417,9 @@ def advancement_table(*, viewer: Any, on: dt.date) -> list[AdvancementRow]:
     agents = list(_current_qs())
     current = {
         e.pk: e
-        for e in CareerEntry.objects.select_related("grade").filter(pk__in=[a.current_id for a in agents if a.current_id])
+        for e in CareerEntry.objects.select_related("grade").filter(
+            pk__in=[a.current_id for a in agents if a.current_id]
+        )
     }
     last_scores: dict[int, Decimal] = {}
     for r in Rating.objects.order_by("agent_id", "year"):
@@ -435,7 +439,9 @@ def advancement_table(*, viewer: Any, on: dt.date) -> list[AdvancementRow]:
         months = next((m for floor, m in ADVANCEMENT_MONTHS if score is not None and score >= floor), SLOW_MONTHS)
         due = _add_months(since, months)
         if due <= on:
-            rows.append(AdvancementRow(a.pk, a.name_fr, a.name_ar, e.grade.name_fr, e.echelon, since, score, months, due))
+            rows.append(
+                AdvancementRow(a.pk, a.name_fr, a.name_ar, e.grade.name_fr, e.echelon, since, score, months, due)
+            )
     return sorted(rows, key=lambda r: (r.due_on, r.name_fr))
 
 

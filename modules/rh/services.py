@@ -546,4 +546,3 @@ def rating_record(*, actor: Any, agent_id: int, year: int, score: Decimal, comme
     rating = Rating.objects.create(agent=agent, year=year, score=score, comment=comment.strip()[:300], rated_by=actor)
     audit_record(actor=actor, action="rh.rating.recorded", target=rating, data={"year": year, "score": str(score)})
     return rating
-

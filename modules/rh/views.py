@@ -59,9 +59,7 @@ class AgentForm(Styled):
 
 
 class ActForm(Styled):
-    kind = forms.ChoiceField(
-        label=_("Act"), choices=[(k, v) for k, v in ActKind.choices if k != ActKind.RECRUITMENT]
-    )
+    kind = forms.ChoiceField(label=_("Act"), choices=[(k, v) for k, v in ActKind.choices if k != ActKind.RECRUITMENT])
     effective_date = forms.DateField(label=_("Effective date"), widget=DATE)
     grade_code = forms.ChoiceField(label=_("Grade"), required=False)
     echelon = forms.IntegerField(label=_("Step (échelon)"), min_value=1, max_value=11, required=False)
@@ -107,8 +105,14 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     groups: dict[tuple[str, str], list[selectors.AgentRow]] = {}
     for r in rows:
         groups.setdefault((r.service or "—", r.grade_code), []).append(r)
-    context = {"groups": groups, "count": len(rows), "service": service, "grade": grade, "q": text,
-               "grades": selectors.grade_options()}
+    context = {
+        "groups": groups,
+        "count": len(rows),
+        "service": service,
+        "grade": grade,
+        "q": text,
+        "grades": selectors.grade_options(),
+    }
     return render(request, "rh/staff_list.html", context)
 
 
@@ -183,7 +187,12 @@ def agent_leave(request: HttpRequest, agent_id: int) -> HttpResponse:
         leave = run_in_form(
             form,
             lambda: services.leave_request(
-                actor=request.user, agent_id=agent_id, kind=c["kind"], start=c["start"], end=c["end"], reason=c["reason"]
+                actor=request.user,
+                agent_id=agent_id,
+                kind=c["kind"],
+                start=c["start"],
+                end=c["end"],
+                reason=c["reason"],
             ),
         )
         if leave is not None:
@@ -246,7 +255,9 @@ def leave_cancel(request: HttpRequest, leave_id: int) -> HttpResponse:
 def act_list(request: HttpRequest) -> HttpResponse:
     year = request.GET.get("year", "")
     chosen = int(year) if year.isdigit() else timezone.localdate().year
-    return render(request, "rh/act_list.html", {"rows": selectors.act_list(viewer=request.user, year=chosen), "year": chosen})
+    return render(
+        request, "rh/act_list.html", {"rows": selectors.act_list(viewer=request.user, year=chosen), "year": chosen}
+    )
 
 
 @login_required
@@ -284,7 +295,8 @@ def holiday_confirm(request: HttpRequest, holiday_id: int) -> HttpResponse:
     year = _year(request)
     if form.is_valid():
         done = run_in_form(
-            form, lambda: services.holiday_confirm(actor=request.user, holiday_id=holiday_id, day=form.cleaned_data["day"])
+            form,
+            lambda: services.holiday_confirm(actor=request.user, holiday_id=holiday_id, day=form.cleaned_data["day"]),
         )
         if done is not None:
             return HttpResponseRedirect(reverse("rh:holiday-list") + f"?year={done.year}")

@@ -52,7 +52,9 @@ def announced(actor: Any, *, posts: int = 2, **kwargs: Any) -> Any:
     return services.concours_announce(actor=actor, data=services.ConcoursInput(**fields))
 
 
-def apply(actor: Any, concours_id: int, cin: str, name: str, *, born: dt.date = dt.date(1995, 1, 1), quota: str = "general") -> Any:
+def apply(
+    actor: Any, concours_id: int, cin: str, name: str, *, born: dt.date = dt.date(1995, 1, 1), quota: str = "general"
+) -> Any:
     from jamaa.modules.concours import services
 
     return services.application_register(

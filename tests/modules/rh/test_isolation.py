@@ -19,4 +19,4 @@ def test_an_agent_of_fes_is_404_in_meknes(fes, meknes) -> None:
     response = client.get(f"/rh/api/agents/{made.agent_id}/")
     assert response.status_code == 404 and response.json()["code"] == "RH_AGENT_NOT_FOUND"
     assert client.get(f"/rh/acts/{made.act_id}/arrete.pdf").status_code == 404
-    assert client.get(f"/verify/rh.arrete/NOPE/").status_code == 404
+    assert client.get("/verify/rh.arrete/NOPE/").status_code == 404

@@ -40,7 +40,9 @@ def scratch(django_db_setup: None, django_db_blocker: Any) -> Iterator[tuple[Any
         Commune.objects.filter(slug=SLUG).delete()
 
 
-def test_twenty_arretes_at_once_are_numbered_without_gap(scratch: tuple[Any, list[int]], django_db_blocker: Any) -> None:
+def test_twenty_arretes_at_once_are_numbered_without_gap(
+    scratch: tuple[Any, list[int]], django_db_blocker: Any
+) -> None:
     actor, agents = scratch
     barrier = threading.Barrier(ISSUES)
     errors: list[BaseException] = []

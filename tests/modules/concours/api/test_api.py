@@ -42,14 +42,18 @@ def test_the_stages_through_the_api(fes) -> None:
     public = Client(HTTP_HOST=fes.host).get("/concours/api/concours/announced/")
     assert public.status_code == 200 and [x["id"] for x in public.json()] == [k["id"]]
     assert client.post(f"/concours/api/concours/{k['id']}/advance/").json()["concours"]["status"] == "open"
-    applied = client.post(f"/concours/api/concours/{k['id']}/applications/", APPLICATION, content_type="application/json")
+    applied = client.post(
+        f"/concours/api/concours/{k['id']}/applications/", APPLICATION, content_type="application/json"
+    )
     assert applied.status_code == 201 and applied.json()["number"] == 1
     dup = client.post(f"/concours/api/concours/{k['id']}/applications/", APPLICATION, content_type="application/json")
     assert dup.status_code == 409 and dup.json()["code"] == "CONCOURS_DUPLICATE_CIN"
     client.post(f"/concours/api/concours/{k['id']}/advance/")
     client.post(f"/concours/api/concours/{k['id']}/advance/")
     screened = client.post(
-        f"/concours/api/candidatures/{applied.json()['id']}/screen/", {"eligible": True}, content_type="application/json"
+        f"/concours/api/candidatures/{applied.json()['id']}/screen/",
+        {"eligible": True},
+        content_type="application/json",
     )
     assert screened.status_code == 200 and screened.json()["eligible"] is True
     convened = client.post(
@@ -58,12 +62,16 @@ def test_the_stages_through_the_api(fes) -> None:
     assert convened.status_code == 200
     code = convened.json()["candidatures"][0]["anonymous_code"]
     early = client.post(
-        f"/concours/api/concours/{k['id']}/marks/", {"code": code, "corrector": 1, "score": "12"}, content_type="application/json"
+        f"/concours/api/concours/{k['id']}/marks/",
+        {"code": code, "corrector": 1, "score": "12"},
+        content_type="application/json",
     )
     assert early.status_code == 409 and early.json()["code"] == "CONCOURS_WRONG_STAGE"
     client.post(f"/concours/api/concours/{k['id']}/advance/")
     marked = client.post(
-        f"/concours/api/concours/{k['id']}/marks/", {"code": code.lower(), "corrector": 1, "score": "12"}, content_type="application/json"
+        f"/concours/api/concours/{k['id']}/marks/",
+        {"code": code.lower(), "corrector": 1, "score": "12"},
+        content_type="application/json",
     )
     assert marked.status_code == 201 and marked.json()["corrector"] == 1
     assert client.get("/concours/api/concours/").status_code == 200

@@ -126,7 +126,8 @@ def test_a_duplicate_cin_is_refused_by_the_database_too(fes) -> None:
                 "INSERT INTO concours_candidature (concours_id, number, cin, first_name_fr, last_name_fr, "
                 "first_name_ar, last_name_ar, birth_date, diploma, email, phone, quota, eligibility_reason, "
                 "anonymous_code, room, centre, convocation_code, registered_by_id, registered_at) VALUES "
-                "(%s, 99, 'DUP1', 'x', 'x', 'x', 'x', '1990-01-01', 'x', '', '', 'general', '', '', '', '', '', %s, now())",
+                "(%s, 99, 'DUP1', 'x', 'x', 'x', 'x', '1990-01-01', 'x', '', '', 'general', '', '', '', '', '', "
+                "%s, now())",
                 [k.pk, actor.pk],
             )
         assert Candidature.objects.filter(concours=k).count() == 1 and a.number == 1

@@ -59,11 +59,17 @@ def test_announce_apply_screen_and_convene_from_the_pages(fes) -> None:
         c = Candidature.objects.get(concours=k)
     assert client.post(f"/concours/candidatures/{c.pk}/screen/", {"eligible": "0", "reason": ""}).status_code == 400
     assert client.post(f"/concours/candidatures/{c.pk}/screen/", {"eligible": "1"}).status_code == 302
-    assert client.post(f"/concours/{k.pk}/convocations/", {"centre": "Lycée Ibn Khaldoun", "room_size": "20"}).status_code == 302
+    assert (
+        client.post(f"/concours/{k.pk}/convocations/", {"centre": "Lycée Ibn Khaldoun", "room_size": "20"}).status_code
+        == 302
+    )
     pdf = client.get(f"/concours/candidatures/{c.pk}/convocation.pdf")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     printed = subprocess.run(
-        [shutil.which("pdftotext") or "pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf.content, capture_output=True, check=True
+        [shutil.which("pdftotext") or "pdftotext", "-enc", "UTF-8", "-", "-"],
+        input=pdf.content,
+        capture_output=True,
+        check=True,
     ).stdout.decode()
     printed = re.sub(r"\s+", " ", re.sub("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", printed))
     assert "Convocation au concours" in printed and "Sara Alami" in printed and "Lycée Ibn Khaldoun" in printed

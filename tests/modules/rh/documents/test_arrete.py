@@ -24,7 +24,10 @@ pytestmark = pytest.mark.django_db
 
 def text(pdf: bytes) -> str:
     out = subprocess.run(
-        [shutil.which("pdftotext") or "pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
+        [shutil.which("pdftotext") or "pdftotext", "-enc", "UTF-8", "-", "-"],
+        input=pdf,
+        capture_output=True,
+        check=True,
     ).stdout.decode()
     return re.sub(r"\s+", " ", re.sub("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", out))
 
@@ -44,7 +47,9 @@ def test_the_arrete_is_bilingual_and_its_qr_opens_the_verification_page(fes, tmp
     assert "Amina Bennani" in printed and "أمينة بناني" in printed and "Administrateur de 3e grade" in printed
     assert words.number_fr(1) in printed and words.date_fr(timezone.localdate()) in printed
     # the QR code
-    subprocess.run(["pdftoppm", "-r", "200", "-png", "-f", "1", "-l", "1", "-", str(tmp_path / "p")], input=pdf, check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "200", "-png", "-f", "1", "-l", "1", "-", str(tmp_path / "p")], input=pdf, check=True
+    )
     (png,) = tmp_path.glob("p*.png")
     url = subprocess.run(["zbarimg", "--quiet", "--raw", str(png)], capture_output=True, check=True).stdout.decode()
     assert "/verify/rh.arrete/" in url
@@ -58,7 +63,11 @@ def test_the_arrete_is_bilingual_and_its_qr_opens_the_verification_page(fes, tmp
         services.act_issue(
             actor=actor,
             data=services.ActInput(
-                agent_id=made.agent_id, kind="correction", effective_date=timezone.localdate(), corrects_act_id=made.act_id, echelon=2
+                agent_id=made.agent_id,
+                kind="correction",
+                effective_date=timezone.localdate(),
+                corrects_act_id=made.act_id,
+                echelon=2,
             ),
         )
     assert 'data-status="superseded"' in Client(HTTP_HOST=fes.host).get(path).content.decode()
