@@ -221,7 +221,7 @@ def agent_of_user(*, viewer: Any) -> int | None:
 
 
 def _visible_agent(viewer: Any, agent_id: int) -> Agent:
-    agent = _current_qs().select_related("user").filter(pk=agent_id).first()
+    agent: Agent | None = _current_qs().select_related("user").filter(pk=agent_id).first()
     if agent is None:
         raise exceptions.AgentNotFound()
     if permissions.is_agent(viewer) or (agent.user_id is not None and agent.user_id == getattr(viewer, "pk", None)):

@@ -275,6 +275,8 @@ def act_issue(*, actor: Any, data: ActInput) -> Act:
     corrected_entry = None
     effective = data.effective_date
     if data.kind == ActKind.CORRECTION:
+        if data.corrects_act_id is None:
+            raise exceptions.CareerInvalid(extra={"fields": {"corrects_act_id": ["required"]}})
         corrects = Act.objects.filter(pk=data.corrects_act_id, agent=agent).first()
         if corrects is None:
             raise exceptions.CareerInvalid(extra={"fields": {"corrects_act_id": ["unknown"]}})
