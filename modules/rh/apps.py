@@ -21,6 +21,7 @@ class RhConfig(AppConfig):
                 summary_ar="ملفات الموظفين، المسار المهني، القرارات المرقمة، الرخص والأرصدة، التنقيط",
                 url="/rh/",
                 roles=((permissions.AGENT, "Ressources humaines : gestionnaire", "الموارد البشرية: مسير"),),
+                opened_by=(permissions.AGENT, permissions.SELF_SERVICE),
             )
         )
         verification.register()

@@ -12,6 +12,9 @@ from typing import Any
 from jamaa.platform.kernel import roles
 
 AGENT = "rh_agent"
+SELF_SERVICE = "rh_self_service"
+"""Given by the service that links an account to its agent file (not by the Staff page): opens the module's card,
+which leads such a user to their own file."""
 ROLES = (AGENT,)
 
 

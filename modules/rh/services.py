@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
@@ -114,6 +115,11 @@ class ActInput:
 def _require_hr(actor: Any) -> None:
     if not permissions.is_agent(actor):
         raise exceptions.NotAnAgent()
+
+
+def _open_self_service(user: Any) -> None:
+    """The linked account sees the module's card (it leads to their own file)."""
+    user.groups.add(Group.objects.get_or_create(name=permissions.SELF_SERVICE)[0])
 
 
 def _fields(exc: ValidationError) -> dict[str, Any]:
@@ -254,6 +260,8 @@ def agent_recruit(*, actor: Any, data: AgentInput) -> Recruited:
         recorded_by=actor,
     )
     LeaveBalance.objects.get_or_create(agent=agent, year=data.recruited_on.year)
+    if user is not None:
+        _open_self_service(user)
     audit_record(actor=actor, action="rh.agent.recruited", target=agent, data={"cin": cin, "act": act.reference})
     return Recruited(agent_id=agent.pk, act_id=act.pk, act_reference=act.reference)
 
@@ -367,6 +375,7 @@ def agent_user_link(*, actor: Any, agent_id: int, user_id: int) -> Agent:
         raise exceptions.AgentInvalid(extra={"fields": {"user_id": ["unknown or already linked"]}})
     agent.user = user
     agent.save(update_fields=["user"])
+    _open_self_service(user)
     audit_record(actor=actor, action="rh.agent.user_linked", target=agent, data={"user": user.pk})
     return agent
 

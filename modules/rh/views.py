@@ -96,8 +96,11 @@ class HolidayForm(Styled):
     day = forms.DateField(label=_("Day announced"), widget=DATE)
 
 
-@role_required(permissions.AGENT)
+@login_required
 def staff_list(request: HttpRequest) -> HttpResponse:
+    if not permissions.is_agent(request.user):
+        # the module's card leads an agent (self-service) to their own file; anyone else learns they have none
+        return HttpResponseRedirect(reverse("rh:me"))
     service = request.GET.get("service", "").strip()
     grade = request.GET.get("grade", "").strip()
     text = request.GET.get("q", "").strip()

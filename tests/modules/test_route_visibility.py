@@ -348,7 +348,7 @@ EXPECTED: list[Route] = [
     Route("collecte:api-cancellations", COLLECTOR, "POST"),
     # --- ressources humaines (rh) and concours: none of these roles is RH's or the concours'; a signed-in user
     # without an agent file sees "no file" on /rh/me/ and nobody's file, act or leave (404) -------------------------
-    Route("rh:staff-list", NOBODY),
+    Route("rh:staff-list", SIGNED_IN),  # the HR service's list; anyone else is sent to /rh/me/
     Route("rh:me", SIGNED_IN),
     Route("rh:agent-new", NOBODY),
     Route("rh:agent-detail", "LNNNNL", kwargs={"agent_id": "=1"}, group="rh.agent"),

@@ -52,7 +52,7 @@ def test_announce_apply_screen_and_convene_from_the_pages(fes) -> None:
     assert client.post(f"/concours/{k.pk}/advance/").status_code == 302
     assert client.post(f"/concours/{k.pk}/applications/", APPLICATION).status_code == 302
     again = client.post(f"/concours/{k.pk}/applications/", APPLICATION)
-    assert again.status_code == 400 and "already exists" in again.content.decode()
+    assert again.status_code == 400 and "invalid-feedback" in again.content.decode()
     client.post(f"/concours/{k.pk}/advance/")
     client.post(f"/concours/{k.pk}/advance/")
     with schema_context("fes"):

@@ -36,7 +36,7 @@ def test_recruit_list_issue_and_leave_from_the_pages(fes) -> None:
     saved = client.post("/rh/agents/new/", FORM)
     assert saved.status_code == 302
     again = client.post("/rh/agents/new/", FORM)
-    assert again.status_code == 400 and "already exists" in again.content.decode()
+    assert again.status_code == 400 and "invalid-feedback" in again.content.decode()
     with schema_context("fes"):
         agent = Agent.objects.get(cin="PG1")
         assert Agent.objects.count() == 1
@@ -68,8 +68,15 @@ def test_recruit_list_issue_and_leave_from_the_pages(fes) -> None:
     with schema_context("fes"):
         assert LeaveRequest.objects.get(pk=leave.pk).status == "approved"
     assert 'class="remaining">17<' in mine.get("/rh/me/").content.decode()
-    # the agent cannot open the HR pages
-    assert mine.get("/rh/").status_code == 403
+    # the agent cannot open the HR pages: /rh/ leads them to their own file
+    assert mine.get("/rh/leave/").status_code == 403
+    assert mine.get("/rh/")["Location"] == "/rh/me/"
+    with schema_context("fes"):
+        from django.contrib.auth import get_user_model
+
+        from jamaa.modules.rh.permissions import SELF_SERVICE
+
+        assert get_user_model().objects.filter(pk=me.pk, groups__name=SELF_SERVICE).exists()
 
 
 def test_no_role_is_forbidden_and_no_file_is_said(fes) -> None:
@@ -77,7 +84,7 @@ def test_no_role_is_forbidden_and_no_file_is_said(fes) -> None:
         outsider = user_with("outsider_pg")
         made = recruit(hr("rh_pg2"), "PG2")
     client = signed_in(fes.host, outsider)
-    assert client.get("/rh/").status_code == 403
+    assert client.get("/rh/").status_code == 302
     assert client.get(f"/rh/agents/{made.agent_id}/").status_code == 404
     assert 'id="no-file"' in client.get("/rh/me/").content.decode()
     for path in ("/rh/leave/", "/rh/acts/", "/rh/holidays/", "/rh/tables/"):
