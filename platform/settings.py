@@ -69,6 +69,7 @@ TENANT_APPS = [
     "jamaa.modules.regie",
     "jamaa.modules.collecte",
     "jamaa.modules.courrier",
+    "jamaa.modules.portail",
 ]
 # Extra per-commune apps from outside the codebase (benchmarks/fleet.py uses this for a throwaway app).
 TENANT_APPS += [a.strip() for a in os.environ.get("JAMAA_EXTRA_TENANT_APPS", "").split(",") if a.strip()]

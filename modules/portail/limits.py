@@ -1,0 +1,35 @@
+"""Abuse limits of the public side: fixed-window counters in the cache (Redis in production), per commune.
+
+A key never holds the address or CIN in clear (a hash), and carries the schema: one commune's visitors never use
+up another's quota."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+from django.core.cache import cache
+from django.db import connection
+
+# (limit, window in seconds)
+CODE_PER_ADDRESS = (3, 600)  # sign-in codes sent to one address
+CODE_PER_IP = (10, 3600)  # sign-in codes asked from one address on the network
+VERIFY_PER_ADDRESS = (10, 600)  # codes typed for one address (each code also allows 5 tries)
+TRACK_PER_IP = (30, 600)  # status lookups without an account (number + CIN or code): no guessing CINs
+SUBMIT_PER_CITIZEN = (10, 86400)  # online requests per citizen and day
+
+
+def hit(*, scope: str, key: str, limit: tuple[int, int]) -> bool:
+    """Count one use; False when the window's limit is passed (the use is still counted)."""
+    count, window = limit
+    digest = hashlib.sha256(key.encode()).hexdigest()[:24]
+    slot = int(time.time() // window)
+    name = f"portail:limit:{connection.schema_name}:{scope}:{digest}:{slot}"
+    if cache.add(name, 1, timeout=window + 5):
+        return True
+    try:
+        used = cache.incr(name)
+    except ValueError:  # expired between add and incr
+        cache.add(name, 1, timeout=window + 5)
+        used = 1
+    return used <= count
