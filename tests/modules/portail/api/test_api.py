@@ -49,8 +49,11 @@ def test_desk_publish_and_dashboard(fes, mailoutbox) -> None:
     no_note = api.post(f"/portail/api/desk/requests/{request_id}/status/", {"status": "answered"},
                        content_type="application/json")  # fmt: skip
     assert no_note.status_code == 400 and no_note.json()["code"] == "PORTAIL_REQUEST_INVALID"
-    answered = api.post(f"/portail/api/desk/requests/{request_id}/status/",
-                        {"status": "answered", "note": "Une patrouille passera."}, content_type="application/json")  # fmt: skip
+    answered = api.post(
+        f"/portail/api/desk/requests/{request_id}/status/",
+        {"status": "answered", "note": "Une patrouille passera."},
+        content_type="application/json",
+    )
     assert answered.status_code == 200 and answered.json()["request"]["status"] == "answered"
     again = api.post(f"/portail/api/desk/requests/{request_id}/status/", {"status": "in_progress"},
                      content_type="application/json")  # fmt: skip
