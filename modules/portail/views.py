@@ -262,6 +262,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     address_form = AddressForm(request.POST if step == "address" else None)
     code_form = CodeForm(request.POST if step == "code" else None)
     status = 200
+    if request.method == "GET" and request.GET.get("address"):  # "I already have a code" (a second tab, a reload)
+        code_form = CodeForm(initial={"address": request.GET["address"][:254]})
+        return render(request, "portail/sign_in.html", _context(request, code_form=code_form, step="code"))
     if request.method == "POST" and step == "address" and address_form.is_valid():
         address = address_form.cleaned_data["address"]
         sent = run_in_form(
