@@ -4,6 +4,7 @@ serializer → one service/selector → output; no ORM, no try/except."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
@@ -222,7 +223,9 @@ class DeskRequestIssueApi(APIView):
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         quittance_code = serializers.CharField(max_length=40, required=False, default="", allow_blank=True)
-        fee_dh = serializers.DecimalField(max_digits=8, decimal_places=2, min_value=0, required=False, default=0)
+        fee_dh = serializers.DecimalField(
+            max_digits=8, decimal_places=2, min_value=Decimal("0"), required=False, default=Decimal("0")
+        )
 
     @extend_schema(request=InputSerializer, responses=DeskDetailSerializer, summary="Issue the requested document")
     def post(self, request: Request, request_id: int) -> Response:

@@ -60,7 +60,7 @@ def svg(*, chart_bars: list[Bar], title: str, rtl: bool) -> str:
         f'role="img" aria-label="{escape(title)}" class="chart"><title>{escape(title)}</title>'
     ]
     if legend_h:
-        x = WIDTH - 4 if rtl else 4
+        x: float = WIDTH - 4 if rtl else 4
         for s in series:
             label = escape(s or "—")
             if rtl:
@@ -77,7 +77,7 @@ def svg(*, chart_bars: list[Bar], title: str, rtl: bool) -> str:
         total = sum(v for _s, v in bar.values)
         if rtl:
             out.append(f'<text x="{WIDTH - 2}" y="{y + 15}" text-anchor="end" font-size="11">{label}</text>')
-            edge = WIDTH - LABEL_W
+            edge: float = WIDTH - LABEL_W
             for s, v in bar.values:
                 w = max(span * v / top, 0)
                 out.append(f'<rect x="{edge - w:.1f}" y="{y + 4}" width="{w:.1f}" height="14" fill="{colours[s]}"/>')
@@ -85,7 +85,7 @@ def svg(*, chart_bars: list[Bar], title: str, rtl: bool) -> str:
             out.append(f'<text x="{edge - 3:.1f}" y="{y + 15}" text-anchor="end" font-size="11">{_fmt(total)}</text>')
         else:
             out.append(f'<text x="2" y="{y + 15}" font-size="11">{label}</text>')
-            edge = float(LABEL_W)
+            edge = float(LABEL_W)  # noqa: PLW2901
             for s, v in bar.values:
                 w = max(span * v / top, 0)
                 out.append(f'<rect x="{edge:.1f}" y="{y + 4}" width="{w:.1f}" height="14" fill="{colours[s]}"/>')

@@ -5,6 +5,7 @@ elected official; the commune's services with their hours, a council decision wi
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -71,7 +72,7 @@ def seed() -> None:
         )
 
 
-def _delegate(agent: object) -> None:
+def _delegate(agent: Any) -> None:
     """The agent signs extracts only as a delegated officer of the demo bureau (état civil's own rule)."""
     from jamaa.modules.etatcivil import selectors as ec_selectors
     from jamaa.modules.etatcivil import services as ec_services
@@ -82,6 +83,6 @@ def _delegate(agent: object) -> None:
         return
     start = dt.date(2026, 1, 1)
     ec_services.delegation_grant(
-        actor=chef, user_id=agent.pk, bureau_id=bureaux[0].pk, arrete_number="2/2026",  # type: ignore[attr-defined]
+        actor=chef, user_id=agent.pk, bureau_id=bureaux[0].pk, arrete_number="2/2026",
         arrete_date=start, valid_from=start,
     )  # fmt: skip

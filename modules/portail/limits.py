@@ -24,7 +24,7 @@ def hit(*, scope: str, key: str, limit: tuple[int, int]) -> bool:
     count, window = limit
     digest = hashlib.sha256(key.encode()).hexdigest()[:24]
     slot = int(time.time() // window)
-    name = f"portail:limit:{connection.schema_name}:{scope}:{digest}:{slot}"
+    name = f"portail:limit:{getattr(connection, 'schema_name', 'public')}:{scope}:{digest}:{slot}"
     if cache.add(name, 1, timeout=window + 5):
         return True
     try:

@@ -8,7 +8,7 @@ from django.db import connection, transaction
 
 
 def generation_key() -> str:
-    return f"portail:gen:{connection.schema_name}"
+    return f"portail:gen:{getattr(connection, 'schema_name', 'public')}"
 
 
 def generation() -> int:

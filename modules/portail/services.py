@@ -85,7 +85,9 @@ def address_normalize(raw: str) -> tuple[str, str]:
 
 def _code_hash(address: str, code: str) -> str:
     key = settings.SECRET_KEY.encode()
-    return hmac.new(key, f"{connection.schema_name}|{address}|{code}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(
+        key, f"{getattr(connection, 'schema_name', 'public')}|{address}|{code}".encode(), hashlib.sha256
+    ).hexdigest()
 
 
 def citizen_code_send(*, address: str, client_ip: str) -> None:
@@ -129,8 +131,10 @@ def citizen_sign_in(*, address: str, code: str) -> Citizen:
         used = OneTimeCode.objects.filter(pk=otc.pk, used_at__isnull=True, attempts__lt=CODE_TRIES).update(used_at=now)
         if not used:  # another request used it first
             raise exceptions.CodeInvalid()
-        lookup = {"email": normalized} if channel == "email" else {"phone": normalized}
-        citizen, created = Citizen.objects.get_or_create(**lookup)
+        if channel == "email":
+            citizen, created = Citizen.objects.get_or_create(email=normalized)
+        else:
+            citizen, created = Citizen.objects.get_or_create(phone=normalized)
         if created:
             audit_record(actor=None, action="portail.citizen.created", target=citizen, data={"channel": channel})
     return citizen

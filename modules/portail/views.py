@@ -20,6 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from jamaa.platform.kernel import portal as kernel_portal
 from jamaa.platform.kernel import verification
 from jamaa.platform.kernel.forms import run_in_form
 from jamaa.platform.kernel.roles import role_required
@@ -60,7 +61,8 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             return view(request, *args, **kwargs)
         generation = public_cache.generation()
         path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-        key = f"portail:page:{connection.schema_name}:{generation}:{translation.get_language()}:{path}"
+        schema = getattr(connection, "schema_name", "public")
+        key = f"portail:page:{schema}:{generation}:{translation.get_language()}:{path}"
         hit = cache.get(key)
         if hit is not None:
             status, content_type, body = hit
@@ -176,7 +178,7 @@ def track(request: HttpRequest) -> HttpResponse:
 def transparency(request: HttpRequest) -> HttpResponse:
     enabled = _enabled(request)
     panels = []
-    for ds in selectors.kernel_portal.datasets(enabled=enabled):
+    for ds in kernel_portal.datasets(enabled=enabled):
         table = selectors.dataset_table(code=ds.code, enabled=enabled)
         title = ds.title_ar if _rtl() else ds.title_fr
         chart_svg = ""
@@ -204,12 +206,12 @@ def transparency_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @public_page
 def data_index(request: HttpRequest) -> HttpResponse:
-    datasets = selectors.kernel_portal.datasets(enabled=_enabled(request))
+    datasets = kernel_portal.datasets(enabled=_enabled(request))
     return render(
         request,
         "portail/data.html",
-        _context(request, datasets=datasets, licence_name=selectors.kernel_portal.LICENCE_NAME,
-                 licence_url=selectors.kernel_portal.LICENCE_URL),
+        _context(request, datasets=datasets, licence_name=kernel_portal.LICENCE_NAME,
+                 licence_url=kernel_portal.LICENCE_URL),
     )  # fmt: skip
 
 
@@ -267,10 +269,12 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         return render(request, "portail/sign_in.html", _context(request, code_form=code_form, step="code"))
     if request.method == "POST" and step == "address" and address_form.is_valid():
         address = address_form.cleaned_data["address"]
-        sent = run_in_form(
-            address_form,
-            lambda: services.citizen_code_send(address=address, client_ip=client_ip(request)) or True,
-        )
+
+        def send() -> bool:
+            services.citizen_code_send(address=address, client_ip=client_ip(request))
+            return True
+
+        sent = run_in_form(address_form, send)
         if sent:
             code_form = CodeForm(initial={"address": address})
             return render(request, "portail/sign_in.html", _context(request, code_form=code_form, step="code"))
@@ -346,7 +350,7 @@ class RequestForm(forms.Form):
         label=_("CIN"), max_length=12, required=False,
         help_text=_("Required unless it is in your details; with the number, it lets you follow the request."),
     )  # fmt: skip
-    files = forms.FileField(
+    pieces = forms.FileField(
         label=_("Pieces (PDF, JPEG or PNG, 5 MB each, 3 at most)"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
@@ -373,10 +377,12 @@ def request_new(request: HttpRequest, kind: str) -> HttpResponse:
     form = form_class(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        details = {k: str(data[k]) for k in ("document", "act_kind", "act_number", "act_year", "capacity") if k in data}
+        details: dict[str, str] = {
+            k: str(data[k]) for k in ("document", "act_kind", "act_number", "act_year", "capacity") if k in data
+        }
         uploads = tuple(
-            services.Upload(name=f.name, content=f.read(services.MAX_UPLOAD + 1))
-            for f in request.FILES.getlist("files")
+            services.Upload(name=f.name or "piece", content=f.read(services.MAX_UPLOAD + 1))
+            for f in request.FILES.getlist("pieces")
         )
         created = run_in_form(
             form,
@@ -457,7 +463,9 @@ def desk_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     detail = selectors.desk_get(viewer=request.user, request_id=request_id)
     labels = dict(RequestStatus.choices)
     status_form = StatusForm(request.POST if request.POST.get("action") == "status" else None)
-    status_form.fields["status"].choices = [(s, labels[s]) for s in detail.allowed]
+    status_field = status_form.fields["status"]
+    assert isinstance(status_field, forms.ChoiceField)
+    status_field.choices = [(s, labels[s]) for s in detail.allowed]
     issue_form = IssueForm(request.POST if request.POST.get("action") == "issue" else None)
     cin_form = CinForm(request.POST if request.POST.get("action") == "cin" else None, initial={"cin": detail.cin})
     done: object = None
