@@ -20,7 +20,6 @@ class PortailConfig(AppConfig):
                 summary_fr="Le visage public de la commune : services, décisions, demandes en ligne, données ouvertes",
                 summary_ar="الواجهة العمومية للجماعة: الخدمات، المقررات، الطلبات عبر الإنترنت، البيانات المفتوحة",
                 url="/portail/staff/",
-                setup_url="/portail/edit/",
                 requires=("courrier",),
                 roles=(
                     (permissions.AGENT, "Portail : agent des demandes en ligne", "البوابة: عون الطلبات عبر الإنترنت"),

@@ -24,7 +24,10 @@ def hit(*, scope: str, key: str, limit: tuple[int, int]) -> bool:
     count, window = limit
     digest = hashlib.sha256(key.encode()).hexdigest()[:24]
     slot = int(time.time() // window)
-    name = f"portail:limit:{getattr(connection, 'schema_name', 'public')}:{scope}:{digest}:{slot}"
+    tenant = getattr(connection, "tenant", None)
+    # the commune's uid too: a commune re-created (or restored) under the same schema starts with fresh counters
+    commune = f"{getattr(connection, 'schema_name', 'public')}:{getattr(tenant, 'uid', '')}"
+    name = f"portail:limit:{commune}:{scope}:{digest}:{slot}"
     if cache.add(name, 1, timeout=window + 5):
         return True
     try:

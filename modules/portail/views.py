@@ -458,6 +458,14 @@ class CinForm(forms.Form):
     cin = forms.CharField(label=_("CIN seen on the card"), max_length=12)
 
 
+def _bootstrap(*forms_: forms.Form) -> None:
+    """Staff pages use the site's Bootstrap: fields take its classes (and its widths: no overflow on a phone)."""
+    for form in forms_:
+        for field in form.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+
 @role_required(permissions.AGENT)
 def desk_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     detail = selectors.desk_get(viewer=request.user, request_id=request_id)
@@ -468,6 +476,7 @@ def desk_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     status_field.choices = [(s, labels[s]) for s in detail.allowed]
     issue_form = IssueForm(request.POST if request.POST.get("action") == "issue" else None)
     cin_form = CinForm(request.POST if request.POST.get("action") == "cin" else None, initial={"cin": detail.cin})
+    _bootstrap(status_form, issue_form, cin_form)
     done: object = None
     if request.method == "POST":
         if request.POST.get("action") == "status" and status_form.is_valid():
@@ -545,6 +554,7 @@ def editor(request: HttpRequest) -> HttpResponse:
     action = request.POST.get("action", "")
     pub_form = PublicationForm(request.POST if action == "publish" else None)
     service_form = ServiceForm(request.POST if action == "service" else None)
+    _bootstrap(pub_form, service_form)
     if request.method == "POST":
         done: object = None
         if action == "publish" and pub_form.is_valid():
