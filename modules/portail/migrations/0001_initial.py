@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,165 +14,320 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='OneTimeCode',
+            name="OneTimeCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('address', models.CharField(db_index=True, max_length=254)),
-                ('code_hash', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('expires_at', models.DateTimeField()),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('used_at', models.DateTimeField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("address", models.CharField(db_index=True, max_length=254)),
+                ("code_hash", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("expires_at", models.DateTimeField()),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("used_at", models.DateTimeField(blank=True, null=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Citizen',
+            name="Citizen",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.CharField(blank=True, max_length=254, null=True, unique=True)),
-                ('phone', models.CharField(blank=True, max_length=20, null=True, unique=True)),
-                ('display_name', models.CharField(blank=True, default='', max_length=120)),
-                ('cin', models.CharField(blank=True, default='', max_length=12)),
-                ('cin_verified_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('cin_verified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("email", models.CharField(blank=True, max_length=254, null=True, unique=True)),
+                ("phone", models.CharField(blank=True, max_length=20, null=True, unique=True)),
+                ("display_name", models.CharField(blank=True, default="", max_length=120)),
+                ("cin", models.CharField(blank=True, default="", max_length=12)),
+                ("cin_verified_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "cin_verified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='OnlineRequest',
+            name="OnlineRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=60)),
-                ('mail_id', models.PositiveBigIntegerField(unique=True)),
-                ('mail_year', models.PositiveSmallIntegerField()),
-                ('mail_number', models.PositiveIntegerField()),
-                ('mail_code', models.CharField(max_length=16)),
-                ('reference', models.CharField(max_length=24, unique=True)),
-                ('cin', models.CharField(blank=True, default='', max_length=12)),
-                ('details', models.JSONField(default=dict)),
-                ('module_reference', models.CharField(blank=True, default='', max_length=60)),
-                ('status', models.CharField(choices=[('submitted', 'Received'), ('in_progress', 'Being processed'), ('awaiting_payment', 'Ready: fee to pay at the counter'), ('issued', 'Document issued'), ('answered', 'Answered'), ('rejected', 'Refused')], default='submitted', max_length=20)),
-                ('deadline', models.DateField()),
-                ('public_note', models.TextField(blank=True, default='')),
-                ('document_id', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('document_code', models.CharField(blank=True, default='', max_length=32)),
-                ('quittance_code', models.CharField(blank=True, default='', max_length=40)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('citizen', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='portail.citizen')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(max_length=60)),
+                ("mail_id", models.PositiveBigIntegerField(unique=True)),
+                ("mail_year", models.PositiveSmallIntegerField()),
+                ("mail_number", models.PositiveIntegerField()),
+                ("mail_code", models.CharField(max_length=16)),
+                ("reference", models.CharField(max_length=24, unique=True)),
+                ("cin", models.CharField(blank=True, default="", max_length=12)),
+                ("details", models.JSONField(default=dict)),
+                ("module_reference", models.CharField(blank=True, default="", max_length=60)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "Received"),
+                            ("in_progress", "Being processed"),
+                            ("awaiting_payment", "Ready: fee to pay at the counter"),
+                            ("issued", "Document issued"),
+                            ("answered", "Answered"),
+                            ("rejected", "Refused"),
+                        ],
+                        default="submitted",
+                        max_length=20,
+                    ),
+                ),
+                ("deadline", models.DateField()),
+                ("public_note", models.TextField(blank=True, default="")),
+                ("document_id", models.PositiveBigIntegerField(blank=True, null=True)),
+                ("document_code", models.CharField(blank=True, default="", max_length=32)),
+                ("quittance_code", models.CharField(blank=True, default="", max_length=40)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "citizen",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="requests", to="portail.citizen"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Publication',
+            name="Publication",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('news', 'News'), ('deliberation', 'Council decision')], max_length=15)),
-                ('title_fr', models.CharField(max_length=200)),
-                ('title_ar', models.CharField(max_length=200)),
-                ('body_fr', models.TextField(blank=True, default='')),
-                ('body_ar', models.TextField(blank=True, default='')),
-                ('session_date', models.DateField(blank=True, null=True)),
-                ('number', models.CharField(blank=True, default='', max_length=30)),
-                ('votes_for', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('votes_against', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('votes_abstain', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('outcome', models.CharField(blank=True, choices=[('adopted', 'Adopted'), ('rejected', 'Rejected')], default='', max_length=10)),
-                ('published_at', models.DateTimeField(auto_now_add=True)),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('withdrawn_reason', models.CharField(blank=True, default='', max_length=300)),
-                ('published_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('withdrawn_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(choices=[("news", "News"), ("deliberation", "Council decision")], max_length=15),
+                ),
+                ("title_fr", models.CharField(max_length=200)),
+                ("title_ar", models.CharField(max_length=200)),
+                ("body_fr", models.TextField(blank=True, default="")),
+                ("body_ar", models.TextField(blank=True, default="")),
+                ("session_date", models.DateField(blank=True, null=True)),
+                ("number", models.CharField(blank=True, default="", max_length=30)),
+                ("votes_for", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("votes_against", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("votes_abstain", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[("adopted", "Adopted"), ("rejected", "Rejected")],
+                        default="",
+                        max_length=10,
+                    ),
+                ),
+                ("published_at", models.DateTimeField(auto_now_add=True)),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                ("withdrawn_reason", models.CharField(blank=True, default="", max_length=300)),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "withdrawn_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-published_at', '-id'],
+                "ordering": ["-published_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PublicService',
+            name="PublicService",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_fr', models.CharField(max_length=200)),
-                ('name_ar', models.CharField(max_length=200)),
-                ('hours_fr', models.CharField(blank=True, default='', max_length=200)),
-                ('hours_ar', models.CharField(blank=True, default='', max_length=200)),
-                ('place_fr', models.CharField(blank=True, default='', max_length=200)),
-                ('place_ar', models.CharField(blank=True, default='', max_length=200)),
-                ('phone', models.CharField(blank=True, default='', max_length=30)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name_fr", models.CharField(max_length=200)),
+                ("name_ar", models.CharField(max_length=200)),
+                ("hours_fr", models.CharField(blank=True, default="", max_length=200)),
+                ("hours_ar", models.CharField(blank=True, default="", max_length=200)),
+                ("place_fr", models.CharField(blank=True, default="", max_length=200)),
+                ("place_ar", models.CharField(blank=True, default="", max_length=200)),
+                ("phone", models.CharField(blank=True, default="", max_length=30)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'ordering': ['position', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('name_fr', ''), _negated=True), models.Q(('name_ar', ''), _negated=True)), name='portail_service_names')],
+                "ordering": ["position", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("name_fr", ""), _negated=True), models.Q(("name_ar", ""), _negated=True)
+                        ),
+                        name="portail_service_names",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RequestAttachment',
+            name="RequestAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('content_type', models.CharField(max_length=40)),
-                ('size', models.PositiveIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('stored_name', models.CharField(max_length=300)),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attachments', to='portail.onlinerequest')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                ("content_type", models.CharField(max_length=40)),
+                ("size", models.PositiveIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("stored_name", models.CharField(max_length=300)),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attachments",
+                        to="portail.onlinerequest",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RequestEvent',
+            name="RequestEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('submitted', 'Received'), ('in_progress', 'Being processed'), ('awaiting_payment', 'Ready: fee to pay at the counter'), ('issued', 'Document issued'), ('answered', 'Answered'), ('rejected', 'Refused')], max_length=20)),
-                ('note', models.TextField(blank=True, default='')),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='portail.onlinerequest')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "Received"),
+                            ("in_progress", "Being processed"),
+                            ("awaiting_payment", "Ready: fee to pay at the counter"),
+                            ("issued", "Document issued"),
+                            ("answered", "Answered"),
+                            ("rejected", "Refused"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("note", models.TextField(blank=True, default="")),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="events", to="portail.onlinerequest"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='citizen',
-            constraint=models.CheckConstraint(condition=models.Q(('email__isnull', False), ('phone__isnull', False), _connector='OR'), name='portail_citizen_contact'),
+            model_name="citizen",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("email__isnull", False), ("phone__isnull", False), _connector="OR"),
+                name="portail_citizen_contact",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='citizen',
-            constraint=models.CheckConstraint(condition=models.Q(('cin_verified_at__isnull', True), models.Q(models.Q(('cin', ''), _negated=True), ('cin_verified_by__isnull', False)), _connector='OR'), name='portail_citizen_cin_verified'),
+            model_name="citizen",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("cin_verified_at__isnull", True),
+                    models.Q(models.Q(("cin", ""), _negated=True), ("cin_verified_by__isnull", False)),
+                    _connector="OR",
+                ),
+                name="portail_citizen_cin_verified",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='onlinerequest',
-            constraint=models.UniqueConstraint(fields=('mail_year', 'mail_number'), name='portail_request_mail_number'),
+            model_name="onlinerequest",
+            constraint=models.UniqueConstraint(fields=("mail_year", "mail_number"), name="portail_request_mail_number"),
         ),
         migrations.AddConstraint(
-            model_name='onlinerequest',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['submitted', 'in_progress', 'awaiting_payment', 'issued', 'answered', 'rejected'])), name='portail_request_status_valid'),
+            model_name="onlinerequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["submitted", "in_progress", "awaiting_payment", "issued", "answered", "rejected"])
+                ),
+                name="portail_request_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='onlinerequest',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'issued'), _negated=True), models.Q(('document_id__isnull', False), models.Q(('document_code', ''), _negated=True)), _connector='OR'), name='portail_request_issued_has_document'),
+            model_name="onlinerequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "issued"), _negated=True),
+                    models.Q(("document_id__isnull", False), models.Q(("document_code", ""), _negated=True)),
+                    _connector="OR",
+                ),
+                name="portail_request_issued_has_document",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='onlinerequest',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status__in', ['rejected', 'answered']), _negated=True), models.Q(('public_note', ''), _negated=True), _connector='OR'), name='portail_request_answer_has_note'),
+            model_name="onlinerequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status__in", ["rejected", "answered"]), _negated=True),
+                    models.Q(("public_note", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="portail_request_answer_has_note",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='publication',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['news', 'deliberation'])), name='portail_publication_kind'),
+            model_name="publication",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["news", "deliberation"])), name="portail_publication_kind"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='publication',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('title_fr', ''), _negated=True), models.Q(('title_ar', ''), _negated=True)), name='portail_publication_titles'),
+            model_name="publication",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("title_fr", ""), _negated=True), models.Q(("title_ar", ""), _negated=True)
+                ),
+                name="portail_publication_titles",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='publication',
-            constraint=models.CheckConstraint(condition=models.Q(('kind', 'news'), models.Q(('session_date__isnull', False), ('votes_for__isnull', False), ('votes_against__isnull', False), ('votes_abstain__isnull', False), ('outcome__in', ['adopted', 'rejected']), models.Q(('number', ''), _negated=True)), _connector='OR'), name='portail_publication_deliberation_vote'),
+            model_name="publication",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("kind", "news"),
+                    models.Q(
+                        ("session_date__isnull", False),
+                        ("votes_for__isnull", False),
+                        ("votes_against__isnull", False),
+                        ("votes_abstain__isnull", False),
+                        ("outcome__in", ["adopted", "rejected"]),
+                        models.Q(("number", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="portail_publication_deliberation_vote",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='publication',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('withdrawn_at__isnull', True), ('withdrawn_by__isnull', True), ('withdrawn_reason', '')), models.Q(('withdrawn_at__isnull', False), ('withdrawn_by__isnull', False), models.Q(('withdrawn_reason', ''), _negated=True)), _connector='OR'), name='portail_publication_withdrawal'),
+            model_name="publication",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("withdrawn_at__isnull", True), ("withdrawn_by__isnull", True), ("withdrawn_reason", "")),
+                    models.Q(
+                        ("withdrawn_at__isnull", False),
+                        ("withdrawn_by__isnull", False),
+                        models.Q(("withdrawn_reason", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="portail_publication_withdrawal",
+            ),
         ),
     ]
