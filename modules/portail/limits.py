@@ -24,9 +24,14 @@ def hit(*, scope: str, key: str, limit: tuple[int, int]) -> bool:
     count, window = limit
     digest = hashlib.sha256(key.encode()).hexdigest()[:24]
     slot = int(time.time() // window)
-    tenant = getattr(connection, "tenant", None)
+    schema = getattr(connection, "schema_name", "public")
     # the commune's uid too: a commune re-created (or restored) under the same schema starts with fresh counters
-    commune = f"{getattr(connection, 'schema_name', 'public')}:{getattr(tenant, 'uid', '')}"
+    uid = getattr(getattr(connection, "tenant", None), "uid", None)
+    if uid is None:  # under schema_context (commands, scripts) the connection knows only the schema
+        from jamaa.tenants.models import Commune
+
+        uid = Commune.objects.filter(schema_name=schema).values_list("uid", flat=True).first() or ""
+    commune = f"{schema}:{uid}"
     name = f"portail:limit:{commune}:{scope}:{digest}:{slot}"
     if cache.add(name, 1, timeout=window + 5):
         return True
