@@ -75,6 +75,7 @@ TENANT_APPS = [
     "jamaa.modules.urbanisme",
     "jamaa.modules.rh",
     "jamaa.modules.concours",
+    "jamaa.modules.portail",
 ]
 # Extra per-commune apps from outside the codebase (benchmarks/fleet.py uses this for a throwaway app).
 TENANT_APPS += [a.strip() for a in os.environ.get("JAMAA_EXTRA_TENANT_APPS", "").split(",") if a.strip()]

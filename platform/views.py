@@ -21,6 +21,7 @@ from jamaa.platform.core import selectors as core_selectors
 from jamaa.platform.core import services as core_services
 from jamaa.platform.errors import DomainError, NotFound, error_body
 from jamaa.platform.kernel import pages, roles
+from jamaa.platform.kernel import portal as kernel_portal
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,18 @@ def module_cards(*, user: Any, enabled: list[str]) -> list[ModuleCard]:
     return cards
 
 
-@login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """Anonymous visitors get the commune's public home when an enabled module offers one (the citizen portal:
+    `kernel.portal.register_public_home`), else the sign-in page; signed-in users their modules."""
+    if not request.user.is_authenticated:
+        public = kernel_portal.public_home(enabled=request.tenant.enabled_modules)  # type: ignore[attr-defined]
+        if public is not None:
+            return HttpResponseRedirect(public)
+    return _staff_home(request)
+
+
+@login_required
+def _staff_home(request: HttpRequest) -> HttpResponse:
     """The user's modules: a card for each enabled module their roles open; the commune's administrators also get
     each enabled module's setup page."""
     commune = request.tenant  # type: ignore[attr-defined]

@@ -613,3 +613,26 @@ def mail_register_for_module(*, actor: Any, data: MailInput, module: str) -> Reg
     mail = _record(actor=actor, data=data)
     audit_record(actor=actor, action="courrier.mail.registered_for_module", target=mail, data={"module": module})
     return RegisteredMail(mail_id=mail.pk, reference=mail.reference, code=mail.code)
+# --- for portail ---
+
+
+@dataclass(frozen=True, kw_only=True)
+class OnlineMail:
+    """A letter registered from the citizen portal, as the portal keeps it (ids and numbers, no model)."""
+
+    id: int
+    year: int
+    number: int
+    code: str
+    reference: str
+
+
+@transaction.atomic
+def mail_register_online(*, channel: Any, data: MailInput) -> OnlineMail:
+    """Register an incoming letter that a citizen sent through the portal: numbered in the incoming series like any
+    other, recorded as registered by `channel` (the portal's own account: no clerk typed it). Raises MailInvalid,
+    CorrespondentInvalid, ServiceNotFound; writes the letter and audit."""
+    if data.category != Category.INCOMING:
+        raise exceptions.MailInvalid(extra={"fields": {"category": ["invalid"]}})
+    mail = _record(actor=channel, data=data)
+    return OnlineMail(id=mail.pk, year=mail.year, number=mail.number, code=mail.code, reference=mail.reference)

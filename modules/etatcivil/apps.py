@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -31,3 +33,4 @@ class EtatCivilConfig(AppConfig):
                 ),
             )
         )
+        import_module(f"{self.name}.portal").register()  # its offer to the citizen portal (kernel.portal)

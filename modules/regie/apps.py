@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -30,3 +32,4 @@ class RegieConfig(AppConfig):
                 ),
             )
         )
+        import_module(f"{self.name}.portal").register()  # its offer to the citizen portal (kernel.portal)

@@ -25,6 +25,7 @@ PROMISED: dict[str, set[str]] = {
     "courrier": {"letters", "registrations_per_s", "search_p95_ms", "gaps", "duplicates"},
     "fleet": {"communes", "noop_s", "one_field_s", "migrate_schemas_noop_s", "migrate_schemas_one_field_s"},
     "legacy_import": {"acts", "rows_per_s", "copy_rows_per_s", "ratio"},
+    "portal": {"home_rps", "transparency_p95_ms", "tracking_p95_ms", "cached_ratio"},
     "provision": {"median_s", "migrations_median_s", "speedup"},
     "regie_pdf": {"quittance_ms", "releve_5000_s", "naive_releve_5000_s"},
     "routing": {"routed_rps", "plain_rps", "ratio"},

@@ -81,7 +81,7 @@ REGIE_API = "LDDAAL"  # the régie's API (the device's token is not an API token
 
 EXPECTED: list[Route] = [
     # --- the commune's site --------------------------------------------------------------------------------
-    Route("home", SIGNED_IN),
+    Route("home", PUBLIC),  # visitors: the public home of an enabled module (the citizen portal), else login
     Route("login", PUBLIC),
     Route("logout", PUBLIC, "POST"),
     Route("password_change", SIGNED_IN),
@@ -600,6 +600,41 @@ EXPECTED: list[Route] = [
     Route("concours:api-oral-mark", NOBODY, "POST", kwargs={"candidature_id": "=1"}, group="concours.oral"),
     Route("concours:appointment-make", NOBODY, "POST", kwargs={"candidature_id": "=1"}, group="concours.appoint"),
     Route("concours:api-appointment-make", NOBODY, "POST", kwargs={"candidature_id": "=1"}, group="concours.appoint"),
+    # --- the citizen portal: public pages for everyone, the citizen's space by one-time code (none of these
+    # roles is a signed-in citizen), the staff side for its own roles only --------------------------------------
+    Route("portail:home", PUBLIC),
+    Route("portail:language", PUBLIC, kwargs={"code": "=ar"}),
+    Route("portail:news", PUBLIC, group="publications"),
+    Route("portail:decisions", PUBLIC),
+    Route("portail:api-publications", PUBLIC, group="publications"),
+    Route("portail:publication", "NNNNNN", kwargs={"publication_id": "=1"}),
+    Route("portail:check", PUBLIC),
+    Route("portail:track", PUBLIC, group="track"),
+    Route("portail:api-track", PUBLIC, "POST", group="track"),
+    Route("portail:transparency", PUBLIC),
+    Route("portail:transparency-detail", PUBLIC, kwargs={"code": "=portail.requests_per_month"}, group="dataset"),
+    Route("portail:data", PUBLIC, group="datasets"),
+    Route("portail:data-catalog", PUBLIC, group="datasets"),
+    Route("portail:api-datasets", PUBLIC, group="datasets"),
+    Route("portail:data-file", PUBLIC, kwargs={"code": "=portail.requests_per_month", "fmt": "=csv"}, group="dataset"),
+    Route("portail:sign-in", PUBLIC),
+    Route("portail:sign-out", PUBLIC, "POST"),
+    Route("portail:me", PUBLIC),  # sends whoever is not a signed-in citizen to the citizen sign-in page
+    Route("portail:request-new", PUBLIC, kwargs={"kind": "=portail.complaint"}),
+    Route("portail:my-request", "DDDDDD", kwargs={"request_id": "=1"}, group="my.request"),
+    Route("portail:my-document", "DDDDDD", kwargs={"request_id": "=1"}, group="my.request"),
+    Route("portail:staff", NOBODY),
+    Route("portail:desk", NOBODY, group="desk"),
+    Route("portail:api-desk-list", NOBODY, group="desk"),
+    Route("portail:desk-detail", NOBODY, kwargs={"request_id": "=1"}, group="desk.request"),
+    Route("portail:api-desk-detail", NOBODY, kwargs={"request_id": "=1"}, group="desk.request"),
+    Route("portail:api-desk-status", NOBODY, "POST", kwargs={"request_id": "=1"}),
+    Route("portail:api-desk-issue", NOBODY, "POST", kwargs={"request_id": "=1"}),
+    Route("portail:desk-attachment", NOBODY, kwargs={"attachment_id": "=1"}),
+    Route("portail:editor", NOBODY, group="publish"),
+    Route("portail:api-publication-create", NOBODY, "POST", group="publish"),
+    Route("portail:elected", NOBODY, group="dashboard"),
+    Route("portail:api-dashboard", NOBODY, group="dashboard"),
 ]
 
 
