@@ -53,6 +53,8 @@ SHARED_APPS = [
     "jamaa.platform.core",
     "jamaa.platform.console",
     "jamaa.provisioning",
+    "jamaa.platform.billing",
+    "jamaa.platform.support",
 ]
 # Each commune's schema: its own users, groups, sessions, tokens, audit trail and module tables.
 # Modules append their app here (see "How to add a module" in the README).
