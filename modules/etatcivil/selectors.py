@@ -241,3 +241,11 @@ def act_number_year(*, act_id: int) -> tuple[int, int] | None:
     """(number, register year) of a signed act, or None (a draft, or no such act)."""
     row = Act.objects.filter(pk=act_id, status=ActStatus.SIGNED).values_list("number", "register__year").first()
     return (int(row[0]), int(row[1])) if row is not None and row[0] is not None else None
+
+
+# --- for support ---
+def support_acts_signed(*, schemas: list[str], since: Any) -> dict[str, int]:
+    """Acts signed since `since` in each of these communes (counts only, one query: the fleet's health page)."""
+    from jamaa.platform.kernel.fleet_counts import count_per_schema
+
+    return count_per_schema(table=Act._meta.db_table, condition="signed_at >= %s", params=[since], schemas=schemas)

@@ -842,3 +842,13 @@ def counter_payment_preview(*, regie_id: int, agent_id: int, tax_id: int, base: 
         words_fr=words_fr,
         words_ar=words_ar,
     )
+
+
+# --- for support ---
+def support_quittances_issued(*, schemas: list[str], since: dt.datetime) -> dict[str, int]:
+    """Quittances issued since `since` in each of these communes (counts only, one query: the fleet's health)."""
+    from jamaa.platform.kernel.fleet_counts import count_per_schema
+
+    return count_per_schema(
+        table=Quittance._meta.db_table, condition="issued_at >= %s", params=[since], schemas=schemas
+    )

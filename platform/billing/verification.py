@@ -38,3 +38,16 @@ def invoice_verified(code: str) -> verification.VerifiedDocument | None:
 
 def register() -> None:
     verification.register(kind=KIND, label_fr="Facture", label_ar="فاتورة", verify=invoice_verified)
+
+
+def verify_url(invoice: Invoice, *, request: object | None = None) -> str:
+    """The QR's address: the public verification page on the invoiced commune's site."""
+    from django.conf import settings
+
+    from jamaa.tenants.selectors import commune_host, commune_url
+
+    scheme = "https" if getattr(settings, "SESSION_COOKIE_SECURE", False) else "http"
+    via = request.get_host() if request is not None else commune_host(invoice.slug)  # type: ignore[attr-defined]
+    return commune_url(
+        commune_host(invoice.slug), scheme=scheme, via=via, path=verification.verify_path(kind=KIND, code=invoice.code)
+    )
