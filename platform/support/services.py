@@ -283,7 +283,9 @@ def restore_drill_run(*, slug: str | None = None) -> RestoreDrill | None:
     restored_schema = ""
     try:
         manifest = archive_read(path=Path(latest.path)).manifest
-        result = backup_service.commune_restore(path=Path(latest.path), as_slug=scratch)
+        # Credentials kept: revoking them would change the copy's tables before the comparison. The copy lives for
+        # the drill only, under a name nobody knows, and a token of the commune gains nothing there it lacks at home.
+        result = backup_service.commune_restore(path=Path(latest.path), as_slug=scratch, keep_credentials=True)
         use_public_schema()
         restored_schema = result.schema_name
         found = backup_service.table_checksums(restored_schema)
