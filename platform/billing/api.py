@@ -3,6 +3,7 @@ platform's shape {code, message, extra}."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse
@@ -47,7 +48,7 @@ class BillingInvoice(serializers.Serializer):  # type: ignore[type-arg]
 def _invoice(row: InvoiceRow) -> dict[str, Any]:
     return BillingInvoice(
         {
-            **{f: getattr(row, f) for f in BillingInvoice().fields if f not in ("due", "status")},
+            **{str(f): getattr(row, str(f)) for f in BillingInvoice().fields if str(f) not in ("due", "status")},
             "due": row.due,
             "status": row.status,
         }
@@ -65,7 +66,7 @@ class BillingGenerateInput(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class BillingPaymentInput(serializers.Serializer):  # type: ignore[type-arg]
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0.01)  # type: ignore[arg-type]
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
     method = serializers.ChoiceField(choices=PaymentMethod.choices)
     reference = serializers.CharField(max_length=100)
     received_on = serializers.DateField()
@@ -82,7 +83,7 @@ class BillingPayment(serializers.Serializer):  # type: ignore[type-arg]
 
 class BillingCreditInput(serializers.Serializer):  # type: ignore[type-arg]
     reason = serializers.CharField(max_length=500)
-    amount_ht = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0.01, required=False)  # type: ignore[arg-type]
+    amount_ht = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"), required=False)
 
 
 class BillingSubscriptionInput(serializers.Serializer):  # type: ignore[type-arg]
@@ -111,7 +112,7 @@ class BillingSubscription(serializers.Serializer):  # type: ignore[type-arg]
 class BillingPriceInput(serializers.Serializer):  # type: ignore[type-arg]
     module = serializers.CharField(max_length=40)
     band = serializers.ChoiceField(choices=Band.choices)
-    monthly_ht = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)  # type: ignore[arg-type]
+    monthly_ht = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal(0))
     valid_from = serializers.DateField()
 
 
@@ -154,7 +155,12 @@ class InvoiceGenerateApi(ConsoleApi):
 
 
 class InvoiceApi(ConsoleApi):
-    @extend_schema(operation_id="billing_invoice_get", summary="One invoice or credit note", responses={200: BillingInvoice}, tags=TAGS)
+    @extend_schema(
+        operation_id="billing_invoice_get",
+        summary="One invoice or credit note",
+        responses={200: BillingInvoice},
+        tags=TAGS,
+    )
     def get(self, request: Request, invoice_id: int) -> Response:
         return api_call(lambda: selectors.invoice_row(invoice_id=invoice_id), output=_invoice)
 
@@ -167,8 +173,9 @@ class InvoicePdfApi(ConsoleApi):
         tags=TAGS,
     )
     def get(self, request: Request, invoice_id: int) -> HttpResponse | Response:
-        from .exceptions import InvoiceNotFound
         from jamaa.platform.kernel.api import error_response
+
+        from .exceptions import InvoiceNotFound
 
         try:
             invoice = selectors.invoice_get(invoice_id=invoice_id)
@@ -215,7 +222,12 @@ class CreditNoteApi(ConsoleApi):
 
 
 class SubscriptionApi(ConsoleApi):
-    @extend_schema(operation_id="billing_subscriptions_list", summary="Every subscription", responses={200: BillingSubscription(many=True)}, tags=TAGS)
+    @extend_schema(
+        operation_id="billing_subscriptions_list",
+        summary="Every subscription",
+        responses={200: BillingSubscription(many=True)},
+        tags=TAGS,
+    )
     def get(self, request: Request) -> Response:
         return Response(BillingSubscription(selectors.subscriptions(), many=True).data)
 
@@ -232,7 +244,12 @@ class SubscriptionApi(ConsoleApi):
 
 
 class PriceApi(ConsoleApi):
-    @extend_schema(operation_id="billing_prices_list", summary="Module prices per size band", responses={200: BillingPrice(many=True)}, tags=TAGS)
+    @extend_schema(
+        operation_id="billing_prices_list",
+        summary="Module prices per size band",
+        responses={200: BillingPrice(many=True)},
+        tags=TAGS,
+    )
     def get(self, request: Request) -> Response:
         return Response(BillingPrice(selectors.prices(), many=True).data)
 

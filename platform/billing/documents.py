@@ -19,7 +19,11 @@ from .models import DocumentKind, Invoice
 def render_invoice(invoice: Invoice, *, verify_url: str) -> bytes:
     is_invoice = invoice.kind == DocumentKind.INVOICE
     lines: list[dict[str, Any]] = [
-        line | {"unit_ht_dh": words.format_dh(Decimal(line["unit_ht"])), "total_ht_dh": words.format_dh(Decimal(line["total_ht"]))}
+        line
+        | {
+            "unit_ht_dh": words.format_dh(Decimal(line["unit_ht"])),
+            "total_ht_dh": words.format_dh(Decimal(line["total_ht"])),
+        }
         for line in invoice.lines
     ]
     html = get_template("billing/documents/invoice.html").render(

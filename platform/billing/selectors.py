@@ -61,10 +61,7 @@ class InvoiceRow:
 
 def _annotated() -> QuerySet[Invoice]:
     credited = (
-        Invoice.objects.filter(credited=OuterRef("pk"))
-        .values("credited")
-        .annotate(s=Sum("total_ttc"))
-        .values("s")
+        Invoice.objects.filter(credited=OuterRef("pk")).values("credited").annotate(s=Sum("total_ttc")).values("s")
     )
     paid = Payment.objects.filter(invoice=OuterRef("pk")).values("invoice").annotate(s=Sum("amount")).values("s")
     return Invoice.objects.select_related("credited").annotate(
@@ -155,9 +152,12 @@ def read_only_slugs(*, today: dt.date | None = None) -> set[str]:
     """Communes whose subscription turns them read-only after a grace period, with an invoice unpaid past it."""
     use_public_schema()
     today = today or timezone.localdate()
-    grace = dict(
-        Subscription.objects.filter(read_only_after_days__isnull=False).values_list("slug", "read_only_after_days")
-    )
+    grace: dict[str, int] = {
+        slug: int(days or 0)
+        for slug, days in Subscription.objects.filter(read_only_after_days__isnull=False).values_list(
+            "slug", "read_only_after_days"
+        )
+    }
     if not grace:
         return set()
     return {

@@ -337,9 +337,7 @@ def credit_note_issue(
     issued_on = issued_on or timezone.localdate()
     with transaction.atomic():
         invoice = _locked_invoice(invoice_id)
-        credited_ht = (
-            Invoice.objects.filter(credited=invoice).aggregate(s=Sum("total_ht"))["s"] or Decimal(0)
-        )
+        credited_ht = Invoice.objects.filter(credited=invoice).aggregate(s=Sum("total_ht"))["s"] or Decimal(0)
         remaining_ht = invoice.total_ht - credited_ht
         amount = _money(amount_ht) if amount_ht is not None else remaining_ht
         if amount <= 0 or amount > remaining_ht:

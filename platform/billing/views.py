@@ -39,7 +39,14 @@ def invoices(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _invoice_page(request: HttpRequest, invoice_id: int, *, payment: PaymentForm | None = None, credit: CreditNoteForm | None = None, status: int = 200) -> HttpResponse:
+def _invoice_page(
+    request: HttpRequest,
+    invoice_id: int,
+    *,
+    payment: PaymentForm | None = None,
+    credit: CreditNoteForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     try:
         row = selectors.invoice_row(invoice_id=invoice_id)
         invoice = selectors.invoice_get(invoice_id=invoice_id)
@@ -83,7 +90,9 @@ def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
 def invoice_payment(request: HttpRequest, invoice_id: int) -> HttpResponse:
     form = PaymentForm(request.POST)
     if form.is_valid():
-        done = run_in_form(form, lambda: services.payment_record(actor=request.user, invoice_id=invoice_id, **form.cleaned_data))
+        done = run_in_form(
+            form, lambda: services.payment_record(actor=request.user, invoice_id=invoice_id, **form.cleaned_data)
+        )
         if done is not None:
             messages.success(request, _("Payment recorded."))
             return HttpResponseRedirect(reverse("billing-invoice", args=[invoice_id]))
@@ -95,7 +104,9 @@ def invoice_payment(request: HttpRequest, invoice_id: int) -> HttpResponse:
 def invoice_credit(request: HttpRequest, invoice_id: int) -> HttpResponse:
     form = CreditNoteForm(request.POST)
     if form.is_valid():
-        note = run_in_form(form, lambda: services.credit_note_issue(actor=request.user, invoice_id=invoice_id, **form.cleaned_data))
+        note = run_in_form(
+            form, lambda: services.credit_note_issue(actor=request.user, invoice_id=invoice_id, **form.cleaned_data)
+        )
         if note is not None:
             messages.success(request, _("Credit note %(ref)s issued.") % {"ref": note.reference})
             return HttpResponseRedirect(reverse("billing-invoice", args=[note.pk]))
@@ -121,7 +132,9 @@ def generate(request: HttpRequest) -> HttpResponse:
 @staff_required
 def export_csv(request: HttpRequest) -> HttpResponse:
     year = request.GET.get("year", "")
-    response = HttpResponse(selectors.invoices_csv(year=int(year) if year.isdigit() else None), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        selectors.invoices_csv(year=int(year) if year.isdigit() else None), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="factures-{year or "toutes"}.csv"'
     return response
 
@@ -129,7 +142,11 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 @staff_required
 def subscriptions(request: HttpRequest) -> HttpResponse:
     can_operate = fleet_selectors.user_may_operate(request.user)
-    sub_form = SubscriptionForm(request.POST if request.method == "POST" and "slug" in request.POST and "buyer_name_fr" in request.POST else None)
+    sub_form = SubscriptionForm(
+        request.POST
+        if request.method == "POST" and "slug" in request.POST and "buyer_name_fr" in request.POST
+        else None
+    )
     price_form = PriceForm(request.POST if request.method == "POST" and "monthly_ht" in request.POST else None)
     status = 200
     if request.method == "POST":
@@ -139,6 +156,7 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied
         form = sub_form if sub_form.is_bound else price_form
         if form.is_valid():
+            done: object
             if form is sub_form:
                 done = run_in_form(form, lambda: services.subscription_set(actor=request.user, **form.cleaned_data))
             else:

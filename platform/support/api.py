@@ -87,7 +87,7 @@ class SupportSessionOpened(SupportSessionOut):
 
 
 def _health(row: selectors.HealthRow) -> dict[str, Any]:
-    return SupportHealthRow({f: getattr(row, f) for f in SupportHealthRow().fields}).data
+    return SupportHealthRow({str(f): getattr(row, str(f)) for f in SupportHealthRow().fields}).data
 
 
 def _session(row: selectors.SessionRow) -> dict[str, Any]:
@@ -105,13 +105,23 @@ def _session(row: selectors.SessionRow) -> dict[str, Any]:
 
 
 class HealthApi(ConsoleApi):
-    @extend_schema(operation_id="support_health", summary="Every commune's health row", responses={200: SupportHealthRow(many=True)}, tags=TAGS)
+    @extend_schema(
+        operation_id="support_health",
+        summary="Every commune's health row",
+        responses={200: SupportHealthRow(many=True)},
+        tags=TAGS,
+    )
     def get(self, request: Request) -> Response:
         return Response([_health(r) for r in selectors.fleet_health()])
 
 
 class CommuneErrorsApi(ConsoleApi):
-    @extend_schema(operation_id="support_commune_errors", summary="A commune's recent errors (requests and tasks)", responses={200: SupportError(many=True)}, tags=TAGS)
+    @extend_schema(
+        operation_id="support_commune_errors",
+        summary="A commune's recent errors (requests and tasks)",
+        responses={200: SupportError(many=True)},
+        tags=TAGS,
+    )
     def get(self, request: Request, slug: str) -> Response:
         row = selectors.commune_health(slug=slug)
         if row is None:
@@ -120,7 +130,12 @@ class CommuneErrorsApi(ConsoleApi):
 
 
 class AlertsApi(ConsoleApi):
-    @extend_schema(operation_id="support_alerts", summary="Open alerts of the fleet", responses={200: SupportAlert(many=True)}, tags=TAGS)
+    @extend_schema(
+        operation_id="support_alerts",
+        summary="Open alerts of the fleet",
+        responses={200: SupportAlert(many=True)},
+        tags=TAGS,
+    )
     def get(self, request: Request) -> Response:
         return Response(SupportAlert(selectors.alerts(), many=True).data)
 
@@ -135,7 +150,12 @@ class StaffOnly(BasePermission):
 class SessionsApi(ConsoleApi):
     permission_classes = [StaffOnly]
 
-    @extend_schema(operation_id="support_sessions_list", summary="Support sessions, newest first", responses={200: SupportSessionOut(many=True)}, tags=TAGS)
+    @extend_schema(
+        operation_id="support_sessions_list",
+        summary="Support sessions, newest first",
+        responses={200: SupportSessionOut(many=True)},
+        tags=TAGS,
+    )
     def get(self, request: Request) -> Response:
         return Response(SupportSessionOut([_session(r) for r in selectors.sessions_of()], many=True).data)
 
@@ -153,16 +173,25 @@ class SessionsApi(ConsoleApi):
             session, token = result
             row = selectors.sessions_of(slug=session.slug, limit=1)[0]
             host = next((r.host for r in selectors.fleet_health(slugs=[session.slug])), "")
-            url = commune_url(host, scheme=request.scheme or "http", via=request.get_host(), path=f"/support/enter/{token}/")
+            url = commune_url(
+                host, scheme=request.scheme or "http", via=request.get_host(), path=f"/support/enter/{token}/"
+            )
             return SupportSessionOpened({**_session(row), "enter_url": url}).data
 
-        return api_call(lambda: services.support_session_open(operator=request.user, **data), output=opened, status=201)
+        operator: Any = request.user
+        return api_call(lambda: services.support_session_open(operator=operator, **data), output=opened, status=201)
 
 
 class SessionEndApi(ConsoleApi):
     permission_classes = [StaffOnly]
 
-    @extend_schema(operation_id="support_session_end", summary="End a support session", request=None, responses={200: SupportSessionOut}, tags=TAGS)
+    @extend_schema(
+        operation_id="support_session_end",
+        summary="End a support session",
+        request=None,
+        responses={200: SupportSessionOut},
+        tags=TAGS,
+    )
     def post(self, request: Request, session_id: str) -> Response:
         return api_call(
             lambda: services.support_session_end(session_id=session_id, by=request.user.get_username()),

@@ -59,7 +59,7 @@ class SupportSessionMiddleware:
                 cursor.execute("SET TRANSACTION READ ONLY")
             response = self.get_response(request)
             if hasattr(response, "render") and callable(response.render) and not response.is_rendered:  # type: ignore[attr-defined]
-                response.render()  # type: ignore[attr-defined]
+                response.render()
             transaction.set_rollback(True)
         return _with_banner(request, response)
 

@@ -251,11 +251,12 @@ def session_live(*, token: str, schema_name: str, now: dt.datetime | None = None
     except signing.BadSignature:
         return None
     now = now or timezone.now()
+    session_id = data.get("s") if isinstance(data, dict) else None
     session = (
         SupportSession.objects.filter(
-            pk=data.get("s"), schema_name=schema_name, ended_at__isnull=True, expires_at__gt=now
+            pk=str(session_id), schema_name=schema_name, ended_at__isnull=True, expires_at__gt=now
         ).first()
-        if isinstance(data, dict)
+        if session_id
         else None
     )
     if session is None or not consent_allowed(slug=session.slug):
@@ -280,9 +281,7 @@ def sessions_of(*, slug: str | None = None, limit: int = 50, now: dt.datetime | 
     pages: dict[Any, list[SupportPageView]] = {}
     for page in SupportPageView.objects.filter(session__in=sessions).order_by("at", "id"):
         pages.setdefault(page.session_id, []).append(page)
-    return [
-        SessionRow(s, pages.get(s.pk, []), s.ended_at is None and s.expires_at > now) for s in sessions
-    ]
+    return [SessionRow(s, pages.get(s.pk, []), s.ended_at is None and s.expires_at > now) for s in sessions]
 
 
 def user_schema_tables(schema: str) -> list[str]:
@@ -325,8 +324,4 @@ def backups_of(*, slug: str) -> list[tuple[int, dt.datetime, str]]:
 
 def open_alert_counts() -> dict[str, int]:
     use_public_schema()
-    return dict(
-        HealthAlert.objects.filter(cleared_at__isnull=True).values_list("schema_name").annotate(n=Count("id"))
-    )
-
-
+    return dict(HealthAlert.objects.filter(cleared_at__isnull=True).values_list("schema_name").annotate(n=Count("id")))

@@ -36,7 +36,7 @@ def _slug() -> str:
 
 def enter(request: HttpRequest, token: str) -> HttpResponse:
     """The console's link: a valid token for this commune starts the read-only visit (a cookie of this host)."""
-    session = selectors.session_live(token=token, schema_name=connection.schema_name)
+    session = selectors.session_live(token=token, schema_name=str(getattr(connection, "schema_name", "")))
     if session is None:
         return render(request, "support/enter_refused.html", status=403)
     services.support_page_seen(session=session, method="GET", path=request.path[:60] + "…")
@@ -70,7 +70,12 @@ def sessions(request: HttpRequest) -> HttpResponse:
             allowed=form.cleaned_data["allowed"],
             reason=form.cleaned_data["reason"],
         )
-        messages.success(request, _("Support access is now allowed.") if form.cleaned_data["allowed"] else _("Support access is now forbidden; open sessions are ended."))
+        messages.success(
+            request,
+            _("Support access is now allowed.")
+            if form.cleaned_data["allowed"]
+            else _("Support access is now forbidden; open sessions are ended."),
+        )
         return HttpResponseRedirect(request.path)
     return render(
         request,

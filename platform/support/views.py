@@ -79,6 +79,8 @@ def session_open(request: HttpRequest, slug: str) -> HttpResponse:
             row = fleet_selectors.fleet_row(slug=slug)
             host = row.commune.host if row else ""
             return HttpResponseRedirect(
-                commune_url(host, scheme=request.scheme or "http", via=request.get_host(), path=f"/support/enter/{token}/")
+                commune_url(
+                    host, scheme=request.scheme or "http", via=request.get_host(), path=f"/support/enter/{token}/"
+                )
             )
     return _detail(request, slug, form, status=400)

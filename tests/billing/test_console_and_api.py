@@ -61,23 +61,59 @@ def test_operators_issue_record_and_credit_from_the_console(fes) -> None:
 
 def test_the_billing_api(fes) -> None:
     operator, support = api(make_user("bill-api-op", operator=True)), api(make_user("bill-api-sup"))
-    assert operator.post("/api/billing/prices/", {"module": "etatcivil", "band": "m", "monthly_ht": "1000", "valid_from": "2020-01-01"}, format="json").status_code == 200
-    assert support.post("/api/billing/prices/", {"module": "regie", "band": "m", "monthly_ht": "1", "valid_from": "2020-01-01"}, format="json").status_code == 403
-    body = {"slug": "fes", "band": "m", "buyer_name_fr": "Commune de Fès", "buyer_name_ar": "جماعة فاس", "started_on": "2020-01-01", "buyer_ice": "123"}
+    assert (
+        operator.post(
+            "/api/billing/prices/",
+            {"module": "etatcivil", "band": "m", "monthly_ht": "1000", "valid_from": "2020-01-01"},
+            format="json",
+        ).status_code
+        == 200
+    )
+    assert (
+        support.post(
+            "/api/billing/prices/",
+            {"module": "regie", "band": "m", "monthly_ht": "1", "valid_from": "2020-01-01"},
+            format="json",
+        ).status_code
+        == 403
+    )
+    body = {
+        "slug": "fes",
+        "band": "m",
+        "buyer_name_fr": "Commune de Fès",
+        "buyer_name_ar": "جماعة فاس",
+        "started_on": "2020-01-01",
+        "buyer_ice": "123",
+    }
     bad = operator.post("/api/billing/subscriptions/", body, format="json")
     assert bad.status_code == 400 and bad.json()["code"] == "INVALID" and "buyer_ice" in bad.json()["extra"]["fields"]
-    assert operator.post("/api/billing/subscriptions/", body | {"buyer_ice": "001122334000055"}, format="json").status_code == 200
-    issued = operator.post("/api/billing/invoices/generate/", {"period": "2026-03-01", "issued_on": "2026-04-01"}, format="json")
+    assert (
+        operator.post("/api/billing/subscriptions/", body | {"buyer_ice": "001122334000055"}, format="json").status_code
+        == 200
+    )
+    issued = operator.post(
+        "/api/billing/invoices/generate/", {"period": "2026-03-01", "issued_on": "2026-04-01"}, format="json"
+    )
     assert issued.status_code == 201, issued.content
     invoice = issued.json()[0]
     assert invoice["total_ttc"] == "1200.00" and invoice["status"] in ("open", "overdue")
     listed = support.get("/api/billing/invoices/?commune=fes&year=2026").json()
     assert invoice["reference"] in [i["reference"] for i in listed]
     assert support.get("/api/billing/invoices/?year=abc").status_code == 400
-    over = operator.post(f"/api/billing/invoices/{invoice['id']}/payments/", {"amount": "9999", "method": "cheque", "reference": "C1", "received_on": "2026-04-02"}, format="json")
+    over = operator.post(
+        f"/api/billing/invoices/{invoice['id']}/payments/",
+        {"amount": "9999", "method": "cheque", "reference": "C1", "received_on": "2026-04-02"},
+        format="json",
+    )
     assert over.status_code == 409 and over.json()["code"] == "OVERPAYMENT"
-    note = operator.post(f"/api/billing/invoices/{invoice['id']}/credit-notes/", {"reason": "Erreur de tranche"}, format="json")
-    assert note.status_code == 201 and note.json()["kind"] == "credit" and note.json()["credited_reference"] == invoice["reference"]
+    note = operator.post(
+        f"/api/billing/invoices/{invoice['id']}/credit-notes/", {"reason": "Erreur de tranche"}, format="json"
+    )
+    assert (
+        note.status_code == 201
+        and note.json()["kind"] == "credit"
+        and note.json()["credited_reference"] == invoice["reference"]
+    )
     assert support.get(f"/api/billing/invoices/{invoice['id']}/").json()["status"] == "credited"
     assert support.get("/api/billing/invoices/999999/").status_code == 404
     pdf = support.get(f"/api/billing/invoices/{invoice['id']}/pdf/")

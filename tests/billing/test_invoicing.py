@@ -109,16 +109,28 @@ def test_payments_by_transfer_or_cheque_never_exceed_what_is_due(fes) -> None:
         )
     assert set(refused.value.extra["fields"]) == {"method", "reference"}
     services.payment_record(
-        actor=None, invoice_id=invoice.pk, amount=Decimal("1000"), method="cheque", reference="CHQ 445566 BMCE",
+        actor=None,
+        invoice_id=invoice.pk,
+        amount=Decimal("1000"),
+        method="cheque",
+        reference="CHQ 445566 BMCE",
         received_on=ISSUED,
     )
     with pytest.raises(Overpayment):
         services.payment_record(
-            actor=None, invoice_id=invoice.pk, amount=Decimal("2120.01"), method="transfer", reference="VIR 1",
+            actor=None,
+            invoice_id=invoice.pk,
+            amount=Decimal("2120.01"),
+            method="transfer",
+            reference="VIR 1",
             received_on=ISSUED,
         )
     services.payment_record(
-        actor=None, invoice_id=invoice.pk, amount=Decimal("2120"), method="transfer", reference="VIR 2026-0412",
+        actor=None,
+        invoice_id=invoice.pk,
+        amount=Decimal("2120"),
+        method="transfer",
+        reference="VIR 2026-0412",
         received_on=ISSUED,
     )
     assert selectors.invoice_row(invoice_id=invoice.pk).status == "paid"
@@ -147,8 +159,15 @@ def test_the_accountants_csv_lists_invoices_and_credit_notes(fes) -> None:
     lines = selectors.invoices_csv(year=2026).splitlines()
     assert lines[0].startswith("type;numero;date;echeance;commune")
     mine = [line for line in lines if invoice.reference in line]
-    assert any(line.startswith(f"facture;{invoice.reference};2026-04-01;") and ";2600.00;20.00;520.00;3120.00;120.00;0.00;3000.00" in line for line in mine)
-    assert any(line.startswith("avoir;AV-2026/") and line.endswith(";100.00;20.00;20.00;120.00;0.00;0.00;0.00") for line in mine)
+    assert any(
+        line.startswith(f"facture;{invoice.reference};2026-04-01;")
+        and ";2600.00;20.00;520.00;3120.00;120.00;0.00;3000.00" in line
+        for line in mine
+    )
+    assert any(
+        line.startswith("avoir;AV-2026/") and line.endswith(";100.00;20.00;20.00;120.00;0.00;0.00;0.00")
+        for line in mine
+    )
 
 
 def test_nothing_is_invoiced_without_the_sellers_legal_mentions(fes, settings) -> None:

@@ -23,7 +23,10 @@ pytestmark = pytest.mark.django_db
 
 def text(pdf: bytes) -> str:
     out = subprocess.run(
-        [shutil.which("pdftotext") or "pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
+        [shutil.which("pdftotext") or "pdftotext", "-enc", "UTF-8", "-", "-"],
+        input=pdf,
+        capture_output=True,
+        check=True,
     ).stdout.decode()
     return re.sub(r"\s+", " ", re.sub("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", out))
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from jamaa.platform.billing import documents, selectors, services
 from jamaa.platform.billing.verification import verify_url
@@ -29,7 +30,7 @@ class Command(BaseCommand):
         p.add_argument("module")
         p.add_argument("band", choices=["s", "m", "l"])
         p.add_argument("monthly_ht", type=Decimal)
-        p.add_argument("--from", dest="valid_from", type=_date, default=dt.date.today())
+        p.add_argument("--from", dest="valid_from", type=_date, default=timezone.localdate())
         s = sub.add_parser("subscribe", help="create or change a commune's subscription")
         s.add_argument("slug")
         s.add_argument("--band", choices=["s", "m", "l"], required=True)
@@ -39,7 +40,7 @@ class Command(BaseCommand):
         s.add_argument("--ice", default="")
         s.add_argument("--if", dest="buyer_if", default="")
         s.add_argument("--email", default="")
-        s.add_argument("--from", dest="started_on", type=_date, default=dt.date.today())
+        s.add_argument("--from", dest="started_on", type=_date, default=timezone.localdate())
         s.add_argument("--read-only-after-days", type=int, default=None)
         g = sub.add_parser("generate", help="issue the month's invoices (idempotent)")
         g.add_argument("--month", type=_date, required=True, help="any day of the month, YYYY-MM-DD")
@@ -51,7 +52,7 @@ class Command(BaseCommand):
         pay.add_argument("amount", type=Decimal)
         pay.add_argument("--method", choices=["transfer", "cheque"], required=True)
         pay.add_argument("--ref", required=True, help="the transfer's or cheque's reference")
-        pay.add_argument("--on", type=_date, default=dt.date.today())
+        pay.add_argument("--on", type=_date, default=timezone.localdate())
         c = sub.add_parser("credit", help="issue a credit note against an invoice")
         c.add_argument("reference_or_id")
         c.add_argument("--reason", required=True)
@@ -82,7 +83,11 @@ class Command(BaseCommand):
         action = opts["action"]
         if action == "price":
             price = services.price_set(
-                actor=None, module=opts["module"], band=opts["band"], monthly_ht=opts["monthly_ht"], valid_from=opts["valid_from"]
+                actor=None,
+                module=opts["module"],
+                band=opts["band"],
+                monthly_ht=opts["monthly_ht"],
+                valid_from=opts["valid_from"],
             )
             self.stdout.write(f"{price.module}/{price.band}: {price.monthly_ht} DH HT from {price.valid_from}")
         elif action == "subscribe":
@@ -107,7 +112,9 @@ class Command(BaseCommand):
             self.stdout.write(f"{len(issued)} invoices issued")
         elif action == "list":
             for row in selectors.invoice_list(slug=opts["commune"], year=opts["year"]):
-                self.stdout.write(f"{row.reference}\t{row.slug}\t{row.issued_on}\t{row.total_ttc}\tdue {row.due}\t{row.status}")
+                self.stdout.write(
+                    f"{row.reference}\t{row.slug}\t{row.issued_on}\t{row.total_ttc}\tdue {row.due}\t{row.status}"
+                )
         elif action == "pay":
             payment = services.payment_record(
                 actor=None,
@@ -120,7 +127,10 @@ class Command(BaseCommand):
             self.stdout.write(f"payment {payment.pk}: {payment.amount} DH ({payment.method} {payment.reference})")
         elif action == "credit":
             note = services.credit_note_issue(
-                actor=None, invoice_id=self._invoice_id(opts["reference_or_id"]), reason=opts["reason"], amount_ht=opts["amount_ht"]
+                actor=None,
+                invoice_id=self._invoice_id(opts["reference_or_id"]),
+                reason=opts["reason"],
+                amount_ht=opts["amount_ht"],
             )
             self.stdout.write(f"{note.reference}: {note.total_ttc} DH TTC")
         elif action == "remind":

@@ -68,7 +68,11 @@ class Command(BaseCommand):
             if operator is None:
                 raise CommandError(f"No active staff user {opts['operator']!r}.")
             session, token = services.support_session_open(
-                operator=operator, slug=opts["slug"], reason=opts["reason"], minutes=opts["minutes"], as_username=opts["as_username"]
+                operator=operator,
+                slug=opts["slug"],
+                reason=opts["reason"],
+                minutes=opts["minutes"],
+                as_username=opts["as_username"],
             )
             self.stdout.write(f"session {session.pk} until {session.expires_at:%H:%M}")
             self.stdout.write(f"http://{commune_host(session.slug)}/support/enter/{token}/")
@@ -83,7 +87,9 @@ class Command(BaseCommand):
             if drill is None:
                 self.stdout.write("no commune has a backup")
                 return
-            self.stdout.write(f"{drill.slug}: {'OK' if drill.ok else 'MISMATCH'} ({drill.tables} tables, {drill.rows} rows)")
+            self.stdout.write(
+                f"{drill.slug}: {'OK' if drill.ok else 'MISMATCH'} ({drill.tables} tables, {drill.rows} rows)"
+            )
             for m in drill.mismatches:
                 self.stdout.write(f"  {m['table']}: expected {m['expected']} found {m['found']}")
             if drill.error:
