@@ -346,6 +346,10 @@ EXPECTED: list[Route] = [
     Route("collecte:api-payments", DEVICE_ONLY, "POST"),
     Route("collecte:api-close", DEVICE_ONLY, "POST"),
     Route("collecte:api-cancellations", COLLECTOR, "POST"),
+    # --- central support: a support session's entry (a bad token opens nothing), its end, the administrator's list
+    Route("support:enter", "DDDDDD", kwargs={"token": "=not-a-token"}),
+    Route("support:end", PUBLIC, "POST"),
+    Route("support:sessions", NOBODY),
 ]
 
 
