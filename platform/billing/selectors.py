@@ -167,6 +167,21 @@ def read_only_slugs(*, today: dt.date | None = None) -> set[str]:
     }
 
 
+READ_ONLY_CACHE_KEY = "jamaa:billing:read-only-slugs"
+
+
+def read_only_slugs_cached() -> set[str]:
+    """read_only_slugs, kept a minute in the cache (the commune sites ask on every write); the services that
+    change it (payments, credit notes, subscriptions) forget it."""
+    from django.core.cache import cache
+
+    slugs = cache.get(READ_ONLY_CACHE_KEY)
+    if slugs is None:
+        slugs = sorted(read_only_slugs())
+        cache.set(READ_ONLY_CACHE_KEY, slugs, 60)
+    return set(slugs)
+
+
 def subscriptions() -> list[Subscription]:
     use_public_schema()
     return list(Subscription.objects.order_by("slug"))

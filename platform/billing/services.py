@@ -56,6 +56,15 @@ REMINDER_LEVELS = (15, 30, 60)
 SERIES = {DocumentKind.INVOICE: "F", DocumentKind.CREDIT: "AV"}
 
 
+def _forget_read_only() -> None:
+    """A payment, a credit note or a subscription change may lift a commune's unpaid read-only step at once."""
+    from django.core.cache import cache
+
+    from .selectors import READ_ONLY_CACHE_KEY
+
+    transaction.on_commit(lambda: cache.delete(READ_ONLY_CACHE_KEY))
+
+
 def _money(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
@@ -166,6 +175,7 @@ def subscription_set(
             target=subscription,
             data={"slug": slug, "band": band, "started_on": str(started_on)},
         )
+        _forget_read_only()
     return subscription
 
 
@@ -373,6 +383,7 @@ def credit_note_issue(
             reason=reason.strip(),
             data={"reference": note.reference, "invoice": invoice.reference, "total_ttc": str(note.total_ttc)},
         )
+        _forget_read_only()
     return note
 
 
@@ -417,6 +428,7 @@ def payment_record(
             target=payment,
             data={"invoice": invoice.reference, "amount": str(payment.amount), "method": method},
         )
+        _forget_read_only()
     return payment
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -32,6 +32,8 @@ class SupportSessionMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         token = request.COOKIES.get(COOKIE)
         tenant = getattr(request, "tenant", None)
+        if tenant is not None and request.method not in SAFE_METHODS and _unpaid_read_only(tenant.slug, request.path):
+            return unpaid_response(request)
         if not token or tenant is None:
             return self.get_response(request)
         session = selectors.session_live(token=token, schema_name=tenant.schema_name)
@@ -82,6 +84,35 @@ def _with_banner(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     if response.has_header("Content-Length"):
         response["Content-Length"] = str(len(response.content))
     return response
+
+
+# The optional grace-then-read-only step of invoicing: once a subscription's grace period after an unpaid invoice's
+# due date has passed, the commune's site refuses writes — never its état civil (extracts keep being issued), nor
+# signing in and out. Checked on writes only, from a list kept a minute in the cache.
+UNPAID_WRITABLE_PREFIXES = ("/etatcivil/", "/login/", "/logout/", "/language/", "/api/auth/token/", "/support/")
+
+
+def _unpaid_read_only(slug: str, path: str) -> bool:
+    if path.startswith(UNPAID_WRITABLE_PREFIXES):
+        return False
+    from django_tenants.utils import schema_context
+
+    from jamaa.platform.billing import selectors as billing_selectors
+
+    with schema_context("public"):  # one cached list for the fleet (cache keys carry the schema)
+        return slug in billing_selectors.read_only_slugs_cached()
+
+
+def unpaid_response(request: HttpRequest) -> HttpResponse:
+    body = {
+        "code": "COMMUNE_UNPAID_READ_ONLY",
+        "message": "Factures impayées : le site est en consultation seule (l'état civil reste ouvert). / "
+        "فواتير غير مؤداة: الموقع للاطلاع فقط (الحالة المدنية تبقى مفتوحة).",
+        "extra": {},
+    }
+    if "/api/" in request.path:
+        return JsonResponse(body, status=403)
+    return HttpResponse(f"<!doctype html><meta charset='utf-8'><p id='unpaid'>{body['message']}</p>", status=403)
 
 
 def support_cookie_kwargs(max_age: int) -> dict[str, object]:

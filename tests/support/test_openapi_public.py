@@ -1,5 +1,6 @@
 """The operators' API on the base domain documents central support and invoicing: the schema of urls_public
-generates without a warning from them, is valid OpenAPI, and every support and billing operation is in it with its errors."""
+generates without a warning from them, is valid OpenAPI, and every support and billing operation is in it with
+its errors."""
 
 from __future__ import annotations
 

@@ -121,3 +121,39 @@ def test_the_console_opens_the_session_and_sends_the_browser_to_the_commune(fes)
     ended = visitor.post("/support/end/")
     assert ended.status_code == 200 and 'id="support-ended"' in ended.content.decode()
     assert selectors.sessions_of(slug="fes")[0].session.ended_at is not None
+
+
+def test_an_unpaid_commune_past_its_grace_turns_read_only_but_never_its_etat_civil(fes, meknes, settings) -> None:
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.core.cache import cache
+
+    from jamaa.platform.billing import services as billing
+    from jamaa.platform.billing.selectors import READ_ONLY_CACHE_KEY
+
+    settings.JAMAA_BILLING_SELLER = {"name": "Lab", "ice": "002345678000091", "if": "1", "rc": "2", "patente": "3"}
+    billing.price_set(actor=None, module="etatcivil", band="m", monthly_ht=Decimal(100), valid_from=dt.date(2020, 1, 1))
+    billing.subscription_set(
+        actor=None,
+        slug="fes",
+        band="m",
+        buyer_name_fr="Fès",
+        buyer_name_ar="فاس",
+        started_on=dt.date(2020, 1, 1),
+        read_only_after_days=30,
+    )
+    billing.invoice_issue(actor=None, slug="fes", period=dt.date(2025, 1, 1), issued_on=dt.date(2025, 2, 1))
+    cache.delete(READ_ONLY_CACHE_KEY)
+    commune_user("fes", "sup_unpaid", admin=True)
+    client = signed_in(fes.host, "sup_unpaid")
+    refused = client.post("/staff/new/", {"username": "x"})
+    assert refused.status_code == 403 and b"id='unpaid'" in refused.content
+    assert client.get("/staff/").status_code == 200  # reading stays open
+    assert (
+        client.post("/etatcivil/setup/", {}).status_code != 403
+        or b"unpaid" not in client.post("/etatcivil/setup/", {}).content
+    )
+    commune_user("meknes", "sup_paid", admin=True)
+    assert signed_in(meknes.host, "sup_paid").post("/staff/new/", {"username": "x"}).status_code != 403
+    cache.delete(READ_ONLY_CACHE_KEY)
