@@ -103,3 +103,43 @@ def test_retention_keeps_daily_7_weekly_4_monthly_12() -> None:
     assert len(kept) <= 7 + 4 + 12 and len(kept) >= 12
     assert max(days) < 366  # twelve months back, not more
     assert selectors.retention_keep([(1, start), (2, start - dt.timedelta(hours=1))]) == {1}
+
+
+def test_requests_and_the_queue_are_counted_per_commune(fes, meknes, settings: Any) -> None:
+    import json
+    import time
+
+    import redis
+
+    from jamaa.platform.support import metrics
+
+    commune_user("fes", "sup_metrics")
+    before = metrics.request_figures()
+    client = signed_in(fes.host, "sup_metrics")
+    for _ in range(3):
+        assert client.get("/").status_code == 200
+    after = metrics.request_figures()
+    assert after["fes"].requests >= before.get("fes", metrics.RequestFigures()).requests + 3
+    assert (
+        after.get("meknes", metrics.RequestFigures()).requests
+        == before.get("meknes", metrics.RequestFigures()).requests
+    )
+    assert after["fes"].p95_s is not None
+    # two tasks of Fès waiting, sent 120 s and 5 s ago, and one of Meknès, in a queue of this test's own
+    settings.CELERY_TASK_DEFAULT_QUEUE = "support-test-queue"
+    if not str(settings.CELERY_BROKER_URL).startswith("redis"):
+        pytest.skip("no Redis broker")
+    r = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    r.delete("support-test-queue")
+    now = time.time()
+    for schema, age in (("fes", 120), ("fes", 5), ("meknes", 1)):
+        message = {"headers": {"_schema_name": schema, "jamaa_sent_at": now - age}, "body": ""}
+        r.lpush("support-test-queue", json.dumps(message))
+    try:
+        queues = metrics.queue_figures()
+        assert queues["fes"].length == 2 and queues["fes"].oldest_age_s is not None
+        assert queues["fes"].oldest_age_s >= 119 and queues["meknes"].length == 1
+        row = _row("fes")
+        assert row.queue_length == 2
+    finally:
+        r.delete("support-test-queue")
