@@ -208,16 +208,30 @@ def alerts_evaluate(*, now: dt.datetime | None = None) -> list[HealthAlert]:
 # --- scheduled backups and their retention --------------------------------------------------------------------
 
 
-def backups_scheduled(*, keep: dict[str, int] | None = None) -> dict[str, str]:
-    """Back up every active commune, then apply the retention policy (daily 7, weekly 4, monthly 12) to its
-    backups. {slug: "ok" | the error}. A failure for one commune does not stop the others."""
+STORAGE_FOLDER = "_backups"
+
+
+def storage_name(slug: str, path: str) -> str:
+    """Where a backup's archive is kept in the media storage (folder or bucket), outside every commune's folder."""
+    return f"{STORAGE_FOLDER}/{slug}/{Path(path).name}"
+
+
+def backups_scheduled(*, keep: dict[str, int] | None = None, slugs: list[str] | None = None) -> dict[str, str]:
+    """Back up every active commune (or these), copy each archive to the media storage, then apply the retention
+    policy (daily 7, weekly 4, monthly 12) to its backups. {slug: "ok" | the error}. A failure for one commune
+    does not stop the others."""
+    from django.core.files import File
+    from django.core.files.storage import default_storage
+
     use_public_schema()
     outcome: dict[str, str] = {}
-    for row in commune_fleet_rows():
+    for row in commune_fleet_rows(slugs=slugs):
         if row.status != CommuneStatus.ACTIVE:
             continue
         try:
-            backup_service.commune_backup(slug=row.slug)
+            result = backup_service.commune_backup(slug=row.slug)
+            with Path(result.path).open("rb") as handle:
+                default_storage.save(storage_name(row.slug, str(result.path)), File(handle))
             outcome[row.slug] = "ok"
         except Exception as exc:  # noqa: BLE001 (reported per commune, the others go on)
             logger.exception("scheduled backup of %s failed", row.slug)
@@ -229,7 +243,10 @@ def backups_scheduled(*, keep: dict[str, int] | None = None) -> dict[str, str]:
 
 
 def backups_prune(*, slug: str, policy: dict[str, int] | None = None) -> list[int]:
-    """Forget the backups the retention policy does not keep (their archives removed). Returns their ids."""
+    """Forget the backups the retention policy does not keep (their archives removed, on disk and in the media
+    storage). Returns their ids."""
+    from django.core.files.storage import default_storage
+
     use_public_schema()
     existing = selectors.backups_of(slug=slug)
     kept = selectors.retention_keep([(i, at) for i, at, _path in existing], policy=policy)
@@ -238,6 +255,8 @@ def backups_prune(*, slug: str, policy: dict[str, int] | None = None) -> list[in
         if backup_id in kept:
             continue
         Path(path).unlink(missing_ok=True)
+        if default_storage.exists(storage_name(slug, path)):
+            default_storage.delete(storage_name(slug, path))
         CommuneBackup.objects.filter(pk=backup_id).delete()
         dropped.append(backup_id)
     if dropped:

@@ -57,3 +57,20 @@ def test_the_drill_passes_then_reports_a_tampered_table(committed: None, monkeyp
     assert row is not None and row.last_drill_ok is False
     assert "restore_drill" in selectors.health_problems(row)
     RestoreDrill.objects.filter(slug="fes").delete()
+
+
+def test_scheduled_backups_go_to_the_media_storage_and_retention_forgets_the_oldest(committed: None) -> None:
+    import datetime as dt
+
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    assert services.backups_scheduled(slugs=["fes"]) == {"fes": "ok"}
+    first = CommuneBackup.objects.filter(slug="fes").latest("created_at")
+    assert default_storage.exists(services.storage_name("fes", first.path))
+    CommuneBackup.objects.filter(pk=first.pk).update(created_at=timezone.now() - dt.timedelta(days=3))
+    assert services.backups_scheduled(slugs=["fes"], keep={"daily": 1, "weekly": 0, "monthly": 0}) == {"fes": "ok"}
+    remaining = list(CommuneBackup.objects.filter(slug="fes"))
+    assert len(remaining) == 1 and remaining[0].pk != first.pk
+    assert not default_storage.exists(services.storage_name("fes", first.path)) and not Path(first.path).exists()
+    default_storage.delete(services.storage_name("fes", remaining[0].path))
