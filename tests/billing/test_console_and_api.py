@@ -42,7 +42,7 @@ def test_operators_issue_record_and_credit_from_the_console(fes) -> None:
         f"/billing/invoices/{invoice.id}/payment/",
         {"amount": "5000", "method": "cheque", "reference": "CHQ 1", "received_on": "2026-04-02"},
     )
-    assert refused.status_code == 400 and "exceeds what remains" in page(refused)
+    assert refused.status_code == 400 and "dépasse ce qui reste dû" in page(refused)
     paid = operator.post(
         f"/billing/invoices/{invoice.id}/payment/",
         {"amount": "1000", "method": "transfer", "reference": "VIR 77", "received_on": "2026-04-02"},

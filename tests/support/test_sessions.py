@@ -59,7 +59,7 @@ def test_a_support_session_reads_but_cannot_write_and_the_commune_sees_it(fes) -
     admin = signed_in(fes.host, "sup_admin")
     listing = page(admin.get("/support/sessions/"))
     assert "support-sess" in listing and "Ticket 4411" in listing
-    assert "/staff/" in listing and "/staff/new/" in listing and "refused" in listing
+    assert "/staff/" in listing and "/staff/new/" in listing and "refusé" in listing
     pages = selectors.sessions_of(slug="fes")[0].pages
     assert [(p.method, p.path, p.refused) for p in pages if p.path.startswith("/staff")] == [
         ("GET", "/staff/", False),
