@@ -126,4 +126,13 @@ def test_health_then_an_invoice_paid_and_credited(browser: Any, live_server_url:
     assert page.locator("#invoice-due").inner_text().replace("\u202f", "").replace(" ", "") in ("1040,00", "1040.00")
     pdf = page.request.get(base + (page.locator("#invoice-pdf").get_attribute("href") or ""))
     assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
+    # in Arabic, on a 360 px phone, the health page and the invoice fit the screen (tables scroll in their box)
+    invoice_url = page.url
+    page.context.add_cookies([{"name": "jamaa_language", "value": "ar", "url": base}])
+    page.set_viewport_size({"width": 360, "height": 740})
+    for url in (f"{base}/support/health/", f"{base}/support/health/fes/", invoice_url, f"{base}/billing/"):
+        page.goto(url)
+        assert page.locator("html").get_attribute("dir") == "rtl"
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, (url, width)
     context.close()
