@@ -95,6 +95,9 @@ class SupportSession(models.Model):
     slug = models.CharField(max_length=40, db_index=True)
     schema_name = models.CharField(max_length=63, db_index=True)
     reason = models.TextField()
+    as_username = models.CharField(
+        max_length=150, blank=True, default="", help_text="the account the site is seen as (empty: an administrator)"
+    )
     opened_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)

@@ -71,7 +71,8 @@ def support_session_open(
             operator_username=operator.get_username(),
             slug=slug,
             schema_name=rows[0].schema_name,
-            reason=reason.strip() + (f" [as {as_username}]" if as_username else ""),
+            reason=reason.strip(),
+            as_username=as_username.strip(),
             opened_at=now,
             expires_at=now + dt.timedelta(minutes=minutes),
         )
@@ -132,11 +133,8 @@ def impersonated_user(*, session: SupportSession) -> Any:
     """Who the support session sees the site as: the account named when it was opened, else the commune's first
     active administrator (read in the commune's schema: the current one)."""
     users = get_user_model().objects.filter(is_active=True)
-    wanted = ""
-    if session.reason.endswith("]") and " [as " in session.reason:
-        wanted = session.reason.rsplit(" [as ", 1)[1][:-1]
-    if wanted:
-        user = users.filter(username=wanted).first()
+    if session.as_username:
+        user = users.filter(username=session.as_username).first()
         if user is not None:
             return user
     return (

@@ -157,3 +157,19 @@ def test_an_unpaid_commune_past_its_grace_turns_read_only_but_never_its_etat_civ
     commune_user("meknes", "sup_paid", admin=True)
     assert signed_in(meknes.host, "sup_paid").post("/staff/new/", {"username": "x"}).status_code != 403
     cache.delete(READ_ONLY_CACHE_KEY)
+
+
+def test_a_session_may_see_the_site_as_a_named_account(fes) -> None:
+    commune_user("fes", "sup_agent_seen")
+    commune_user("fes", "sup_admin5", admin=True)
+    _session, token = services.support_session_open(
+        operator=make_user("support-as"),
+        slug="fes",
+        reason="The agent's home page",
+        minutes=5,
+        as_username="sup_agent_seen",
+    )
+    home = entered(fes.host, token).get("/")
+    assert home.status_code == 200 and "sup_agent_seen" in home.content.decode()
+    listing = page(signed_in(fes.host, "sup_admin5").get("/support/sessions/"))
+    assert "sup_agent_seen" in listing and "vu en tant que" in listing
