@@ -9,13 +9,25 @@ from django.utils import timezone
 
 from jamaa.platform.celery_app import app
 
-from . import services
+from . import documents, services
+from .models import Invoice
+from .verification import verify_url
 
 
 @app.task(name="jamaa.platform.billing.tasks.invoices_monthly")
 def invoices_monthly() -> list[str]:
-    last_month = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
-    return [i.reference for i in services.invoices_generate(period=last_month)]
+    """The month before's invoices, each sent as its PDF to the commune's billing address (through the outbox)."""
+    return [
+        invoice.reference for invoice in send_month(period=timezone.localdate().replace(day=1) - dt.timedelta(days=1))
+    ]
+
+
+def send_month(*, period: dt.date) -> list[Invoice]:
+    issued = services.invoices_generate(period=period)
+    for invoice in issued:
+        pdf = documents.render_invoice(invoice, verify_url=verify_url(invoice))
+        services.invoice_email(actor=None, invoice_id=invoice.pk, pdf=pdf)
+    return issued
 
 
 @app.task(name="jamaa.platform.billing.tasks.reminders_daily")

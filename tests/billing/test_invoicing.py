@@ -177,3 +177,16 @@ def test_nothing_is_invoiced_without_the_sellers_legal_mentions(fes, settings) -
     with pytest.raises(BillingNotConfigured) as refused:
         services.invoice_issue(actor=None, slug="fes", period=PERIOD, issued_on=ISSUED)
     assert refused.value.extra["missing"] == ["ice", "if", "rc", "patente"]
+
+
+def test_the_monthly_job_sends_each_invoice_as_a_pdf_through_the_outbox(fes, meknes) -> None:
+    from jamaa.platform.billing.tasks import send_month
+
+    priced()
+    subscribed("fes", email="finances@fes.ma")
+    subscribed("meknes")  # no billing address: issued, not sent
+    issued = send_month(period=PERIOD)
+    assert sorted(i.slug for i in issued) == ["fes", "meknes"]
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["finances@fes.ma"]
+    name, content, mimetype = mail.outbox[0].attachments[0]
+    assert mimetype == "application/pdf" and content.startswith(b"%PDF") and name.startswith("F-")
