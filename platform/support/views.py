@@ -3,7 +3,7 @@ health with its recent errors, and opening a read-only support session on a comm
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
@@ -62,7 +62,7 @@ def commune_health(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @staff_required
 def session_open(request: HttpRequest, slug: str) -> HttpResponse:
-    """Opens the session, then sends the operator's browser to the commune's site with its token."""
+    """Opens the session, then gives the operator the link that enters the commune's site with its token."""
     form = SessionOpenForm(request.POST)
     if form.is_valid():
         try:
@@ -78,9 +78,12 @@ def session_open(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             row = fleet_selectors.fleet_row(slug=slug)
             host = row.commune.host if row else ""
-            return HttpResponseRedirect(
-                commune_url(
-                    host, scheme=request.scheme or "http", via=request.get_host(), path=f"/support/enter/{token}/"
-                )
+            # A link, not a redirect: the console's Content-Security-Policy (form-action 'self') stops a form
+            # whose answer redirects to another host.
+            enter_url = commune_url(
+                host, scheme=request.scheme or "http", via=request.get_host(), path=f"/support/enter/{token}/"
+            )
+            return render(
+                request, "support/session_opened.html", {"session": session, "enter_url": enter_url, "slug": slug}
             )
     return _detail(request, slug, form, status=400)

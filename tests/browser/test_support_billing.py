@@ -17,6 +17,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection
+from django_tenants.utils import schema_context
 
 from jamaa.platform.billing import services as billing
 from jamaa.platform.billing.models import Invoice, ModulePrice, Subscription
@@ -29,6 +30,7 @@ from tests.console.test_console_views import delete_platform_users
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 USERNAME = "browser-billing"
+ADMIN = "browser_sup_admin"
 PASSWORD = "Browser-billing-2026!"
 # The seller's legal mentions, read by the live server from its environment (set before it starts).
 SELLER = {
@@ -68,6 +70,9 @@ def fleet(browser: Any, django_db_setup: None, django_db_blocker: Any) -> Iterat
             started_on=dt.date(2061, 1, 1),
         )
         record_error(schema_name="fes", kind="task", where="regie.close_day", error="RuntimeError: printer on fire")
+        with schema_context("fes"):
+            admin = get_user_model().objects.create_user(username=ADMIN, password=PASSWORD, first_name="Admin")
+            admin.groups.add(Group.objects.get_or_create(name="administrators")[0])
     yield period
     with django_db_blocker.unblock():
         connection.set_schema_to_public()
@@ -75,11 +80,15 @@ def fleet(browser: Any, django_db_setup: None, django_db_blocker: Any) -> Iterat
         Subscription.objects.filter(slug="fes").delete()
         ModulePrice.objects.filter(valid_from=dt.date(2061, 1, 1)).delete()
         delete_platform_users(username_prefix=USERNAME)
+        with schema_context("fes"):
+            get_user_model().objects.filter(username=ADMIN).delete()
+        connection.set_schema_to_public()
         connection.close()
 
 
-def test_health_then_an_invoice_paid_and_credited(browser: Any, live_server_url: str, fleet: dt.date) -> None:
+def test_health_an_invoice_and_a_support_session(browser: Any, live_server_url: str, fleet: dt.date) -> None:
     base = live_server_url.format(host="localhost")
+    fes = live_server_url.format(host="fes.localhost")
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.goto(f"{base}/login/")
@@ -124,10 +133,24 @@ def test_health_then_an_invoice_paid_and_credited(browser: Any, live_server_url:
     page.click(f"text={reference}")
     page.wait_for_selector("#credit-notes li:has-text('AV-')")
     assert page.locator("#invoice-due").inner_text().replace("\u202f", "").replace(" ", "") in ("1040,00", "1040.00")
+    invoice_id = page.url.rstrip("/").rsplit("/", 1)[1]
     pdf = page.request.get(base + (page.locator("#invoice-pdf").get_attribute("href") or ""))
     assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
+    # the operator opens a read-only session on Fès's site from its health page
+    page.goto(f"{base}/support/health/fes/")
+    page.fill("#id_reason", "Ticket 3141: the staff page")
+    page.fill("#id_minutes", "10")
+    page.click("#session-open")
+    page.click("#session-enter")
+    page.wait_for_selector("#support-banner")
+    assert page.url == f"{fes}/", page.url
+    assert page.locator("#support-banner").count() == 1
+    page.goto(f"{fes}/staff/")
+    assert ADMIN in page.locator("#staff").inner_text()
+    page.click("#support-end")
+    page.wait_for_selector("#support-ended")
     # in Arabic, on a 360 px phone, the health page and the invoice fit the screen (tables scroll in their box)
-    invoice_url = page.url
+    invoice_url = f"{base}/billing/invoices/{invoice_id}/"
     page.context.add_cookies([{"name": "jamaa_language", "value": "ar", "url": base}])
     page.set_viewport_size({"width": 360, "height": 740})
     for url in (f"{base}/support/health/", f"{base}/support/health/fes/", invoice_url, f"{base}/billing/"):
@@ -136,3 +159,20 @@ def test_health_then_an_invoice_paid_and_credited(browser: Any, live_server_url:
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, (url, width)
     context.close()
+    # the commune's administrator, on a phone in Arabic, reads the session and the pages it saw
+    phone = browser.new_context(viewport={"width": 360, "height": 740})
+    phone.add_cookies([{"name": "jamaa_language", "value": "ar", "url": fes}])
+    admin = phone.new_page()
+    admin.goto(f"{fes}/login/")
+    admin.fill("#id_username", ADMIN)
+    admin.fill("#id_password", PASSWORD)
+    admin.click("#login-submit")
+    admin.wait_for_load_state()
+    assert "/login/" not in admin.url, admin.url
+    admin.goto(f"{fes}/staff/")
+    admin.click("#support-sessions-link")
+    admin.wait_for_selector("#support-sessions")
+    listing = admin.locator("#support-sessions").inner_text()
+    assert "Ticket 3141" in listing and USERNAME in listing and "/staff/" in listing
+    assert admin.evaluate("document.documentElement.scrollWidth") <= 360
+    phone.close()
