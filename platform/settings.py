@@ -53,6 +53,8 @@ SHARED_APPS = [
     "jamaa.platform.core",
     "jamaa.platform.console",
     "jamaa.provisioning",
+    "jamaa.platform.billing",
+    "jamaa.platform.support",
 ]
 # Each commune's schema: its own users, groups, sessions, tokens, audit trail and module tables.
 # Modules append their app here (see "How to add a module" in the README).
@@ -124,6 +126,7 @@ MIDDLEWARE = [
     "jamaa.platform.middleware.NulByteMiddleware",
     "jamaa.platform.middleware.DomainErrorMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout found while authenticating into its response
+    "jamaa.platform.support.middleware.SupportSessionMiddleware",  # read-only support sessions (issue 25)
 ]
 
 TEMPLATES = [
@@ -390,4 +393,39 @@ CELERY_BEAT_SCHEDULE["police-daily"] = {
     "task": "jamaa.modules.police.tasks.commune_daily",
     "schedule": crontab(hour=6, minute=15),
     "tenant_schemas": None,
+}
+
+# Central support and invoicing (issue 25): public-schema jobs of the one beat.
+
+CELERY_BEAT_SCHEDULE |= {
+    "support-backups": {
+        "task": "jamaa.platform.support.tasks.backups_scheduled",
+        "schedule": crontab(hour=2, minute=15),
+        "tenant_schemas": ["public"],
+    },
+    "support-restore-drill": {
+        "task": "jamaa.platform.support.tasks.restore_drill",
+        "schedule": crontab(hour=4, minute=0),
+        "tenant_schemas": ["public"],
+    },
+    "support-health-check": {
+        "task": "jamaa.platform.support.tasks.health_check",
+        "schedule": 300.0,
+        "tenant_schemas": ["public"],
+    },
+    "support-sizes": {
+        "task": "jamaa.platform.support.tasks.sizes_snapshot",
+        "schedule": crontab(hour=1, minute=0),
+        "tenant_schemas": ["public"],
+    },
+    "billing-invoices-monthly": {
+        "task": "jamaa.platform.billing.tasks.invoices_monthly",
+        "schedule": crontab(day_of_month="1", hour=6, minute=0),
+        "tenant_schemas": ["public"],
+    },
+    "billing-reminders": {
+        "task": "jamaa.platform.billing.tasks.reminders_daily",
+        "schedule": crontab(hour=9, minute=0),
+        "tenant_schemas": ["public"],
+    },
 }

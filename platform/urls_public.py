@@ -38,6 +38,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
+# Central support and the platform's invoicing (issue 25): their console pages and their API.
+urlpatterns += [
+    path("support/", include("jamaa.platform.support.urls")),
+    path("billing/", include("jamaa.platform.billing.urls")),
+    path("api/support/", include("jamaa.platform.support.api_urls")),
+    path("api/billing/", include("jamaa.platform.billing.api_urls")),
+]
+
 # Styled error pages with a way back, in the reader's language (the 500 page needs no database).
 handler403 = "jamaa.platform.kernel.pages.forbidden"
 handler404 = "jamaa.platform.kernel.pages.not_found"

@@ -51,3 +51,6 @@ handler403 = "jamaa.platform.kernel.pages.forbidden"
 handler404 = views.not_found
 handler400 = views.bad_request
 handler500 = "jamaa.platform.kernel.pages.server_error"
+
+# Central support's pages on a commune's site: entering/ending a read-only support session, the administrator's list.
+urlpatterns.append(path("support/", include("jamaa.platform.support.tenant_urls")))

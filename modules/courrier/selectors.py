@@ -532,3 +532,11 @@ def attachment_get(*, viewer: Any, attachment_id: int) -> AttachmentFile:
     except (files.TenantFileError, FileNotFoundError):
         raise exceptions.AttachmentNotFound() from None
     return AttachmentFile(name=attachment.original_name, content_type=attachment.content_type, content=content)
+
+
+# --- for support ---
+def support_mail_registered(*, schemas: list[str], since: dt.datetime) -> dict[str, int]:
+    """Letters registered since `since` in each of these communes (counts only, one query: the fleet's health)."""
+    from jamaa.platform.kernel.fleet_counts import count_per_schema
+
+    return count_per_schema(table=Mail._meta.db_table, condition="registered_at >= %s", params=[since], schemas=schemas)

@@ -263,3 +263,11 @@ def delegable_users() -> list[Any]:
     from django.contrib.auth import get_user_model
 
     return list(get_user_model().objects.filter(is_active=True).order_by("username"))
+
+
+# --- for support ---
+def support_acts_signed(*, schemas: list[str], since: Any) -> dict[str, int]:
+    """Acts signed since `since` in each of these communes (counts only, one query: the fleet's health page)."""
+    from jamaa.platform.kernel.fleet_counts import count_per_schema
+
+    return count_per_schema(table=Act._meta.db_table, condition="signed_at >= %s", params=[since], schemas=schemas)

@@ -635,6 +635,10 @@ EXPECTED: list[Route] = [
     Route("portail:api-publication-create", NOBODY, "POST", group="publish"),
     Route("portail:elected", NOBODY, group="dashboard"),
     Route("portail:api-dashboard", NOBODY, group="dashboard"),
+    # --- central support: a support session's entry (a bad token opens nothing), its end, the administrator's list
+    Route("support:enter", "DDDDDD", kwargs={"token": "=not-a-token"}),
+    Route("support:end", PUBLIC, "POST"),
+    Route("support:sessions", NOBODY),
 ]
 
 

@@ -62,6 +62,7 @@ from .reference import (
     users_with_regie_roles,
 )
 from .reports import RECEIPTS_CSV_HEADER, Journal, journal, receipts_csv
+from .support import support_quittances_issued  # for central support
 from .taxpayers import (
     FUZZY_MIN,
     RedevableHistory,
@@ -75,6 +76,7 @@ from .urbanisme import liquidation_quittance  # for urbanisme
 from .visibility import CENT, OPEN_ORDRE, ZERO, may_read, may_request_cancellation, may_supervise, takings_scope
 
 __all__ = [
+    "support_quittances_issued",
     "liquidation_quittance",
     "OrdresByBudgetLine",
     "ReceiptsTotal",
