@@ -14,9 +14,39 @@ os.environ.setdefault("JAMAA_LOG_LEVEL", "WARNING")
 
 
 def setup() -> None:
+    """Django set up on DATABASE_URL's database, created and migrated (public and the template) when it is new:
+    each benchmark runs alone on a fresh machine, in any order."""
     import django
 
     django.setup()
+    _database_ready()
+
+
+def _database_ready() -> None:
+    import psycopg2
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    db = settings.DATABASES["default"]
+    conn = psycopg2.connect(
+        dbname="postgres",
+        user=db.get("USER") or None,
+        password=db.get("PASSWORD") or None,
+        host=db.get("HOST") or None,
+        port=db.get("PORT") or None,
+    )
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{db["NAME"]}"')
+    conn.close()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('public.tenants_commune') IS NOT NULL")
+        migrated = cursor.fetchone()[0]
+    if not migrated:
+        call_command("fleet", "migrate", "--jobs", "1", verbosity=0)
 
 
 def drop_communes(prefix: str) -> None:
