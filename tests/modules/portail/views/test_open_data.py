@@ -53,13 +53,15 @@ def _regie_quittance() -> None:
     regie_services.counter_payment(
         agent=agent,
         idempotency_key=None,
-        regie_id=regie.pk,
-        redevable_id=person.pk,
-        tax_id=Tax.objects.get(code="LEGALISATION").pk,
-        base=Decimal("1"),
-        period=str(timezone.localdate().year),
-        payment_method="cash",
-        on=timezone.localdate(),
+        data=regie_services.CounterPaymentInput(
+            regie_id=regie.pk,
+            redevable_id=person.pk,
+            tax_id=Tax.objects.get(code="LEGALISATION").pk,
+            base=Decimal("1"),
+            period=str(timezone.localdate().year),
+            payment_method="cash",
+            on=timezone.localdate(),
+        ),
     )
 
 
