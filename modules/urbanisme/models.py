@@ -125,6 +125,16 @@ class Avis(models.TextChoices):
     ADJOURNED = "adjourned", _("Adjourned")
 
 
+def _any_status(*statuses: str) -> Q:
+    """status = a OR status = b …, not status IN (…): PostgreSQL prints an IN list over a varchar column in a form
+    that reads back differently, so a commune cloned from the template would differ from one built by migrations
+    (tests/provisioning/test_clone_fidelity.py); the OR form reads back as written."""
+    condition = Q(status=statuses[0])
+    for status in statuses[1:]:
+        condition |= Q(status=status)
+    return condition
+
+
 class Dossier(models.Model):
     """A request for an authorisation (openADS: dossier d'instruction), numbered without gaps per (kind, year)."""
 
@@ -211,23 +221,15 @@ class Dossier(models.Model):
             models.Index(
                 fields=["instructor", "due_on"],
                 name="urbanisme_desk",
-                condition=Q(
-                    status__in=[
-                        "deposited",
-                        "incomplete",
-                        "instruction",
-                        "consultation",
-                        "commission",
-                        "favourable",
-                        "unfavourable",
-                    ]
+                condition=_any_status(
+                    "deposited", "incomplete", "instruction", "consultation", "commission", "favourable", "unfavourable"
                 ),
             ),
             models.Index(
                 fields=["due_on"],
                 name="urbanisme_late",
-                condition=Q(
-                    status__in=["deposited", "instruction", "consultation", "commission", "favourable", "unfavourable"]
+                condition=_any_status(
+                    "deposited", "instruction", "consultation", "commission", "favourable", "unfavourable"
                 ),
             ),
             models.Index(fields=["status", "year"], name="urbanisme_status_year"),
