@@ -316,6 +316,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PaymentMethodEnum": "jamaa.modules.regie.models.PaymentMethod",
         "CollectedPaymentMethodEnum": "jamaa.modules.collecte.api.PAYMENT_METHODS",
+        # the same choices in police (OwnerKind) and urbanisme (PetitionerKind): one component
+        "PersonOrCompanyEnum": "jamaa.modules.urbanisme.models.PetitionerKind",
     },
 }
 
