@@ -54,10 +54,13 @@ def _authorisation_move(
 
 @transaction.atomic
 def authorisation_decide(
-    *, actor: Any, authorisation_id: int, to_status: str, reason: str, decision: str
+    *, actor: Any, authorisation_id: int, to_status: str, reason: str, decision: str, on: dt.date | None = None
 ) -> Authorisation:
     """Suspend, withdraw or reinstate (back in force) an authorisation, with the reason and the decision (arrêté)
-    it rests on. Raises NotADecisionMaker, AuthorisationNotFound, TransitionRefused, Invalid."""
+    it rests on, on `on` (today by default). A suspended authorisation is not billed: the daily job issues no
+    ordre while it lasts, even when a new quarter (or year) begins; reinstated, it gets at once the ordre of the
+    quarter it is back in (if not issued yet), and the quarters wholly suspended are never billed. Raises
+    NotADecisionMaker, AuthorisationNotFound, TransitionRefused, Invalid, RevenueRefused."""
     _require(permissions.is_decider(actor), exceptions.NotADecisionMaker)
     if to_status not in (AuthorisationStatus.SUSPENDED, AuthorisationStatus.WITHDRAWN, AuthorisationStatus.ACTIVE):
         raise _refuse(to_status="Suspend, withdraw or reinstate.")
@@ -66,9 +69,22 @@ def authorisation_decide(
     authorisation = Authorisation.objects.select_for_update().filter(pk=authorisation_id).first()
     if authorisation is None:
         raise exceptions.AuthorisationNotFound()
-    return _authorisation_move(
+    _authorisation_move(
         authorisation, to_status, by=actor, reason=str(reason).strip()[:1000], decision=_clean(decision)[:100]
     )
+    day = on or timezone.localdate()
+    if to_status == AuthorisationStatus.ACTIVE and _billed_by_period(authorisation):
+        start = quarter_of(day)[1]
+        if (
+            authorisation.valid_from <= day <= authorisation.valid_until
+            and not authorisation.periods.filter(start__gte=start).exists()
+        ):
+            _period_issue(authorisation, on=day, by=actor)
+    return authorisation
+
+
+def _billed_by_period(authorisation: Authorisation) -> bool:
+    return bool(authorisation.fee_tax_code) and not authorisation.fee_on_declarations
 
 
 @dataclass(frozen=True)
@@ -81,14 +97,15 @@ class DailyRun:
 @transaction.atomic
 def commune_daily(*, on: dt.date | None = None) -> DailyRun:
     """The day's work of the commune's police administrative (run by the beat, once a day per commune): each
-    fee-bearing authorisation in force gets the ordre of every quarter started since its last one; holders whose
-    authorisation ends within 30 days are told that the renewal is due; authorisations past their end expire
-    (and the holder is told). Idempotent: a second run the same day does nothing."""
+    fee-bearing authorisation in force (not suspended; its tax not declared) gets the ordre of every quarter
+    started since its last one; holders whose authorisation ends within 30 days are told that the renewal is
+    due; authorisations past their end expire (and the holder is told). Idempotent: a second run the same day
+    does nothing."""
     today = on or timezone.localdate()
     ordres = 0
     for authorisation in (
         Authorisation.objects.select_for_update()
-        .filter(status=AuthorisationStatus.ACTIVE)
+        .filter(status=AuthorisationStatus.ACTIVE, fee_on_declarations=False)  # suspended: not billed
         .exclude(fee_tax_code="")
         .filter(valid_from__lte=today)
         .order_by("pk")

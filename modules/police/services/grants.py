@@ -42,9 +42,10 @@ class GrantInput:
 @transaction.atomic
 def request_grant(*, actor: Any, request_id: int, data: GrantInput) -> Authorisation:
     """Grant a request after the commission's avis: the authorisation (numbered per (kind, year)), and for an
-    occupation or a fee-bearing activity its revenue line in the régie with the first quarter's ordre de recette,
-    all in one transaction. Raises NotADecisionMaker, RequestNotFound, TransitionRefused (no avis yet), Invalid,
-    RevenueRefused (the régie refused: nothing is granted)."""
+    occupation or a fee-bearing activity its revenue line in the régie with the first quarter's ordre de recette
+    (a declared tax, e.g. débits de boissons on turnover: the revenue line only, the régie liquidating each
+    declaration), all in one transaction. Raises NotADecisionMaker, RequestNotFound, TransitionRefused (no avis
+    yet), Invalid, RevenueRefused (the régie refused: nothing is granted)."""
     _require(permissions.is_decider(actor), exceptions.NotADecisionMaker)
     request = _request_locked(request_id)
     if request.status != RequestStatus.COMMISSION:
@@ -101,8 +102,9 @@ def request_grant(*, actor: Any, request_id: int, data: GrantInput) -> Authorisa
         except DomainError as exc:
             raise exceptions.RevenueRefused(extra={"regie": {"code": exc.code, "message": str(exc.message)}}) from None
         authorisation.regie_redevable_id, authorisation.regie_asset_id = line.redevable_id, line.asset_id
+        authorisation.fee_on_declarations = line.on_declarations
     authorisation.save()
-    if tax_code:
+    if tax_code and not authorisation.fee_on_declarations:  # a declared tax: the régie liquidates each declaration
         _period_issue(authorisation, on=max(data.valid_from, timezone.localdate(now)), by=actor)
     AuthorisationEvent.objects.create(
         authorisation=authorisation, from_status="", to_status=AuthorisationStatus.ACTIVE, reason="granted", by=actor

@@ -12,7 +12,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from jamaa.modules.regie import services as regie_services
 from jamaa.platform.core.services import audit_record
+from jamaa.platform.errors import DomainError
 from jamaa.platform.kernel import files
 from jamaa.platform.kernel.counter import counter_next
 
@@ -144,13 +146,14 @@ def sanction_impose(
     decision: str = "",
 ) -> Sanction:
     """A sanction after a PV: a warning (an inspector), a fine or a closure (the decision maker; a closure
-    suspends the authorisation controlled, with the decision). Raises NotAnInspector, NotADecisionMaker,
-    InspectionNotFound, Invalid, TransitionRefused."""
+    suspends the authorisation controlled, with the decision). A fine issues its ordre de recette in the régie
+    in the same transaction (its debtor the holder, due by the deadline): a refusal there imposes nothing.
+    Raises NotAnInspector, NotADecisionMaker, InspectionNotFound, Invalid, TransitionRefused, RevenueRefused."""
     if kind == SanctionKind.WARNING:
         _require(permissions.is_inspector(actor) or permissions.is_decider(actor), exceptions.NotAnInspector)
     else:
         _require(permissions.is_decider(actor), exceptions.NotADecisionMaker)
-    inspection = Inspection.objects.select_related("authorisation").filter(pk=inspection_id).first()
+    inspection = Inspection.objects.select_related("authorisation", "establishment").filter(pk=inspection_id).first()
     if inspection is None:
         raise exceptions.InspectionNotFound()
     fields: dict[str, str] = {}
@@ -167,6 +170,7 @@ def sanction_impose(
         fields["decision"] = "A closure rests on a decision (arrêté)."
     if fields:
         raise _refuse(**fields)
+    ordre = _fine_ordre(inspection, amount=amount, deadline=deadline, by=actor) if amount is not None else None
     sanction = Sanction.objects.create(
         inspection=inspection,
         kind=kind,
@@ -174,6 +178,8 @@ def sanction_impose(
         deadline=deadline,
         amount_dh=amount,
         decided_by=actor,
+        regie_ordre_id=ordre.ordre_id if ordre else None,
+        ordre_reference=ordre.reference if ordre else "",
     )
     if kind == SanctionKind.CLOSURE and inspection.authorisation is not None:
         locked = Authorisation.objects.select_for_update().get(pk=inspection.authorisation.pk)
@@ -185,9 +191,38 @@ def sanction_impose(
         actor=actor,
         action="police.sanction.imposed",
         target=sanction,
-        data={"kind": kind, "inspection": inspection.reference, "deadline": str(deadline)},
+        data={
+            "kind": kind,
+            "inspection": inspection.reference,
+            "deadline": str(deadline),
+            "ordre": sanction.ordre_reference,
+        },
     )
     return sanction
+
+
+def _fine_ordre(inspection: Inspection, *, amount: Decimal, deadline: dt.date, by: Any) -> Any:
+    """The fine's ordre de recette in the régie: the holder (of the authorisation controlled, else the owner)
+    owes the amount by the deadline."""
+    establishment = inspection.establishment
+    holder = inspection.authorisation.holder_name if inspection.authorisation else establishment.owner_name
+    try:
+        return regie_services.police_fine_ordre_issue(
+            by=by,
+            data=regie_services.PoliceFineInput(
+                name=holder,
+                cin=establishment.owner_cin,
+                rc=establishment.owner_rc,
+                ice=establishment.owner_ice,
+                address=establishment.address,
+                amount_dh=amount,
+                due_on=deadline,
+                subject=f"Amende / غرامة — {inspection.reference} — {establishment.name}",
+                on=timezone.localdate(),
+            ),
+        )
+    except DomainError as exc:
+        raise exceptions.RevenueRefused(extra={"regie": {"code": exc.code, "message": str(exc.message)}}) from None
 
 
 @transaction.atomic
