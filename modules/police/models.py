@@ -287,6 +287,8 @@ class Authorisation(models.Model):
     valid_until = models.DateField()
     conditions = models.CharField(max_length=2000, blank=True)
     fee_tax_code = models.CharField(max_length=30, blank=True)
+    # the tax is declared (débits de boissons on turnover): the régie liquidates each declaration, no ordre per period
+    fee_on_declarations = models.BooleanField(default=False)
     regie_redevable_id = models.PositiveIntegerField(null=True, blank=True)
     regie_asset_id = models.PositiveIntegerField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=AuthorisationStatus.choices, default=AuthorisationStatus.ACTIVE)
@@ -446,10 +448,18 @@ class Sanction(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     outcome = models.CharField(max_length=14, choices=SanctionOutcome.choices, blank=True)
+    # a fine's ordre de recette in the régie (snapshots), issued with it: its debtor the holder, due by the deadline
+    regie_ordre_id = models.PositiveIntegerField(null=True, blank=True)
+    ordre_reference = models.CharField(max_length=30, blank=True)
 
     class Meta:
         ordering = ["deadline", "id"]
         constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="fine") & Q(regie_ordre_id__isnull=False) & ~Q(ordre_reference=""))
+                | (~Q(kind="fine") & Q(regie_ordre_id__isnull=True) & Q(ordre_reference="")),
+                name="police_sanction_fine_ordre",
+            ),
             models.CheckConstraint(condition=Q(kind__in=SanctionKind.values), name="police_sanction_kind_known"),
             models.CheckConstraint(
                 condition=(Q(kind="fine") & Q(amount_dh__gt=0)) | (~Q(kind="fine") & Q(amount_dh__isnull=True)),

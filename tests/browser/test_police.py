@@ -1,8 +1,8 @@
 """The police administrative in a browser, on a phone screen, in French then in Arabic (issue 20's scenario): a
 café requests a terrace of 24 m² (registered in the bureau d'ordre) → the technical commission's avis → granted
-→ the régie shows the ODP revenue line and its first ordre (24 m² × 70 DH = 1,680 DH) → the holder pays (the
-régie's ordre recovered through its bordereau) → an inspection finds 30 m² in use → PV (a real PDF) and a
-warning → the daily job announces the renewal.
+→ the régie shows the ODP revenue line and its first ordre (24 m² × 70 DH = 1,680 DH) → the holder pays (on the
+régie's screens: the ordre sent in a bordereau, taken in charge, recovered) → an inspection finds 30 m² in use →
+PV (a real PDF) and a warning → the daily job announces the renewal.
 
 A scratch commune of this test's own (official records cannot be deleted: its schema is dropped at the end)."""
 
@@ -134,18 +134,23 @@ def test_terrace_commission_grant_revenue_payment_inspection_renewal(
     assert "ODP" in shown or "الملك العمومي" in shown
     assert "168000" in compact, shown
 
-    # the holder pays: the ordre goes to the comptable in a bordereau, taken in charge, recovered
-    with django_db_blocker.unblock(), schema_context(SLUG):
-        from django.contrib.auth import get_user_model
-
-        by = get_user_model().objects.get(username=f"pol-regisseur-{language}")
-        regie = regie_services.reference_install_defaults()
-        bordereau = regie_services.bordereau_create(
-            by=by, regie_id=regie.pk, exercice=period.issued_at.year, ordre_ids=[period.regie_ordre_id]
-        )
-        regie_services.bordereau_take_in_charge(by=by, bordereau_id=bordereau.pk, reference=f"TR-{language}")
-        regie_services.ordre_transition(by=by, ordre_id=period.regie_ordre_id, to_status="recovered")
-        connection.set_schema_to_public()
+    # the holder pays, on the régie's screens: the régisseur sends the ordre to the comptable in a bordereau,
+    # records its taking in charge, then the ordre recovered with the payment's reference
+    exercice = int(ordre_reference.split()[1].split("/")[0])
+    regisseur.goto(f"{base}/regie/bordereaux/?exercice={exercice}")
+    regisseur.check(f'#bordereau-form input[name="ordres"][value="{period.regie_ordre_id}"]')
+    submit(regisseur, "#bordereau-submit")
+    assert regisseur.locator("#bordereau-status").get_attribute("data-status") == "issued"
+    assert "168000" in re.sub(r"[\s\u00a0\u202f,.]", "", regisseur.locator("#bordereau-ordres").inner_text())
+    regisseur.fill("#id_reference", f"TR-{language}")
+    submit(regisseur, "#take-submit")
+    assert regisseur.locator("#bordereau-status").get_attribute("data-status") == "taken_in_charge"
+    regisseur.goto(f"{base}/regie/ordres/{period.regie_ordre_id}/")
+    regisseur.select_option("#id_to_status", "recovered")
+    regisseur.fill("#id_reference", f"QP-{language}")
+    submit(regisseur, "#transition-submit")
+    assert regisseur.locator("#ordre-status").get_attribute("data-status") == "recovered"
+    assert fits(regisseur)
     decider.reload()
     assert decider.locator("#periods tbody tr").first.get_attribute("data-status") == "recovered"
     assert decider.locator(f'#periods tr[data-ordre="{ordre_reference}"] strong').count() == 1

@@ -21,9 +21,12 @@ from .liquidations import LiquidationInput, liquidation_cancel, liquidation_crea
 from .ordres import bordereau_create, bordereau_take_in_charge, ordre_issue, ordre_transition
 from .payments import IDEMPOTENCY_KEY, CounterPaymentInput, Payment, counter_payment, liquidation_payment
 from .police import (  # for the police administrative
+    FINE_TAX,
+    PoliceFineInput,
     PoliceOrdre,
     PoliceRevenueLine,
     PoliceRevenueLineInput,
+    police_fine_ordre_issue,
     police_period_ordre_issue,
     police_revenue_line_close,
     police_revenue_line_open,
@@ -109,6 +112,9 @@ __all__ = [
     "tariff_in_force",
     "tax_create",
     "versement_set_treasury_reference",
+    "FINE_TAX",
+    "PoliceFineInput",
+    "police_fine_ordre_issue",
     "PoliceOrdre",
     "PoliceRevenueLine",
     "police_period_ordre_issue",

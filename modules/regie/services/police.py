@@ -4,7 +4,9 @@ its revenue line here (the redevable, found again by CIN / ICE / RC, and a bien 
 period gets its ordre de recette (a liquidation of the bien's base at the tariff in force, ordered at once), so
 that `selectors.authorisations_without_ordre` stays empty for what it grants. `by` is the police's decision
 maker, not a régie member: the police checks its own roles; the régie still checks the tax, the tariff in force
-and its budget line.
+and its budget line. A licence whose tax is declared (débits de boissons on turnover, séjour on nights) gets its
+revenue line at grant and is liquidated here on each declaration; a fine imposed by the police gets its own
+ordre de recette (`police_fine_ordre_issue`), its debtor the holder.
 """
 
 from __future__ import annotations
@@ -39,12 +41,16 @@ from .ordres import _ordre_event
 from .quittances import CENT, _check_budget_line, _counter_next, tariff_in_force
 from .taxpayers import _clean
 
+FINE_TAX = "AMENDE_POLICE"  # seeded with the defaults (reference.DEFAULT_TAXES)
+DECLARED = (BaseKind.SALES_PERCENT, BaseKind.NIGHT)  # liquidated on declarations (liquidation_create)
+
 
 @dataclass(frozen=True)
 class PoliceRevenueLine:
     redevable_id: int
     asset_id: int
     tax_code: str
+    on_declarations: bool = False  # liquidated on the holder's declarations: no ordre per period
 
 
 @dataclass(frozen=True)
@@ -82,8 +88,9 @@ def police_revenue_line_open(
     *, by: Any, data: PoliceRevenueLineInput | None = None, **keywords: Any
 ) -> PoliceRevenueLine:
     """The revenue line of an authorisation: its holder as a redevable (the one with this CIN, ICE or RC, else a
-    new one) and a bien owing the tax. Raises TaxNotFound, InvalidRedevable, InvalidAsset (a tax on a turnover
-    or on nights needs declarations; a tax per m² needs the surface). Writes audit.
+    new one) and a bien owing the tax. A tax on a turnover or on nights (débits de boissons, séjour) is then
+    liquidated on the holder's declarations (`on_declarations`), any other by period (police_period_ordre_issue).
+    Raises TaxNotFound, InvalidRedevable, InvalidAsset (a tax per m² needs the surface). Writes audit.
 
     `data` is a PoliceRevenueLineInput; its fields as keywords (police's call) still work."""
     data = service_input(PoliceRevenueLineInput, data, keywords)
@@ -98,22 +105,9 @@ def police_revenue_line_open(
     tax = Tax.objects.filter(code=tax_code).first()
     if tax is None:
         raise exceptions.TaxNotFound()
-    if tax.base_kind in (BaseKind.SALES_PERCENT, BaseKind.NIGHT):
-        raise exceptions.InvalidAsset(extra={"fields": {"tax": ["This tax is liquidated on declarations."]}})
     if tax.base_kind == BaseKind.AREA and (surface_m2 is None or surface_m2 <= 0):
         raise exceptions.InvalidAsset(extra={"fields": {"surface_m2": ["A tax per m² needs the surface."]}})
-    cin, rc, ice = _clean(cin).upper(), _clean(rc), _clean(ice)
-    if not _clean(name) or not (cin or rc or ice):
-        raise exceptions.InvalidRedevable(extra={"fields": {"cin": ["A name and a CIN, an RC or an ICE."]}})
-    redevable = None
-    for field, value in (("cin", cin), ("ice", ice), ("rc", rc)):
-        if value:
-            redevable = Redevable.objects.filter(**{field: value}).order_by("pk").first()
-            if redevable is not None:
-                break
-    if redevable is None:
-        redevable = Redevable.objects.create(name=_clean(name), cin=cin, rc=rc, ice=ice, address=_clean(address))
-        audit_record(actor=by, action="regie.redevable.created", target=redevable, data={"source": "police"})
+    redevable = _holder(by=by, name=name, cin=cin, rc=rc, ice=ice, address=address)
     asset = Asset.objects.create(
         redevable=redevable,
         kind=asset_kind if asset_kind in AssetKind.values else AssetKind.OTHER,
@@ -127,7 +121,27 @@ def police_revenue_line_open(
     audit_record(
         actor=by, action="regie.asset.created", target=asset, data={"reference": asset.reference, "source": "police"}
     )
-    return PoliceRevenueLine(redevable_id=redevable.pk, asset_id=asset.pk, tax_code=tax.code)
+    return PoliceRevenueLine(
+        redevable_id=redevable.pk,
+        asset_id=asset.pk,
+        tax_code=tax.code,
+        on_declarations=tax.base_kind in DECLARED,
+    )
+
+
+def _holder(*, by: Any, name: str, cin: str, rc: str, ice: str, address: str) -> Redevable:
+    """The holder as a redevable: the one with this CIN, ICE or RC, else a new one. Raises InvalidRedevable."""
+    cin, rc, ice = _clean(cin).upper(), _clean(rc), _clean(ice)
+    if not _clean(name) or not (cin or rc or ice):
+        raise exceptions.InvalidRedevable(extra={"fields": {"cin": ["A name and a CIN, an RC or an ICE."]}})
+    for field, value in (("cin", cin), ("ice", ice), ("rc", rc)):
+        if value:
+            found = Redevable.objects.filter(**{field: value}).order_by("pk").first()
+            if found is not None:
+                return found
+    redevable = Redevable.objects.create(name=_clean(name), cin=cin, rc=rc, ice=ice, address=_clean(address))
+    audit_record(actor=by, action="regie.redevable.created", target=redevable, data={"source": "police"})
+    return redevable
 
 
 @transaction.atomic
@@ -143,6 +157,8 @@ def police_period_ordre_issue(*, by: Any, asset_id: int, period: str, subject: s
     if asset is None or asset.tax is None:
         raise exceptions.AssetNotFound()
     tax = asset.tax
+    if tax.base_kind in DECLARED:
+        raise exceptions.InvalidAsset(extra={"fields": {"tax": ["This tax is liquidated on declarations."]}})
     _check_budget_line(regie_id=regie.pk, tax=tax)
     tariff = tariff_in_force(tax_id=tax.pk, on=on)
     base = asset.surface_m2 if tax.base_kind == BaseKind.AREA and asset.surface_m2 else Decimal("1")
@@ -218,4 +234,71 @@ def police_revenue_line_close(*, by: Any, asset_id: int, reason: str) -> None:
         target=asset,
         reason=_clean(reason),
         data={"reference": asset.reference, "source": "police"},
+    )
+
+
+@dataclass(frozen=True)
+class PoliceFineInput:
+    """A fine imposed after a PV: its debtor (the holder: a name and a CIN, an RC or an ICE), the amount, the day
+    it is due by (the sanction's deadline) and what it is for (the PV's reference)."""
+
+    name: str
+    amount_dh: Decimal
+    due_on: dt.date
+    subject: str
+    on: dt.date
+    cin: str = ""
+    rc: str = ""
+    ice: str = ""
+    address: str = ""
+
+
+@transaction.atomic
+def police_fine_ordre_issue(*, by: Any, data: PoliceFineInput) -> PoliceOrdre:
+    """The ordre de recette of a police fine: individual, on the fines' tax (seeded with the defaults if the
+    commune's régie predates it), its one line the holder, numbered without gaps in the exercice of `on`; the due
+    day is written in its period (the ordre has no column of its own for it). Raises RegieNotFound,
+    InvalidRedevable, InvalidOrdre (amount), BudgetLineNotAuthorised. Writes the ordre, its line and event, audit."""
+    from .reference import reference_install_defaults  # the fines' tax for a régie set up before it existed
+
+    regie = Regie.objects.order_by("pk").first()
+    if regie is None:
+        raise exceptions.RegieNotFound()
+    amount = Decimal(data.amount_dh).quantize(CENT, rounding=ROUND_HALF_UP)
+    if amount <= 0:
+        raise exceptions.InvalidOrdre(extra={"fields": {"amount_dh": ["A fine states its amount."]}})
+    tax = Tax.objects.filter(code=FINE_TAX).first()
+    if tax is None:
+        reference_install_defaults(regie_id=regie.pk)
+        tax = Tax.objects.get(code=FINE_TAX)
+    _check_budget_line(regie_id=regie.pk, tax=tax)
+    redevable = _holder(by=by, name=data.name, cin=data.cin, rc=data.rc, ice=data.ice, address=data.address)
+    ordre = OrdreRecette.objects.create(
+        regie=regie,
+        exercice=data.on.year,
+        number=_counter_next(regie_id=regie.pk, exercice=data.on.year, kind=CounterKind.ORDRE),
+        kind=OrdreKind.INDIVIDUAL,
+        tax=tax,
+        budget_line=tax.budget_line,
+        subject=_clean(data.subject)[:300],
+        period=data.due_on.isoformat(),
+        amount_dh=amount,
+        issued_by=by,
+    )
+    OrdreRecetteLine.objects.create(ordre=ordre, redevable=redevable, payer_name=redevable.name, amount_dh=amount)
+    _ordre_event(ordre, by=by, from_status="", reason=f"due {data.due_on.isoformat()}")
+    audit_record(
+        actor=by,
+        action="regie.ordre.issued",
+        target=ordre,
+        data={
+            "number": ordre.number,
+            "amount_dh": str(amount),
+            "lines": 1,
+            "source": "police",
+            "due": str(data.due_on),
+        },
+    )
+    return PoliceOrdre(
+        ordre_id=ordre.pk, exercice=ordre.exercice, number=ordre.number, amount_dh=amount, liquidation_id=0
     )

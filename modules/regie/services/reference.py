@@ -43,6 +43,7 @@ DEFAULT_BUDGET_LINES = (
     ("10.20.23", "Taxe sur le transport public de voyageurs", "الرسم على النقل العمومي للمسافرين"),
     ("10.20.31", "Redevance d'occupation temporaire du domaine public", "إتاوة الاحتلال المؤقت للملك العمومي"),
     ("401", "Droits de légalisation et de certification", "رسوم تصحيح الإمضاء والإشهاد"),
+    ("10.60.10", "Amendes de police administrative", "غرامات الشرطة الإدارية"),
 )
 DEFAULT_TAXES: tuple[tuple[str, str, str, str, str, tuple[tuple[dt.date, str, str], ...]], ...] = (
     (
@@ -100,6 +101,14 @@ DEFAULT_TAXES: tuple[tuple[str, str, str, str, str, tuple[tuple[dt.date, str, st
         BaseKind.FIXED,
         "401",
         ((dt.date(2021, 1, 1), "20", "Arrêté fiscal 2021"),),
+    ),
+    (
+        "AMENDE_POLICE",  # the amount is the fine's (police_fine_ordre_issue): base 1 × the amount decided
+        "Amendes de police administrative",
+        "غرامات الشرطة الإدارية",
+        BaseKind.FIXED,
+        "10.60.10",
+        ((dt.date(2021, 1, 1), "1", "Arrêté fiscal 2021"),),
     ),
 )
 

@@ -74,8 +74,10 @@ def terrace_request(agent: Any, establishment: Establishment, *, surface: str = 
     )
 
 
-def granted_terrace(people: dict[str, Any], *, cin: str = "C123456", surface: str = "24") -> Authorisation:
-    """A café's terrace through the commission to its grant."""
+def granted_terrace(
+    people: dict[str, Any], *, cin: str = "C123456", surface: str = "24", valid_until: dt.date | None = None
+) -> Authorisation:
+    """A café's terrace through the commission to its grant (valid a year, unless told)."""
     request = terrace_request(people["agent"], cafe(people["agent"], cin=cin), surface=surface)
     services.request_to_commission(actor=people["agent"], request_id=request.pk)
     services.avis_record(
@@ -89,5 +91,5 @@ def granted_terrace(people: dict[str, Any], *, cin: str = "C123456", surface: st
     return services.request_grant(
         actor=people["decider"],
         request_id=request.pk,
-        data=services.GrantInput(valid_from=today, valid_until=today + dt.timedelta(days=364)),
+        data=services.GrantInput(valid_from=today, valid_until=valid_until or today + dt.timedelta(days=364)),
     )
