@@ -1236,7 +1236,9 @@ class _Run:
             db_guards.bulk_import_begin()
             inserted = self._exec(insert, [user_id, now, now, *self._file_names(), lo_year, hi_year])
             self._exec(raise_counters, [lo_year, hi_year])
+            t_seal = time.perf_counter()
             db_guards.chain_seal(Act._meta.db_table)
+            self._timed("seal_chains", t_seal)
             return inserted
 
         if self.commit_every is not None:
