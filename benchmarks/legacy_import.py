@@ -11,7 +11,11 @@ rebuild and the reports. rows/s = rows read / seconds.
         [--keep]   keep the commune at the end (dropped by default)
 
 Files go to var/bench-legacy/<acts>-<seed>/ (CSV only: XLSX at this size measures openpyxl, not the import).
-Last line: {"acts": …, "rows_per_s": …, "copy_rows_per_s": …, "ratio": …}
+Last line: {"acts": …, "rows_per_s": …, "copy_rows_per_s": …, "ratio": …, "read_s", "normalise_s", "stage_s",
+"validate_s", "insert_s", "seal_s", "index_s", "dictionary_s", "report_s"} — the import's phases in seconds of
+wall time (`phase_times`). Reading and normalising happen in the same pass, in up to `--workers` processes:
+their seconds are each process's own, divided by the number of reading processes; `stage_s` is the rest of that
+pass (waiting for the COPY into the staging tables, their statistics).
 """
 
 from __future__ import annotations
@@ -79,6 +83,26 @@ def raw_copy(files: list[Path], mapping_path: Path) -> tuple[int, float]:
     return rows, seconds
 
 
+def phase_times(phases: dict[str, float], read_processes: int) -> dict[str, float]:
+    """The import's wall-clock seconds per phase, from its `phases_s`."""
+    read = phases.get("read_parse_process_s", 0.0) / read_processes
+    normalise = phases.get("normalise_process_s", 0.0) / read_processes
+    index = phases.get("rebuild_indexes", 0.0)
+    seal = phases.get("seal_chains", 0.0)  # the acts sealed into their registers' hash chains (db_guards)
+    times = {
+        "read_s": read,
+        "normalise_s": normalise,
+        "stage_s": max(phases.get("read_and_copy", 0.0) - read - normalise, 0.0),
+        "validate_s": phases.get("validate", 0.0) + phases.get("registers", 0.0),
+        "insert_s": phases.get("insert_acts", 0.0) - index - seal + phases.get("notes", 0.0),
+        "seal_s": seal,
+        "index_s": index,
+        "dictionary_s": phases.get("dictionary", 0.0),
+        "report_s": phases.get("report", 0.0),
+    }
+    return {k: round(v, 1) for k, v in times.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--acts", type=int, default=1_000_000)
@@ -127,6 +151,7 @@ def main() -> None:
                 "rows_per_s": round(rows_per_s),
                 "copy_rows_per_s": round(copy_rows_per_s),
                 "ratio": round(rows_per_s / copy_rows_per_s, 3),
+                **phase_times(result.phases, result.read_processes),
             }
         )
     )

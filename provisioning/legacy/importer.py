@@ -589,6 +589,17 @@ def _age(text: str) -> int | None:
 # ------------------------------------------------------------------------------------------------- COPY writer
 
 
+def _timed_chunks(rows: Iterator[tuple[int, list[str]]], clock: list[float]) -> Iterator[list[tuple[int, list[str]]]]:
+    """The rows in COPY-sized chunks, the time spent reading them (decoding, CSV parsing) added to clock[0]."""
+    while True:
+        t = time.perf_counter()
+        chunk = list(itertools.islice(rows, COPY_CHUNK_ROWS))
+        clock[0] += time.perf_counter() - t
+        if not chunk:
+            return
+        yield chunk
+
+
 class CopyWriter:
     """Streams text-format COPY chunks into one table from a second connection, in a thread: the caller
     prepares the next chunk while PostgreSQL parses the previous one."""
@@ -825,7 +836,7 @@ class _Run:
                     done += n
                     self.progress("read", done, total)
 
-                self.sources[file_no - 1][0].encoding = self._read_file(file_no, bump)
+                self._file_read(file_no, self._read_file(file_no, bump))
         else:
             done = self._read_in_workers(plan, total)
         self.progress("read", done, max(done, total))
@@ -833,6 +844,15 @@ class _Run:
         for stage in (self.acts, self.notes, self.texts):
             self._exec(f"ANALYZE {stage} ({STAGE_STATS[stage == self.acts]})")
         self._timed("read_and_copy", started)
+
+    def _file_read(self, file_no: int, result: tuple[str, float, float]) -> None:
+        """A file's encoding as read; its reading and normalising seconds summed over the reading processes (in
+        `phases_s` as `read_parse_process_s` and `normalise_process_s`: on two processes, up to twice the wall
+        time of the read)."""
+        encoding, parse_s, normalise_s = result
+        self.sources[file_no - 1][0].encoding = encoding
+        for name, seconds in (("read_parse_process_s", parse_s), ("normalise_process_s", normalise_s)):
+            self.phases[name] = round(self.phases.get(name, 0.0) + seconds, 3)
 
     def _share_out(self) -> list[list[int]]:
         """Files per worker process: largest first to the least loaded. One list (read here) for small runs, a
@@ -902,7 +922,7 @@ class _Run:
                         error = RuntimeError("a reading process stopped without a result")
                     continue
                 if kind == "ok":
-                    self.sources[file_no - 1][0].encoding = value
+                    self._file_read(file_no, value)
                     pending -= 1
                 else:
                     error = LegacyImportError(value) if kind == "source" else RuntimeError(value)
@@ -916,9 +936,10 @@ class _Run:
             raise error
         return sum(int(c.value) for c in counters)
 
-    def _read_file(self, file_no: int, bump: Callable[[int], None]) -> str:
+    def _read_file(self, file_no: int, bump: Callable[[int], None]) -> tuple[str, float, float]:
         """One pass over one file into its staging table by COPY (from a writer thread, while the next rows are
-        normalised); returns the encoding read. Uses no Django connection (it may run in a worker process)."""
+        normalised); returns the encoding read and the seconds spent reading (decoding, CSV parsing) and
+        normalising its rows. Uses no Django connection (it may run in a worker process)."""
         src, table = self.sources[file_no - 1]
         try:
             source, rows = open_source(src.path, table.encoding, table.delimiter)
@@ -927,38 +948,36 @@ class _Run:
         name, cols = {"act": (self.acts, ACT_STAGE_IN), "note": (self.notes, NOTE_STAGE_IN),
                       "note_text": (self.texts, TEXT_STAGE_IN)}[table.record]  # fmt: skip
         writer = CopyWriter(self.dsn, f'"{self.schema}".{name}', [c for c, _ in cols])
+        clock = [0.0, 0.0]  # seconds reading, normalising
         try:
             if table.record == "act":
-                self._read_acts(file_no, source, table, rows, writer, bump)
+                self._read_acts(file_no, source, table, _timed_chunks(rows, clock), writer, bump, clock)
             else:
                 reader = _RowReader(self.mapping, table, source, file_no)
                 make = reader.note_line if table.record == "note" else reader.text_line
-                buf: list[str] = []
-                for line, values in rows:
-                    buf.append(make(line, values))
-                    if len(buf) >= COPY_CHUNK_ROWS:
-                        buf.append("")
-                        writer.write("\n".join(buf))
-                        bump(len(buf) - 1)
-                        buf = []
-                if buf:
+                for chunk in _timed_chunks(rows, clock):
+                    t = time.perf_counter()
+                    buf = [make(line, values) for line, values in chunk]
                     buf.append("")
-                    writer.write("\n".join(buf))
+                    text = "\n".join(buf)
+                    clock[1] += time.perf_counter() - t
+                    writer.write(text)
                     bump(len(buf) - 1)
         except SourceError as exc:
             raise LegacyImportError(str(exc)) from None
         finally:
             writer.close()
-        return source.encoding
+        return source.encoding, clock[0], clock[1]
 
     def _read_acts(
         self,
         file_no: int,
         source: Source,
         table: TableSpec,
-        rows: Iterator[tuple[int, list[str]]],
+        chunks: Iterator[list[tuple[int, list[str]]]],
         writer: CopyWriter,
         bump: Callable[[int], None],
+        clock: list[float],
     ) -> None:
         """Each act row normalised (names' keys, dates, codes, flags, fingerprint) with its raw values as JSON
         (its future source_values and what the reports show) into one line of the staging table."""
@@ -967,28 +986,26 @@ class _Run:
         consts = normaliser.consts
         pad = [""] * width
         trims = [_TRIM] * width
-        staged: list[str] = []
-        for line, values in rows:
-            n = len(values)
-            extra: list[str] = []
-            if n != width:
-                extra = values[width:]
-                values = (values + pad)[:width]
-            text = "\t".join(values)
-            clean = not ("\\" in text or "\n" in text or "\r" in text) and text.count("\t") == width - 1
-            trimmed = list(map(str.strip, values, trims))
-            if consts:
-                trimmed += consts
-            trimmed.append("")
-            staged.append(normaliser.line(line, trimmed, n, clean, values, extra))
-            if len(staged) >= COPY_CHUNK_ROWS:
-                staged.append("")
-                writer.write("\n".join(staged))
-                bump(len(staged) - 1)
-                staged = []
-        if staged:
+        for chunk in chunks:
+            t = time.perf_counter()
+            staged: list[str] = []
+            for line, values in chunk:
+                n = len(values)
+                extra: list[str] = []
+                if n != width:
+                    extra = values[width:]
+                    values = (values + pad)[:width]
+                text = "\t".join(values)
+                clean = not ("\\" in text or "\n" in text or "\r" in text) and text.count("\t") == width - 1
+                trimmed = list(map(str.strip, values, trims))
+                if consts:
+                    trimmed += consts
+                trimmed.append("")
+                staged.append(normaliser.line(line, trimmed, n, clean, values, extra))
             staged.append("")
-            writer.write("\n".join(staged))
+            text = "\n".join(staged)
+            clock[1] += time.perf_counter() - t
+            writer.write(text)
             bump(len(staged) - 1)
 
     # --------------------------------------------------------------------------------------------- validate
@@ -1219,7 +1236,9 @@ class _Run:
             db_guards.bulk_import_begin()
             inserted = self._exec(insert, [user_id, now, now, *self._file_names(), lo_year, hi_year])
             self._exec(raise_counters, [lo_year, hi_year])
+            t_seal = time.perf_counter()
             db_guards.chain_seal(Act._meta.db_table)
+            self._timed("seal_chains", t_seal)
             return inserted
 
         if self.commit_every is not None:

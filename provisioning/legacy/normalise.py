@@ -141,6 +141,24 @@ for _i, (_ar, _fr) in enumerate(zip(calendars.HIJRI_MONTHS_AR, calendars.HIJRI_M
 _HIJRI_TEXT = re.compile(r"^(\d{1,2})\s+(.+?)\s+(\d{3,4})$")
 
 
+_HIJRI_TABLE: dict[tuple[int, int, int], dt.date] = {}
+
+
+def hijri_table() -> dict[tuple[int, int, int], dt.date]:
+    """Every Hijri day of the converter's range (1343–1500 AH) → its Gregorian day, built once per process from
+    one conversion per month (~1,900) instead of one per distinct date text (hundreds of thousands at scale)."""
+    if not _HIJRI_TABLE:
+        lo, hi = calendars.HIJRI_MIN[0], calendars.HIJRI_MAX[0]
+        starts = [(y, m, calendars.from_hijri(y, m, 1)) for y in range(lo, hi + 1) for m in range(1, 13)]
+        ends = [s for _y, _m, s in starts[1:]] + [calendars.GREGORIAN_MAX + dt.timedelta(days=1)]
+        table: dict[tuple[int, int, int], dt.date] = {}
+        for (y, m, start), end in zip(starts, ends, strict=True):
+            for d in range((end - start).days):
+                table[(y, m, d + 1)] = start + dt.timedelta(days=d)
+        _HIJRI_TABLE.update(table)
+    return _HIJRI_TABLE
+
+
 @dataclass(frozen=True, slots=True)
 class HijriRead:
     status: str
@@ -169,11 +187,10 @@ def read_hijri(text: str) -> HijriRead:
         y, mo, d = int(m[3]), month, int(m[1])
     if not (1 <= mo <= 12 and 1 <= d <= 31):  # the converter's tables decide (they hold a 31-day month, 1349 AH)
         return HijriRead(BAD, detail=f"not a Hijri date: {text.strip()}")
-    try:
-        g = calendars.from_hijri(y, mo, d)
-    except calendars.HijriRangeError:
+    if not calendars.HIJRI_MIN[0] <= y <= calendars.HIJRI_MAX[0]:
         return HijriRead(HIJRI_RANGE, (y, mo, d), detail=f"{text.strip()}: outside the converter's range 1343–1500 AH")
-    except calendars.HijriDateError:
+    g = hijri_table().get((y, mo, d))
+    if g is None:
         return HijriRead(BAD, (y, mo, d), detail=f"no such Hijri day: {text.strip()}")
     return HijriRead(OK, (y, mo, d), g)
 

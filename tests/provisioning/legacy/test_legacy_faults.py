@@ -208,6 +208,20 @@ def test_a_truncated_csv_is_refused_or_imported_only_when_accepted(
     _reconciles(report)
     saved = json.loads((tmp_path / "r3" / "report.json").read_text(encoding="utf-8"))
     assert saved["warnings"] == report["warnings"]
+    # and a whole file of that name, much shorter than what was imported from it before, is refused
+    lines = data.splitlines(keepends=True)
+    (tmp_path / "short").mkdir()
+    (tmp_path / "short" / "naissances_bc.csv").write_bytes(b"".join(lines[: len(lines) // 4]))
+    with schema_context(schema):
+        acts = Act.objects.count()
+    imported = report["totals"]["imported"]
+    with pytest.raises(
+        LegacyImportError,
+        match=rf"holds {len(lines) // 4 - 1} rows, {imported} acts were imported from a file of that name before",
+    ):
+        _import("legacy-f5", tmp_path, [tmp_path / "short" / "naissances_bc.csv"], tmp_path / "r4")
+    with schema_context(schema):
+        assert Act.objects.count() == acts == imported
 
 
 def test_a_truncated_workbook_is_refused(scratch: Callable[[str], str], tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from jamaa.modules.etatcivil import calendars
 from jamaa.provisioning.legacy import normalise as nz
 from jamaa.provisioning.legacy.synth import Synth
 
@@ -42,6 +43,20 @@ def test_hijri_converts_to_the_umm_al_qura_day_within_range() -> None:
     assert nz.read_hijri("01/01/1343").gregorian == dt.date(1924, 8, 1)  # the converter's first day
     assert nz.read_hijri("31/11/1349").gregorian == dt.date(1931, 4, 18)  # the tables' one 31-day month
     assert nz.read_hijri("31/12/1445").status == nz.BAD  # no such day
+
+
+def test_the_hijri_lookup_table_is_the_converter_for_every_month() -> None:
+    # each month's first and last possible days, through the table and through the registry's converter
+    table = nz.hijri_table()
+    assert len(table) == (calendars.GREGORIAN_MAX - calendars.GREGORIAN_MIN).days + 1
+    for y in range(calendars.HIJRI_MIN[0], calendars.HIJRI_MAX[0] + 1):
+        for m in range(1, 13):
+            for d in (1, 29, 30, 31):
+                try:
+                    expected: dt.date | None = calendars.from_hijri(y, m, d)
+                except calendars.HijriDateError:
+                    expected = None
+                assert table.get((y, m, d)) == expected, (y, m, d)
 
 
 @pytest.mark.parametrize("text", ["29/12/1342", "12/07/1320", "01/01/1501"])
