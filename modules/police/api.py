@@ -100,6 +100,7 @@ class AuthorisationSerializer(serializers.Serializer):  # type: ignore[type-arg]
     valid_until = serializers.DateField()
     conditions = serializers.CharField()
     fee_tax_code = serializers.CharField()
+    fee_on_declarations = serializers.BooleanField(help_text="the tax is declared: no ordre per period")
     regie_asset_id = serializers.IntegerField(allow_null=True)
     status = serializers.CharField()
     granted_at = serializers.DateTimeField()
@@ -116,6 +117,7 @@ class SanctionSerializer(serializers.Serializer):  # type: ignore[type-arg]
     reason = serializers.CharField()
     deadline = serializers.DateField()
     amount_dh = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    ordre_reference = serializers.CharField(help_text="a fine's ordre de recette in the régie (empty otherwise)")
     outcome = serializers.CharField()
 
 

@@ -88,7 +88,7 @@ def test_the_regie_and_its_budget_lines(api) -> None:
         ["10.20.31", "401"],
     )
     # budget lines: all, or the authorised ones; a new one; a duplicate
-    assert len(ok(regisseur.get(f"{API}/budget-lines/"))) == 7
+    assert len(ok(regisseur.get(f"{API}/budget-lines/"))) == len(services.DEFAULT_BUDGET_LINES)
     authorised = ok(regisseur.get(f"{API}/budget-lines/", {"regie_id": updated["id"]}))
     assert [b["code"] for b in authorised] == ["10.20.31", "401"]
     line = {"code": "10.30.11", "label_fr": "Droits de fourrière", "label_ar": "رسوم المحجز"}

@@ -77,6 +77,7 @@ def test_a_terrace_through_the_api(fes, django_assert_max_num_queries) -> None:
     assert granted.status_code == 201, granted.content
     data = granted.json()
     assert data["authorisation"]["status"] == "active" and data["authorisation"]["fee_tax_code"] == "ODP"
+    assert data["authorisation"]["fee_on_declarations"] is False  # ODP: an ordre per quarter
     assert [(p["amount_dh"], p["ordre_status"], p["paid"]) for p in data["periods"]] == [("1680.00", "issued", False)]
     aid = data["authorisation"]["id"]
     # a control with a photo and a GPS point, then a warning
@@ -102,6 +103,7 @@ def test_a_terrace_through_the_api(fes, django_assert_max_num_queries) -> None:
         content_type="application/json",
     )
     assert sanction.status_code == 201 and sanction.json()["sanctions"][0]["kind"] == "warning"
+    assert sanction.json()["sanctions"][0]["ordre_reference"] == ""  # a fine's would name its ordre
     # the public register shows it, with no identifier
     register = Client(HTTP_HOST=fes.host).get("/police/api/register/")
     rows = [r for r in register.json() if r["reference"] == data["authorisation"]["reference"]]
