@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from jamaa.platform.errors import DomainError
 
@@ -157,3 +158,37 @@ def int_param(raw: str | None, default: D) -> int | D:
         return int(raw)
     except ValueError:
         return default
+
+
+# --- a detail page's POST form: run the service, back to the page, or the page again with the refusal ---
+
+
+def form_action(
+    form: forms.BaseForm,
+    call: Callable[[dict[str, Any]], object],
+    *,
+    done: str | Callable[[Any], str],
+    again: Callable[[forms.BaseForm], HttpResponse],
+    aliases: Mapping[str, str] | None = None,
+    request: HttpRequest | None = None,
+    message: str = "",
+) -> HttpResponse:
+    """A posted form on a page: when valid, `call(cleaned_data)` runs the one service; its result leads to `done`
+    (a URL, or a function of the result giving one), with `message` shown there when given (needs `request`).
+    Invalid, or refused (the refusal on the form, `run_in_form`): `again(form)`, the page shown again with this
+    form bound, which the page answers with 400. 403/404 refusals propagate to the error pages.
+
+        return form_action(forms.ReasonForm(request.POST),
+                           lambda d: services.mission_cancel(actor=request.user, mission_id=pk, reason=d["reason"]),
+                           done=reverse("parc:mission-detail", args=[pk]),
+                           again=lambda form: _mission_page(request, pk, {"cancel_form": form}))
+    """
+    if form.is_valid():
+        result = run_in_form(form, lambda: call(form.cleaned_data), aliases=aliases)
+        if result is not None:
+            if message and request is not None:
+                from django.contrib import messages
+
+                messages.success(request, message)
+            return HttpResponseRedirect(done if isinstance(done, str) else done(result))
+    return again(form)
