@@ -27,7 +27,7 @@ def posted(data: dict[str, str]) -> Any:
 
 
 def again(form: forms.BaseForm) -> HttpResponse:
-    return HttpResponse(f"again {sorted(form.errors)} {list(form.non_field_errors())}", status=400)
+    return HttpResponse(f"again {sorted(form.errors)} {list(form.non_field_errors())}")  # the helper makes it a 400
 
 
 def test_a_valid_form_runs_the_service_and_redirects_with_the_message() -> None:
