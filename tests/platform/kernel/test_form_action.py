@@ -11,9 +11,10 @@ from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpResponse
 from django.test import RequestFactory
+from django.urls import path
 
 from jamaa.platform.errors import Conflict, Forbidden, NotFound
-from jamaa.platform.kernel.forms import form_action
+from jamaa.platform.kernel.forms import DetailPage, form_action
 
 
 class ReasonForm(forms.Form):
@@ -90,3 +91,34 @@ def test_403_and_404_refusals_reach_the_error_pages(exc: Exception) -> None:
 
     with pytest.raises(type(exc)):
         form_action(ReasonForm(request.POST), refuse, done="/", again=again)
+
+
+# --- DetailPage: the same, for a page whose forms each post to one service ---
+
+
+def _page(request: Any, pk: int, **bound: forms.BaseForm) -> HttpResponse:
+    return HttpResponse(f"page {pk} {sorted(bound)} {[sorted(f.errors) for f in bound.values()]}")
+
+
+urlpatterns = [path("things/<int:pk>/", _page, name="thing-detail")]
+THING = DetailPage("thing-detail", _page)
+
+
+@pytest.mark.urls(__name__)
+def test_a_detail_page_goes_back_to_itself_at_the_anchor_or_to_the_result_s_page() -> None:
+    request = posted({"reason": "ok"})
+    response = THING.act(request, 3, ReasonForm(request.POST), "cancel_form", lambda d: 9, anchor="#history")
+    assert (response.status_code, response["Location"]) == (302, "/things/3/#history")
+    response = THING.act(request, 3, ReasonForm(request.POST), "cancel_form", lambda d: 9, go_to=lambda r: r)
+    assert response["Location"] == "/things/9/"
+
+
+@pytest.mark.urls(__name__)
+def test_a_detail_page_is_drawn_again_with_the_refused_form_under_its_name() -> None:
+    request = posted({"reason": ""})
+    calls: list[Any] = []
+    response = THING.act(request, 3, ReasonForm(request.POST), "cancel_form", calls.append)
+    assert response.status_code == 400
+    assert response.content == b"page 3 ['cancel_form'] [['reason']]"
+    assert calls == []
+    assert THING.render(request, 3).content == b"page 3 [] []"
