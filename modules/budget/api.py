@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jamaa.platform.inputs import id_field, query_params
-from jamaa.platform.kernel.api import api_call, validated
+from jamaa.platform.kernel.api import ServiceApi, api_call
 
 from . import permissions, selectors, services
 from .models import EngagementStatus
@@ -161,15 +161,15 @@ def _detail(viewer: Any, engagement_id: int) -> dict[str, Any]:
 # --- Budgets ---------------------------------------------------------------------------------------------------
 
 
-class BudgetListApi(APIView):
+class BudgetListApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsReader]
+    method, output, many = "get", BudgetSerializer, True
 
-    @extend_schema(responses=BudgetSerializer(many=True))
-    def get(self, request: Request) -> Response:
-        return api_call(lambda: selectors.budget_list(viewer=request.user), output=BudgetSerializer, many=True)
+    def perform(self, request: Request, data: dict[str, Any]) -> Any:
+        return selectors.budget_list(viewer=request.user)
 
 
-class BudgetCreateApi(APIView):
+class BudgetCreateApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsService]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -178,21 +178,21 @@ class BudgetCreateApi(APIView):
             max_length=20, required=False, default=services.DEFAULT_NOMENCLATURE
         )
 
-    @extend_schema(request=InputSerializer, responses={201: BudgetSerializer})
-    def post(self, request: Request) -> Response:
-        data = validated(self.InputSerializer, request.data)
-        return api_call(lambda: services.budget_create(actor=request.user, **data), output=BudgetSerializer, status=201)
+    output, success_status = BudgetSerializer, 201
+
+    def perform(self, request: Request, data: dict[str, Any]) -> Any:
+        return services.budget_create(actor=request.user, **data)
 
 
-class BudgetDetailApi(APIView):
+class BudgetDetailApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsReader]
+    method, output = "get", BudgetSerializer
 
-    @extend_schema(responses=BudgetSerializer)
-    def get(self, request: Request, budget_id: int) -> Response:
-        return api_call(lambda: selectors.budget_get(viewer=request.user, budget_id=budget_id), output=BudgetSerializer)
+    def perform(self, request: Request, data: dict[str, Any], budget_id: int) -> Any:
+        return selectors.budget_get(viewer=request.user, budget_id=budget_id)
 
 
-class BudgetVoteApi(APIView):
+class BudgetVoteApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsStaff]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -200,27 +200,23 @@ class BudgetVoteApi(APIView):
         voted_on = serializers.DateField()
         deliberation_number = serializers.CharField(max_length=50)
 
-    @extend_schema(request=InputSerializer, responses=BudgetSerializer)
-    def post(self, request: Request, budget_id: int) -> Response:
-        data = validated(self.InputSerializer, request.data)
-        return api_call(
-            lambda: services.budget_vote(actor=request.user, budget_id=budget_id, **data), output=BudgetSerializer
-        )
+    output = BudgetSerializer
+
+    def perform(self, request: Request, data: dict[str, Any], budget_id: int) -> Any:
+        return services.budget_vote(actor=request.user, budget_id=budget_id, **data)
 
 
-class BudgetApproveApi(APIView):
+class BudgetApproveApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsStaff]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         approved_on = serializers.DateField()
         approval_reference = serializers.CharField(max_length=100)
 
-    @extend_schema(request=InputSerializer, responses=BudgetSerializer)
-    def post(self, request: Request, budget_id: int) -> Response:
-        data = validated(self.InputSerializer, request.data)
-        return api_call(
-            lambda: services.budget_approve(actor=request.user, budget_id=budget_id, **data), output=BudgetSerializer
-        )
+    output = BudgetSerializer
+
+    def perform(self, request: Request, data: dict[str, Any], budget_id: int) -> Any:
+        return services.budget_approve(actor=request.user, budget_id=budget_id, **data)
 
 
 class BudgetExecuteApi(APIView):
@@ -233,18 +229,16 @@ class BudgetExecuteApi(APIView):
         )
 
 
-class BudgetCloseApi(APIView):
+class BudgetCloseApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsOrdonnateur]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         closed_on = serializers.DateField()
 
-    @extend_schema(request=InputSerializer, responses=BudgetSerializer)
-    def post(self, request: Request, budget_id: int) -> Response:
-        data = validated(self.InputSerializer, request.data)
-        return api_call(
-            lambda: services.budget_close(actor=request.user, budget_id=budget_id, **data), output=BudgetSerializer
-        )
+    output = BudgetSerializer
+
+    def perform(self, request: Request, data: dict[str, Any], budget_id: int) -> Any:
+        return services.budget_close(actor=request.user, budget_id=budget_id, **data)
 
 
 def _dh(value: Decimal) -> str:
@@ -320,25 +314,21 @@ class ExecutionApi(APIView):
 # --- Lines and credits -------------------------------------------------------------------------------------------
 
 
-class LineForecastApi(APIView):
+class LineForecastApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsService]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         forecast_dh = _amount()
 
-    @extend_schema(request=InputSerializer, responses=ExecutionRowSerializer)
-    def post(self, request: Request, line_id: int) -> Response:
-        data = validated(self.InputSerializer, request.data)
+    output = ExecutionRowSerializer
 
-        def change() -> selectors.ExecutionRow:
-            line = services.line_forecast_set(actor=request.user, line_id=line_id, **data)
-            report = selectors.execution_report(viewer=request.user, budget_id=line.budget_id)
-            return next(r for r in report.revenue + report.spending if r.id == line.pk)
-
-        return api_call(change, output=ExecutionRowSerializer)
+    def perform(self, request: Request, data: dict[str, Any], line_id: int) -> selectors.ExecutionRow:
+        line = services.line_forecast_set(actor=request.user, line_id=line_id, **data)
+        report = selectors.execution_report(viewer=request.user, budget_id=line.budget_id)
+        return next(r for r in report.revenue + report.spending if r.id == line.pk)
 
 
-class CreditAmendApi(APIView):
+class CreditAmendApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsOrdonnateur]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -347,17 +337,13 @@ class CreditAmendApi(APIView):
         decision_date = serializers.DateField()
         reason = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
 
-    @extend_schema(request=InputSerializer, responses={201: MovementCreatedSerializer})
-    def post(self, request: Request, line_id: int) -> Response:
-        data = validated(self.InputSerializer, request.data)
-        return api_call(
-            lambda: services.credit_amend(actor=request.user, line_id=line_id, **data),
-            output=MovementCreatedSerializer,
-            status=201,
-        )
+    output, success_status = MovementCreatedSerializer, 201
+
+    def perform(self, request: Request, data: dict[str, Any], line_id: int) -> Any:
+        return services.credit_amend(actor=request.user, line_id=line_id, **data)
 
 
-class CreditTransferApi(APIView):
+class CreditTransferApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsOrdonnateur]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -368,14 +354,10 @@ class CreditTransferApi(APIView):
         decision_date = serializers.DateField()
         reason = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
 
-    @extend_schema(request=InputSerializer, responses={201: TransferCreatedSerializer})
-    def post(self, request: Request) -> Response:
-        data = validated(self.InputSerializer, request.data)
-        return api_call(
-            lambda: {"group": services.credit_transfer(actor=request.user, **data)},
-            output=TransferCreatedSerializer,
-            status=201,
-        )
+    output, success_status = TransferCreatedSerializer, 201
+
+    def perform(self, request: Request, data: dict[str, Any]) -> Any:
+        return {"group": services.credit_transfer(actor=request.user, **data)}
 
 
 # --- The spending chain ------------------------------------------------------------------------------------------
@@ -406,7 +388,7 @@ class EngagementListApi(APIView):
         )
 
 
-class EngagementProposeApi(APIView):
+class EngagementProposeApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsService]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -415,60 +397,48 @@ class EngagementProposeApi(APIView):
         subject = serializers.CharField(max_length=300)
         amount_dh = _amount()
 
-    @extend_schema(request=InputSerializer, responses={201: EngagementDetailSerializer})
-    def post(self, request: Request) -> Response:
-        data = validated(self.InputSerializer, request.data)
+    output, success_status = EngagementDetailSerializer, 201
 
-        def propose() -> dict[str, Any]:
-            engagement = services.engagement_propose(actor=request.user, **data)
-            return _detail(request.user, engagement.pk)
-
-        return api_call(propose, output=EngagementDetailSerializer, status=201)
+    def perform(self, request: Request, data: dict[str, Any]) -> dict[str, Any]:
+        engagement = services.engagement_propose(actor=request.user, **data)
+        return _detail(request.user, engagement.pk)
 
 
-class EngagementDetailApi(APIView):
+class EngagementDetailApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsReader]
+    method, output = "get", EngagementDetailSerializer
 
-    @extend_schema(responses=EngagementDetailSerializer)
-    def get(self, request: Request, engagement_id: int) -> Response:
-        return api_call(lambda: _detail(request.user, engagement_id), output=EngagementDetailSerializer)
+    def perform(self, request: Request, data: dict[str, Any], engagement_id: int) -> Any:
+        return _detail(request.user, engagement_id)
 
 
-class EngagementApproveApi(APIView):
+class EngagementApproveApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsOrdonnateur]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         note = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
 
-    @extend_schema(request=InputSerializer, responses=EngagementDetailSerializer)
-    def post(self, request: Request, engagement_id: int) -> Response:
-        data = validated(self.InputSerializer, request.data)
+    output = EngagementDetailSerializer
 
-        def approve() -> dict[str, Any]:
-            services.engagement_approve(actor=request.user, engagement_id=engagement_id, **data)
-            return _detail(request.user, engagement_id)
-
-        return api_call(approve, output=EngagementDetailSerializer)
+    def perform(self, request: Request, data: dict[str, Any], engagement_id: int) -> dict[str, Any]:
+        services.engagement_approve(actor=request.user, engagement_id=engagement_id, **data)
+        return _detail(request.user, engagement_id)
 
 
-class EngagementRejectApi(APIView):
+class EngagementRejectApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsOrdonnateur]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         note = serializers.CharField(max_length=500)
 
-    @extend_schema(request=InputSerializer, responses=EngagementDetailSerializer)
-    def post(self, request: Request, engagement_id: int) -> Response:
-        data = validated(self.InputSerializer, request.data)
+    output = EngagementDetailSerializer
 
-        def reject() -> dict[str, Any]:
-            services.engagement_reject(actor=request.user, engagement_id=engagement_id, **data)
-            return _detail(request.user, engagement_id)
-
-        return api_call(reject, output=EngagementDetailSerializer)
+    def perform(self, request: Request, data: dict[str, Any], engagement_id: int) -> dict[str, Any]:
+        services.engagement_reject(actor=request.user, engagement_id=engagement_id, **data)
+        return _detail(request.user, engagement_id)
 
 
-class LiquidationRecordApi(APIView):
+class LiquidationRecordApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsService]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -476,15 +446,11 @@ class LiquidationRecordApi(APIView):
         invoice_reference = serializers.CharField(max_length=100)
         service_done_on = serializers.DateField()
 
-    @extend_schema(request=InputSerializer, responses={201: EngagementDetailSerializer})
-    def post(self, request: Request, engagement_id: int) -> Response:
-        data = validated(self.InputSerializer, request.data)
+    output, success_status = EngagementDetailSerializer, 201
 
-        def record() -> dict[str, Any]:
-            services.liquidation_record(actor=request.user, engagement_id=engagement_id, **data)
-            return _detail(request.user, engagement_id)
-
-        return api_call(record, output=EngagementDetailSerializer, status=201)
+    def perform(self, request: Request, data: dict[str, Any], engagement_id: int) -> dict[str, Any]:
+        services.liquidation_record(actor=request.user, engagement_id=engagement_id, **data)
+        return _detail(request.user, engagement_id)
 
 
 class PaymentOrderIssueApi(APIView):
@@ -499,18 +465,14 @@ class PaymentOrderIssueApi(APIView):
         )
 
 
-class PaymentRecordApi(APIView):
+class PaymentRecordApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsService]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         paid_on = serializers.DateField()
         treasury_reference = serializers.CharField(max_length=100)
 
-    @extend_schema(request=InputSerializer, responses={201: PaymentSerializer})
-    def post(self, request: Request, order_id: int) -> Response:
-        data = validated(self.InputSerializer, request.data)
-        return api_call(
-            lambda: services.payment_record(actor=request.user, order_id=order_id, **data),
-            output=PaymentSerializer,
-            status=201,
-        )
+    output, success_status = PaymentSerializer, 201
+
+    def perform(self, request: Request, data: dict[str, Any], order_id: int) -> Any:
+        return services.payment_record(actor=request.user, order_id=order_id, **data)

@@ -3,7 +3,6 @@ pages; a service's refusal goes on its form (kernel run_in_form) and the page is
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -15,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import get_language_bidi
 from django.views.decorators.http import require_POST
 
-from jamaa.platform.kernel.forms import run_in_form
+from jamaa.platform.kernel.forms import DetailPage, form_action, run_in_form
 from jamaa.platform.kernel.roles import role_required
 
 from . import documents, exports, forms, permissions, selectors, services
@@ -48,23 +47,6 @@ def _roles(request: HttpRequest) -> dict[str, bool]:
     }
 
 
-def _act(
-    request: HttpRequest,
-    form: dj_forms.Form,
-    call: Callable[[dict[str, Any]], Any],
-    success: Callable[[Any], str],
-    again: Callable[[dj_forms.Form], HttpResponse],
-) -> HttpResponse:
-    """Form → service → back to `success(result)`; else the page again with the refusal on the form (400)."""
-    if form.is_valid():
-        result = run_in_form(form, lambda: call(form.cleaned_data))
-        if result is not None:
-            return HttpResponseRedirect(success(result))
-    response = again(form)
-    response.status_code = 400
-    return response
-
-
 # --- Budgets ---------------------------------------------------------------------------------------------------
 
 
@@ -88,18 +70,17 @@ def _budget_list_page(request: HttpRequest, create_form: dj_forms.Form | None = 
 @require_POST
 @role_required(permissions.SERVICE)
 def budget_create(request: HttpRequest) -> HttpResponse:
-    return _act(
-        request,
+    return form_action(
         forms.BudgetCreateForm(request.POST),
         lambda d: services.budget_create(actor=request.user, year=d["year"]),
-        lambda b: reverse("budget:budget-detail", args=[b.pk]),
-        lambda f: _budget_list_page(request, create_form=f),
+        done=lambda b: reverse("budget:budget-detail", args=[b.pk]),
+        again=lambda f: _budget_list_page(request, create_form=f),
     )
 
 
 @role_required(*READERS)
 def budget_detail(request: HttpRequest, budget_id: int) -> HttpResponse:
-    return _budget_detail_page(request, budget_id)
+    return BUDGET.render(request, budget_id)
 
 
 def _budget_detail_page(request: HttpRequest, budget_id: int, **bound: dj_forms.Form) -> HttpResponse:
@@ -121,22 +102,13 @@ def _budget_detail_page(request: HttpRequest, budget_id: int, **bound: dj_forms.
     )
 
 
-def _state_action(
-    request: HttpRequest, budget_id: int, form: dj_forms.Form, name: str, call: Callable[[dict[str, Any]], Any]
-) -> HttpResponse:
-    return _act(
-        request,
-        form,
-        call,
-        lambda _b: reverse("budget:budget-detail", args=[budget_id]),
-        lambda f: _budget_detail_page(request, budget_id, **{name: f}),
-    )
+BUDGET = DetailPage("budget:budget-detail", _budget_detail_page)
 
 
 @require_POST
 @role_required(*STAFF)
 def budget_vote(request: HttpRequest, budget_id: int) -> HttpResponse:
-    return _state_action(
+    return BUDGET.act(
         request,
         budget_id,
         forms.VoteForm(request.POST),
@@ -148,7 +120,7 @@ def budget_vote(request: HttpRequest, budget_id: int) -> HttpResponse:
 @require_POST
 @role_required(*STAFF)
 def budget_approve(request: HttpRequest, budget_id: int) -> HttpResponse:
-    return _state_action(
+    return BUDGET.act(
         request,
         budget_id,
         forms.ApproveForm(request.POST),
@@ -160,7 +132,7 @@ def budget_approve(request: HttpRequest, budget_id: int) -> HttpResponse:
 @require_POST
 @role_required(*STAFF)
 def budget_execute(request: HttpRequest, budget_id: int) -> HttpResponse:
-    return _state_action(
+    return BUDGET.act(
         request,
         budget_id,
         forms.CloseForm({"closed_on": timezone.localdate()}),
@@ -172,7 +144,7 @@ def budget_execute(request: HttpRequest, budget_id: int) -> HttpResponse:
 @require_POST
 @role_required(permissions.ORDONNATEUR)
 def budget_close(request: HttpRequest, budget_id: int) -> HttpResponse:
-    return _state_action(
+    return BUDGET.act(
         request,
         budget_id,
         forms.CloseForm(request.POST),
@@ -249,12 +221,11 @@ def _credits_page(request: HttpRequest, budget_id: int, **bound: dj_forms.Form) 
 def credit_amend(request: HttpRequest, budget_id: int) -> HttpResponse:
     form = forms.AmendForm(request.POST)
     forms.set_choices(form, "line_id", _line_choices(request, budget_id))
-    return _act(
-        request,
+    return form_action(
         form,
         lambda d: services.credit_amend(actor=request.user, **d),
-        lambda _m: reverse("budget:credits", args=[budget_id]),
-        lambda f: _credits_page(request, budget_id, amend_form=f),
+        done=lambda _m: reverse("budget:credits", args=[budget_id]),
+        again=lambda f: _credits_page(request, budget_id, amend_form=f),
     )
 
 
@@ -265,12 +236,11 @@ def credit_transfer(request: HttpRequest, budget_id: int) -> HttpResponse:
     choices = _line_choices(request, budget_id)
     forms.set_choices(form, "from_line_id", choices)
     forms.set_choices(form, "to_line_id", choices)
-    return _act(
-        request,
+    return form_action(
         form,
         lambda d: services.credit_transfer(actor=request.user, **d),
-        lambda _g: reverse("budget:credits", args=[budget_id]),
-        lambda f: _credits_page(request, budget_id, transfer_form=f),
+        done=lambda _g: reverse("budget:credits", args=[budget_id]),
+        again=lambda f: _credits_page(request, budget_id, transfer_form=f),
     )
 
 
@@ -312,18 +282,17 @@ def _engagement_list_page(
 def engagement_propose(request: HttpRequest, budget_id: int) -> HttpResponse:
     form = forms.EngagementForm(request.POST)
     forms.set_choices(form, "line_id", _line_choices(request, budget_id))
-    return _act(
-        request,
+    return form_action(
         form,
         lambda d: services.engagement_propose(actor=request.user, **d),
-        lambda e: reverse("budget:engagement-detail", args=[e.pk]),
-        lambda f: _engagement_list_page(request, budget_id, propose_form=f),
+        done=lambda e: reverse("budget:engagement-detail", args=[e.pk]),
+        again=lambda f: _engagement_list_page(request, budget_id, propose_form=f),
     )
 
 
 @role_required(*READERS)
 def engagement_detail(request: HttpRequest, engagement_id: int) -> HttpResponse:
-    return _engagement_detail_page(request, engagement_id)
+    return ENGAGEMENT.render(request, engagement_id)
 
 
 def _engagement_detail_page(request: HttpRequest, engagement_id: int, **bound: dj_forms.Form) -> HttpResponse:
@@ -350,22 +319,13 @@ def _engagement_detail_page(request: HttpRequest, engagement_id: int, **bound: d
     )
 
 
-def _chain_action(
-    request: HttpRequest, engagement_id: int, form: dj_forms.Form, name: str, call: Callable[[dict[str, Any]], Any]
-) -> HttpResponse:
-    return _act(
-        request,
-        form,
-        call,
-        lambda _x: reverse("budget:engagement-detail", args=[engagement_id]),
-        lambda f: _engagement_detail_page(request, engagement_id, **{name: f}),
-    )
+ENGAGEMENT = DetailPage("budget:engagement-detail", _engagement_detail_page)
 
 
 @require_POST
 @role_required(permissions.ORDONNATEUR)
 def engagement_approve(request: HttpRequest, engagement_id: int) -> HttpResponse:
-    return _chain_action(
+    return ENGAGEMENT.act(
         request,
         engagement_id,
         forms.DecisionForm(request.POST),
@@ -377,7 +337,7 @@ def engagement_approve(request: HttpRequest, engagement_id: int) -> HttpResponse
 @require_POST
 @role_required(permissions.ORDONNATEUR)
 def engagement_reject(request: HttpRequest, engagement_id: int) -> HttpResponse:
-    return _chain_action(
+    return ENGAGEMENT.act(
         request,
         engagement_id,
         forms.DecisionForm(request.POST),
@@ -389,7 +349,7 @@ def engagement_reject(request: HttpRequest, engagement_id: int) -> HttpResponse:
 @require_POST
 @role_required(permissions.SERVICE)
 def liquidation_record(request: HttpRequest, engagement_id: int) -> HttpResponse:
-    return _chain_action(
+    return ENGAGEMENT.act(
         request,
         engagement_id,
         forms.LiquidationForm(request.POST),
@@ -401,7 +361,7 @@ def liquidation_record(request: HttpRequest, engagement_id: int) -> HttpResponse
 @require_POST
 @role_required(permissions.ORDONNATEUR)
 def order_issue(request: HttpRequest, engagement_id: int, liquidation_id: int) -> HttpResponse:
-    return _chain_action(
+    return ENGAGEMENT.act(
         request,
         engagement_id,
         forms.DecisionForm({}),
@@ -413,7 +373,7 @@ def order_issue(request: HttpRequest, engagement_id: int, liquidation_id: int) -
 @require_POST
 @role_required(permissions.SERVICE)
 def payment_record(request: HttpRequest, engagement_id: int, order_id: int) -> HttpResponse:
-    return _chain_action(
+    return ENGAGEMENT.act(
         request,
         engagement_id,
         forms.PaymentForm(request.POST),

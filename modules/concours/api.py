@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from jamaa.platform.kernel.api import api_call, validated
+from jamaa.platform.kernel.api import ServiceApi, api_call, validated
 
 from . import permissions, selectors, services
 from .models import Quota
@@ -98,12 +98,12 @@ def _detail(request: Request, concours_id: int) -> selectors.ConcoursDetail:
     return selectors.concours_get(viewer=request.user, concours_id=concours_id)
 
 
-class ConcoursListApi(APIView):
+class ConcoursListApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsManager]
+    method, output, many = "get", ConcoursRowSerializer, True
 
-    @extend_schema(responses=ConcoursRowSerializer(many=True))
-    def get(self, request: Request) -> Response:
-        return api_call(lambda: selectors.concours_list(viewer=request.user), output=ConcoursRowSerializer, many=True)
+    def perform(self, request: Request, data: dict[str, Any]) -> Any:
+        return selectors.concours_list(viewer=request.user)
 
 
 class ConcoursAnnouncedApi(APIView):
@@ -114,7 +114,7 @@ class ConcoursAnnouncedApi(APIView):
         return api_call(selectors.concours_announced, output=ConcoursRowSerializer, many=True)
 
 
-class ConcoursAnnounceApi(APIView):
+class ConcoursAnnounceApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsManager]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -132,23 +132,19 @@ class ConcoursAnnounceApi(APIView):
         age_max = serializers.IntegerField(min_value=18, max_value=45, default=40)
         documents_required = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
 
-    @extend_schema(request=InputSerializer, responses={201: ConcoursDetailSerializer})
-    def post(self, request: Request) -> Response:
-        data = validated(self.InputSerializer, request.data)
+    output, success_status = ConcoursDetailSerializer, 201
 
-        def announce() -> selectors.ConcoursDetail:
-            made = services.concours_announce(actor=request.user, data=services.ConcoursInput(**data))
-            return _detail(request, made.pk)
-
-        return api_call(announce, output=ConcoursDetailSerializer, status=201)
+    def perform(self, request: Request, data: dict[str, Any]) -> selectors.ConcoursDetail:
+        made = services.concours_announce(actor=request.user, data=services.ConcoursInput(**data))
+        return _detail(request, made.pk)
 
 
-class ConcoursDetailApi(APIView):
+class ConcoursDetailApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsManager]
+    method, output = "get", ConcoursDetailSerializer
 
-    @extend_schema(responses=ConcoursDetailSerializer)
-    def get(self, request: Request, concours_id: int) -> Response:
-        return api_call(lambda: _detail(request, concours_id), output=ConcoursDetailSerializer)
+    def perform(self, request: Request, data: dict[str, Any], concours_id: int) -> Any:
+        return _detail(request, concours_id)
 
 
 class ConcoursAdvanceApi(APIView):
@@ -163,7 +159,7 @@ class ConcoursAdvanceApi(APIView):
         return api_call(advance, output=ConcoursDetailSerializer)
 
 
-class ApplicationRegisterApi(APIView):
+class ApplicationRegisterApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsManager]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -178,53 +174,41 @@ class ApplicationRegisterApi(APIView):
         email = serializers.EmailField(required=False, default="", allow_blank=True)
         phone = serializers.CharField(max_length=30, required=False, default="", allow_blank=True)
 
-    @extend_schema(request=InputSerializer, responses={201: CandidatureRowSerializer})
-    def post(self, request: Request, concours_id: int) -> Response:
-        data = validated(self.InputSerializer, request.data)
+    output, success_status = CandidatureRowSerializer, 201
 
-        def register() -> Any:
-            made = services.application_register(
-                actor=request.user, concours_id=concours_id, data=services.ApplicationInput(**data)
-            )
-            return selectors.candidature_get(viewer=request.user, candidature_id=made.pk)[1]
-
-        return api_call(register, output=CandidatureRowSerializer, status=201)
+    def perform(self, request: Request, data: dict[str, Any], concours_id: int) -> Any:
+        made = services.application_register(
+            actor=request.user, concours_id=concours_id, data=services.ApplicationInput(**data)
+        )
+        return selectors.candidature_get(viewer=request.user, candidature_id=made.pk)[1]
 
 
-class ApplicationScreenApi(APIView):
+class ApplicationScreenApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsManager]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         eligible = serializers.BooleanField()
         reason = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
 
-    @extend_schema(request=InputSerializer, responses=CandidatureRowSerializer)
-    def post(self, request: Request, candidature_id: int) -> Response:
-        data = validated(self.InputSerializer, request.data)
+    output = CandidatureRowSerializer
 
-        def screen() -> Any:
-            services.application_screen(actor=request.user, candidature_id=candidature_id, **data)
-            return selectors.candidature_get(viewer=request.user, candidature_id=candidature_id)[1]
-
-        return api_call(screen, output=CandidatureRowSerializer)
+    def perform(self, request: Request, data: dict[str, Any], candidature_id: int) -> Any:
+        services.application_screen(actor=request.user, candidature_id=candidature_id, **data)
+        return selectors.candidature_get(viewer=request.user, candidature_id=candidature_id)[1]
 
 
-class ConvocationsIssueApi(APIView):
+class ConvocationsIssueApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsManager]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         centre = serializers.CharField(max_length=200)
         room_size = serializers.IntegerField(min_value=1, max_value=500, default=20)
 
-    @extend_schema(request=InputSerializer, responses=ConcoursDetailSerializer)
-    def post(self, request: Request, concours_id: int) -> Response:
-        data = validated(self.InputSerializer, request.data)
+    output = ConcoursDetailSerializer
 
-        def issue() -> selectors.ConcoursDetail:
-            services.convocations_issue(actor=request.user, concours_id=concours_id, **data)
-            return _detail(request, concours_id)
-
-        return api_call(issue, output=ConcoursDetailSerializer)
+    def perform(self, request: Request, data: dict[str, Any], concours_id: int) -> selectors.ConcoursDetail:
+        services.convocations_issue(actor=request.user, concours_id=concours_id, **data)
+        return _detail(request, concours_id)
 
 
 class WrittenMarkApi(APIView):
@@ -250,21 +234,17 @@ class WrittenMarkApi(APIView):
         )
 
 
-class OralMarkApi(APIView):
+class OralMarkApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsManager]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         score = serializers.DecimalField(max_digits=4, decimal_places=2, min_value=0, max_value=20)
 
-    @extend_schema(request=InputSerializer, responses={201: CandidatureRowSerializer})
-    def post(self, request: Request, candidature_id: int) -> Response:
-        data = validated(self.InputSerializer, request.data)
+    output, success_status = CandidatureRowSerializer, 201
 
-        def oral() -> Any:
-            services.oral_mark_enter(actor=request.user, candidature_id=candidature_id, **data)
-            return selectors.candidature_get(viewer=request.user, candidature_id=candidature_id)[1]
-
-        return api_call(oral, output=CandidatureRowSerializer, status=201)
+    def perform(self, request: Request, data: dict[str, Any], candidature_id: int) -> Any:
+        services.oral_mark_enter(actor=request.user, candidature_id=candidature_id, **data)
+        return selectors.candidature_get(viewer=request.user, candidature_id=candidature_id)[1]
 
 
 class ResultsPublishApi(APIView):

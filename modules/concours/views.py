@@ -4,6 +4,7 @@ the published lists are public (the portal)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from jamaa.modules.rh import selectors as rh_selectors
-from jamaa.platform.kernel.forms import run_in_form
+from jamaa.platform.kernel.forms import DetailPage, form_action, run_in_form
 from jamaa.platform.kernel.roles import role_required
 
 from . import documents, permissions, selectors, services
@@ -99,9 +100,7 @@ def concours_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _detail(
-    request: HttpRequest, concours_id: int, status: int = 200, error: Any = None, **forms_: Any
-) -> HttpResponse:
+def _detail(request: HttpRequest, concours_id: int, error: Any = None, **forms_: Any) -> HttpResponse:
     detail = selectors.concours_get(viewer=request.user, concours_id=concours_id)
     context = {
         "d": detail,
@@ -112,39 +111,50 @@ def _detail(
         "written_form": forms_.get("written_form") or WrittenForm(),
         "latest": detail.lists[0] if detail.lists else None,
     }
-    return render(request, "concours/concours_detail.html", context, status=status)
+    return render(request, "concours/concours_detail.html", context)
+
+
+CONCOURS = DetailPage("concours:concours-detail", _detail)
 
 
 @role_required(permissions.MANAGER)
 def concours_detail(request: HttpRequest, concours_id: int) -> HttpResponse:
-    return _detail(request, concours_id)
+    return CONCOURS.render(request, concours_id)
 
 
-def _step(request: HttpRequest, concours_id: int, call: Any, form: forms.Form | None = None) -> HttpResponse:
-    form = form if form is not None else forms.Form(request.POST)
-    if form.is_valid() and run_in_form(form, call) is not None:
-        return HttpResponseRedirect(reverse("concours:concours-detail", args=[concours_id]))
-    return _detail(request, concours_id, status=400, error=form.errors)
+def _step(
+    request: HttpRequest, concours_id: int, call: Callable[[dict[str, Any]], object], form: forms.Form | None = None
+) -> HttpResponse:
+    """A step with no form of its own on the page: its refusal is shown above the page."""
+    return form_action(
+        form if form is not None else forms.Form(request.POST),
+        call,
+        done=reverse("concours:concours-detail", args=[concours_id]),
+        again=lambda bound: _detail(request, concours_id, error=bound.errors),
+    )
 
 
 @role_required(permissions.MANAGER)
 @require_POST
 def concours_advance(request: HttpRequest, concours_id: int) -> HttpResponse:
-    return _step(request, concours_id, lambda: services.concours_advance(actor=request.user, concours_id=concours_id))
+    return _step(
+        request, concours_id, lambda _d: services.concours_advance(actor=request.user, concours_id=concours_id)
+    )
 
 
 @role_required(permissions.MANAGER)
 @require_POST
 def application_register(request: HttpRequest, concours_id: int) -> HttpResponse:
-    form = ApplicationForm(request.POST)
-    if form.is_valid():
-        data = services.ApplicationInput(**form.cleaned_data)
-        done = run_in_form(
-            form, lambda: services.application_register(actor=request.user, concours_id=concours_id, data=data)
-        )
-        if done is not None:
-            return HttpResponseRedirect(reverse("concours:concours-detail", args=[concours_id]) + "#applications")
-    return _detail(request, concours_id, status=400, application_form=form)
+    return CONCOURS.act(
+        request,
+        concours_id,
+        ApplicationForm(request.POST),
+        "application_form",
+        lambda d: services.application_register(
+            actor=request.user, concours_id=concours_id, data=services.ApplicationInput(**d)
+        ),
+        anchor="#applications",
+    )
 
 
 @role_required(permissions.MANAGER)
@@ -155,11 +165,8 @@ def application_screen(request: HttpRequest, candidature_id: int) -> HttpRespons
     return _step(
         request,
         concours.id,
-        lambda: services.application_screen(
-            actor=request.user,
-            candidature_id=candidature_id,
-            eligible=form.cleaned_data["eligible"] == "1",
-            reason=form.cleaned_data["reason"],
+        lambda d: services.application_screen(
+            actor=request.user, candidature_id=candidature_id, eligible=d["eligible"] == "1", reason=d["reason"]
         ),
         form,
     )
@@ -168,14 +175,13 @@ def application_screen(request: HttpRequest, candidature_id: int) -> HttpRespons
 @role_required(permissions.MANAGER)
 @require_POST
 def convocations_issue(request: HttpRequest, concours_id: int) -> HttpResponse:
-    form = ConvocationForm(request.POST)
-    if form.is_valid():
-        done = run_in_form(
-            form, lambda: services.convocations_issue(actor=request.user, concours_id=concours_id, **form.cleaned_data)
-        )
-        if done is not None:
-            return HttpResponseRedirect(reverse("concours:concours-detail", args=[concours_id]))
-    return _detail(request, concours_id, status=400, convocation_form=form)
+    return CONCOURS.act(
+        request,
+        concours_id,
+        ConvocationForm(request.POST),
+        "convocation_form",
+        lambda d: services.convocations_issue(actor=request.user, concours_id=concours_id, **d),
+    )
 
 
 @role_required(permissions.MANAGER)
@@ -192,22 +198,16 @@ def convocation_pdf(request: HttpRequest, candidature_id: int) -> HttpResponse:
 @role_required(permissions.MANAGER)
 @require_POST
 def written_mark(request: HttpRequest, concours_id: int) -> HttpResponse:
-    form = WrittenForm(request.POST)
-    if form.is_valid():
-        c = form.cleaned_data
-        done = run_in_form(
-            form,
-            lambda: services.written_mark_enter(
-                actor=request.user,
-                concours_id=concours_id,
-                code=c["code"],
-                corrector=int(c["corrector"]),
-                score=c["score"],
-            ),
-        )
-        if done is not None:
-            return HttpResponseRedirect(reverse("concours:concours-detail", args=[concours_id]) + "#marks")
-    return _detail(request, concours_id, status=400, written_form=form)
+    return CONCOURS.act(
+        request,
+        concours_id,
+        WrittenForm(request.POST),
+        "written_form",
+        lambda c: services.written_mark_enter(
+            actor=request.user, concours_id=concours_id, code=c["code"], corrector=int(c["corrector"]), score=c["score"]
+        ),
+        anchor="#marks",
+    )
 
 
 @role_required(permissions.MANAGER)
@@ -218,9 +218,7 @@ def oral_mark(request: HttpRequest, candidature_id: int) -> HttpResponse:
     return _step(
         request,
         concours.id,
-        lambda: services.oral_mark_enter(
-            actor=request.user, candidature_id=candidature_id, score=form.cleaned_data["score"]
-        ),
+        lambda d: services.oral_mark_enter(actor=request.user, candidature_id=candidature_id, score=d["score"]),
         form,
     )
 
@@ -228,7 +226,7 @@ def oral_mark(request: HttpRequest, candidature_id: int) -> HttpResponse:
 @role_required(permissions.MANAGER)
 @require_POST
 def results_publish(request: HttpRequest, concours_id: int) -> HttpResponse:
-    return _step(request, concours_id, lambda: services.results_publish(actor=request.user, concours_id=concours_id))
+    return _step(request, concours_id, lambda _d: services.results_publish(actor=request.user, concours_id=concours_id))
 
 
 @role_required(permissions.MANAGER)
@@ -238,7 +236,7 @@ def appointment_make(request: HttpRequest, candidature_id: int) -> HttpResponse:
     return _step(
         request,
         concours.id,
-        lambda: services.appointment_make(
+        lambda _d: services.appointment_make(
             actor=request.user, candidature_id=candidature_id, recruited_on=timezone.localdate()
         ),
     )

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jamaa.platform.inputs import id_field
-from jamaa.platform.kernel.api import api_call, validated
+from jamaa.platform.kernel.api import ServiceApi, api_call, validated
 
 from . import documents, permissions, selectors, services
 from .models import Category, CorrespondentKind, Priority, Status
@@ -117,7 +117,7 @@ def _detail(viewer: Any, mail_id: int) -> selectors.MailDetail:
     return selectors.mail_get(viewer=viewer, mail_id=mail_id)
 
 
-class MailRegisterApi(APIView):
+class MailRegisterApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsClerk]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -135,19 +135,15 @@ class MailRegisterApi(APIView):
         service_id = serializers.IntegerField(required=False, allow_null=True, default=None)
         assignee_id = serializers.IntegerField(required=False, allow_null=True, default=None)
 
-    @extend_schema(request=InputSerializer, responses={201: MailDetailSerializer})
-    def post(self, request: Request) -> Response:
-        data = validated(self.InputSerializer, request.data)
+    output, success_status = MailDetailSerializer, 201
+
+    def perform(self, request: Request, data: dict[str, Any]) -> selectors.MailDetail:
         corr = data.pop("correspondent")
-
-        def register() -> selectors.MailDetail:
-            mail = services.mail_register(
-                actor=request.user,
-                data=services.MailInput(**data, correspondent=services.CorrespondentInput(**corr) if corr else None),
-            )
-            return _detail(request.user, mail.pk)
-
-        return api_call(register, output=MailDetailSerializer, status=201)
+        mail = services.mail_register(
+            actor=request.user,
+            data=services.MailInput(**data, correspondent=services.CorrespondentInput(**corr) if corr else None),
+        )
+        return _detail(request.user, mail.pk)
 
 
 class MailListApi(APIView):
@@ -175,15 +171,15 @@ class MailListApi(APIView):
         )
 
 
-class MailDetailApi(APIView):
+class MailDetailApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsAgent]
+    method, output = "get", MailDetailSerializer
 
-    @extend_schema(responses=MailDetailSerializer)
-    def get(self, request: Request, mail_id: int) -> Response:
-        return api_call(lambda: _detail(request.user, mail_id), output=MailDetailSerializer)
+    def perform(self, request: Request, data: dict[str, Any], mail_id: int) -> Any:
+        return _detail(request.user, mail_id)
 
 
-class MailRouteApi(APIView):
+class MailRouteApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsAgent]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -191,53 +187,41 @@ class MailRouteApi(APIView):
         assignee_id = serializers.IntegerField(required=False, allow_null=True, default=None)
         note = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
 
-    @extend_schema(request=InputSerializer, responses=MailDetailSerializer)
-    def post(self, request: Request, mail_id: int) -> Response:
-        data = validated(self.InputSerializer, request.data)
+    output = MailDetailSerializer
 
-        def route() -> selectors.MailDetail:
-            services.mail_route(actor=request.user, mail_id=mail_id, **data)
-            return _detail(request.user, mail_id)
-
-        return api_call(route, output=MailDetailSerializer)
+    def perform(self, request: Request, data: dict[str, Any], mail_id: int) -> selectors.MailDetail:
+        services.mail_route(actor=request.user, mail_id=mail_id, **data)
+        return _detail(request.user, mail_id)
 
 
-class MailStatusApi(APIView):
+class MailStatusApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsAgent]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         status = serializers.ChoiceField(choices=Status.choices)
         reason = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
 
-    @extend_schema(request=InputSerializer, responses=MailDetailSerializer)
-    def post(self, request: Request, mail_id: int) -> Response:
-        data = validated(self.InputSerializer, request.data)
+    output = MailDetailSerializer
 
-        def change() -> selectors.MailDetail:
-            services.mail_status_change(actor=request.user, mail_id=mail_id, **data)
-            return _detail(request.user, mail_id)
-
-        return api_call(change, output=MailDetailSerializer)
+    def perform(self, request: Request, data: dict[str, Any], mail_id: int) -> selectors.MailDetail:
+        services.mail_status_change(actor=request.user, mail_id=mail_id, **data)
+        return _detail(request.user, mail_id)
 
 
-class MailAnnotateApi(APIView):
+class MailAnnotateApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsAgent]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         text = serializers.CharField(max_length=4000)
 
-    @extend_schema(request=InputSerializer, responses={201: MailDetailSerializer})
-    def post(self, request: Request, mail_id: int) -> Response:
-        data = validated(self.InputSerializer, request.data)
+    output, success_status = MailDetailSerializer, 201
 
-        def annotate() -> selectors.MailDetail:
-            services.mail_annotate(actor=request.user, mail_id=mail_id, text=data["text"])
-            return _detail(request.user, mail_id)
-
-        return api_call(annotate, output=MailDetailSerializer, status=201)
+    def perform(self, request: Request, data: dict[str, Any], mail_id: int) -> selectors.MailDetail:
+        services.mail_annotate(actor=request.user, mail_id=mail_id, text=data["text"])
+        return _detail(request.user, mail_id)
 
 
-class MailReplyApi(APIView):
+class MailReplyApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsAgent]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -245,15 +229,11 @@ class MailReplyApi(APIView):
         departure_date = serializers.DateField(required=False, allow_null=True, default=None)
         close = serializers.BooleanField(default=False)
 
-    @extend_schema(request=InputSerializer, responses={201: MailDetailSerializer})
-    def post(self, request: Request, mail_id: int) -> Response:
-        data = validated(self.InputSerializer, request.data)
+    output, success_status = MailDetailSerializer, 201
 
-        def reply() -> selectors.MailDetail:
-            outgoing = services.mail_reply(actor=request.user, incoming_id=mail_id, **data)
-            return _detail(request.user, outgoing.pk)
-
-        return api_call(reply, output=MailDetailSerializer, status=201)
+    def perform(self, request: Request, data: dict[str, Any], mail_id: int) -> selectors.MailDetail:
+        outgoing = services.mail_reply(actor=request.user, incoming_id=mail_id, **data)
+        return _detail(request.user, outgoing.pk)
 
 
 class MailAttachApi(APIView):
@@ -299,7 +279,7 @@ class TaskListApi(APIView):
         )
 
 
-class TaskAddApi(APIView):
+class TaskAddApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsAgent]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -307,55 +287,41 @@ class TaskAddApi(APIView):
         due_date = serializers.DateField()
         assignee_id = id_field(required=False, allow_null=True, default=None)
 
-    @extend_schema(request=InputSerializer, responses={201: MailDetailSerializer})
-    def post(self, request: Request, mail_id: int) -> Response:
-        data = validated(self.InputSerializer, request.data)
+    output, success_status = MailDetailSerializer, 201
 
-        def add() -> selectors.MailDetail:
-            services.task_add(actor=request.user, mail_id=mail_id, **data)
-            return _detail(request.user, mail_id)
-
-        return api_call(add, output=MailDetailSerializer, status=201)
+    def perform(self, request: Request, data: dict[str, Any], mail_id: int) -> selectors.MailDetail:
+        services.task_add(actor=request.user, mail_id=mail_id, **data)
+        return _detail(request.user, mail_id)
 
 
-class TaskDoneApi(APIView):
+class TaskDoneApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsAgent]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         note = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
 
-    @extend_schema(request=InputSerializer, responses=MailDetailSerializer)
-    def post(self, request: Request, task_id: int) -> Response:
-        data = validated(self.InputSerializer, request.data)
+    output = MailDetailSerializer
 
-        def done() -> selectors.MailDetail:
-            task = services.task_complete(actor=request.user, task_id=task_id, note=data["note"])
-            return _detail(request.user, task.mail_id)
-
-        return api_call(done, output=MailDetailSerializer)
+    def perform(self, request: Request, data: dict[str, Any], task_id: int) -> selectors.MailDetail:
+        task = services.task_complete(actor=request.user, task_id=task_id, note=data["note"])
+        return _detail(request.user, task.mail_id)
 
 
-class MailReceiptEmailApi(APIView):
+class MailReceiptEmailApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsAgent]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         to = serializers.EmailField()
 
-    @extend_schema(request=InputSerializer, responses={201: EmailLineSerializer})
-    def post(self, request: Request, mail_id: int) -> Response:
-        data = validated(self.InputSerializer, request.data)
+    output, success_status = EmailLineSerializer, 201
 
-        def send() -> selectors.EmailLine:
-            pdf, filename = documents.receipt_for(request=request, detail=_detail(request.user, mail_id))
-            e = services.mail_receipt_email(
-                actor=request.user, mail_id=mail_id, to=data["to"], pdf=pdf, filename=filename
-            )
-            return selectors.EmailLine(to=e.to, sent=e.sent, error=e.error, by=request.user.get_username(), at=e.at)
-
-        return api_call(send, output=EmailLineSerializer, status=201)
+    def perform(self, request: Request, data: dict[str, Any], mail_id: int) -> selectors.EmailLine:
+        pdf, filename = documents.receipt_for(request=request, detail=_detail(request.user, mail_id))
+        e = services.mail_receipt_email(actor=request.user, mail_id=mail_id, to=data["to"], pdf=pdf, filename=filename)
+        return selectors.EmailLine(to=e.to, sent=e.sent, error=e.error, by=request.user.get_username(), at=e.at)
 
 
-class MailCopyApi(APIView):
+class MailCopyApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsAgent]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -363,15 +329,11 @@ class MailCopyApi(APIView):
         official_name = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
         official_office = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
 
-    @extend_schema(request=InputSerializer, responses={201: MailDetailSerializer})
-    def post(self, request: Request, mail_id: int) -> Response:
-        data = validated(self.InputSerializer, request.data)
+    output, success_status = MailDetailSerializer, 201
 
-        def copy() -> selectors.MailDetail:
-            services.mail_copy_add(actor=request.user, mail_id=mail_id, **data)
-            return _detail(request.user, mail_id)
-
-        return api_call(copy, output=MailDetailSerializer, status=201)
+    def perform(self, request: Request, data: dict[str, Any], mail_id: int) -> selectors.MailDetail:
+        services.mail_copy_add(actor=request.user, mail_id=mail_id, **data)
+        return _detail(request.user, mail_id)
 
 
 class AttachmentApi(APIView):

@@ -3,7 +3,6 @@ error pages; documents are rendered from what the selectors return."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -15,7 +14,7 @@ from django.utils.translation import get_language_bidi
 from django.views.decorators.http import require_POST
 
 from jamaa.platform.kernel.documents import CommuneMasthead
-from jamaa.platform.kernel.forms import date_param, run_in_form
+from jamaa.platform.kernel.forms import DetailPage, date_param, form_action, run_in_form
 from jamaa.platform.kernel.roles import role_required
 
 from . import documents, forms, permissions, selectors, services
@@ -119,12 +118,10 @@ def mail_register(request: HttpRequest) -> HttpResponse:
 
 @role_required(*AGENTS)
 def mail_detail(request: HttpRequest, mail_id: int) -> HttpResponse:
-    return _detail_page(request, mail_id)
+    return MAIL.render(request, mail_id)
 
 
-def _detail_page(
-    request: HttpRequest, mail_id: int, forms_: dict[str, Any] | None = None, status: int = 200
-) -> HttpResponse:
+def _detail_page(request: HttpRequest, mail_id: int, **refused: Any) -> HttpResponse:
     """The detail page, with the refused form (and its errors) in place of the blank one."""
     detail = selectors.mail_get(viewer=request.user, mail_id=mail_id)
     service_choices = [(s[0], s[2] if get_language_bidi() and s[2] else s[1]) for s in selectors.reference_lists()[2]]
@@ -151,8 +148,11 @@ def _detail_page(
         "registered": request.GET.get("registered") == "1",
         "is_clerk": permissions.is_clerk(request.user),
     }
-    context.update(forms_ or {})
-    return render(request, "courrier/mail_detail.html", context, status=status)
+    context.update(refused)
+    return render(request, "courrier/mail_detail.html", context)
+
+
+MAIL = DetailPage("courrier:mail-detail", _detail_page)
 
 
 def _members(detail: selectors.MailDetail) -> list[tuple[int, str]]:
@@ -160,35 +160,12 @@ def _members(detail: selectors.MailDetail) -> list[tuple[int, str]]:
     return selectors.service_members(service_id=service_id)
 
 
-def _back(mail_id: int) -> HttpResponse:
-    return HttpResponseRedirect(reverse("courrier:mail-detail", args=[mail_id]))
-
-
-def _detail_action(
-    request: HttpRequest,
-    mail_id: int,
-    form: Any,
-    form_key: str,
-    call: Callable[[dict[str, Any]], Any],
-    *,
-    go_to: Callable[[Any], int] | None = None,
-    aliases: dict[str, str] | None = None,
-) -> HttpResponse:
-    """One action of the detail page: the service called with the form's data, then back to the letter (or the one
-    `go_to` names); a bad form or a refusal shows the page again with the form and its errors."""
-    if form.is_valid():
-        result = run_in_form(form, lambda: call(form.cleaned_data), aliases=aliases)
-        if result is not None:
-            return _back(go_to(result) if go_to else mail_id)
-    return _detail_page(request, mail_id, {form_key: form}, status=400)
-
-
 @require_POST
 @role_required(*AGENTS)
 def mail_route(request: HttpRequest, mail_id: int) -> HttpResponse:
     form = forms.RouteForm(request.POST)
     forms.set_choices(form, "service_id", [(s[0], s[1]) for s in selectors.reference_lists()[2]])
-    return _detail_action(
+    return MAIL.act(
         request,
         mail_id,
         form,
@@ -208,7 +185,7 @@ def mail_status(request: HttpRequest, mail_id: int) -> HttpResponse:
         "status",
         [(s, Status(s).label) for s in selectors.mail_get(viewer=request.user, mail_id=mail_id).next_statuses],
     )
-    return _detail_action(
+    return MAIL.act(
         request,
         mail_id,
         form,
@@ -223,7 +200,7 @@ def mail_status(request: HttpRequest, mail_id: int) -> HttpResponse:
 @role_required(*AGENTS)
 def mail_annotate(request: HttpRequest, mail_id: int) -> HttpResponse:
     form = forms.AnnotateForm(request.POST)
-    return _detail_action(
+    return MAIL.act(
         request,
         mail_id,
         form,
@@ -236,7 +213,7 @@ def mail_annotate(request: HttpRequest, mail_id: int) -> HttpResponse:
 @role_required(*AGENTS)
 def mail_reply(request: HttpRequest, mail_id: int) -> HttpResponse:
     form = forms.ReplyForm(request.POST)
-    return _detail_action(
+    return MAIL.act(
         request,
         mail_id,
         form,
@@ -252,7 +229,7 @@ def mail_reply(request: HttpRequest, mail_id: int) -> HttpResponse:
 @role_required(*AGENTS)
 def mail_attach(request: HttpRequest, mail_id: int) -> HttpResponse:
     form = forms.AttachForm(request.POST, request.FILES)
-    return _detail_action(
+    return MAIL.act(
         request,
         mail_id,
         form,
@@ -272,7 +249,7 @@ def mail_attach(request: HttpRequest, mail_id: int) -> HttpResponse:
 def mail_copy(request: HttpRequest, mail_id: int) -> HttpResponse:
     form = forms.CopyForm(request.POST)
     forms.set_choices(form, "service_id", [("", "—"), *[(s[0], s[1]) for s in selectors.reference_lists()[2]]])
-    return _detail_action(
+    return MAIL.act(
         request,
         mail_id,
         form,
@@ -303,7 +280,7 @@ def task_add(request: HttpRequest, mail_id: int) -> HttpResponse:
     forms.set_choices(
         form, "assignee_id", [("", "—"), *_members(selectors.mail_get(viewer=request.user, mail_id=mail_id))]
     )
-    return _detail_action(
+    return MAIL.act(
         request,
         mail_id,
         form,
@@ -321,16 +298,15 @@ def task_add(request: HttpRequest, mail_id: int) -> HttpResponse:
 @require_POST
 @role_required(*AGENTS)
 def task_done(request: HttpRequest, task_id: int) -> HttpResponse:
-    form = forms.TaskDoneForm(request.POST)
-    if form.is_valid():
-        task = run_in_form(
-            form, lambda: services.task_complete(actor=request.user, task_id=task_id, note=form.cleaned_data["note"])
-        )
-        if task is not None:
-            if request.POST.get("next") == "tasks":
-                return HttpResponseRedirect(reverse("courrier:task-list"))
-            return _back(task.mail_id)
-    return _task_page(request, form)
+    to_list = request.POST.get("next") == "tasks"
+    return form_action(
+        forms.TaskDoneForm(request.POST),
+        lambda d: services.task_complete(actor=request.user, task_id=task_id, note=d["note"]),
+        done=lambda task: (
+            reverse("courrier:task-list") if to_list else reverse("courrier:mail-detail", args=[task.mail_id])
+        ),
+        again=lambda bound: _task_page(request, bound),
+    )
 
 
 @role_required(*AGENTS)
@@ -338,7 +314,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     return _task_page(request, None)
 
 
-def _task_page(request: HttpRequest, refused: forms.TaskDoneForm | None) -> HttpResponse:
+def _task_page(request: HttpRequest, refused: Any) -> HttpResponse:
     tasks = selectors.tasks_open(viewer=request.user, mine_only=request.GET.get("mine") == "1")
     status = 400 if refused is not None else 200
     return render(request, "courrier/task_list.html", {"tasks": tasks, "refused": refused}, status=status)
@@ -347,19 +323,18 @@ def _task_page(request: HttpRequest, refused: forms.TaskDoneForm | None) -> Http
 @require_POST
 @role_required(*AGENTS)
 def mail_receipt_email(request: HttpRequest, mail_id: int) -> HttpResponse:
-    form = forms.EmailReceiptForm(request.POST)
-    if form.is_valid():
+
+    def send(d: dict[str, Any]) -> object:
         detail = selectors.mail_get(viewer=request.user, mail_id=mail_id)
         pdf, filename = documents.receipt_for(request=request, detail=detail)
-        sent = run_in_form(
-            form,
-            lambda: services.mail_receipt_email(
-                actor=request.user, mail_id=mail_id, to=form.cleaned_data["to"], pdf=pdf, filename=filename
-            ),
-        )
-        if sent is not None:
-            return HttpResponseRedirect(reverse("courrier:mail-detail", args=[mail_id]) + "?emailed=1")
-    return _detail_page(request, mail_id, {"email_form": form}, status=400)
+        return services.mail_receipt_email(actor=request.user, mail_id=mail_id, to=d["to"], pdf=pdf, filename=filename)
+
+    return form_action(
+        forms.EmailReceiptForm(request.POST),
+        send,
+        done=reverse("courrier:mail-detail", args=[mail_id]) + "?emailed=1",
+        again=lambda bound: _detail_page(request, mail_id, email_form=bound),
+    )
 
 
 @role_required(*AGENTS)

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jamaa.platform.inputs import id_field, query_params
-from jamaa.platform.kernel.api import api_call, validated
+from jamaa.platform.kernel.api import ServiceApi, api_call
 
 from . import permissions, selectors, services
 from .models import DocumentKind, Fuel, Kind, MaintenanceKind, State
@@ -246,9 +246,13 @@ class VehicleListApi(APIView):
         )
 
 
-class VehicleCreateApi(APIView):
+class _VehicleApi(ServiceApi):
+    # An operation on a vehicle (or a new one) answering with the vehicle's detail.
     permission_classes = [IsAuthenticated, permissions.IsManager]
+    output, success_status = VehicleDetailSerializer, 201
 
+
+class VehicleCreateApi(_VehicleApi):
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         plate = serializers.CharField(max_length=20)
         plate_ar = serializers.CharField(max_length=20, required=False, default="", allow_blank=True)
@@ -262,84 +266,57 @@ class VehicleCreateApi(APIView):
         )
         odometer = _km(required=False, allow_null=True, default=None)
 
-    @extend_schema(request=InputSerializer, responses={201: VehicleDetailSerializer})
-    def post(self, request: Request) -> Response:
-        data = validated(self.InputSerializer, request.data)
-
-        def create() -> selectors.VehicleDetail:
-            vehicle = services.vehicle_create(actor=request.user, data=services.VehicleInput(**data))
-            return _vehicle(request.user, vehicle.pk)
-
-        return api_call(create, output=VehicleDetailSerializer, status=201)
+    def perform(self, request: Request, data: dict[str, Any]) -> selectors.VehicleDetail:
+        vehicle = services.vehicle_create(actor=request.user, data=services.VehicleInput(**data))
+        return _vehicle(request.user, vehicle.pk)
 
 
-class VehicleDetailApi(APIView):
+class VehicleDetailApi(_VehicleApi):
     permission_classes = [IsAuthenticated, permissions.IsAgent]
+    method, success_status = "get", 200
 
-    @extend_schema(responses=VehicleDetailSerializer)
-    def get(self, request: Request, vehicle_id: int) -> Response:
-        return api_call(lambda: _vehicle(request.user, vehicle_id), output=VehicleDetailSerializer)
+    def perform(self, request: Request, data: dict[str, Any], vehicle_id: int) -> selectors.VehicleDetail:
+        return _vehicle(request.user, vehicle_id)
 
 
-class VehicleStateApi(APIView):
-    permission_classes = [IsAuthenticated, permissions.IsManager]
+class VehicleStateApi(_VehicleApi):
+    success_status = 200
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         state = serializers.ChoiceField(choices=State.values)
         reason = serializers.CharField(max_length=300)
         on = serializers.DateField(required=False, allow_null=True, default=None)
 
-    @extend_schema(request=InputSerializer, responses=VehicleDetailSerializer)
-    def post(self, request: Request, vehicle_id: int) -> Response:
-        data = validated(self.InputSerializer, request.data)
-
-        def change() -> selectors.VehicleDetail:
-            services.vehicle_state_change(actor=request.user, vehicle_id=vehicle_id, **data)
-            return _vehicle(request.user, vehicle_id)
-
-        return api_call(change, output=VehicleDetailSerializer)
+    def perform(self, request: Request, data: dict[str, Any], vehicle_id: int) -> selectors.VehicleDetail:
+        services.vehicle_state_change(actor=request.user, vehicle_id=vehicle_id, **data)
+        return _vehicle(request.user, vehicle_id)
 
 
-class AssignmentStartApi(APIView):
-    permission_classes = [IsAuthenticated, permissions.IsManager]
-
+class AssignmentStartApi(_VehicleApi):
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         driver_id = id_field()
         start_on = serializers.DateField()
         end_on = serializers.DateField(required=False, allow_null=True, default=None)
         note = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
 
-    @extend_schema(request=InputSerializer, responses={201: VehicleDetailSerializer})
-    def post(self, request: Request, vehicle_id: int) -> Response:
-        data = validated(self.InputSerializer, request.data)
-
-        def start() -> selectors.VehicleDetail:
-            services.assignment_start(actor=request.user, vehicle_id=vehicle_id, **data)
-            return _vehicle(request.user, vehicle_id)
-
-        return api_call(start, output=VehicleDetailSerializer, status=201)
+    def perform(self, request: Request, data: dict[str, Any], vehicle_id: int) -> selectors.VehicleDetail:
+        services.assignment_start(actor=request.user, vehicle_id=vehicle_id, **data)
+        return _vehicle(request.user, vehicle_id)
 
 
-class AssignmentEndApi(APIView):
+class AssignmentEndApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsManager]
+    output = AssignmentRowSerializer
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         end_on = serializers.DateField()
 
-    @extend_schema(request=InputSerializer, responses=AssignmentRowSerializer)
-    def post(self, request: Request, assignment_id: int) -> Response:
-        data = validated(self.InputSerializer, request.data)
-
-        def end() -> dict[str, Any]:
-            a = services.assignment_end(actor=request.user, assignment_id=assignment_id, end_on=data["end_on"])
-            return {"id": a.pk, "driver": a.driver.name, "start_on": a.start_on, "end_on": a.end_on}
-
-        return api_call(end, output=AssignmentRowSerializer)
+    def perform(self, request: Request, data: dict[str, Any], assignment_id: int) -> dict[str, Any]:
+        a = services.assignment_end(actor=request.user, assignment_id=assignment_id, end_on=data["end_on"])
+        return {"id": a.pk, "driver": a.driver.name, "start_on": a.start_on, "end_on": a.end_on}
 
 
-class DocumentAddApi(APIView):
-    permission_classes = [IsAuthenticated, permissions.IsManager]
-
+class DocumentAddApi(_VehicleApi):
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         kind = serializers.ChoiceField(choices=DocumentKind.values)
         reference = serializers.CharField(max_length=80, required=False, default="", allow_blank=True)
@@ -350,38 +327,26 @@ class DocumentAddApi(APIView):
             max_digits=10, decimal_places=2, min_value=0, required=False, allow_null=True, default=None
         )
 
-    @extend_schema(request=InputSerializer, responses={201: VehicleDetailSerializer})
-    def post(self, request: Request, vehicle_id: int) -> Response:
-        data = validated(self.InputSerializer, request.data)
-
-        def add() -> selectors.VehicleDetail:
-            services.document_add(actor=request.user, vehicle_id=vehicle_id, **data)
-            return _vehicle(request.user, vehicle_id)
-
-        return api_call(add, output=VehicleDetailSerializer, status=201)
+    def perform(self, request: Request, data: dict[str, Any], vehicle_id: int) -> selectors.VehicleDetail:
+        services.document_add(actor=request.user, vehicle_id=vehicle_id, **data)
+        return _vehicle(request.user, vehicle_id)
 
 
-class ReadingApi(APIView):
+class ReadingApi(_VehicleApi):
     permission_classes = [IsAuthenticated, permissions.IsAgent]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         odometer = _km()
         read_on = serializers.DateField()
 
-    @extend_schema(request=InputSerializer, responses={201: VehicleDetailSerializer})
-    def post(self, request: Request, vehicle_id: int) -> Response:
-        data = validated(self.InputSerializer, request.data)
-
-        def record() -> selectors.VehicleDetail:
-            services.odometer_record(
-                actor=request.user, vehicle_id=vehicle_id, value=data["odometer"], read_on=data["read_on"]
-            )
-            return _vehicle(request.user, vehicle_id)
-
-        return api_call(record, output=VehicleDetailSerializer, status=201)
+    def perform(self, request: Request, data: dict[str, Any], vehicle_id: int) -> selectors.VehicleDetail:
+        services.odometer_record(
+            actor=request.user, vehicle_id=vehicle_id, value=data["odometer"], read_on=data["read_on"]
+        )
+        return _vehicle(request.user, vehicle_id)
 
 
-class MaintenanceApi(APIView):
+class MaintenanceApi(_VehicleApi):
     permission_classes = [IsAuthenticated, permissions.IsAgent]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -392,54 +357,45 @@ class MaintenanceApi(APIView):
         odometer = _km()
         done_on = serializers.DateField()
 
-    @extend_schema(request=InputSerializer, responses={201: VehicleDetailSerializer})
-    def post(self, request: Request, vehicle_id: int) -> Response:
-        data = validated(self.InputSerializer, request.data)
-
-        def record() -> selectors.VehicleDetail:
-            services.maintenance_record(actor=request.user, vehicle_id=vehicle_id, **data)
-            return _vehicle(request.user, vehicle_id)
-
-        return api_call(record, output=VehicleDetailSerializer, status=201)
+    def perform(self, request: Request, data: dict[str, Any], vehicle_id: int) -> selectors.VehicleDetail:
+        services.maintenance_record(actor=request.user, vehicle_id=vehicle_id, **data)
+        return _vehicle(request.user, vehicle_id)
 
 
-class ConsumptionApi(APIView):
+class _ReadApi(ServiceApi):
+    # A read for the fleet's agents.
     permission_classes = [IsAuthenticated, permissions.IsAgent]
-
-    @extend_schema(responses=ConsumptionSerializer)
-    def get(self, request: Request, vehicle_id: int) -> Response:
-        def read() -> dict[str, Any]:
-            segments, anomalies = selectors.vehicle_anomalies(viewer=request.user, vehicle_id=vehicle_id)
-            return {"segments": segments, "anomalies": anomalies}
-
-        return api_call(read, output=ConsumptionSerializer)
+    method = "get"
 
 
-class LogbookApi(APIView):
-    permission_classes = [IsAuthenticated, permissions.IsAgent]
+class ConsumptionApi(_ReadApi):
+    output = ConsumptionSerializer
 
-    @extend_schema(responses=LogLineSerializer(many=True))
-    def get(self, request: Request, vehicle_id: int) -> Response:
-        return api_call(
-            lambda: selectors.vehicle_logbook(viewer=request.user, vehicle_id=vehicle_id)[1],
-            output=LogLineSerializer,
-            many=True,
-        )
+    def perform(self, request: Request, data: dict[str, Any], vehicle_id: int) -> dict[str, Any]:
+        segments, anomalies = selectors.vehicle_anomalies(viewer=request.user, vehicle_id=vehicle_id)
+        return {"segments": segments, "anomalies": anomalies}
+
+
+class LogbookApi(_ReadApi):
+    output, many = LogLineSerializer, True
+
+    def perform(self, request: Request, data: dict[str, Any], vehicle_id: int) -> Any:
+        return selectors.vehicle_logbook(viewer=request.user, vehicle_id=vehicle_id)[1]
 
 
 # --- voucher books and vouchers ----------------------------------------------------------------------------------
 
 
-class BookListApi(APIView):
-    permission_classes = [IsAuthenticated, permissions.IsAgent]
+class BookListApi(_ReadApi):
+    output, many = BookRowSerializer, True
 
-    @extend_schema(responses=BookRowSerializer(many=True))
-    def get(self, request: Request) -> Response:
-        return api_call(lambda: selectors.book_list(viewer=request.user), output=BookRowSerializer, many=True)
+    def perform(self, request: Request, data: dict[str, Any]) -> Any:
+        return selectors.book_list(viewer=request.user)
 
 
-class BookIssueApi(APIView):
+class BookIssueApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsManager]
+    output, success_status = BookDetailSerializer, 201
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         vehicle_id = id_field(required=False, allow_null=True, default=None)
@@ -450,23 +406,16 @@ class BookIssueApi(APIView):
         supplier = serializers.CharField(max_length=120, required=False, default="", allow_blank=True)
         issued_on = serializers.DateField(required=False, allow_null=True, default=None)
 
-    @extend_schema(request=InputSerializer, responses={201: BookDetailSerializer})
-    def post(self, request: Request) -> Response:
-        data = validated(self.InputSerializer, request.data)
-
-        def issue() -> selectors.BookDetail:
-            book = services.book_issue(actor=request.user, **data)
-            return selectors.book_get(viewer=request.user, book_id=book.pk)
-
-        return api_call(issue, output=BookDetailSerializer, status=201)
+    def perform(self, request: Request, data: dict[str, Any]) -> selectors.BookDetail:
+        book = services.book_issue(actor=request.user, **data)
+        return selectors.book_get(viewer=request.user, book_id=book.pk)
 
 
-class BookDetailApi(APIView):
-    permission_classes = [IsAuthenticated, permissions.IsAgent]
+class BookDetailApi(_ReadApi):
+    output = BookDetailSerializer
 
-    @extend_schema(responses=BookDetailSerializer)
-    def get(self, request: Request, book_id: int) -> Response:
-        return api_call(lambda: selectors.book_get(viewer=request.user, book_id=book_id), output=BookDetailSerializer)
+    def perform(self, request: Request, data: dict[str, Any], book_id: int) -> selectors.BookDetail:
+        return selectors.book_get(viewer=request.user, book_id=book_id)
 
 
 class VoucherFindApi(APIView):
@@ -487,18 +436,16 @@ class VoucherFindApi(APIView):
         )
 
 
-class VoucherDetailApi(APIView):
+class VoucherDetailApi(_ReadApi):
+    output = VoucherDetailSerializer
+
+    def perform(self, request: Request, data: dict[str, Any], voucher_id: int) -> selectors.VoucherDetail:
+        return selectors.voucher_get(viewer=request.user, voucher_id=voucher_id)
+
+
+class VoucherUseApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsAgent]
-
-    @extend_schema(responses=VoucherDetailSerializer)
-    def get(self, request: Request, voucher_id: int) -> Response:
-        return api_call(
-            lambda: selectors.voucher_get(viewer=request.user, voucher_id=voucher_id), output=VoucherDetailSerializer
-        )
-
-
-class VoucherUseApi(APIView):
-    permission_classes = [IsAuthenticated, permissions.IsAgent]
+    output, success_status = VoucherDetailSerializer, 201
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         vehicle_id = id_field()
@@ -513,47 +460,40 @@ class VoucherUseApi(APIView):
         odometer = _km()
         full_tank = serializers.BooleanField(required=False, default=False)
 
-    @extend_schema(request=InputSerializer, responses={201: VoucherDetailSerializer})
-    def post(self, request: Request, voucher_id: int) -> Response:
-        data = validated(self.InputSerializer, request.data)
-
-        def use() -> selectors.VoucherDetail:
-            services.voucher_use(actor=request.user, data=services.FillInput(voucher_id=voucher_id, **data))
-            return selectors.voucher_get(viewer=request.user, voucher_id=voucher_id)
-
-        return api_call(use, output=VoucherDetailSerializer, status=201)
+    def perform(self, request: Request, data: dict[str, Any], voucher_id: int) -> selectors.VoucherDetail:
+        services.voucher_use(actor=request.user, data=services.FillInput(voucher_id=voucher_id, **data))
+        return selectors.voucher_get(viewer=request.user, voucher_id=voucher_id)
 
 
-class VoucherCancelApi(APIView):
+class VoucherCancelApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsManager]
+    output = VoucherDetailSerializer
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         reason = serializers.CharField(max_length=300)
 
-    @extend_schema(request=InputSerializer, responses=VoucherDetailSerializer)
-    def post(self, request: Request, voucher_id: int) -> Response:
-        data = validated(self.InputSerializer, request.data)
-
-        def cancel() -> selectors.VoucherDetail:
-            services.voucher_cancel(actor=request.user, voucher_id=voucher_id, reason=data["reason"])
-            return selectors.voucher_get(viewer=request.user, voucher_id=voucher_id)
-
-        return api_call(cancel, output=VoucherDetailSerializer)
+    def perform(self, request: Request, data: dict[str, Any], voucher_id: int) -> selectors.VoucherDetail:
+        services.voucher_cancel(actor=request.user, voucher_id=voucher_id, reason=data["reason"])
+        return selectors.voucher_get(viewer=request.user, voucher_id=voucher_id)
 
 
 # --- mission orders ----------------------------------------------------------------------------------------------
 
 
-class MissionListApi(APIView):
-    permission_classes = [IsAuthenticated, permissions.IsAgent]
+class MissionListApi(_ReadApi):
+    output, many = MissionRowSerializer, True
 
-    @extend_schema(responses=MissionRowSerializer(many=True))
-    def get(self, request: Request) -> Response:
-        return api_call(lambda: selectors.mission_list(viewer=request.user), output=MissionRowSerializer, many=True)
+    def perform(self, request: Request, data: dict[str, Any]) -> Any:
+        return selectors.mission_list(viewer=request.user)
 
 
-class MissionIssueApi(APIView):
+class _MissionApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsManager]
+    output = MissionRowSerializer
+
+
+class MissionIssueApi(_MissionApi):
+    success_status = 201
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         agent_name = serializers.CharField(max_length=120)
@@ -565,60 +505,38 @@ class MissionIssueApi(APIView):
         depart_on = serializers.DateField()
         return_on = serializers.DateField()
 
-    @extend_schema(request=InputSerializer, responses={201: MissionRowSerializer})
-    def post(self, request: Request) -> Response:
-        data = validated(self.InputSerializer, request.data)
-
-        def issue() -> selectors.MissionRow:
-            mission = services.mission_issue(actor=request.user, data=services.MissionInput(**data))
-            return selectors.mission_get(viewer=request.user, mission_id=mission.pk)
-
-        return api_call(issue, output=MissionRowSerializer, status=201)
+    def perform(self, request: Request, data: dict[str, Any]) -> selectors.MissionRow:
+        mission = services.mission_issue(actor=request.user, data=services.MissionInput(**data))
+        return selectors.mission_get(viewer=request.user, mission_id=mission.pk)
 
 
-class MissionDetailApi(APIView):
+class MissionDetailApi(_MissionApi):
     permission_classes = [IsAuthenticated, permissions.IsAgent]
+    method = "get"
 
-    @extend_schema(responses=MissionRowSerializer)
-    def get(self, request: Request, mission_id: int) -> Response:
-        return api_call(
-            lambda: selectors.mission_get(viewer=request.user, mission_id=mission_id), output=MissionRowSerializer
-        )
+    def perform(self, request: Request, data: dict[str, Any], mission_id: int) -> selectors.MissionRow:
+        return selectors.mission_get(viewer=request.user, mission_id=mission_id)
 
 
-class MissionCompleteApi(APIView):
+class MissionCompleteApi(_MissionApi):
     permission_classes = [IsAuthenticated, permissions.IsAgent]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         end_odometer = _km()
         returned_on = serializers.DateField(required=False, allow_null=True, default=None)
 
-    @extend_schema(request=InputSerializer, responses=MissionRowSerializer)
-    def post(self, request: Request, mission_id: int) -> Response:
-        data = validated(self.InputSerializer, request.data)
-
-        def complete() -> selectors.MissionRow:
-            services.mission_complete(actor=request.user, mission_id=mission_id, **data)
-            return selectors.mission_get(viewer=request.user, mission_id=mission_id)
-
-        return api_call(complete, output=MissionRowSerializer)
+    def perform(self, request: Request, data: dict[str, Any], mission_id: int) -> selectors.MissionRow:
+        services.mission_complete(actor=request.user, mission_id=mission_id, **data)
+        return selectors.mission_get(viewer=request.user, mission_id=mission_id)
 
 
-class MissionCancelApi(APIView):
-    permission_classes = [IsAuthenticated, permissions.IsManager]
-
+class MissionCancelApi(_MissionApi):
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         reason = serializers.CharField(max_length=300)
 
-    @extend_schema(request=InputSerializer, responses=MissionRowSerializer)
-    def post(self, request: Request, mission_id: int) -> Response:
-        data = validated(self.InputSerializer, request.data)
-
-        def cancel() -> selectors.MissionRow:
-            services.mission_cancel(actor=request.user, mission_id=mission_id, reason=data["reason"])
-            return selectors.mission_get(viewer=request.user, mission_id=mission_id)
-
-        return api_call(cancel, output=MissionRowSerializer)
+    def perform(self, request: Request, data: dict[str, Any], mission_id: int) -> selectors.MissionRow:
+        services.mission_cancel(actor=request.user, mission_id=mission_id, reason=data["reason"])
+        return selectors.mission_get(viewer=request.user, mission_id=mission_id)
 
 
 # --- report and reference lists ----------------------------------------------------------------------------------
@@ -640,55 +558,42 @@ class FuelReportApi(APIView):
         return api_call(lambda: selectors.fuel_report(viewer=request.user, **params), output=FuelReportSerializer)
 
 
-class ServiceListApi(APIView):
-    permission_classes = [IsAuthenticated, permissions.IsAgent]
+class ServiceListApi(_ReadApi):
+    output, many = ChoiceSerializer, True
 
-    @extend_schema(responses=ChoiceSerializer(many=True))
-    def get(self, request: Request) -> Response:
-        return api_call(lambda: selectors.services_list(viewer=request.user), output=ChoiceSerializer, many=True)
+    def perform(self, request: Request, data: dict[str, Any]) -> Any:
+        return selectors.services_list(viewer=request.user)
 
 
-class ServiceCreateApi(APIView):
+class _ReferenceCreateApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsManager]
+    output, success_status = ChoiceSerializer, 201
 
+
+class ServiceCreateApi(_ReferenceCreateApi):
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         name_fr = serializers.CharField(max_length=120)
         name_ar = serializers.CharField(max_length=120, required=False, default="", allow_blank=True)
 
-    @extend_schema(request=InputSerializer, responses={201: ChoiceSerializer})
-    def post(self, request: Request) -> Response:
-        data = validated(self.InputSerializer, request.data)
-
-        def create() -> dict[str, Any]:
-            service = services.service_create(actor=request.user, **data)
-            return {"id": service.pk, "label": service.name_fr}
-
-        return api_call(create, output=ChoiceSerializer, status=201)
+    def perform(self, request: Request, data: dict[str, Any]) -> dict[str, Any]:
+        service = services.service_create(actor=request.user, **data)
+        return {"id": service.pk, "label": service.name_fr}
 
 
-class DriverListApi(APIView):
-    permission_classes = [IsAuthenticated, permissions.IsAgent]
+class DriverListApi(_ReadApi):
+    output, many = ChoiceSerializer, True
 
-    @extend_schema(responses=ChoiceSerializer(many=True))
-    def get(self, request: Request) -> Response:
-        return api_call(lambda: selectors.drivers_list(viewer=request.user), output=ChoiceSerializer, many=True)
+    def perform(self, request: Request, data: dict[str, Any]) -> Any:
+        return selectors.drivers_list(viewer=request.user)
 
 
-class DriverCreateApi(APIView):
-    permission_classes = [IsAuthenticated, permissions.IsManager]
-
+class DriverCreateApi(_ReferenceCreateApi):
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         name = serializers.CharField(max_length=120)
         name_ar = serializers.CharField(max_length=120, required=False, default="", allow_blank=True)
         licence = serializers.CharField(max_length=40, required=False, default="", allow_blank=True)
         phone = serializers.CharField(max_length=30, required=False, default="", allow_blank=True)
 
-    @extend_schema(request=InputSerializer, responses={201: ChoiceSerializer})
-    def post(self, request: Request) -> Response:
-        data = validated(self.InputSerializer, request.data)
-
-        def create() -> dict[str, Any]:
-            driver = services.driver_create(actor=request.user, **data)
-            return {"id": driver.pk, "label": driver.name}
-
-        return api_call(create, output=ChoiceSerializer, status=201)
+    def perform(self, request: Request, data: dict[str, Any]) -> dict[str, Any]:
+        driver = services.driver_create(actor=request.user, **data)
+        return {"id": driver.pk, "label": driver.name}

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from jamaa.platform.kernel.forms import run_in_form
+from jamaa.platform.kernel.forms import DetailPage, form_action, run_in_form
 from jamaa.platform.kernel.roles import role_required
 
 from . import documents, forms, permissions, selectors, services
@@ -91,7 +91,7 @@ def vehicle_create(request: HttpRequest) -> HttpResponse:
     return render(request, "parc/vehicle_form.html", _ctx(request, form=form), status=status)
 
 
-def _vehicle_page(request: HttpRequest, vehicle_id: int, refused: dict[str, Any] | None = None) -> HttpResponse:
+def _vehicle_page(request: HttpRequest, vehicle_id: int, **refused: Any) -> HttpResponse:
     detail = selectors.vehicle_get(viewer=request.user, vehicle_id=vehicle_id)
     segments, anomalies = selectors.vehicle_anomalies(viewer=request.user, vehicle_id=vehicle_id)
     state_form = forms.StateForm()
@@ -103,7 +103,7 @@ def _vehicle_page(request: HttpRequest, vehicle_id: int, refused: dict[str, Any]
         "document_form": forms.DocumentForm(),
         "reading_form": forms.ReadingForm(),
         "maintenance_form": forms.MaintenanceForm(),
-        **(refused or {}),
+        **refused,
     }
     forms.set_choices(page_forms["state_form"], "state", detail.next_states)
     forms.set_choices(page_forms["assign_form"], "driver_id", _choices(selectors.drivers_list(viewer=request.user)))
@@ -111,27 +111,15 @@ def _vehicle_page(request: HttpRequest, vehicle_id: int, refused: dict[str, Any]
         request,
         "parc/vehicle_detail.html",
         _ctx(request, d=detail, v=detail.vehicle, segments=segments, anomalies=anomalies, **page_forms),
-        status=400 if refused else 200,
     )
+
+
+VEHICLE = DetailPage("parc:vehicle-detail", _vehicle_page)
 
 
 @role_required(*AGENTS)
 def vehicle_detail(request: HttpRequest, vehicle_id: int) -> HttpResponse:
-    return _vehicle_page(request, vehicle_id)
-
-
-def _vehicle_post(
-    request: HttpRequest,
-    vehicle_id: int,
-    key: str,
-    form: Any,
-    call: Callable[[dict[str, Any]], Any],
-    aliases: dict[str, str] | None = None,
-) -> HttpResponse:
-    """Validate the form, run the service; back to the vehicle, or the page with the refusal on the form."""
-    if form.is_valid() and run_in_form(form, lambda: call(form.cleaned_data), aliases=aliases) is not None:
-        return HttpResponseRedirect(reverse("parc:vehicle-detail", args=[vehicle_id]))
-    return _vehicle_page(request, vehicle_id, {key: form})
+    return VEHICLE.render(request, vehicle_id)
 
 
 @require_POST
@@ -140,11 +128,11 @@ def vehicle_state(request: HttpRequest, vehicle_id: int) -> HttpResponse:
     form = forms.StateForm(request.POST)
     detail = selectors.vehicle_get(viewer=request.user, vehicle_id=vehicle_id)
     forms.set_choices(form, "state", detail.next_states)
-    return _vehicle_post(
+    return VEHICLE.act(
         request,
         vehicle_id,
-        "state_form",
         form,
+        "state_form",
         lambda d: services.vehicle_state_change(
             actor=request.user, vehicle_id=vehicle_id, state=d["state"], reason=d["reason"], on=d["on"]
         ),
@@ -156,11 +144,11 @@ def vehicle_state(request: HttpRequest, vehicle_id: int) -> HttpResponse:
 def vehicle_assign(request: HttpRequest, vehicle_id: int) -> HttpResponse:
     form = forms.AssignForm(request.POST)
     forms.set_choices(form, "driver_id", _choices(selectors.drivers_list(viewer=request.user)))
-    return _vehicle_post(
+    return VEHICLE.act(
         request,
         vehicle_id,
-        "assign_form",
         form,
+        "assign_form",
         lambda d: services.assignment_start(
             actor=request.user,
             vehicle_id=vehicle_id,
@@ -175,11 +163,11 @@ def vehicle_assign(request: HttpRequest, vehicle_id: int) -> HttpResponse:
 @require_POST
 @role_required(permissions.MANAGER)
 def assignment_end(request: HttpRequest, vehicle_id: int, assignment_id: int) -> HttpResponse:
-    return _vehicle_post(
+    return VEHICLE.act(
         request,
         vehicle_id,
-        "end_form",
         forms.EndAssignmentForm(request.POST),
+        "end_form",
         lambda d: services.assignment_end(actor=request.user, assignment_id=assignment_id, end_on=d["end_on"]),
     )
 
@@ -187,11 +175,11 @@ def assignment_end(request: HttpRequest, vehicle_id: int, assignment_id: int) ->
 @require_POST
 @role_required(permissions.MANAGER)
 def vehicle_document(request: HttpRequest, vehicle_id: int) -> HttpResponse:
-    return _vehicle_post(
+    return VEHICLE.act(
         request,
         vehicle_id,
-        "document_form",
         forms.DocumentForm(request.POST),
+        "document_form",
         lambda d: services.document_add(actor=request.user, vehicle_id=vehicle_id, **d),
     )
 
@@ -199,11 +187,11 @@ def vehicle_document(request: HttpRequest, vehicle_id: int) -> HttpResponse:
 @require_POST
 @role_required(*AGENTS)
 def vehicle_reading(request: HttpRequest, vehicle_id: int) -> HttpResponse:
-    return _vehicle_post(
+    return VEHICLE.act(
         request,
         vehicle_id,
-        "reading_form",
         forms.ReadingForm(request.POST),
+        "reading_form",
         lambda d: services.odometer_record(
             actor=request.user, vehicle_id=vehicle_id, value=d["odometer"], read_on=d["read_on"]
         ),
@@ -213,11 +201,11 @@ def vehicle_reading(request: HttpRequest, vehicle_id: int) -> HttpResponse:
 @require_POST
 @role_required(*AGENTS)
 def vehicle_maintenance(request: HttpRequest, vehicle_id: int) -> HttpResponse:
-    return _vehicle_post(
+    return VEHICLE.act(
         request,
         vehicle_id,
-        "maintenance_form",
         forms.MaintenanceForm(request.POST),
+        "maintenance_form",
         lambda d: services.maintenance_record(actor=request.user, vehicle_id=vehicle_id, **d),
     )
 
@@ -298,21 +286,19 @@ def voucher_find(request: HttpRequest) -> HttpResponse:
     return render(request, "parc/voucher_find.html", _ctx(request, find_form=form), status=400 if form.errors else 200)
 
 
-def _voucher_page(request: HttpRequest, voucher_id: int, refused: dict[str, Any] | None = None) -> HttpResponse:
+def _voucher_page(request: HttpRequest, voucher_id: int, **refused: Any) -> HttpResponse:
     detail = selectors.voucher_get(viewer=request.user, voucher_id=voucher_id)
-    page_forms: dict[str, Any] = {"fill_form": forms.FillForm(), "cancel_form": forms.ReasonForm(), **(refused or {})}
+    page_forms: dict[str, Any] = {"fill_form": forms.FillForm(), "cancel_form": forms.ReasonForm(), **refused}
     forms.set_choices(page_forms["fill_form"], "vehicle_id", _choices(detail.vehicles))
-    return render(
-        request,
-        "parc/voucher_detail.html",
-        _ctx(request, d=detail, vo=detail.voucher, **page_forms),
-        status=400 if refused else 200,
-    )
+    return render(request, "parc/voucher_detail.html", _ctx(request, d=detail, vo=detail.voucher, **page_forms))
+
+
+VOUCHER = DetailPage("parc:voucher-detail", _voucher_page)
 
 
 @role_required(*AGENTS)
 def voucher_detail(request: HttpRequest, voucher_id: int) -> HttpResponse:
-    return _voucher_page(request, voucher_id)
+    return VOUCHER.render(request, voucher_id)
 
 
 @require_POST
@@ -321,30 +307,24 @@ def voucher_use(request: HttpRequest, voucher_id: int) -> HttpResponse:
     detail = selectors.voucher_get(viewer=request.user, voucher_id=voucher_id)
     form = forms.FillForm(request.POST)
     forms.set_choices(form, "vehicle_id", _choices(detail.vehicles))
-    if form.is_valid():
-        d = form.cleaned_data
-        data = services.FillInput(voucher_id=voucher_id, **d)
-        if run_in_form(form, lambda: services.voucher_use(actor=request.user, data=data)) is not None:
-            return HttpResponseRedirect(reverse("parc:voucher-detail", args=[voucher_id]) + "?used=1")
-    return _voucher_page(request, voucher_id, {"fill_form": form})
+    return form_action(
+        form,
+        lambda d: services.voucher_use(actor=request.user, data=services.FillInput(voucher_id=voucher_id, **d)),
+        done=reverse("parc:voucher-detail", args=[voucher_id]) + "?used=1",
+        again=lambda bound: _voucher_page(request, voucher_id, fill_form=bound),
+    )
 
 
 @require_POST
 @role_required(permissions.MANAGER)
 def voucher_cancel(request: HttpRequest, voucher_id: int) -> HttpResponse:
-    form = forms.ReasonForm(request.POST)
-    if (
-        form.is_valid()
-        and run_in_form(
-            form,
-            lambda: services.voucher_cancel(
-                actor=request.user, voucher_id=voucher_id, reason=form.cleaned_data["reason"]
-            ),
-        )
-        is not None
-    ):
-        return HttpResponseRedirect(reverse("parc:voucher-detail", args=[voucher_id]))
-    return _voucher_page(request, voucher_id, {"cancel_form": form})
+    return VOUCHER.act(
+        request,
+        voucher_id,
+        forms.ReasonForm(request.POST),
+        "cancel_form",
+        lambda d: services.voucher_cancel(actor=request.user, voucher_id=voucher_id, reason=d["reason"]),
+    )
 
 
 # --- mission orders ----------------------------------------------------------------------------------------------
@@ -381,20 +361,20 @@ def mission_create(request: HttpRequest) -> HttpResponse:
     return render(request, "parc/mission_form.html", _ctx(request, form=form), status=status)
 
 
-def _mission_page(request: HttpRequest, mission_id: int, refused: dict[str, Any] | None = None) -> HttpResponse:
+def _mission_page(request: HttpRequest, mission_id: int, **refused: Any) -> HttpResponse:
     mission = selectors.mission_get(viewer=request.user, mission_id=mission_id)
-    page_forms = {"complete_form": forms.CompleteForm(), "cancel_form": forms.ReasonForm(), **(refused or {})}
+    page_forms = {"complete_form": forms.CompleteForm(), "cancel_form": forms.ReasonForm(), **refused}
     return render(
-        request,
-        "parc/mission_detail.html",
-        _ctx(request, m=mission, issued="issued" in request.GET, **page_forms),
-        status=400 if refused else 200,
+        request, "parc/mission_detail.html", _ctx(request, m=mission, issued="issued" in request.GET, **page_forms)
     )
+
+
+MISSION = DetailPage("parc:mission-detail", _mission_page)
 
 
 @role_required(*AGENTS)
 def mission_detail(request: HttpRequest, mission_id: int) -> HttpResponse:
-    return _mission_page(request, mission_id)
+    return MISSION.render(request, mission_id)
 
 
 @role_required(*AGENTS)
@@ -408,38 +388,26 @@ def mission_pdf(request: HttpRequest, mission_id: int) -> HttpResponse:
 @require_POST
 @role_required(*AGENTS)
 def mission_complete(request: HttpRequest, mission_id: int) -> HttpResponse:
-    form = forms.CompleteForm(request.POST)
-    if (
-        form.is_valid()
-        and run_in_form(
-            form,
-            lambda: services.mission_complete(
-                actor=request.user, mission_id=mission_id, end_odometer=form.cleaned_data["end_odometer"]
-            ),
-            aliases={"odometer": "end_odometer"},
-        )
-        is not None
-    ):
-        return HttpResponseRedirect(reverse("parc:mission-detail", args=[mission_id]))
-    return _mission_page(request, mission_id, {"complete_form": form})
+    return MISSION.act(
+        request,
+        mission_id,
+        forms.CompleteForm(request.POST),
+        "complete_form",
+        lambda d: services.mission_complete(actor=request.user, mission_id=mission_id, end_odometer=d["end_odometer"]),
+        aliases={"odometer": "end_odometer"},
+    )
 
 
 @require_POST
 @role_required(permissions.MANAGER)
 def mission_cancel(request: HttpRequest, mission_id: int) -> HttpResponse:
-    form = forms.ReasonForm(request.POST)
-    if (
-        form.is_valid()
-        and run_in_form(
-            form,
-            lambda: services.mission_cancel(
-                actor=request.user, mission_id=mission_id, reason=form.cleaned_data["reason"]
-            ),
-        )
-        is not None
-    ):
-        return HttpResponseRedirect(reverse("parc:mission-detail", args=[mission_id]))
-    return _mission_page(request, mission_id, {"cancel_form": form})
+    return MISSION.act(
+        request,
+        mission_id,
+        forms.ReasonForm(request.POST),
+        "cancel_form",
+        lambda d: services.mission_cancel(actor=request.user, mission_id=mission_id, reason=d["reason"]),
+    )
 
 
 # --- the monthly report and the setup ----------------------------------------------------------------------------

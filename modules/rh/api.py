@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jamaa.platform.inputs import id_field
-from jamaa.platform.kernel.api import api_call, validated
+from jamaa.platform.kernel.api import ServiceApi, api_call, validated
 
 from . import permissions, selectors, services
 from .models import ActKind, LeaveKind, Position
@@ -156,7 +156,7 @@ class AgentListApi(APIView):
         )
 
 
-class AgentRecruitApi(APIView):
+class AgentRecruitApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsAgent]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -177,27 +177,21 @@ class AgentRecruitApi(APIView):
         service = serializers.CharField(max_length=120, required=False, default="", allow_blank=True)
         user_id = id_field(required=False, allow_null=True, default=None)
 
-    @extend_schema(request=InputSerializer, responses={201: RecruitedSerializer})
-    def post(self, request: Request) -> Response:
-        data = validated(self.InputSerializer, request.data)
-        return api_call(
-            lambda: services.agent_recruit(actor=request.user, data=services.AgentInput(**data)),
-            output=RecruitedSerializer,
-            status=201,
-        )
+    output, success_status = RecruitedSerializer, 201
+
+    def perform(self, request: Request, data: dict[str, Any]) -> Any:
+        return services.agent_recruit(actor=request.user, data=services.AgentInput(**data))
 
 
-class AgentDetailApi(APIView):
+class AgentDetailApi(ServiceApi):
     permission_classes = [IsAuthenticated]
+    method, output = "get", AgentDetailSerializer
 
-    @extend_schema(responses=AgentDetailSerializer)
-    def get(self, request: Request, agent_id: int) -> Response:
-        return api_call(
-            lambda: selectors.agent_get(viewer=request.user, agent_id=agent_id), output=AgentDetailSerializer
-        )
+    def perform(self, request: Request, data: dict[str, Any], agent_id: int) -> Any:
+        return selectors.agent_get(viewer=request.user, agent_id=agent_id)
 
 
-class ActIssueApi(APIView):
+class ActIssueApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsAgent]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -211,15 +205,11 @@ class ActIssueApi(APIView):
         object_ar = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
         corrects_act_id = id_field(required=False, allow_null=True, default=None)
 
-    @extend_schema(request=InputSerializer, responses={201: ActRowSerializer})
-    def post(self, request: Request, agent_id: int) -> Response:
-        data = validated(self.InputSerializer, request.data)
+    output, success_status = ActRowSerializer, 201
 
-        def issue() -> selectors.ActRow:
-            act = services.act_issue(actor=request.user, data=services.ActInput(agent_id=agent_id, **data))
-            return selectors.act_get(viewer=request.user, act_id=act.pk)
-
-        return api_call(issue, output=ActRowSerializer, status=201)
+    def perform(self, request: Request, data: dict[str, Any], agent_id: int) -> selectors.ActRow:
+        act = services.act_issue(actor=request.user, data=services.ActInput(agent_id=agent_id, **data))
+        return selectors.act_get(viewer=request.user, act_id=act.pk)
 
 
 class LeaveRequestApi(APIView):
@@ -254,30 +244,26 @@ class BalanceApi(APIView):
         )
 
 
-class LeavePendingApi(APIView):
+class LeavePendingApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsAgent]
+    method, output, many = "get", LeaveRowSerializer, True
 
-    @extend_schema(responses=LeaveRowSerializer(many=True))
-    def get(self, request: Request) -> Response:
-        return api_call(lambda: selectors.leave_pending(viewer=request.user), output=LeaveRowSerializer, many=True)
+    def perform(self, request: Request, data: dict[str, Any]) -> Any:
+        return selectors.leave_pending(viewer=request.user)
 
 
-class LeaveDecideApi(APIView):
+class LeaveDecideApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsAgent]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         approve = serializers.BooleanField()
         note = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
 
-    @extend_schema(request=InputSerializer, responses=LeaveRowSerializer)
-    def post(self, request: Request, leave_id: int) -> Response:
-        data = validated(self.InputSerializer, request.data)
+    output = LeaveRowSerializer
 
-        def decide() -> selectors.LeaveRow:
-            services.leave_decide(actor=request.user, leave_id=leave_id, **data)
-            return selectors.leave_get(viewer=request.user, leave_id=leave_id)
-
-        return api_call(decide, output=LeaveRowSerializer)
+    def perform(self, request: Request, data: dict[str, Any], leave_id: int) -> selectors.LeaveRow:
+        services.leave_decide(actor=request.user, leave_id=leave_id, **data)
+        return selectors.leave_get(viewer=request.user, leave_id=leave_id)
 
 
 class LeaveCancelApi(APIView):
@@ -310,28 +296,22 @@ class HolidayListApi(APIView):
         return api_call(lambda: selectors.holiday_list(year=year), output=HolidaySerializer, many=True)
 
 
-class HolidayConfirmApi(APIView):
+class HolidayConfirmApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsAgent]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         day = serializers.DateField()
 
-    @extend_schema(request=InputSerializer, responses=HolidaySerializer(many=True))
-    def post(self, request: Request, holiday_id: int) -> Response:
-        data = validated(self.InputSerializer, request.data)
+    output, many = HolidaySerializer, True
 
-        def confirm() -> Any:
-            holiday = services.holiday_confirm(actor=request.user, holiday_id=holiday_id, day=data["day"])
-            return selectors.holiday_list(year=holiday.year)
-
-        return api_call(confirm, output=HolidaySerializer, many=True)
+    def perform(self, request: Request, data: dict[str, Any], holiday_id: int) -> Any:
+        holiday = services.holiday_confirm(actor=request.user, holiday_id=holiday_id, day=data["day"])
+        return selectors.holiday_list(year=holiday.year)
 
 
-class HeadcountApi(APIView):
+class HeadcountApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsAgent]
+    method, output, many = "get", HeadcountSerializer, True
 
-    @extend_schema(responses=HeadcountSerializer(many=True))
-    def get(self, request: Request) -> Response:
-        return api_call(
-            lambda: selectors.headcount_projection(viewer=request.user), output=HeadcountSerializer, many=True
-        )
+    def perform(self, request: Request, data: dict[str, Any]) -> Any:
+        return selectors.headcount_projection(viewer=request.user)

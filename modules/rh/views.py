@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from jamaa.platform.kernel.forms import run_in_form
+from jamaa.platform.kernel.forms import DetailPage, run_in_form
 from jamaa.platform.kernel.roles import role_required
 
 from . import documents, permissions, selectors, services
@@ -130,7 +130,7 @@ def agent_new(request: HttpRequest) -> HttpResponse:
     return render(request, "rh/agent_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
-def _detail(request: HttpRequest, agent_id: int, status: int = 200, **forms_: Any) -> HttpResponse:
+def _detail(request: HttpRequest, agent_id: int, **forms_: Any) -> HttpResponse:
     detail = selectors.agent_get(viewer=request.user, agent_id=agent_id)
     hr = permissions.is_agent(request.user)
     context = {
@@ -140,12 +140,15 @@ def _detail(request: HttpRequest, agent_id: int, status: int = 200, **forms_: An
         "leave_form": forms_.get("leave_form") or LeaveForm(),
         "rating_form": forms_.get("rating_form") or RatingForm(initial={"year": timezone.localdate().year - 1}),
     }
-    return render(request, "rh/agent_detail.html", context, status=status)
+    return render(request, "rh/agent_detail.html", context)
+
+
+AGENT = DetailPage("rh:agent-detail", _detail)
 
 
 @login_required
 def agent_detail(request: HttpRequest, agent_id: int) -> HttpResponse:
-    return _detail(request, agent_id)
+    return AGENT.render(request, agent_id)
 
 
 @login_required
@@ -160,65 +163,59 @@ def me(request: HttpRequest) -> HttpResponse:
 @require_POST
 def agent_act(request: HttpRequest, agent_id: int) -> HttpResponse:
     selectors.agent_get(viewer=request.user, agent_id=agent_id)
-    form = ActForm(request.POST)
-    if form.is_valid():
-        c = form.cleaned_data
-        data = services.ActInput(
-            agent_id=agent_id,
-            kind=c["kind"],
-            effective_date=c["effective_date"],
-            grade_code=c["grade_code"] or "",
-            echelon=c["echelon"],
-            position=c["position"] or "",
-            service=c["service"] or None,
-            object_fr=c["object_fr"],
-            object_ar=c["object_ar"],
-            corrects_act_id=c["corrects_act_id"],
-        )
-        if run_in_form(form, lambda: services.act_issue(actor=request.user, data=data)) is not None:
-            return HttpResponseRedirect(reverse("rh:agent-detail", args=[agent_id]) + "#acts")
-    return _detail(request, agent_id, status=400, act_form=form)
+    return AGENT.act(
+        request,
+        agent_id,
+        ActForm(request.POST),
+        "act_form",
+        lambda c: services.act_issue(
+            actor=request.user,
+            data=services.ActInput(
+                agent_id=agent_id,
+                kind=c["kind"],
+                effective_date=c["effective_date"],
+                grade_code=c["grade_code"] or "",
+                echelon=c["echelon"],
+                position=c["position"] or "",
+                service=c["service"] or None,
+                object_fr=c["object_fr"],
+                object_ar=c["object_ar"],
+                corrects_act_id=c["corrects_act_id"],
+            ),
+        ),
+        anchor="#acts",
+    )
 
 
 @login_required
 @require_POST
 def agent_leave(request: HttpRequest, agent_id: int) -> HttpResponse:
     selectors.agent_get(viewer=request.user, agent_id=agent_id)
-    form = LeaveForm(request.POST)
-    if form.is_valid():
-        c = form.cleaned_data
-        leave = run_in_form(
-            form,
-            lambda: services.leave_request(
-                actor=request.user,
-                agent_id=agent_id,
-                kind=c["kind"],
-                start=c["start"],
-                end=c["end"],
-                reason=c["reason"],
-            ),
-        )
-        if leave is not None:
-            return HttpResponseRedirect(reverse("rh:agent-detail", args=[agent_id]) + "#leave")
-    return _detail(request, agent_id, status=400, leave_form=form)
+    return AGENT.act(
+        request,
+        agent_id,
+        LeaveForm(request.POST),
+        "leave_form",
+        lambda c: services.leave_request(
+            actor=request.user, agent_id=agent_id, kind=c["kind"], start=c["start"], end=c["end"], reason=c["reason"]
+        ),
+        anchor="#leave",
+    )
 
 
 @role_required(permissions.AGENT)
 @require_POST
 def agent_rating(request: HttpRequest, agent_id: int) -> HttpResponse:
     selectors.agent_get(viewer=request.user, agent_id=agent_id)
-    form = RatingForm(request.POST)
-    if form.is_valid():
-        c = form.cleaned_data
-        rating = run_in_form(
-            form,
-            lambda: services.rating_record(
-                actor=request.user, agent_id=agent_id, year=c["year"], score=c["score"], comment=c["comment"]
-            ),
-        )
-        if rating is not None:
-            return HttpResponseRedirect(reverse("rh:agent-detail", args=[agent_id]))
-    return _detail(request, agent_id, status=400, rating_form=form)
+    return AGENT.act(
+        request,
+        agent_id,
+        RatingForm(request.POST),
+        "rating_form",
+        lambda c: services.rating_record(
+            actor=request.user, agent_id=agent_id, year=c["year"], score=c["score"], comment=c["comment"]
+        ),
+    )
 
 
 @role_required(permissions.AGENT)

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jamaa.platform.inputs import id_field, query_params
-from jamaa.platform.kernel.api import api_call, validated
+from jamaa.platform.kernel.api import ServiceApi, api_call
 
 from . import exceptions, permissions, selectors, services
 from .models import Avis, Kind, PetitionerKind, Status, Use
@@ -183,7 +183,7 @@ class LateApi(APIView):
         return api_call(lambda: selectors.late_dashboard(viewer=request.user), output=board)
 
 
-class DossierDepositApi(APIView):
+class DossierDepositApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsAgent]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -209,51 +209,47 @@ class DossierDepositApi(APIView):
         parent_id = id_field(required=False, allow_null=True, default=None)
         rokhas_reference = serializers.CharField(max_length=40, required=False, default="", allow_blank=True)
 
-    @extend_schema(request=InputSerializer, responses={201: DossierDetailSerializer})
-    def post(self, request: Request) -> Response:
-        data = validated(self.InputSerializer, request.data)
+    output, success_status = DossierDetailSerializer, 201
+
+    def perform(self, request: Request, data: dict[str, Any]) -> selectors.DossierDetail:
         parcels = tuple(services.ParcelInput(**p) for p in data.pop("parcels"))
         pieces = tuple(data.pop("pieces"))
-
-        def deposit() -> selectors.DossierDetail:
-            dossier = services.dossier_deposit(
-                actor=request.user, data=services.DossierInput(**data, parcels=parcels, pieces=pieces)
-            )
-            return _detail(request.user, dossier.pk)
-
-        return api_call(deposit, output=DossierDetailSerializer, status=201)
+        dossier = services.dossier_deposit(
+            actor=request.user, data=services.DossierInput(**data, parcels=parcels, pieces=pieces)
+        )
+        return _detail(request.user, dossier.pk)
 
 
-class DossierDetailApi(APIView):
+class DossierDetailApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsReader]
+    method, output = "get", DossierDetailSerializer
 
-    @extend_schema(responses=DossierDetailSerializer)
-    def get(self, request: Request, dossier_id: int) -> Response:
-        return api_call(lambda: _detail(request.user, dossier_id), output=DossierDetailSerializer)
+    def perform(self, request: Request, data: dict[str, Any], dossier_id: int) -> Any:
+        return _detail(request.user, dossier_id)
 
 
-class PiecesApi(APIView):
+class PiecesApi(ServiceApi):
+    """Pieces handed in later; an incomplete dossier missing nothing more resumes its instruction."""
+
     permission_classes = [IsAuthenticated, permissions.IsAgent]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         codes = serializers.ListField(child=serializers.CharField(max_length=40), min_length=1, max_length=50)
 
-    @extend_schema(request=InputSerializer, responses=DossierDetailSerializer)
-    def post(self, request: Request, dossier_id: int) -> Response:
-        """Pieces handed in later; an incomplete dossier missing nothing more resumes its instruction."""
-        data = validated(self.InputSerializer, request.data)
+    output = DossierDetailSerializer
 
-        def receive() -> selectors.DossierDetail:
-            services.pieces_receive(actor=request.user, dossier_id=dossier_id, codes=data["codes"])
-            return _detail(request.user, dossier_id)
-
-        return api_call(receive, output=DossierDetailSerializer)
+    def perform(self, request: Request, data: dict[str, Any], dossier_id: int) -> selectors.DossierDetail:
+        services.pieces_receive(actor=request.user, dossier_id=dossier_id, codes=data["codes"])
+        return _detail(request.user, dossier_id)
 
 
 STEPS = ("instruct", "incomplete", "complete", "favourable", "unfavourable", "withdraw", "tax", "deliver")
 
 
-class DossierStepApi(APIView):
+class DossierStepApi(ServiceApi):
+    """One step of the workflow: take into instruction (or reassign), incomplete (the note says what is
+    missing), complete, the instructor's avis on a light dossier, withdraw, liquidate the tax, deliver."""
+
     permission_classes = [IsAuthenticated, permissions.IsAgent]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -261,11 +257,9 @@ class DossierStepApi(APIView):
         note = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
         instructor_id = id_field(required=False, allow_null=True, default=None)
 
-    @extend_schema(request=InputSerializer, responses=DossierDetailSerializer)
-    def post(self, request: Request, dossier_id: int) -> Response:
-        """One step of the workflow: take into instruction (or reassign), incomplete (the note says what is
-        missing), complete, the instructor's avis on a light dossier, withdraw, liquidate the tax, deliver."""
-        data = validated(self.InputSerializer, request.data)
+    output = DossierDetailSerializer
+
+    def perform(self, request: Request, data: dict[str, Any], dossier_id: int) -> selectors.DossierDetail:
         user, note, step = request.user, data["note"], data["step"]
         calls = {
             "instruct": lambda: services.dossier_instruct(
@@ -283,34 +277,29 @@ class DossierStepApi(APIView):
             "tax": lambda: services.tax_liquidate(actor=user, dossier_id=dossier_id),
             "deliver": lambda: services.dossier_deliver(actor=user, dossier_id=dossier_id),
         }
-
-        def run() -> selectors.DossierDetail:
-            calls[step]()
-            return _detail(user, dossier_id)
-
-        return api_call(run, output=DossierDetailSerializer)
+        calls[step]()
+        return _detail(user, dossier_id)
 
 
-class ConsultApi(APIView):
+class ConsultApi(ServiceApi):
+    """Consult a service on the dossier."""
+
     permission_classes = [IsAuthenticated, permissions.IsAgent]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         service_id = id_field()
         deadline = serializers.DateField(required=False, allow_null=True, default=None)
 
-    @extend_schema(request=InputSerializer, responses={201: DossierDetailSerializer})
-    def post(self, request: Request, dossier_id: int) -> Response:
-        """Consult a service on the dossier."""
-        data = validated(self.InputSerializer, request.data)
+    output, success_status = DossierDetailSerializer, 201
 
-        def consult() -> selectors.DossierDetail:
-            services.consultation_send(actor=request.user, dossier_id=dossier_id, **data)
-            return _detail(request.user, dossier_id)
-
-        return api_call(consult, output=DossierDetailSerializer, status=201)
+    def perform(self, request: Request, data: dict[str, Any], dossier_id: int) -> selectors.DossierDetail:
+        services.consultation_send(actor=request.user, dossier_id=dossier_id, **data)
+        return _detail(request.user, dossier_id)
 
 
-class ConsultationReturnApi(APIView):
+class ConsultationReturnApi(ServiceApi):
+    """Record a consulted service's answer (once)."""
+
     permission_classes = [IsAuthenticated, permissions.IsAgent]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -318,44 +307,36 @@ class ConsultationReturnApi(APIView):
         note = serializers.CharField(max_length=1000, required=False, default="", allow_blank=True)
         returned_on = serializers.DateField(required=False, allow_null=True, default=None)
 
-    @extend_schema(request=InputSerializer, responses=ConsultationSerializer)
-    def post(self, request: Request, consultation_id: int) -> Response:
-        """Record a consulted service's answer (once)."""
-        data = validated(self.InputSerializer, request.data)
+    output = ConsultationSerializer
 
-        def answer() -> dict[str, Any]:
-            c = services.consultation_return(actor=request.user, consultation_id=consultation_id, **data)
-            return {
-                "id": c.pk,
-                "service": c.service.name_fr,
-                "sent_on": c.sent_on,
-                "deadline": c.deadline,
-                "returned_on": c.returned_on,
-                "avis": c.avis,
-                "avis_note": c.avis_note,
-                "late": bool(c.returned_on and c.returned_on > c.deadline),
-            }
-
-        return api_call(answer, output=ConsultationSerializer)
+    def perform(self, request: Request, data: dict[str, Any], consultation_id: int) -> dict[str, Any]:
+        c = services.consultation_return(actor=request.user, consultation_id=consultation_id, **data)
+        return {
+            "id": c.pk,
+            "service": c.service.name_fr,
+            "sent_on": c.sent_on,
+            "deadline": c.deadline,
+            "returned_on": c.returned_on,
+            "avis": c.avis,
+            "avis_note": c.avis_note,
+            "late": bool(c.returned_on and c.returned_on > c.deadline),
+        }
 
 
-class SignApi(APIView):
+class SignApi(ServiceApi):
+    """Sign the numbered arrêté of a favourable (granted) or unfavourable (refused) dossier."""
+
     permission_classes = [IsAuthenticated, permissions.IsSignatory]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         signatory = serializers.CharField(max_length=200)
         conditions = serializers.CharField(max_length=4000, required=False, default="", allow_blank=True)
 
-    @extend_schema(request=InputSerializer, responses=DossierDetailSerializer)
-    def post(self, request: Request, dossier_id: int) -> Response:
-        """Sign the numbered arrêté of a favourable (granted) or unfavourable (refused) dossier."""
-        data = validated(self.InputSerializer, request.data)
+    output = DossierDetailSerializer
 
-        def sign() -> selectors.DossierDetail:
-            services.decision_sign(actor=request.user, dossier_id=dossier_id, **data)
-            return _detail(request.user, dossier_id)
-
-        return api_call(sign, output=DossierDetailSerializer)
+    def perform(self, request: Request, data: dict[str, Any], dossier_id: int) -> selectors.DossierDetail:
+        services.decision_sign(actor=request.user, dossier_id=dossier_id, **data)
+        return _detail(request.user, dossier_id)
 
 
 class PublicStatusSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -440,101 +421,89 @@ class SittingSerializer(serializers.Serializer):  # type: ignore[type-arg]
     items = SittingItemSerializer(many=True)
 
 
-class SittingCreateApi(APIView):
+class SittingCreateApi(ServiceApi):
+    """Convene a commission sitting (numbered per year)."""
+
     permission_classes = [IsAuthenticated, permissions.IsAgent]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         day = serializers.DateField()
         place = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
 
-    @extend_schema(request=InputSerializer, responses={201: SittingSerializer})
-    def post(self, request: Request) -> Response:
-        """Convene a commission sitting (numbered per year)."""
-        data = validated(self.InputSerializer, request.data)
+    output, success_status = SittingSerializer, 201
 
-        def create() -> selectors.SittingView:
-            s = services.sitting_create(actor=request.user, **data)
-            return selectors.sitting_get(viewer=request.user, sitting_id=s.pk)
-
-        return api_call(create, output=SittingSerializer, status=201)
+    def perform(self, request: Request, data: dict[str, Any]) -> selectors.SittingView:
+        s = services.sitting_create(actor=request.user, **data)
+        return selectors.sitting_get(viewer=request.user, sitting_id=s.pk)
 
 
-class SittingDetailApi(APIView):
+class SittingDetailApi(ServiceApi):
     permission_classes = [IsAuthenticated, permissions.IsReader]
+    method, output = "get", SittingSerializer
 
-    @extend_schema(responses=SittingSerializer)
-    def get(self, request: Request, sitting_id: int) -> Response:
-        return api_call(
-            lambda: selectors.sitting_get(viewer=request.user, sitting_id=sitting_id), output=SittingSerializer
-        )
+    def perform(self, request: Request, data: dict[str, Any], sitting_id: int) -> Any:
+        return selectors.sitting_get(viewer=request.user, sitting_id=sitting_id)
 
 
-class SittingAddApi(APIView):
+class SittingAddApi(ServiceApi):
+    """Put a dossier on the sitting's agenda."""
+
     permission_classes = [IsAuthenticated, permissions.IsAgent]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         dossier_id = id_field()
 
-    @extend_schema(request=InputSerializer, responses=SittingSerializer)
-    def post(self, request: Request, sitting_id: int) -> Response:
-        """Put a dossier on the sitting's agenda."""
-        data = validated(self.InputSerializer, request.data)
+    output = SittingSerializer
 
-        def add() -> selectors.SittingView:
-            services.sitting_add(actor=request.user, sitting_id=sitting_id, dossier_id=data["dossier_id"])
-            return selectors.sitting_get(viewer=request.user, sitting_id=sitting_id)
-
-        return api_call(add, output=SittingSerializer)
+    def perform(self, request: Request, data: dict[str, Any], sitting_id: int) -> selectors.SittingView:
+        services.sitting_add(actor=request.user, sitting_id=sitting_id, dossier_id=data["dossier_id"])
+        return selectors.sitting_get(viewer=request.user, sitting_id=sitting_id)
 
 
-class SittingAvisApi(APIView):
+class SittingAvisApi(ServiceApi):
+    """The commission's avis on a dossier of the agenda (once)."""
+
     permission_classes = [IsAuthenticated, permissions.IsAgent]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         avis = serializers.ChoiceField(choices=[(a, a) for a in (Avis.FAVOURABLE, Avis.UNFAVOURABLE, Avis.ADJOURNED)])
         note = serializers.CharField(max_length=1000, required=False, default="", allow_blank=True)
 
-    @extend_schema(request=InputSerializer, responses=SittingItemSerializer)
-    def post(self, request: Request, item_id: int) -> Response:
-        """The commission's avis on a dossier of the agenda (once)."""
-        data = validated(self.InputSerializer, request.data)
+    output = SittingItemSerializer
 
-        def avis() -> dict[str, Any]:
-            i = services.sitting_avis(actor=request.user, item_id=item_id, **data)
-            return {
-                "id": i.pk,
-                "position": i.position,
-                "dossier_id": i.dossier_id,
-                "reference": i.dossier.reference,
-                "subject": i.dossier.subject,
-                "petitioner": i.dossier.petitioner_name,
-                "avis": i.avis,
-                "avis_note": i.avis_note,
-            }
-
-        return api_call(avis, output=SittingItemSerializer)
+    def perform(self, request: Request, data: dict[str, Any], item_id: int) -> dict[str, Any]:
+        i = services.sitting_avis(actor=request.user, item_id=item_id, **data)
+        return {
+            "id": i.pk,
+            "position": i.position,
+            "dossier_id": i.dossier_id,
+            "reference": i.dossier.reference,
+            "subject": i.dossier.subject,
+            "petitioner": i.dossier.petitioner_name,
+            "avis": i.avis,
+            "avis_note": i.avis_note,
+        }
 
 
-class SittingHoldApi(APIView):
+class SittingHoldApi(ServiceApi):
+    """Close the sitting: its minutes become final."""
+
     permission_classes = [IsAuthenticated, permissions.IsAgent]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
         members_present = serializers.CharField(max_length=4000)
         minutes_note = serializers.CharField(max_length=20000, required=False, default="", allow_blank=True)
 
-    @extend_schema(request=InputSerializer, responses=SittingSerializer)
-    def post(self, request: Request, sitting_id: int) -> Response:
-        """Close the sitting: its minutes become final."""
-        data = validated(self.InputSerializer, request.data)
+    output = SittingSerializer
 
-        def hold() -> selectors.SittingView:
-            services.sitting_hold(actor=request.user, sitting_id=sitting_id, **data)
-            return selectors.sitting_get(viewer=request.user, sitting_id=sitting_id)
-
-        return api_call(hold, output=SittingSerializer)
+    def perform(self, request: Request, data: dict[str, Any], sitting_id: int) -> selectors.SittingView:
+        services.sitting_hold(actor=request.user, sitting_id=sitting_id, **data)
+        return selectors.sitting_get(viewer=request.user, sitting_id=sitting_id)
 
 
-class ImportApi(APIView):
+class ImportApi(ServiceApi):
+    """Import dossiers deposited on Rokhas (the exchange format); those already imported are skipped."""
+
     permission_classes = [IsAuthenticated, permissions.IsAgent]
 
     class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -545,10 +514,7 @@ class ImportApi(APIView):
         imported = serializers.ListField(child=serializers.CharField())
         skipped = serializers.ListField(child=serializers.ListField(child=serializers.CharField()))
 
-    @extend_schema(request=InputSerializer, responses=OutputSerializer)
-    def post(self, request: Request) -> Response:
-        """Import dossiers deposited on Rokhas (the exchange format); those already imported are skipped."""
-        data = validated(self.InputSerializer, request.data)
-        return api_call(
-            lambda: services.dossiers_import(actor=request.user, records=data["dossiers"]), output=self.OutputSerializer
-        )
+    output = OutputSerializer
+
+    def perform(self, request: Request, data: dict[str, Any]) -> Any:
+        return services.dossiers_import(actor=request.user, records=data["dossiers"])

@@ -4,7 +4,6 @@ documents are served as issued."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from jamaa.platform.kernel.forms import run_in_form
+from jamaa.platform.kernel.forms import DetailPage, run_in_form
 from jamaa.platform.kernel.roles import role_required
 from jamaa.platform.kernel.verification import verify_path
 
@@ -138,32 +137,36 @@ def _detail_context(request: HttpRequest, dossier_id: int, **extra: Any) -> dict
     )
 
 
+def _refused(bound: dict[str, djforms.Form]) -> dict[str, Any]:
+    """The refused form under its name, and which one it is (the page shows its errors on top)."""
+    if not bound:
+        return {}
+    ((name, form),) = bound.items()
+    return {name: form, "failed": name, "failed_form": form}
+
+
+DOSSIER = DetailPage(
+    "urbanisme:dossier-detail",
+    lambda request, dossier_id, **bound: render(
+        request, "urbanisme/dossier_detail.html", _detail_context(request, dossier_id, **_refused(bound))
+    ),
+)
+
+
 @role_required(*READERS)
 def dossier_detail(request: HttpRequest, dossier_id: int) -> HttpResponse:
-    return render(request, "urbanisme/dossier_detail.html", _detail_context(request, dossier_id))
-
-
-def _act(
-    request: HttpRequest, dossier_id: int, form: djforms.Form, call: Callable[[dict[str, Any]], Any], name: str
-) -> HttpResponse:
-    """Run one service from a form posted on the dossier's page: back to the page, or the page with the refusal
-    on that form (400)."""
-    if form.is_valid():
-        if run_in_form(form, lambda: call(form.cleaned_data)) is not None:
-            return HttpResponseRedirect(reverse("urbanisme:dossier-detail", args=[dossier_id]))
-    context = _detail_context(request, dossier_id, **{name: form, "failed": name, "failed_form": form})
-    return render(request, "urbanisme/dossier_detail.html", context, status=400)
+    return DOSSIER.render(request, dossier_id)
 
 
 @require_POST
 @role_required(permissions.AGENT)
 def dossier_instruct(request: HttpRequest, dossier_id: int) -> HttpResponse:
-    return _act(
+    return DOSSIER.act(
         request,
         dossier_id,
         forms.NoteForm(request.POST),
-        lambda d: services.dossier_instruct(actor=request.user, dossier_id=dossier_id),
         "instruct_form",
+        lambda d: services.dossier_instruct(actor=request.user, dossier_id=dossier_id),
     )
 
 
@@ -172,36 +175,36 @@ def dossier_instruct(request: HttpRequest, dossier_id: int) -> HttpResponse:
 def dossier_pieces(request: HttpRequest, dossier_id: int) -> HttpResponse:
     detail = selectors.dossier_get(viewer=request.user, dossier_id=dossier_id)
     form = forms.PiecesForm(request.POST, codes=[(p.code, p.label_fr) for p in detail.pieces if p.received_on is None])
-    return _act(
+    return DOSSIER.act(
         request,
         dossier_id,
         form,
-        lambda d: services.pieces_receive(actor=request.user, dossier_id=dossier_id, codes=d["codes"]),
         "pieces_form",
+        lambda d: services.pieces_receive(actor=request.user, dossier_id=dossier_id, codes=d["codes"]),
     )
 
 
 @require_POST
 @role_required(permissions.AGENT)
 def dossier_incomplete(request: HttpRequest, dossier_id: int) -> HttpResponse:
-    return _act(
+    return DOSSIER.act(
         request,
         dossier_id,
         forms.NoteForm(request.POST),
-        lambda d: services.dossier_incomplete(actor=request.user, dossier_id=dossier_id, note=d["note"]),
         "incomplete_form",
+        lambda d: services.dossier_incomplete(actor=request.user, dossier_id=dossier_id, note=d["note"]),
     )
 
 
 @require_POST
 @role_required(permissions.AGENT)
 def dossier_complete(request: HttpRequest, dossier_id: int) -> HttpResponse:
-    return _act(
+    return DOSSIER.act(
         request,
         dossier_id,
         forms.NoteForm(request.POST),
-        lambda d: services.dossier_complete(actor=request.user, dossier_id=dossier_id, note=d["note"]),
         "complete_form",
+        lambda d: services.dossier_complete(actor=request.user, dossier_id=dossier_id, note=d["note"]),
     )
 
 
@@ -209,10 +212,11 @@ def dossier_complete(request: HttpRequest, dossier_id: int) -> HttpResponse:
 @role_required(permissions.AGENT)
 def dossier_consult(request: HttpRequest, dossier_id: int) -> HttpResponse:
     form = forms.ConsultForm(request.POST, services=[(s.pk, s.name_fr) for s in selectors.services_list()])
-    return _act(
+    return DOSSIER.act(
         request,
         dossier_id,
         form,
+        "consult_form",
         lambda d: services.consultation_send(
             actor=request.user,
             dossier_id=dossier_id,
@@ -220,17 +224,17 @@ def dossier_consult(request: HttpRequest, dossier_id: int) -> HttpResponse:
             sent_on=d["sent_on"],
             deadline=d["deadline"],
         ),
-        "consult_form",
     )
 
 
 @require_POST
 @role_required(permissions.AGENT)
 def consultation_return(request: HttpRequest, dossier_id: int, consultation_id: int) -> HttpResponse:
-    return _act(
+    return DOSSIER.act(
         request,
         dossier_id,
         forms.ReturnForm(request.POST),
+        "return_form",
         lambda d: services.consultation_return(
             actor=request.user,
             consultation_id=consultation_id,
@@ -238,21 +242,20 @@ def consultation_return(request: HttpRequest, dossier_id: int, consultation_id: 
             note=d["note"],
             returned_on=d["returned_on"],
         ),
-        "return_form",
     )
 
 
 @require_POST
 @role_required(permissions.AGENT)
 def dossier_decide(request: HttpRequest, dossier_id: int) -> HttpResponse:
-    return _act(
+    return DOSSIER.act(
         request,
         dossier_id,
         forms.DecideForm(request.POST),
+        "decide_form",
         lambda d: services.dossier_decide_light(
             actor=request.user, dossier_id=dossier_id, favourable=d["favourable"], note=d["note"]
         ),
-        "decide_form",
     )
 
 
@@ -270,26 +273,26 @@ def _issue(request: HttpRequest, kind: str, *, correction: str = "", **target: i
 @require_POST
 @role_required(permissions.SIGNATORY)
 def dossier_sign(request: HttpRequest, dossier_id: int) -> HttpResponse:
-    return _act(
+    return DOSSIER.act(
         request,
         dossier_id,
         forms.SignForm(request.POST),
+        "sign_form",
         lambda d: services.decision_sign(
             actor=request.user, dossier_id=dossier_id, signatory=d["signatory"], conditions=d["conditions"]
         ),
-        "sign_form",
     )
 
 
 @require_POST
 @role_required(permissions.AGENT)
 def dossier_tax(request: HttpRequest, dossier_id: int) -> HttpResponse:
-    return _act(
+    return DOSSIER.act(
         request,
         dossier_id,
         forms.NoteForm(request.POST),
-        lambda d: services.tax_liquidate(actor=request.user, dossier_id=dossier_id),
         "tax_form",
+        lambda d: services.tax_liquidate(actor=request.user, dossier_id=dossier_id),
     )
 
 
@@ -301,18 +304,18 @@ def dossier_deliver(request: HttpRequest, dossier_id: int) -> HttpResponse:
         _issue(request, DocumentKind.PERMIT, dossier_id=dossier.pk)
         return dossier
 
-    return _act(request, dossier_id, forms.NoteForm(request.POST), deliver, "deliver_form")
+    return DOSSIER.act(request, dossier_id, forms.NoteForm(request.POST), "deliver_form", deliver)
 
 
 @require_POST
 @role_required(permissions.AGENT)
 def dossier_withdraw(request: HttpRequest, dossier_id: int) -> HttpResponse:
-    return _act(
+    return DOSSIER.act(
         request,
         dossier_id,
         forms.ReasonForm(request.POST),
-        lambda d: services.dossier_withdraw(actor=request.user, dossier_id=dossier_id, reason=d["reason"]),
         "withdraw_form",
+        lambda d: services.dossier_withdraw(actor=request.user, dossier_id=dossier_id, reason=d["reason"]),
     )
 
 
@@ -326,7 +329,7 @@ def dossier_document(request: HttpRequest, dossier_id: int, kind: str) -> HttpRe
             return _issue(request, kind, consultation_id=d["consultation_id"], correction=d["correction"])
         return _issue(request, kind, dossier_id=dossier_id, correction=d["correction"])
 
-    return _act(request, dossier_id, form, issue, "issue_form")
+    return DOSSIER.act(request, dossier_id, form, "issue_form", issue)
 
 
 @role_required(*READERS)
@@ -393,43 +396,41 @@ def _sitting_context(request: HttpRequest, sitting_id: int, **extra: Any) -> dic
     )
 
 
+SITTING = DetailPage(
+    "urbanisme:sitting-detail",
+    lambda request, sitting_id, **bound: render(
+        request, "urbanisme/sitting_detail.html", _sitting_context(request, sitting_id, **_refused(bound))
+    ),
+)
+
+
 @role_required(*READERS)
 def sitting_detail(request: HttpRequest, sitting_id: int) -> HttpResponse:
-    return render(request, "urbanisme/sitting_detail.html", _sitting_context(request, sitting_id))
-
-
-def _sitting_act(
-    request: HttpRequest, sitting_id: int, form: djforms.Form, call: Callable[[dict[str, Any]], Any], name: str
-) -> HttpResponse:
-    if form.is_valid():
-        if run_in_form(form, lambda: call(form.cleaned_data)) is not None:
-            return HttpResponseRedirect(reverse("urbanisme:sitting-detail", args=[sitting_id]))
-    context = _sitting_context(request, sitting_id, **{name: form, "failed": name, "failed_form": form})
-    return render(request, "urbanisme/sitting_detail.html", context, status=400)
+    return SITTING.render(request, sitting_id)
 
 
 @require_POST
 @role_required(permissions.AGENT)
 def sitting_add(request: HttpRequest, sitting_id: int) -> HttpResponse:
     ready = [(r.id, r.reference) for r in selectors.ready_for_commission(viewer=request.user)]
-    return _sitting_act(
+    return SITTING.act(
         request,
         sitting_id,
         forms.AgendaForm(request.POST, dossiers=ready),
-        lambda d: services.sitting_add(actor=request.user, sitting_id=sitting_id, dossier_id=d["dossier_id"]),
         "agenda_form",
+        lambda d: services.sitting_add(actor=request.user, sitting_id=sitting_id, dossier_id=d["dossier_id"]),
     )
 
 
 @require_POST
 @role_required(permissions.AGENT)
 def sitting_avis(request: HttpRequest, sitting_id: int) -> HttpResponse:
-    return _sitting_act(
+    return SITTING.act(
         request,
         sitting_id,
         forms.ItemAvisForm(request.POST),
-        lambda d: services.sitting_avis(actor=request.user, item_id=d["item_id"], avis=d["avis"], note=d["note"]),
         "avis_form",
+        lambda d: services.sitting_avis(actor=request.user, item_id=d["item_id"], avis=d["avis"], note=d["note"]),
     )
 
 
@@ -446,7 +447,7 @@ def sitting_hold(request: HttpRequest, sitting_id: int) -> HttpResponse:
         _issue(request, DocumentKind.MINUTES, sitting_id=sitting.pk)
         return sitting
 
-    return _sitting_act(request, sitting_id, forms.HoldForm(request.POST), hold, "hold_form")
+    return SITTING.act(request, sitting_id, forms.HoldForm(request.POST), "hold_form", hold)
 
 
 # ----------------------------------------------------------------------------------------------- exchange

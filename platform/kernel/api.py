@@ -12,11 +12,14 @@ A DomainError (or Django ValidationError, ObjectDoesNotExist, PermissionDenied) 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from jamaa.platform.errors import DomainError, error_body
 
@@ -59,3 +62,61 @@ def api_call(
     else:
         data = output(result)  # type: ignore[call-arg]
     return Response(data, status=status, headers=dict(headers) if headers else None)
+
+
+# --- one operation as a class: input serializer → the service → output serializer ---
+
+
+class ServiceApi(APIView):
+    # One API operation (`<Entity><Verb>Api`): the body read through `InputSerializer`, `perform` runs one
+    # service (or selector), its result goes out through `output` with `success_status`; a refusal is the error shape
+    # (`api_call`). The operation is documented from the same declarations (request and response schemas):
+    #
+    #     class VehicleStateApi(ServiceApi):
+    #         permission_classes = [IsAuthenticated, permissions.IsManager]
+    #         output = VehicleDetailSerializer
+    #
+    #         class InputSerializer(serializers.Serializer):
+    #             reason = serializers.CharField(max_length=300)
+    #
+    #         def perform(self, request: Request, data: dict[str, Any], vehicle_id: int) -> VehicleDetail:
+    #             services.vehicle_state_change(actor=request.user, vehicle_id=vehicle_id, **data)
+    #             return selectors.vehicle_get(viewer=request.user, vehicle_id=vehicle_id)
+    #
+    # `method` is "post" (default) or "get" (a read: no body, `data` is empty). `many` for a list. `schema_extra`
+    # adds to the operation's documentation (`summary`, `parameters`, …). Routes keep their URL keywords: they reach
+    # `perform` as keyword arguments.
+    #
+    # (A comment, not a docstring: drf-spectacular would give a docstring to every operation built on it.)
+
+    InputSerializer: ClassVar[type[serializers.Serializer[Any]] | None] = None
+    output: ClassVar[type[serializers.BaseSerializer[Any]] | None] = None
+    success_status: ClassVar[int] = 200
+    many: ClassVar[bool] = False
+    method: ClassVar[str] = "post"
+    schema_extra: ClassVar[Mapping[str, Any]] = {}
+
+    def perform(self, request: Request, data: dict[str, Any], **kwargs: Any) -> Any:
+        """The one service or selector call; its result is what `output` serializes."""
+        raise NotImplementedError
+
+    def handle(self, request: Request, **kwargs: Any) -> Response:
+        data = validated(self.InputSerializer, request.data) if self.InputSerializer is not None else {}
+        call = lambda: self.perform(request, data, **kwargs)  # noqa: E731
+        return api_call(call, output=self.output, status=self.success_status, many=self.many)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "perform" not in cls.__dict__ or cls.method in cls.__dict__:
+            return  # an intermediate base, or a class that writes its handler itself
+
+        def handler(self: ServiceApi, request: Request, *args: Any, **kw: Any) -> Response:
+            return self.handle(request, **kw)
+
+        handler.__name__ = handler.__qualname__ = cls.method
+        response: Any = cls.output(many=True) if cls.many and cls.output is not None else cls.output
+        documented: dict[str, Any] = {"responses": {cls.success_status: response}, **cls.schema_extra}
+        if cls.InputSerializer is not None:
+            documented["request"] = cls.InputSerializer
+        schema = extend_schema(**documented)
+        setattr(cls, cls.method, schema(handler))

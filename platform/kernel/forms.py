@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 
 from jamaa.platform.errors import DomainError
 
@@ -157,3 +160,83 @@ def int_param(raw: str | None, default: D) -> int | D:
         return int(raw)
     except ValueError:
         return default
+
+
+# --- a detail page's POST form: run the service, back to the page, or the page again with the refusal ---
+
+
+def form_action(
+    form: forms.BaseForm,
+    call: Callable[[dict[str, Any]], object],
+    *,
+    done: str | Callable[[Any], str],
+    again: Callable[[forms.BaseForm], HttpResponse],
+    aliases: Mapping[str, str] | None = None,
+    request: HttpRequest | None = None,
+    message: str = "",
+) -> HttpResponse:
+    """A posted form on a page: when valid, `call(cleaned_data)` runs the one service; its result leads to `done`
+    (a URL, or a function of the result giving one), with `message` shown there when given (needs `request`).
+    Invalid, or refused (the refusal on the form, `run_in_form`): `again(form)`, the page shown again with this
+    form bound, answered with 400. 403/404 refusals propagate to the error pages.
+
+        return form_action(forms.ReasonForm(request.POST),
+                           lambda d: services.mission_cancel(actor=request.user, mission_id=pk, reason=d["reason"]),
+                           done=reverse("parc:mission-detail", args=[pk]),
+                           again=lambda form: _mission_page(request, pk, {"cancel_form": form}))
+    """
+    if form.is_valid():
+        result = run_in_form(form, lambda: call(form.cleaned_data), aliases=aliases)
+        if result is not None:
+            if message and request is not None:
+                from django.contrib import messages
+
+                messages.success(request, message)
+            return HttpResponseRedirect(done if isinstance(done, str) else done(result))
+    response = again(form)
+    response.status_code = 400
+    return response
+
+
+@dataclass(frozen=True)
+class DetailPage:
+    """A detail page whose forms each post to one service: `render(request, pk, **bound)` draws the page (a bound,
+    refused form under its context name replaces the blank one), `url_name` is the page's route (one `pk`).
+
+        VEHICLE = DetailPage("parc:vehicle-detail", _vehicle_page)
+
+        def vehicle_detail(request, vehicle_id):
+            return VEHICLE.render(request, vehicle_id)
+
+        def vehicle_document(request, vehicle_id):
+            return VEHICLE.act(request, vehicle_id, forms.DocumentForm(request.POST), "document_form",
+                               lambda d: services.document_add(actor=request.user, vehicle_id=vehicle_id, **d))
+    """
+
+    url_name: str
+    render: Callable[..., HttpResponse]
+
+    def act(
+        self,
+        request: HttpRequest,
+        pk: int,
+        form: forms.BaseForm,
+        name: str,
+        call: Callable[[dict[str, Any]], object],
+        *,
+        aliases: Mapping[str, str] | None = None,
+        go_to: Callable[[Any], int] | None = None,
+        anchor: str = "",
+        message: str = "",
+    ) -> HttpResponse:
+        """`form_action` on this page: back to it (or to the page of `go_to(result)`; at `anchor`, e.g. "#acts"),
+        or it again with `form`."""
+        return form_action(
+            form,
+            call,
+            done=lambda result: reverse(self.url_name, args=[go_to(result) if go_to else pk]) + anchor,
+            again=lambda bound: self.render(request, pk, **{name: bound}),
+            aliases=aliases,
+            request=request,
+            message=message,
+        )
