@@ -149,6 +149,7 @@ def ordre_data(*, ordre_id: int, viewer: Any) -> tuple[Masthead, OrdreData]:
         budget_label_ar=label_ar,
         subject=o.subject,
         period=o.period,
+        due_on=o.due_on,
         amount_dh=o.amount_dh,
         recovered_dh=o.recovered_dh,
         status=o.status,

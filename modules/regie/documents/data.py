@@ -102,6 +102,7 @@ class OrdreData:
     budget_label_ar: str = ""
     subject: str
     period: str
+    due_on: dt.date | None = None
     amount_dh: Decimal
     recovered_dh: Decimal = ZERO
     status: str

@@ -86,6 +86,8 @@ class OrdreRecette(models.Model):
     budget_line = models.CharField(max_length=30)
     subject = models.CharField(max_length=300)
     period = models.CharField(max_length=30)
+    # When the debtor must have paid (a fine's deadline); none for ordres that follow the tax's own calendar.
+    due_on = models.DateField(null=True, blank=True)
     amount_dh = models.DecimalField(max_digits=14, decimal_places=2)
     recovered_dh = models.DecimalField(max_digits=14, decimal_places=2, default=0)
     status = models.CharField(max_length=16, choices=OrdreStatus.choices, default=OrdreStatus.ISSUED)

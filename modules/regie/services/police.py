@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from jamaa.platform.core.services import audit_record
 from jamaa.platform.kernel.service_inputs import service_input
@@ -158,7 +159,7 @@ def police_period_ordre_issue(*, by: Any, asset_id: int, period: str, subject: s
         raise exceptions.AssetNotFound()
     tax = asset.tax
     if tax.base_kind in DECLARED:
-        raise exceptions.InvalidAsset(extra={"fields": {"tax": ["This tax is liquidated on declarations."]}})
+        raise exceptions.InvalidAsset(extra={"fields": {"tax": [gettext("This tax is liquidated on declarations.")]}})
     _check_budget_line(regie_id=regie.pk, tax=tax)
     tariff = tariff_in_force(tax_id=tax.pk, on=on)
     base = asset.surface_m2 if tax.base_kind == BaseKind.AREA and asset.surface_m2 else Decimal("1")
@@ -257,7 +258,7 @@ class PoliceFineInput:
 def police_fine_ordre_issue(*, by: Any, data: PoliceFineInput) -> PoliceOrdre:
     """The ordre de recette of a police fine: individual, on the fines' tax (seeded with the defaults if the
     commune's régie predates it), its one line the holder, numbered without gaps in the exercice of `on`; the due
-    day is written in its period (the ordre has no column of its own for it). Raises RegieNotFound,
+    day is the ordre's due_on, its period the exercice. Raises RegieNotFound,
     InvalidRedevable, InvalidOrdre (amount), BudgetLineNotAuthorised. Writes the ordre, its line and event, audit."""
     from .reference import reference_install_defaults  # the fines' tax for a régie set up before it existed
 
@@ -266,7 +267,7 @@ def police_fine_ordre_issue(*, by: Any, data: PoliceFineInput) -> PoliceOrdre:
         raise exceptions.RegieNotFound()
     amount = Decimal(data.amount_dh).quantize(CENT, rounding=ROUND_HALF_UP)
     if amount <= 0:
-        raise exceptions.InvalidOrdre(extra={"fields": {"amount_dh": ["A fine states its amount."]}})
+        raise exceptions.InvalidOrdre(extra={"fields": {"amount_dh": [gettext("A fine states its amount.")]}})
     tax = Tax.objects.filter(code=FINE_TAX).first()
     if tax is None:
         reference_install_defaults(regie_id=regie.pk)
@@ -281,7 +282,8 @@ def police_fine_ordre_issue(*, by: Any, data: PoliceFineInput) -> PoliceOrdre:
         tax=tax,
         budget_line=tax.budget_line,
         subject=_clean(data.subject)[:300],
-        period=data.due_on.isoformat(),
+        period=str(data.on.year),
+        due_on=data.due_on,
         amount_dh=amount,
         issued_by=by,
     )
