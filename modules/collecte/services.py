@@ -331,7 +331,7 @@ def payments_upload(*, device_id: int, payments: list[PaymentInput | InvalidItem
                 seen.add(p.client_uuid)
                 issue.append((index, p))
         outcomes = regie_services.quittances_issue_batch(
-            agent=collector, items=[_block_quittance(blocks[p.block_id], p) for _, p in issue]
+            actor=collector, items=[_block_quittance(blocks[p.block_id], p) for _, p in issue]
         )
         # A number or UUID taken meanwhile may be this very payment, sent again while its first upload was in
         # flight: answered as a repeat when it is the same.
@@ -411,7 +411,7 @@ def _record_incidents(
         if regie_id is None:
             continue
         regie_services.incident_record(
-            by=collector,
+            actor=collector,
             regie_id=regie_id,
             day=day,
             kind="stale_block",
@@ -456,7 +456,7 @@ def day_close(*, device_id: int, regie_id: int, day: dt.date, counted_dh: Decima
     locked for them; a difference is recorded as an incident by the régie). Returns the régie's Versement."""
     device = Device.objects.select_related("collector").get(pk=device_id)
     return regie_services.day_close(
-        by=device.collector, regie_id=regie_id, day=day, counted_dh=counted_dh, agent=device.collector, note=note
+        actor=device.collector, regie_id=regie_id, day=day, counted_dh=counted_dh, agent=device.collector, note=note
     )
 
 

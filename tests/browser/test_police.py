@@ -141,10 +141,10 @@ def test_terrace_commission_grant_revenue_payment_inspection_renewal(
         by = get_user_model().objects.get(username=f"pol-regisseur-{language}")
         regie = regie_services.reference_install_defaults()
         bordereau = regie_services.bordereau_create(
-            by=by, regie_id=regie.pk, exercice=period.issued_at.year, ordre_ids=[period.regie_ordre_id]
+            actor=by, regie_id=regie.pk, exercice=period.issued_at.year, ordre_ids=[period.regie_ordre_id]
         )
-        regie_services.bordereau_take_in_charge(by=by, bordereau_id=bordereau.pk, reference=f"TR-{language}")
-        regie_services.ordre_transition(by=by, ordre_id=period.regie_ordre_id, to_status="recovered")
+        regie_services.bordereau_take_in_charge(actor=by, bordereau_id=bordereau.pk, reference=f"TR-{language}")
+        regie_services.ordre_transition(actor=by, ordre_id=period.regie_ordre_id, to_status="recovered")
         connection.set_schema_to_public()
     decider.reload()
     assert decider.locator("#periods tbody tr").first.get_attribute("data-status") == "recovered"

@@ -47,7 +47,7 @@ def test_verification_page_isolates_a_latin_holder_in_arabic(fes: Any) -> None:
     with schema_context("fes"):
         ref = installed(passwords=False)
         quittance = regie_services.quittance_issue(
-            agent=ref["agent"],
+            actor=ref["agent"],
             regie_id=ref["regie"].pk,
             exercice=2026,
             redevable_id=ref["company"].pk,

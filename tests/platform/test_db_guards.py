@@ -81,7 +81,7 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, A
                     ref = reference()
                     collector = regie_user_with("g-collector", "regie_agent")
                     quittance = regie_services.quittance_issue(
-                        agent=collector,
+                        actor=collector,
                         regie_id=ref["regie"].pk,
                         exercice=2026,
                         redevable_id=ref["redevable"].pk,
