@@ -64,7 +64,7 @@ def test_civil_document_masthead_names_region_and_province_in_arabic(fes: Any, a
         officer = officer_for(b)
         agent = etatcivil_user("agent1", etatcivil_permissions.AGENT)
         act = etatcivil_services.act_draft_create(
-            agent=agent, bureau_id=b.pk, kind="birth", year=2026, data=birth_input()
+            actor=agent, bureau_id=b.pk, kind="birth", year=2026, data=birth_input()
         )
         act = etatcivil_services.act_sign(officer=officer, act_id=act.pk)
         doc = etatcivil_services.document_issue(

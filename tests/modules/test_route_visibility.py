@@ -687,7 +687,7 @@ def objects() -> dict[str, Any]:
     )
     chief = get_user_model().objects.get(pk=chief.pk)  # its groups, as the delegation left them
     act = ec_services.act_draft_create(
-        agent=ec_agent, bureau_id=bureau.pk, kind="birth", year=TODAY.year, data=birth_input(event_date=YESTERDAY)
+        actor=ec_agent, bureau_id=bureau.pk, kind="birth", year=TODAY.year, data=birth_input(event_date=YESTERDAY)
     )
     act = ec_services.act_sign(officer=chief, act_id=act.pk, acknowledge_flags=True)
     document = ec_services.document_issue(
@@ -701,7 +701,7 @@ def objects() -> dict[str, Any]:
         "document": document.pk,
         "document_code": document.verification_code,
         "draft": ec_services.act_draft_create(
-            agent=ec_agent, bureau_id=bureau.pk, kind="birth", year=TODAY.year, data=birth_input()
+            actor=ec_agent, bureau_id=bureau.pk, kind="birth", year=TODAY.year, data=birth_input()
         ).pk,
     }
     # régie: the percepteur (agent1), another agent, the régisseur; quittances, closes, an ordre in a bordereau
