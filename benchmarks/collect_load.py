@@ -91,7 +91,7 @@ def prepare(collectors: int) -> dict[str, Any]:
             user.groups.add(agents)
             users.append(user)
         for i in range(200):
-            regie_services.redevable_create(by=users[0], name=f"Commerçant {i:03d}", cin=f"BK{i:06d}")
+            regie_services.redevable_create(actor=users[0], name=f"Commerçant {i:03d}", cin=f"BK{i:06d}")
     connection.set_schema_to_public()
     return {"regie_id": regie.pk, "usernames": [u.username for u in users], "schema": created.schema_name}
 

@@ -253,10 +253,10 @@ def _ensure_regie() -> None:
         key = cin or rc or ice
         if any(r.name == name for r in selectors.redevable_search(q=key, limit=5)):
             continue
-        redevable = services.redevable_create(by=regisseur, name=name, cin=cin, rc=rc, ice=ice, address=address)
+        redevable = services.redevable_create(actor=regisseur, name=name, cin=cin, rc=rc, ice=ice, address=address)
         for kind, reference, label, surface, tax in assets:
             services.asset_create(
-                by=regisseur,
+                actor=regisseur,
                 redevable_id=redevable.pk,
                 kind=kind,
                 reference=reference,

@@ -109,7 +109,7 @@ class DeviceRevokeApi(CollecteApi):
     def post(self, request: Request, device_id: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        device = services.device_revoke(device_id=device_id, by=request.user, **data.validated_data)
+        device = services.device_revoke(device_id=device_id, actor=request.user, **data.validated_data)
         return Response(DeviceOutputSerializer(device).data)
 
 
@@ -423,6 +423,6 @@ class CancellationRequestApi(CollecteApi):
         data.is_valid(raise_exception=True)
         v = data.validated_data
         made = services.cancellation_request(
-            by=request.user, reason=v["reason"], quittance_id=v["quittance_id"], client_uuid=v["uuid"]
+            actor=request.user, reason=v["reason"], quittance_id=v["quittance_id"], client_uuid=v["uuid"]
         )
         return Response(self.OutputSerializer(made).data, status=status.HTTP_201_CREATED)

@@ -70,22 +70,22 @@ def device_register(
 
 
 @transaction.atomic
-def device_revoke(*, device_id: int, by: Any, reason: str = "") -> Device:
+def device_revoke(*, actor: Any, device_id: int, reason: str = "") -> Device:
     """Revoke a device (its collector or a régisseur): its tokens stop working at once and its open blocks are
     closed (their unused numbers become returned stubs). Raises DeviceNotFound."""
     device = Device.objects.select_for_update().filter(pk=device_id).first()
-    if device is None or not (device.collector_id == by.pk or permissions.is_supervisor(by)):
+    if device is None or not (device.collector_id == actor.pk or permissions.is_supervisor(actor)):
         raise exceptions.DeviceNotFound()
     if device.revoked_at is None:
         now = timezone.now()
-        device.revoked_at, device.revoked_by = now, by
+        device.revoked_at, device.revoked_by = now, actor
         device.save(update_fields=["revoked_at", "revoked_by"])
         DeviceToken.objects.filter(device=device, revoked_at__isnull=True).update(revoked_at=now)
         for block in DeviceBlock.objects.filter(device=device, closed_at__isnull=True):
-            regie_services.block_close(block_id=block.block_id, closed_by=by)
+            regie_services.block_close(block_id=block.block_id, closed_by=actor)
             block.closed_at = now
             block.save(update_fields=["closed_at"])
-        audit_record(actor=by, action="collecte.device.revoked", target=device, reason=reason)
+        audit_record(actor=actor, action="collecte.device.revoked", target=device, reason=reason)
     return device
 
 
@@ -331,7 +331,7 @@ def payments_upload(*, device_id: int, payments: list[PaymentInput | InvalidItem
                 seen.add(p.client_uuid)
                 issue.append((index, p))
         outcomes = regie_services.quittances_issue_batch(
-            agent=collector, items=[_block_quittance(blocks[p.block_id], p) for _, p in issue]
+            actor=collector, items=[_block_quittance(blocks[p.block_id], p) for _, p in issue]
         )
         # A number or UUID taken meanwhile may be this very payment, sent again while its first upload was in
         # flight: answered as a repeat when it is the same.
@@ -411,7 +411,7 @@ def _record_incidents(
         if regie_id is None:
             continue
         regie_services.incident_record(
-            by=collector,
+            actor=collector,
             regie_id=regie_id,
             day=day,
             kind="stale_block",
@@ -456,11 +456,11 @@ def day_close(*, device_id: int, regie_id: int, day: dt.date, counted_dh: Decima
     locked for them; a difference is recorded as an incident by the régie). Returns the régie's Versement."""
     device = Device.objects.select_related("collector").get(pk=device_id)
     return regie_services.day_close(
-        by=device.collector, regie_id=regie_id, day=day, counted_dh=counted_dh, agent=device.collector, note=note
+        actor=device.collector, regie_id=regie_id, day=day, counted_dh=counted_dh, agent=device.collector, note=note
     )
 
 
-def cancellation_request(*, by: Any, reason: str, quittance_id: int | None = None, client_uuid: Any = None) -> Any:
+def cancellation_request(*, actor: Any, reason: str, quittance_id: int | None = None, client_uuid: Any = None) -> Any:
     """Ask the régisseur to cancel one of the collector's own quittances (by id or by the device's UUID); the
     régisseur approves or rejects it on the web. Raises QuittanceNotYours (404) for anyone else's."""
     if quittance_id is not None:
@@ -469,6 +469,6 @@ def cancellation_request(*, by: Any, reason: str, quittance_id: int | None = Non
         ref = regie_reads.quittance_by_client_uuid(client_uuid=client_uuid)
     else:
         ref = None
-    if ref is None or ref.agent_id != by.pk:
+    if ref is None or ref.agent_id != actor.pk:
         raise exceptions.QuittanceNotYours()
-    return regie_services.cancellation_request(quittance_id=ref.id, requested_by=by, reason=reason)
+    return regie_services.cancellation_request(quittance_id=ref.id, requested_by=actor, reason=reason)

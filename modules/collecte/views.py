@@ -180,7 +180,7 @@ def device_revoke(request: HttpRequest, device_id: int) -> HttpResponse:
         return redirect_to_login(request.get_full_path(), reverse("login"))
     if not permissions.can_collect(request.user):
         raise PermissionDenied
-    device = services.device_revoke(device_id=device_id, by=request.user, reason=request.POST.get("reason", ""))
+    device = services.device_revoke(device_id=device_id, actor=request.user, reason=request.POST.get("reason", ""))
     messages.success(request, _("Device “%(name)s” revoked: its token no longer works.") % {"name": device.name})
     if not permissions.is_supervisor(request.user):
         return HttpResponseRedirect(reverse("collecte:app"))

@@ -79,7 +79,7 @@ class ActDraftCreateApi(APIView):
         values = dict(data.validated_data)
         bureau_id, kind, year = values.pop("bureau_id"), values.pop("kind"), values.pop("year")
         act = services.act_draft_create(
-            agent=_user(request), bureau_id=bureau_id, kind=kind, year=year, data=services.ActInput(**values)
+            actor=_user(request), bureau_id=bureau_id, kind=kind, year=year, data=services.ActInput(**values)
         )
         return Response(ActOutputSerializer(selectors.act_get(act_id=act.pk)).data, status=status.HTTP_201_CREATED)
 

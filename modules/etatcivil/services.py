@@ -198,10 +198,10 @@ def _apply(act: Act, data: ActInput) -> None:
 
 
 @transaction.atomic
-def act_draft_create(*, agent: Any, bureau_id: int, kind: str, year: int, data: ActInput) -> Act:
+def act_draft_create(*, actor: Any, bureau_id: int, kind: str, year: int, data: ActInput) -> Act:
     """Draft a birth or death act in the register of (bureau, kind, year). Raises NotAnAgent, InvalidAct (an
     unknown kind or bureau, a missing name), RegisterClosed."""
-    if not permissions.can_draft(agent):
+    if not permissions.can_draft(actor):
         raise exceptions.NotAnAgent()
     if kind not in ActKind.values:
         raise exceptions.InvalidAct(f"Unknown act kind {kind!r}.", extra={"fields": {"kind": ["Unknown kind."]}})
@@ -212,18 +212,18 @@ def act_draft_create(*, agent: Any, bureau_id: int, kind: str, year: int, data: 
     register = register_get_or_create(bureau_id=bureau_id, kind=RegisterKind(kind), year=year)
     if register.closed_at is not None:
         raise exceptions.RegisterClosed()
-    act = Act(register=register, kind=kind, drafted_by=agent)
+    act = Act(register=register, kind=kind, drafted_by=actor)
     _apply(act, data)
     act.full_clean(exclude=["number"])
     act.save()
-    audit_record(actor=agent, action="etatcivil.act.drafted", target=act)
+    audit_record(actor=actor, action="etatcivil.act.drafted", target=act)
     return act
 
 
 @transaction.atomic
-def act_draft_update(*, agent: Any, act_id: int, data: ActInput) -> Act:
+def act_draft_update(*, actor: Any, act_id: int, data: ActInput) -> Act:
     """Change a draft. Raises NotAnAgent, ActNotFound, ActNotEditable (signed), InvalidAct."""
-    if not permissions.can_draft(agent):
+    if not permissions.can_draft(actor):
         raise exceptions.NotAnAgent()
     act = _act_for_update(act_id)
     if act.status != ActStatus.DRAFT:
@@ -232,7 +232,7 @@ def act_draft_update(*, agent: Any, act_id: int, data: ActInput) -> Act:
     _apply(act, data)
     act.full_clean(exclude=["number"])
     act.save()
-    audit_record(actor=agent, action="etatcivil.act.draft_updated", target=act)
+    audit_record(actor=actor, action="etatcivil.act.draft_updated", target=act)
     return act
 
 

@@ -100,7 +100,7 @@ def act_create(request: HttpRequest) -> HttpResponse:
         act = run_in_form(
             form,
             lambda: services.act_draft_create(
-                agent=request.user, bureau_id=data["bureau"], kind=data["kind"], year=data["year"], data=form.to_input()
+                actor=request.user, bureau_id=data["bureau"], kind=data["kind"], year=data["year"], data=form.to_input()
             ),
             generic=True,
         )
@@ -125,7 +125,7 @@ def act_edit(request: HttpRequest, act_id: int) -> HttpResponse:
         if form.is_valid():
             saved = run_in_form(
                 form,
-                lambda: services.act_draft_update(agent=request.user, act_id=act.pk, data=form.to_input()),
+                lambda: services.act_draft_update(actor=request.user, act_id=act.pk, data=form.to_input()),
                 generic=True,
             )
             if saved is not None:

@@ -1,10 +1,12 @@
 """The module's rules that both services and selectors read: the size of a project and its legal delay, the
-clock (due day, days used with the stops left out), the pieces in force for a kind on a day. Reads only."""
+clock (today, the due day, days used with the stops left out), the pieces in force for a kind on a day. Reads only."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+
+from django.utils import timezone
 
 from .models import LIGHT, Dossier, Kind, PieceReceipt, PieceRequirement, Size
 
@@ -12,6 +14,11 @@ from .models import LIGHT, Dossier, Kind, PieceReceipt, PieceRequirement, Size
 SMALL_MAX_AREA = Decimal("500")
 SMALL_MAX_FLOORS = 3
 SMALL_MAX_UNITS = 4
+
+
+def today() -> dt.date:
+    """The commune's today, the day every date of the workflow is counted from (one place, so a test can set it)."""
+    return timezone.localdate()
 
 
 def project_size(*, kind: str, built_area_m2: Decimal, floors: int, housing_units: int) -> str:

@@ -248,7 +248,7 @@ def test_offline_payments_day_closed_sync(
     with django_db_blocker.unblock(), schema_context(SLUG):
         regisseur = user_with("regisseur", regie_permissions.REGISSEUR)
         regie_id = QuittanceBlock.objects.values_list("series__regie_id", flat=True).first()
-        regie_services.day_close(by=regisseur, regie_id=regie_id, day=today, counted_dh=Decimal("0"))
+        regie_services.day_close(actor=regisseur, regie_id=regie_id, day=today, counted_dh=Decimal("0"))
     # when the phone is back online and syncs
     context.set_offline(False)
     page.locator("#sync-now").click()
@@ -267,7 +267,7 @@ def test_offline_payments_day_closed_sync(
         assert sorted(p.number for p in listed if p.booked_on == tomorrow) == sorted(numbers)
         # and the next close puts them in that day's releve
         versement = regie_services.day_close(
-            by=regisseur, regie_id=regie_id, day=tomorrow, counted_dh=sum(q.amount_dh for q in late)
+            actor=regisseur, regie_id=regie_id, day=tomorrow, counted_dh=sum(q.amount_dh for q in late)
         )
         releve = set(VersementItem.objects.filter(versement=versement).values_list("quittance__number", flat=True))
         assert set(numbers) <= releve and versement.difference_dh == 0

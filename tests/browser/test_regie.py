@@ -47,9 +47,9 @@ def commune(browser: Any, django_db_setup: None, django_db_blocker: Any) -> Iter
             services.reference_install_defaults()
             agent = user_with("percepteur-rg", permissions.AGENT)
             user_with("regisseur-rg", permissions.REGISSEUR)
-            owner = services.redevable_create(by=agent, name="Karim Bennani", cin="C123456")
+            owner = services.redevable_create(actor=agent, name="Karim Bennani", cin="C123456")
             services.asset_create(
-                by=agent,
+                actor=agent,
                 redevable_id=owner.pk,
                 kind="parcel",
                 reference="TF 1234/07",

@@ -40,10 +40,10 @@ def receipt(browser: Any, django_db_setup: None, django_db_blocker: Any) -> Iter
         with schema_context(created.schema_name):
             regie = services.reference_install_defaults()
             agent = user_with("percepteur-vf", permissions.AGENT)
-            payer = services.redevable_create(by=agent, name="Café Atlas SARL", rc="12345")
+            payer = services.redevable_create(actor=agent, name="Café Atlas SARL", rc="12345")
             tax = Tax.objects.get(code="ODP")
             quittance = services.quittance_issue(
-                agent=agent,
+                actor=agent,
                 regie_id=regie.pk,
                 exercice=timezone.localdate().year,
                 redevable_id=payer.pk,

@@ -47,7 +47,7 @@ def test_verification_page_isolates_a_latin_holder_in_arabic(fes: Any) -> None:
     with schema_context("fes"):
         ref = installed(passwords=False)
         quittance = regie_services.quittance_issue(
-            agent=ref["agent"],
+            actor=ref["agent"],
             regie_id=ref["regie"].pk,
             exercice=2026,
             redevable_id=ref["company"].pk,
@@ -80,7 +80,7 @@ def test_civil_registry_verify_page_says_what_the_paper_says(fes: Any, language:
         b = bureau()
         officer = officer_for(b)
         agent = user_with("agent1", permissions.AGENT)
-        act = services.act_draft_create(agent=agent, bureau_id=b.pk, kind="birth", year=2026, data=birth_input())
+        act = services.act_draft_create(actor=agent, bureau_id=b.pk, kind="birth", year=2026, data=birth_input())
         act = services.act_sign(officer=officer, act_id=act.pk)
         doc = services.document_issue(
             officer=officer,

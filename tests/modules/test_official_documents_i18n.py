@@ -64,7 +64,7 @@ def test_civil_document_masthead_names_region_and_province_in_arabic(fes: Any, a
         officer = officer_for(b)
         agent = etatcivil_user("agent1", etatcivil_permissions.AGENT)
         act = etatcivil_services.act_draft_create(
-            agent=agent, bureau_id=b.pk, kind="birth", year=2026, data=birth_input()
+            actor=agent, bureau_id=b.pk, kind="birth", year=2026, data=birth_input()
         )
         act = etatcivil_services.act_sign(officer=officer, act_id=act.pk)
         doc = etatcivil_services.document_issue(
@@ -98,7 +98,7 @@ def test_quittance_a4_pdf_is_an_a4_page_with_the_arabic_province(fes: Any, arabi
     with schema_context("fes"):
         ref = installed(passwords=False)
         quittance = regie_services.quittance_issue(
-            agent=ref["agent"],
+            actor=ref["agent"],
             regie_id=ref["regie"].pk,
             exercice=2026,
             redevable_id=ref["company"].pk,
@@ -125,7 +125,7 @@ def test_liquidation_steps_read_in_french_and_arabic(fes: Any) -> None:
     with schema_context("fes"):
         ref = installed(passwords=False)
         liquidation = regie_services.liquidation_create(
-            by=ref["agent"],
+            actor=ref["agent"],
             regie_id=ref["regie"].pk,
             redevable_id=ref["person"].pk,
             tax_id=ref["taxes"]["TNB"].pk,
@@ -171,12 +171,16 @@ def test_service_refusals_are_translated(fes: Any, language: str, positive: str,
         ref = installed(passwords=False)
         with pytest.raises(regie_exceptions.InvalidAsset) as refused:
             regie_services.asset_create(
-                by=ref["agent"], redevable_id=ref["person"].pk, kind="parcel", reference="P-1", surface_m2=Decimal("0")
+                actor=ref["agent"],
+                redevable_id=ref["person"].pk,
+                kind="parcel",
+                reference="P-1",
+                surface_m2=Decimal("0"),
             )
         assert refused.value.extra["fields"]["surface_m2"] == [positive]
         with pytest.raises(regie_exceptions.InvalidLiquidation) as refused_liq:
             regie_services.liquidation_create(
-                by=ref["agent"],
+                actor=ref["agent"],
                 regie_id=ref["regie"].pk,
                 redevable_id=ref["person"].pk,
                 tax_id=ref["taxes"]["TNB"].pk,

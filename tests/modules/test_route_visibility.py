@@ -687,7 +687,7 @@ def objects() -> dict[str, Any]:
     )
     chief = get_user_model().objects.get(pk=chief.pk)  # its groups, as the delegation left them
     act = ec_services.act_draft_create(
-        agent=ec_agent, bureau_id=bureau.pk, kind="birth", year=TODAY.year, data=birth_input(event_date=YESTERDAY)
+        actor=ec_agent, bureau_id=bureau.pk, kind="birth", year=TODAY.year, data=birth_input(event_date=YESTERDAY)
     )
     act = ec_services.act_sign(officer=chief, act_id=act.pk, acknowledge_flags=True)
     document = ec_services.document_issue(
@@ -701,7 +701,7 @@ def objects() -> dict[str, Any]:
         "document": document.pk,
         "document_code": document.verification_code,
         "draft": ec_services.act_draft_create(
-            agent=ec_agent, bureau_id=bureau.pk, kind="birth", year=TODAY.year, data=birth_input()
+            actor=ec_agent, bureau_id=bureau.pk, kind="birth", year=TODAY.year, data=birth_input()
         ).pk,
     }
     # régie: the percepteur (agent1), another agent, the régisseur; quittances, closes, an ordre in a bordereau
@@ -710,7 +710,7 @@ def objects() -> dict[str, Any]:
 
     def pay(agent: Any, on: dt.date, base: str = "2") -> Any:
         return regie_services.quittance_issue(
-            agent=agent,
+            actor=agent,
             regie_id=regie.pk,
             exercice=on.year,
             redevable_id=ref["company"].pk,
@@ -724,18 +724,18 @@ def objects() -> dict[str, Any]:
     pay(percepteur, YESTERDAY)
     pay(agent2, YESTERDAY)
     own_close = regie_services.day_close(
-        by=percepteur, agent=percepteur, regie_id=regie.pk, day=YESTERDAY, counted_dh=Decimal("0")
+        actor=percepteur, agent=percepteur, regie_id=regie.pk, day=YESTERDAY, counted_dh=Decimal("0")
     )
     other_close = regie_services.day_close(
-        by=agent2, agent=agent2, regie_id=regie.pk, day=YESTERDAY, counted_dh=Decimal("0")
+        actor=agent2, agent=agent2, regie_id=regie.pk, day=YESTERDAY, counted_dh=Decimal("0")
     )
-    regie_close = regie_services.day_close(by=regisseur, regie_id=regie.pk, day=YESTERDAY, counted_dh=Decimal("0"))
+    regie_close = regie_services.day_close(actor=regisseur, regie_id=regie.pk, day=YESTERDAY, counted_dh=Decimal("0"))
     quittance = pay(percepteur, TODAY)
     quittance2 = pay(agent2, TODAY, base="3")
     asked = pay(agent2, TODAY, base="4")
     cancellation = regie_services.cancellation_request(quittance_id=asked.pk, requested_by=agent2, reason="erreur")
     asset = regie_services.asset_create(
-        by=percepteur,
+        actor=percepteur,
         redevable_id=ref["company"].pk,
         kind="terrace",
         reference="T-9",
@@ -743,7 +743,7 @@ def objects() -> dict[str, Any]:
         tax_id=ref["taxes"]["ODP"].pk,
     )
     liquidation = regie_services.liquidation_create(
-        by=percepteur,
+        actor=percepteur,
         regie_id=regie.pk,
         redevable_id=ref["person"].pk,
         tax_id=ref["taxes"]["ODP"].pk,
@@ -752,7 +752,7 @@ def objects() -> dict[str, Any]:
         on=TODAY,
     )
     ordre = regie_services.ordre_issue(
-        by=regisseur,
+        actor=regisseur,
         regie_id=regie.pk,
         exercice=TODAY.year,
         tax_id=ref["taxes"]["ODP"].pk,
@@ -761,11 +761,11 @@ def objects() -> dict[str, Any]:
         lines=[{"redevable_id": ref["person"].pk, "amount_dh": Decimal("1400")}],
     )
     bordereau = regie_services.bordereau_create(
-        by=regisseur, regie_id=regie.pk, exercice=TODAY.year, ordre_ids=[ordre.pk]
+        actor=regisseur, regie_id=regie.pk, exercice=TODAY.year, ordre_ids=[ordre.pk]
     )
     dummy = user("vis-dummy")
     appointment = regie_services.staff_appoint(
-        by=regisseur,
+        actor=regisseur,
         regie_id=regie.pk,
         user_id=dummy.pk,
         role="agent",

@@ -72,16 +72,16 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, A
                     agent = user_with("g-agent", ec_permissions.AGENT)
                     officer = officer_for(b, username="g-officer")
                     draft = ec_services.act_draft_create(
-                        agent=agent, bureau_id=b.pk, kind="birth", year=2026, data=birth_input()
+                        actor=agent, bureau_id=b.pk, kind="birth", year=2026, data=birth_input()
                     )
                     signed = ec_services.act_sign(officer=officer, act_id=draft.pk)
                     second = ec_services.act_draft_create(
-                        agent=agent, bureau_id=b.pk, kind="birth", year=2026, data=birth_input()
+                        actor=agent, bureau_id=b.pk, kind="birth", year=2026, data=birth_input()
                     )
                     ref = reference()
                     collector = regie_user_with("g-collector", "regie_agent")
                     quittance = regie_services.quittance_issue(
-                        agent=collector,
+                        actor=collector,
                         regie_id=ref["regie"].pk,
                         exercice=2026,
                         redevable_id=ref["redevable"].pk,

@@ -53,7 +53,7 @@ class DayCloseApi(StaffApi):
         agent_id = data.pop("agent_id")
         agent = selectors.staff_user_get(user_id=agent_id) if agent_id is not None else None
         data["regie_id"] = _regie_id(data["regie_id"])
-        versement = services.day_close(by=_user(request), agent=agent, **data)
+        versement = services.day_close(actor=_user(request), agent=agent, **data)
         viewer = _user(request)
         return Response(
             VersementDetailSerializer(
@@ -96,7 +96,7 @@ class VersementTreasuryReferenceApi(SupervisorApi):
     )
     def post(self, request: Request, versement_id: int) -> Response:
         versement = services.versement_set_treasury_reference(
-            by=_user(request),
+            actor=_user(request),
             versement_id=versement_id,
             **_body(self.RegieVersementTreasuryReferenceInputSerializer, request),
         )

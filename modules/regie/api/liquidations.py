@@ -38,7 +38,7 @@ class LiquidationCreateApi(StaffApi):
         data = _body(self.RegieLiquidationCreateInputSerializer, request)
         data["regie_id"] = _regie_id(data["regie_id"])
         data["on"] = data["on"] or timezone.localdate()
-        liquidation = services.liquidation_create(by=_user(request), data=services.LiquidationInput(**data))
+        liquidation = services.liquidation_create(actor=_user(request), data=services.LiquidationInput(**data))
         return Response(LiquidationSerializer(liquidation).data, status=status.HTTP_201_CREATED)
 
 
@@ -81,7 +81,7 @@ class LiquidationPayApi(StaffApi):
     )
     def post(self, request: Request, liquidation_id: int) -> Response:
         payment = services.liquidation_payment(
-            agent=_user(request),
+            actor=_user(request),
             idempotency_key=request.headers.get("Idempotency-Key"),
             liquidation_id=liquidation_id,
             **_body(self.RegieLiquidationPayInputSerializer, request),

@@ -60,7 +60,7 @@ class OrdreListCreateApi(SupervisorApi):
         lines = self.RegieOrdreLineInputSerializer(data=data.pop("lines"), many=True)
         lines.is_valid(raise_exception=True)
         data["regie_id"] = _regie_id(data["regie_id"])
-        ordre = services.ordre_issue(by=_user(request), lines=[dict(line) for line in lines.validated_data], **data)
+        ordre = services.ordre_issue(actor=_user(request), lines=[dict(line) for line in lines.validated_data], **data)
         return Response(
             OrdreDetailSerializer(selectors.ordre_get(ordre_id=ordre.pk, viewer=_user(request))).data,
             status=status.HTTP_201_CREATED,
@@ -85,7 +85,7 @@ class OrdreTransitionApi(SupervisorApi):
     )
     def post(self, request: Request, ordre_id: int) -> Response:
         ordre = services.ordre_transition(
-            by=_user(request), ordre_id=ordre_id, **_body(self.RegieOrdreTransitionInputSerializer, request)
+            actor=_user(request), ordre_id=ordre_id, **_body(self.RegieOrdreTransitionInputSerializer, request)
         )
         return Response(OrdreDetailSerializer(selectors.ordre_get(ordre_id=ordre.pk, viewer=_user(request))).data)
 
@@ -114,7 +114,7 @@ class BordereauListCreateApi(SupervisorApi):
     def post(self, request: Request) -> Response:
         data = _body(self.RegieBordereauListCreateInputSerializer, request)
         data["regie_id"] = _regie_id(data["regie_id"])
-        bordereau = services.bordereau_create(by=_user(request), **data)
+        bordereau = services.bordereau_create(actor=_user(request), **data)
         return Response(
             BordereauSerializer(selectors.bordereau_get(bordereau_id=bordereau.pk, viewer=_user(request))).data,
             status=status.HTTP_201_CREATED,
@@ -132,7 +132,7 @@ class BordereauTakeInChargeApi(SupervisorApi):
     )
     def post(self, request: Request, bordereau_id: int) -> Response:
         bordereau = services.bordereau_take_in_charge(
-            by=_user(request),
+            actor=_user(request),
             bordereau_id=bordereau_id,
             **_body(self.RegieBordereauTakeInChargeInputSerializer, request),
         )

@@ -41,7 +41,7 @@ class QuittanceListApi(StaffApi):
         data = _body(self.RegieCounterPaymentInputSerializer, request)
         data["regie_id"] = _regie_id(data["regie_id"])
         payment = services.counter_payment(
-            agent=_user(request),
+            actor=_user(request),
             idempotency_key=request.headers.get("Idempotency-Key"),
             data=services.CounterPaymentInput(on=timezone.localdate(), **data),
         )

@@ -173,7 +173,7 @@ class RegieApi(ReferenceKeeperApi):
     def put(self, request: Request) -> Response:
         q = _query(RegieQuery, request)
         regie = services.regie_update(
-            by=_user(request), regie_id=_regie_id(q["regie_id"]), **_body(self.RegieUpdateInputSerializer, request)
+            actor=_user(request), regie_id=_regie_id(q["regie_id"]), **_body(self.RegieUpdateInputSerializer, request)
         )
         return Response(RegieSerializer(selectors.regie_get(regie_id=regie.pk)).data)
 
@@ -201,7 +201,7 @@ class BudgetLineListCreateApi(ReferenceKeeperApi):
     )
     def post(self, request: Request) -> Response:
         line = services.budget_line_create(
-            by=_user(request), **_body(self.RegieBudgetLineCreateInputSerializer, request)
+            actor=_user(request), **_body(self.RegieBudgetLineCreateInputSerializer, request)
         )
         return Response(BudgetLineDetailSerializer(line).data, status=status.HTTP_201_CREATED)
 
@@ -237,7 +237,7 @@ class StaffListCreateApi(ReferenceKeeperApi):
     def post(self, request: Request) -> Response:
         q = _query(RegieQuery, request)
         staff = services.staff_appoint(
-            by=_user(request),
+            actor=_user(request),
             regie_id=_regie_id(q["regie_id"]),
             **_body(self.RegieStaffAppointInputSerializer, request),
         )
@@ -257,7 +257,7 @@ class StaffEndApi(ReferenceKeeperApi):
     )
     def post(self, request: Request, staff_id: int) -> Response:
         staff = services.staff_end(
-            by=_user(request), staff_id=staff_id, **_body(self.RegieStaffEndInputSerializer, request)
+            actor=_user(request), staff_id=staff_id, **_body(self.RegieStaffEndInputSerializer, request)
         )
         return Response(StaffSerializer(selectors.staff_appointment_get(staff_id=staff.pk)).data)
 
@@ -277,7 +277,7 @@ class TaxListCreateApi(ReferenceKeeperApi):
 
     @extend_schema(request=RegieTaxCreateInputSerializer, responses={201: TaxSerializer}, summary="Add a tax")
     def post(self, request: Request) -> Response:
-        tax = services.tax_create(by=_user(request), **_body(self.RegieTaxCreateInputSerializer, request))
+        tax = services.tax_create(actor=_user(request), **_body(self.RegieTaxCreateInputSerializer, request))
         return Response(TaxSerializer(tax).data, status=status.HTTP_201_CREATED)
 
 
@@ -299,6 +299,6 @@ class TariffListCreateApi(ReferenceKeeperApi):
     )
     def post(self, request: Request, tax_id: int) -> Response:
         tariff = services.tariff_add(
-            by=_user(request), tax_id=tax_id, **_body(self.RegieTariffAddInputSerializer, request)
+            actor=_user(request), tax_id=tax_id, **_body(self.RegieTariffAddInputSerializer, request)
         )
         return Response(TariffSerializer(tariff).data, status=status.HTTP_201_CREATED)

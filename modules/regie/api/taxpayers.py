@@ -38,7 +38,7 @@ class RedevableListCreateApi(StaffApi):
     )
     def post(self, request: Request) -> Response:
         redevable = services.redevable_create(
-            by=_user(request), **_body(self.RegieRedevableListCreateInputSerializer, request)
+            actor=_user(request), **_body(self.RegieRedevableListCreateInputSerializer, request)
         )
         return Response(RedevableSerializer(redevable).data, status=status.HTTP_201_CREATED)
 
@@ -73,7 +73,7 @@ class AssetCreateApi(StaffApi):
     )
     def post(self, request: Request, redevable_id: int) -> Response:
         asset = services.asset_create(
-            by=_user(request), redevable_id=redevable_id, **_body(self.RegieAssetCreateInputSerializer, request)
+            actor=_user(request), redevable_id=redevable_id, **_body(self.RegieAssetCreateInputSerializer, request)
         )
         return Response(AssetSerializer(asset).data, status=status.HTTP_201_CREATED)
 
@@ -89,5 +89,5 @@ class AssetDeactivateApi(SupervisorApi):
         summary="Take a bien or activité off (régisseur; kept, with the reason)",
     )
     def post(self, request: Request, asset_id: int) -> Response:
-        asset = services.asset_deactivate(by=_user(request), asset_id=asset_id, **_body(ReasonSerializer, request))
+        asset = services.asset_deactivate(actor=_user(request), asset_id=asset_id, **_body(ReasonSerializer, request))
         return Response(AssetSerializer(asset).data)

@@ -79,7 +79,7 @@ def _constraint(exc: IntegrityError) -> str:
 
 
 @transaction.atomic
-def quittances_issue_batch(*, agent: Any, items: list[BlockQuittance]) -> list[Quittance | DomainError]:
+def quittances_issue_batch(*, actor: Any, items: list[BlockQuittance]) -> list[Quittance | DomainError]:
     """Issue the quittances of a collector's sync, each from the collector's block: the same checks as
     quittance_issue, item by item, but the context is read once for the whole batch (the agent's role, taxes,
     tariffs, redevables, budget lines, blocks, numbers already used, closed days) and the rows are written in one
@@ -89,7 +89,7 @@ def quittances_issue_batch(*, agent: Any, items: list[BlockQuittance]) -> list[Q
     nothing and takes nothing else with it."""
     if not items:
         return []
-    may_collect = permissions.can_collect(agent)
+    may_collect = permissions.can_collect(actor)
     tax_ids = {i.tax_id for i in items}
     taxes = {t.pk: t for t in Tax.objects.filter(pk__in=tax_ids)}
     redevables = {r.pk: r for r in Redevable.objects.filter(pk__in={i.redevable_id for i in items})}
@@ -117,7 +117,7 @@ def quittances_issue_batch(*, agent: Any, items: list[BlockQuittance]) -> list[Q
     _day_locks_shared(days)
     locked = set(
         Versement.objects.filter(
-            Q(level=VersementLevel.REGIE) | Q(level=VersementLevel.AGENT, agent_id=agent.pk),
+            Q(level=VersementLevel.REGIE) | Q(level=VersementLevel.AGENT, agent_id=actor.pk),
             regie_id__in=regie_ids,
             day__in={d for _, d in days},
         ).values_list("regie_id", "day")
@@ -126,7 +126,7 @@ def quittances_issue_batch(*, agent: Any, items: list[BlockQuittance]) -> list[Q
     # day still open (its real time kept in collected_at, its tariff the one of the day it was taken) and the
     # régisseur gets a late_payment incident. The closed day's versement is numbered and paid in: it never changes.
     late_days = _next_open_days(
-        agent_id=agent.pk, pairs={(i.regie_id, i.on) for i in items if i.collected_at is not None} & locked
+        agent_id=actor.pk, pairs={(i.regie_id, i.on) for i in items if i.collected_at is not None} & locked
     )
 
     def rate_on(tax_id: int, on: dt.date) -> Decimal:
@@ -167,7 +167,7 @@ def quittances_issue_batch(*, agent: Any, items: list[BlockQuittance]) -> list[Q
         block = blocks.get(item.block_id)
         if (
             block is None
-            or block.collector_id != agent.pk
+            or block.collector_id != actor.pk
             or block.closed_at is not None
             or block.series.regie_id != item.regie_id
             or block.series.exercice != item.exercice
@@ -191,7 +191,7 @@ def quittances_issue_batch(*, agent: Any, items: list[BlockQuittance]) -> list[Q
             penalties_dh=Decimal("0"),
             amount_dh=amount,
             payment_method=item.payment_method,
-            agent=agent,
+            agent=actor,
             day=day,
             block_id=item.block_id,
             client_uuid=item.client_uuid,
@@ -209,18 +209,18 @@ def quittances_issue_batch(*, agent: Any, items: list[BlockQuittance]) -> list[Q
         _quittances_insert(results)
         issued = [r for r in results if isinstance(r, Quittance)]
         _audit_many(
-            actor=agent,
+            actor=actor,
             action="regie.quittance.issued",
             targets=[(q, {"number": q.number, "amount_dh": str(q.amount_dh)}) for q in issued],
         )
         for item, result in zip(items, results, strict=True):
             if isinstance(result, Quittance) and result.day != item.on:
                 incident_record(
-                    by=agent,
+                    actor=actor,
                     regie_id=item.regie_id,
                     day=item.on,
                     kind=IncidentKind.LATE_PAYMENT,
-                    agent=agent,
+                    agent=actor,
                     amount_dh=result.amount_dh,
                     data={
                         "quittance_id": result.pk,

@@ -29,7 +29,7 @@ from .quittances import CENT, _counter_next, _day_lock
 
 @transaction.atomic
 def day_close(
-    *, by: Any, regie_id: int, day: dt.date, counted_dh: Decimal, agent: Any = None, note: str = ""
+    *, actor: Any, regie_id: int, day: dt.date, counted_dh: Decimal, agent: Any = None, note: str = ""
 ) -> Versement:
     """Close a day: with `agent`, that agent's takings paid to the régisseur (the agent himself or the
     régisseur); without, the régie's takings paid to the trésorier (the régisseur). Expected = the net of the
@@ -37,7 +37,7 @@ def day_close(
     with the counted cash is recorded as an incident. The day is then locked. Raises NotARegisseur,
     RegieNotFound, InvalidClose, DayAlreadyClosed, DayLocked (the régie's day is closed before the agent's)."""
     agent_id = agent.pk if agent is not None else None
-    if not permissions.can_close_day(by, agent_id):
+    if not permissions.can_close_day(actor, agent_id):
         raise exceptions.NotARegisseur()
     if agent is not None and not permissions.can_collect(agent):
         raise exceptions.NotACollector()
@@ -78,7 +78,7 @@ def day_close(
         counted_dh=counted,
         difference_dh=counted - expected,
         quittance_count=len(items),
-        closed_by=by,
+        closed_by=actor,
     )
     VersementItem.objects.bulk_create(
         VersementItem(versement=versement, quittance_id=pk, level=level, amount_dh=amount) for pk, amount in items
@@ -93,10 +93,10 @@ def day_close(
             versement=versement,
             note=note.strip(),
             data={"expected_dh": str(expected), "counted_dh": str(counted), "level": level},
-            created_by=by,
+            created_by=actor,
         )
     audit_record(
-        actor=by,
+        actor=actor,
         action="regie.day.closed",
         target=versement,
         reason=note.strip(),
@@ -106,10 +106,10 @@ def day_close(
 
 
 @transaction.atomic
-def versement_set_treasury_reference(*, by: Any, versement_id: int, reference: str) -> Versement:
+def versement_set_treasury_reference(*, actor: Any, versement_id: int, reference: str) -> Versement:
     """Record the trésorier's receipt reference on the régie's versement, once. Raises NotARegisseur,
     VersementNotFound, InvalidClose, TreasuryReferenceAlreadySet."""
-    if not permissions.is_regisseur(by):
+    if not permissions.is_regisseur(actor):
         raise exceptions.NotARegisseur()
     if not reference.strip():
         raise exceptions.InvalidClose(extra={"fields": {"reference": ["Required."]}})
@@ -122,5 +122,7 @@ def versement_set_treasury_reference(*, by: Any, versement_id: int, reference: s
         raise exceptions.TreasuryReferenceAlreadySet()
     versement.treasury_reference = reference.strip()
     versement.save(update_fields=["treasury_reference"])
-    audit_record(actor=by, action="regie.versement.treasury_reference", target=versement, data={"reference": reference})
+    audit_record(
+        actor=actor, action="regie.versement.treasury_reference", target=versement, data={"reference": reference}
+    )
     return versement

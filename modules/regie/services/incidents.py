@@ -35,7 +35,7 @@ def _advisory_xact_lock(name: str) -> None:
 @transaction.atomic
 def incident_record(
     *,
-    by: Any,
+    actor: Any,
     regie_id: int,
     day: dt.date,
     kind: str,
@@ -70,10 +70,10 @@ def incident_record(
         amount_dh=amount_dh,
         note=note.strip(),
         data=payload,
-        created_by=by,
+        created_by=actor,
     )
     audit_record(
-        actor=by,
+        actor=actor,
         action="regie.incident.recorded",
         target=incident,
         reason=note.strip(),

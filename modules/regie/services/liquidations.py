@@ -66,7 +66,7 @@ class LiquidationInput:
 
 
 @transaction.atomic
-def liquidation_create(*, by: Any, data: LiquidationInput | None = None, **keywords: Any) -> Liquidation:
+def liquidation_create(*, actor: Any, data: LiquidationInput | None = None, **keywords: Any) -> Liquidation:
     """Liquidate a declaration: base rounded as the law counts it × the rate in force on `on`, plus the
     late-declaration and late-payment penalties for payment on `on`; every step is stored. Raises NotACollector,
     RegieNotFound, TaxNotFound, RedevableNotFound, NoTariff, InvalidLiquidation, BudgetLineNotAuthorised.
@@ -87,7 +87,7 @@ def liquidation_create(*, by: Any, data: LiquidationInput | None = None, **keywo
         data.declared_on,
         data.payment_due,
     )
-    if not permissions.can_collect(by):
+    if not permissions.can_collect(actor):
         raise exceptions.NotACollector()
     if not Regie.objects.filter(pk=regie_id).exists():
         raise exceptions.RegieNotFound()
@@ -150,10 +150,10 @@ def liquidation_create(*, by: Any, data: LiquidationInput | None = None, **keywo
         payment_due=payment_due,
         computed_on=on,
         steps=steps,
-        created_by=by,
+        created_by=actor,
     )
     audit_record(
-        actor=by,
+        actor=actor,
         action="regie.liquidation.created",
         target=liquidation,
         data={"tax": tax.code, "base": str(rounded), "total_dh": str(result.total)},
@@ -162,12 +162,12 @@ def liquidation_create(*, by: Any, data: LiquidationInput | None = None, **keywo
 
 
 @transaction.atomic
-def liquidation_pay(*, agent: Any, liquidation_id: int, payment_method: str, on: dt.date | None = None) -> Quittance:
+def liquidation_pay(*, actor: Any, liquidation_id: int, payment_method: str, on: dt.date | None = None) -> Quittance:
     """Pay a liquidation at the counter: one quittance for its total (principal + both penalties), and the
     liquidation becomes paid, in one transaction. Raises LiquidationNotFound, LiquidationNotPayable (paid twice,
     ordered, cancelled), LiquidationOutdated (paid on a day the penalties differ), and quittance_issue's errors."""
     on = on or timezone.localdate()
-    if not permissions.can_collect(agent):
+    if not permissions.can_collect(actor):
         raise exceptions.NotACollector()
     liquidation = Liquidation.objects.select_for_update().filter(pk=liquidation_id).first()
     if liquidation is None:
@@ -199,18 +199,18 @@ def liquidation_pay(*, agent: Any, liquidation_id: int, payment_method: str, on:
         penalties_dh=liquidation.declaration_penalty_dh + liquidation.payment_penalty_dh,
         liquidation_id=liquidation.pk,
     )
-    quittance = _quittance_issue(agent=agent, data=data, rate=liquidation.rate)
+    quittance = _quittance_issue(agent=actor, data=data, rate=liquidation.rate)
     liquidation.status = LiquidationStatus.PAID
     liquidation.save(update_fields=["status"])
-    audit_record(actor=agent, action="regie.liquidation.paid", target=liquidation, data={"quittance": quittance.pk})
+    audit_record(actor=actor, action="regie.liquidation.paid", target=liquidation, data={"quittance": quittance.pk})
     return quittance
 
 
 @transaction.atomic
-def liquidation_cancel(*, by: Any, liquidation_id: int, reason: str) -> Liquidation:
+def liquidation_cancel(*, actor: Any, liquidation_id: int, reason: str) -> Liquidation:
     """Cancel a liquidation not yet paid nor ordered (e.g. to redo it). Raises NotACollector,
     LiquidationNotFound, LiquidationNotPayable, InvalidLiquidation (no reason)."""
-    if not permissions.can_collect(by):
+    if not permissions.can_collect(actor):
         raise exceptions.NotACollector()
     if not reason.strip():
         raise exceptions.InvalidLiquidation(extra={"fields": {"reason": ["Required."]}})
@@ -221,5 +221,5 @@ def liquidation_cancel(*, by: Any, liquidation_id: int, reason: str) -> Liquidat
         raise exceptions.LiquidationNotPayable(extra={"status": liquidation.status})
     liquidation.status = LiquidationStatus.CANCELLED
     liquidation.save(update_fields=["status"])
-    audit_record(actor=by, action="regie.liquidation.cancelled", target=liquidation, reason=reason.strip())
+    audit_record(actor=actor, action="regie.liquidation.cancelled", target=liquidation, reason=reason.strip())
     return liquidation

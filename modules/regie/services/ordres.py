@@ -42,13 +42,13 @@ def _ordre_event(ordre: OrdreRecette, *, by: Any, from_status: str, reason: str 
 
 @transaction.atomic
 def ordre_issue(
-    *, by: Any, regie_id: int, exercice: int, tax_id: int, subject: str, period: str, lines: list[dict[str, Any]]
+    *, actor: Any, regie_id: int, exercice: int, tax_id: int, subject: str, period: str, lines: list[dict[str, Any]]
 ) -> OrdreRecette:
     """Issue an ordre de recette for debts not paid at the counter: individual (one line) or collective; numbered
     without gaps per (régie, exercice); each line snapshots the payer's name; its liquidations become ordered.
     Lines: {redevable_id, amount_dh, liquidation_id?, asset_id?} (amount defaults to the liquidation's total).
     Raises NotARegisseur, RegieNotFound, TaxNotFound, InvalidOrdre, BudgetLineNotAuthorised."""
-    if not permissions.can_issue_ordres(by):
+    if not permissions.can_issue_ordres(actor):
         raise exceptions.NotARegisseur()
     if not Regie.objects.filter(pk=regie_id).exists():
         raise exceptions.RegieNotFound()
@@ -106,7 +106,7 @@ def ordre_issue(
         subject=_clean(subject),
         period=_clean(period),
         amount_dh=sum((amount for _, amount, _, _ in prepared), Decimal("0")),
-        issued_by=by,
+        issued_by=actor,
     )
     OrdreRecetteLine.objects.bulk_create(
         OrdreRecetteLine(
@@ -123,9 +123,9 @@ def ordre_issue(
         if liquidation is not None:
             liquidation.status = LiquidationStatus.ORDERED
             liquidation.save(update_fields=["status"])
-    _ordre_event(ordre, by=by, from_status="")
+    _ordre_event(ordre, by=actor, from_status="")
     audit_record(
-        actor=by,
+        actor=actor,
         action="regie.ordre.issued",
         target=ordre,
         data={"number": ordre.number, "amount_dh": str(ordre.amount_dh), "lines": len(prepared)},
@@ -136,7 +136,7 @@ def ordre_issue(
 @transaction.atomic
 def ordre_transition(
     *,
-    by: Any,
+    actor: Any,
     ordre_id: int,
     to_status: str,
     reason: str = "",
@@ -147,7 +147,7 @@ def ordre_transition(
     cancelled), with an event. Taken in charge only through its bordereau; cancelling, writing off and remitting
     state a reason; recovered sets recovered_dh (the whole amount unless given). Raises NotARegisseur,
     OrdreNotFound, OrdreTransitionRefused, InvalidOrdre."""
-    if not permissions.can_issue_ordres(by):
+    if not permissions.can_issue_ordres(actor):
         raise exceptions.NotARegisseur()
     ordre = OrdreRecette.objects.select_for_update().filter(pk=ordre_id).first()
     if ordre is None:
@@ -171,9 +171,9 @@ def ordre_transition(
     previous = ordre.status
     ordre.status = to_status
     ordre.save(update_fields=update)
-    _ordre_event(ordre, by=by, from_status=previous, reason=reason.strip(), reference=reference.strip())
+    _ordre_event(ordre, by=actor, from_status=previous, reason=reason.strip(), reference=reference.strip())
     audit_record(
-        actor=by,
+        actor=actor,
         action=f"regie.ordre.{to_status}",
         target=ordre,
         reason=reason.strip(),
@@ -183,10 +183,10 @@ def ordre_transition(
 
 
 @transaction.atomic
-def bordereau_create(*, by: Any, regie_id: int, exercice: int, ordre_ids: list[int]) -> Bordereau:
+def bordereau_create(*, actor: Any, regie_id: int, exercice: int, ordre_ids: list[int]) -> Bordereau:
     """Group issued ordres (same régie and exercice, in no bordereau yet) into a numbered bordereau d'émission
     for the comptable. Raises NotARegisseur, InvalidBordereau."""
-    if not permissions.can_issue_ordres(by):
+    if not permissions.can_issue_ordres(actor):
         raise exceptions.NotARegisseur()
     wanted = sorted(set(ordre_ids))
     ordres = list(OrdreRecette.objects.select_for_update().filter(pk__in=wanted).order_by("number"))
@@ -206,13 +206,13 @@ def bordereau_create(*, by: Any, regie_id: int, exercice: int, ordre_ids: list[i
         exercice=exercice,
         number=_counter_next(regie_id=regie_id, exercice=exercice, kind=CounterKind.BORDEREAU),
         total_dh=sum((o.amount_dh for o in ordres), Decimal("0")),
-        created_by=by,
+        created_by=actor,
     )
     for ordre in ordres:
         ordre.bordereau = bordereau
         ordre.save(update_fields=["bordereau"])
     audit_record(
-        actor=by,
+        actor=actor,
         action="regie.bordereau.created",
         target=bordereau,
         data={"number": bordereau.number, "ordres": [o.number for o in ordres], "total_dh": str(bordereau.total_dh)},
@@ -221,10 +221,10 @@ def bordereau_create(*, by: Any, regie_id: int, exercice: int, ordre_ids: list[i
 
 
 @transaction.atomic
-def bordereau_take_in_charge(*, by: Any, bordereau_id: int, reference: str) -> Bordereau:
+def bordereau_take_in_charge(*, actor: Any, bordereau_id: int, reference: str) -> Bordereau:
     """Record the comptable's taking in charge (with his reference): the bordereau's issued ordres move to taken
     in charge. Raises NotARegisseur, BordereauNotFound, BordereauAlreadyTakenInCharge, InvalidBordereau."""
-    if not permissions.can_issue_ordres(by):
+    if not permissions.can_issue_ordres(actor):
         raise exceptions.NotARegisseur()
     if not reference.strip():
         raise exceptions.InvalidBordereau(extra={"fields": {"reference": ["Required."]}})
@@ -240,8 +240,8 @@ def bordereau_take_in_charge(*, by: Any, bordereau_id: int, reference: str) -> B
     for ordre in OrdreRecette.objects.select_for_update().filter(bordereau=bordereau, status=OrdreStatus.ISSUED):
         ordre.status = OrdreStatus.TAKEN_IN_CHARGE
         ordre.save(update_fields=["status"])
-        _ordre_event(ordre, by=by, from_status=OrdreStatus.ISSUED, reference=reference.strip())
+        _ordre_event(ordre, by=actor, from_status=OrdreStatus.ISSUED, reference=reference.strip())
     audit_record(
-        actor=by, action="regie.bordereau.taken_in_charge", target=bordereau, data={"reference": reference.strip()}
+        actor=actor, action="regie.bordereau.taken_in_charge", target=bordereau, data={"reference": reference.strip()}
     )
     return bordereau

@@ -77,7 +77,7 @@ class CounterPaymentInput:
 
 
 @transaction.atomic
-def counter_payment(*, agent: Any, idempotency_key: str | None, data: CounterPaymentInput) -> Payment:
+def counter_payment(*, actor: Any, idempotency_key: str | None, data: CounterPaymentInput) -> Payment:
     """A payment at the counter, once per idempotency key: a retry returns the first quittance. Raises
     InvalidIdempotencyKey, IdempotencyKeyReused, and quittance_issue's errors."""
     cheque_number, cheque_bank = data.cheque_number, data.cheque_bank
@@ -104,20 +104,20 @@ def counter_payment(*, agent: Any, idempotency_key: str | None, data: CounterPay
         cheque_bank=cheque_bank,
     )
     return _once(
-        agent=agent, key=idempotency_key, fingerprint=fingerprint, pay=lambda: quittance_issue(agent=agent, data=issue)
+        agent=actor, key=idempotency_key, fingerprint=fingerprint, pay=lambda: quittance_issue(actor=actor, data=issue)
     )
 
 
 @transaction.atomic
 def liquidation_payment(
-    *, agent: Any, idempotency_key: str | None, liquidation_id: int, payment_method: str, on: dt.date | None = None
+    *, actor: Any, idempotency_key: str | None, liquidation_id: int, payment_method: str, on: dt.date | None = None
 ) -> Payment:
     """Pay a liquidation (liquidation_pay) once per idempotency key: a retry returns the first quittance instead
     of "already paid". Raises InvalidIdempotencyKey, IdempotencyKeyReused, and liquidation_pay's errors."""
     fingerprint = _fingerprint(kind="liquidation", liquidation=liquidation_id, method=payment_method)
     return _once(
-        agent=agent,
+        agent=actor,
         key=idempotency_key,
         fingerprint=fingerprint,
-        pay=lambda: liquidation_pay(agent=agent, liquidation_id=liquidation_id, payment_method=payment_method, on=on),
+        pay=lambda: liquidation_pay(actor=actor, liquidation_id=liquidation_id, payment_method=payment_method, on=on),
     )

@@ -134,7 +134,7 @@ def _record_block_gaps(block: QuittanceBlock, *, by: Any) -> None:
     if not missing:
         return
     incident_record(
-        by=by,
+        actor=by,
         regie_id=block.series.regie_id,
         day=timezone.localdate(),
         kind=IncidentKind.NUMBER_GAP,
@@ -201,7 +201,7 @@ class QuittanceInput:
 
 
 @transaction.atomic
-def quittance_issue(*, agent: Any, data: QuittanceInput | None = None, **keywords: Any) -> Quittance:
+def quittance_issue(*, actor: Any, data: QuittanceInput | None = None, **keywords: Any) -> Quittance:
     """Issue a quittance: amount = base × rate in force on `on` + penalties. At the counter the number is the
     series' next one; from a collector's block (`block_id`, `number`) it is the number the collector used, which
     must lie in the collector's own open block and not be used yet. `on` is also the accounting day, refused once
@@ -209,7 +209,7 @@ def quittance_issue(*, agent: Any, data: QuittanceInput | None = None, **keyword
     NumberAlreadyUsed, BudgetLineNotAuthorised.
 
     `data` is a QuittanceInput; its fields given as keywords instead still work, for callers outside the régie."""
-    return _quittance_issue(agent=agent, data=service_input(QuittanceInput, data, keywords), rate=None)
+    return _quittance_issue(agent=actor, data=service_input(QuittanceInput, data, keywords), rate=None)
 
 
 def _quittance_issue(*, agent: Any, data: QuittanceInput, rate: Decimal | None) -> Quittance:

@@ -177,7 +177,7 @@ def _required(fields: dict[str, list[str]], **values: Any) -> None:
 @transaction.atomic
 def regie_update(
     *,
-    by: Any,
+    actor: Any,
     regie_id: int,
     name_fr: str,
     name_ar: str,
@@ -189,7 +189,7 @@ def regie_update(
     """Record the régie's arrêté of creation as amended: names, number and date, cash ceiling, and the budget lines
     it authorises (the counter refuses any other). The previous values go into the audit row. Raises
     NotAllowedToSetUp, RegieNotFound, InvalidRegie."""
-    _may_set_up(by)
+    _may_set_up(actor)
     regie = Regie.objects.select_for_update().filter(pk=regie_id).first()
     if regie is None:
         raise exceptions.RegieNotFound()
@@ -228,15 +228,15 @@ def regie_update(
         "cash_ceiling_dh": str(regie.cash_ceiling_dh),
         "budget_lines": codes,
     }
-    audit_record(actor=by, action="regie.regie.updated", target=regie, data={"before": before, "after": after})
+    audit_record(actor=actor, action="regie.regie.updated", target=regie, data={"before": before, "after": after})
     return regie
 
 
 @transaction.atomic
-def budget_line_create(*, by: Any, code: str, label_fr: str, label_ar: str) -> BudgetLine:
+def budget_line_create(*, actor: Any, code: str, label_fr: str, label_ar: str) -> BudgetLine:
     """Add a line of the commune's revenue budget (code économique). It is collected only once the régie's
     arrêté authorises it (regie_update). Raises NotAllowedToSetUp, InvalidBudgetLine."""
-    _may_set_up(by)
+    _may_set_up(actor)
     code, label_fr, label_ar = _clean(code).replace(" ", ""), _clean(label_fr), _clean(label_ar)
     fields: dict[str, list[str]] = {}
     _required(fields, code=code, label_fr=label_fr, label_ar=label_ar)
@@ -253,7 +253,7 @@ def budget_line_create(*, by: Any, code: str, label_fr: str, label_ar: str) -> B
         raise exceptions.InvalidBudgetLine(
             extra={"fields": {"code": [gettext("This budget line already exists.")]}}
         ) from None
-    audit_record(actor=by, action="regie.budget_line.created", target=line, data={"code": code})
+    audit_record(actor=actor, action="regie.budget_line.created", target=line, data={"code": code})
     return line
 
 
@@ -264,7 +264,7 @@ def _current(qs: Any, on: dt.date) -> Any:
 @transaction.atomic
 def staff_appoint(
     *,
-    by: Any,
+    actor: Any,
     regie_id: int,
     user_id: int,
     role: str,
@@ -278,7 +278,7 @@ def staff_appoint(
     when it is recorded); past ones may be recorded with their end. The same person cannot hold the same role
     twice over overlapping periods. Raises NotAllowedToSetUp, RegieNotFound, StaffUserNotFound,
     InvalidAppointment, AppointmentOverlaps."""
-    _may_set_up(by)
+    _may_set_up(actor)
     if not Regie.objects.filter(pk=regie_id).exists():
         raise exceptions.RegieNotFound()
     User = get_user_model()
@@ -332,7 +332,7 @@ def staff_appoint(
         # Only given here: a group held without an appointment (given on the Staff page) is not taken away.
         user.groups.add(Group.objects.get_or_create(name=ROLE_GROUPS[StaffRole(role)])[0])
     audit_record(
-        actor=by,
+        actor=actor,
         action="regie.staff.appointed",
         target=staff,
         data={
@@ -347,12 +347,12 @@ def staff_appoint(
 
 
 @transaction.atomic
-def staff_end(*, by: Any, staff_id: int, valid_until: dt.date | None) -> RegieStaff:
+def staff_end(*, actor: Any, staff_id: int, valid_until: dt.date | None) -> RegieStaff:
     """End an appointment on its last day (never deleted: the register of appointments keeps it). The end is
     recorded when it takes effect (today or earlier) and the role's group is withdrawn at once, unless another
     appointment to a role of that group is still in force. Raises NotAllowedToSetUp, AppointmentNotFound,
     InvalidAppointment."""
-    _may_set_up(by)
+    _may_set_up(actor)
     staff = RegieStaff.objects.select_for_update().select_related("user").filter(pk=staff_id).first()
     if staff is None:
         raise exceptions.AppointmentNotFound()
@@ -383,7 +383,7 @@ def staff_end(*, by: Any, staff_id: int, valid_until: dt.date | None) -> RegieSt
     if not others.exists():
         staff.user.groups.remove(*Group.objects.filter(name=group))
     audit_record(
-        actor=by,
+        actor=actor,
         action="regie.staff.ended",
         target=staff,
         data={
@@ -397,10 +397,10 @@ def staff_end(*, by: Any, staff_id: int, valid_until: dt.date | None) -> RegieSt
 
 
 @transaction.atomic
-def tax_create(*, by: Any, code: str, name_fr: str, name_ar: str, base_kind: str, budget_line: str) -> Tax:
+def tax_create(*, actor: Any, code: str, name_fr: str, name_ar: str, base_kind: str, budget_line: str) -> Tax:
     """Add a tax or fee of the commune's arrêté fiscal; its rates are tariff versions (tariff_add). Raises
     NotAllowedToSetUp, InvalidTax."""
-    _may_set_up(by)
+    _may_set_up(actor)
     code, name_fr, name_ar, budget_line = _clean(code).upper(), _clean(name_fr), _clean(name_ar), _clean(budget_line)
     fields: dict[str, list[str]] = {}
     _required(fields, code=code, name_fr=name_fr, name_ar=name_ar, budget_line=budget_line)
@@ -422,7 +422,7 @@ def tax_create(*, by: Any, code: str, name_fr: str, name_ar: str, base_kind: str
     except IntegrityError:
         raise exceptions.InvalidTax(extra={"fields": {"code": [gettext("This tax code is already used.")]}}) from None
     audit_record(
-        actor=by,
+        actor=actor,
         action="regie.tax.created",
         target=tax,
         data={"code": code, "base_kind": base_kind, "budget_line": budget_line},
@@ -432,13 +432,13 @@ def tax_create(*, by: Any, code: str, name_fr: str, name_ar: str, base_kind: str
 
 @transaction.atomic
 def tariff_add(
-    *, by: Any, tax_id: int, rate: Decimal | None, valid_from: dt.date | None, arrete_reference: str = ""
+    *, actor: Any, tax_id: int, rate: Decimal | None, valid_from: dt.date | None, arrete_reference: str = ""
 ) -> Tariff:
     """A new version of a tax's rate, in force from `valid_from` (the arrêté fiscal's date of effect) until the next
     one. A version is never edited: a wrong rate is followed by a new version. Refused on a day that already has a
     version, and from a day already liquidated or collected under the old rate (its quittances would no longer
     match the tariff in force). Raises NotAllowedToSetUp, TaxNotFound, InvalidTariff, TariffVersionExists."""
-    _may_set_up(by)
+    _may_set_up(actor)
     tax = Tax.objects.select_for_update().filter(pk=tax_id).first()  # one new version of a tax at a time
     if tax is None:
         raise exceptions.TaxNotFound()
@@ -498,7 +498,7 @@ def tariff_add(
         )
     tariff = Tariff.objects.create(tax=tax, rate=rate, valid_from=valid_from, arrete_reference=arrete_reference)
     audit_record(
-        actor=by,
+        actor=actor,
         action="regie.tariff.added",
         target=tariff,
         data={"tax": tax.code, "rate": str(rate), "valid_from": valid_from.isoformat(), "arrete": arrete_reference},

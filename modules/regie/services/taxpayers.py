@@ -28,11 +28,11 @@ def _clean(value: str) -> str:
 
 @transaction.atomic
 def redevable_create(
-    *, by: Any, name: str, cin: str = "", rc: str = "", ice: str = "", address: str = "", name_ar: str = ""
+    *, actor: Any, name: str, cin: str = "", rc: str = "", ice: str = "", address: str = "", name_ar: str = ""
 ) -> Redevable:
     """Register a taxpayer (a person by CIN, a company by RC and/or ICE), with the name in Arabic script if known.
     Raises NotACollector, InvalidRedevable."""
-    if not permissions.can_collect(by):
+    if not permissions.can_collect(actor):
         raise exceptions.NotACollector()
     given = {"name": name, "cin": cin, "rc": rc, "ice": ice, "address": address, "name_ar": name_ar}
     not_text = {key: ["A text is expected."] for key, value in given.items() if not isinstance(value, str)}
@@ -51,14 +51,14 @@ def redevable_create(
     redevable = Redevable.objects.create(
         name=name, name_ar=_clean(name_ar), cin=cin, rc=rc, ice=ice, address=_clean(address)
     )
-    audit_record(actor=by, action="regie.redevable.created", target=redevable, data={"name": name})
+    audit_record(actor=actor, action="regie.redevable.created", target=redevable, data={"name": name})
     return redevable
 
 
 @transaction.atomic
 def asset_create(
     *,
-    by: Any,
+    actor: Any,
     redevable_id: int,
     kind: str,
     reference: str,
@@ -70,7 +70,7 @@ def asset_create(
 ) -> Asset:
     """Record a bien or activité of a redevable (parcel, terrace, taxi…) and the tax it owes. Raises
     NotACollector, RedevableNotFound, TaxNotFound, InvalidAsset (a tax per m² needs the surface)."""
-    if not permissions.can_collect(by):
+    if not permissions.can_collect(actor):
         raise exceptions.NotACollector()
     if not Redevable.objects.filter(pk=redevable_id).exists():
         raise exceptions.RedevableNotFound()
@@ -100,17 +100,17 @@ def asset_create(
         category=_clean(category),
         tax=tax,
     )
-    audit_record(actor=by, action="regie.asset.created", target=asset, data={"reference": asset.reference})
+    audit_record(actor=actor, action="regie.asset.created", target=asset, data={"reference": asset.reference})
     return asset
 
 
 @transaction.atomic
-def asset_deactivate(*, by: Any, asset_id: int, reason: str) -> Asset:
+def asset_deactivate(*, actor: Any, asset_id: int, reason: str) -> Asset:
     """A bien or activité that no longer owes its tax (parcel built, terrace removed, taxi licence returned) leaves
     the audit list and the counter's choices; it is kept with its history, never deleted. The régisseur decides,
     with the reason (hiding a bien that still owes is what the audit list is there to catch). Raises
     NotARegisseur, AssetNotFound, InvalidAsset."""
-    if not permissions.is_regisseur(by):
+    if not permissions.is_regisseur(actor):
         raise exceptions.NotARegisseur()
     asset = Asset.objects.select_for_update().filter(pk=asset_id).first()
     if asset is None:
@@ -125,6 +125,6 @@ def asset_deactivate(*, by: Any, asset_id: int, reason: str) -> Asset:
     asset.active = False
     asset.save(update_fields=["active", "updated_at"])
     audit_record(
-        actor=by, action="regie.asset.deactivated", target=asset, reason=reason, data={"reference": asset.reference}
+        actor=actor, action="regie.asset.deactivated", target=asset, reason=reason, data={"reference": asset.reference}
     )
     return asset

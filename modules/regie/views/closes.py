@@ -87,7 +87,7 @@ def day_close(request: HttpRequest, regie: Regie) -> HttpResponse:
         versement = _attempt(
             form,
             lambda: services.day_close(
-                by=request.user,
+                actor=request.user,
                 regie_id=regie.pk,
                 day=data["day"],
                 counted_dh=data["counted_dh"],
@@ -152,7 +152,7 @@ def versement_reference(request: HttpRequest, versement_id: int) -> HttpResponse
         done = _attempt(
             form,
             lambda: services.versement_set_treasury_reference(
-                by=request.user, versement_id=versement_id, reference=form.cleaned_data["reference"].strip()
+                actor=request.user, versement_id=versement_id, reference=form.cleaned_data["reference"].strip()
             ),
         )
         if done is not None:

@@ -56,7 +56,7 @@ def liquidation_create(request: HttpRequest, regie: Regie, redevable_id: int) ->
         liquidation = _attempt(
             form,
             lambda: services.liquidation_create(
-                by=request.user,
+                actor=request.user,
                 data=services.LiquidationInput(
                     regie_id=regie.pk,
                     redevable_id=redevable.pk,
@@ -140,7 +140,7 @@ def liquidation_pay(request: HttpRequest, liquidation_id: int) -> HttpResponse:
         payment = _attempt(
             form,
             lambda: services.liquidation_payment(
-                agent=request.user,
+                actor=request.user,
                 idempotency_key=form.cleaned_data["idempotency_key"],
                 liquidation_id=liquidation_id,
                 payment_method=form.cleaned_data["payment_method"],
@@ -162,7 +162,7 @@ def liquidation_cancel(request: HttpRequest, liquidation_id: int) -> HttpRespons
         done = _attempt(
             form,
             lambda: services.liquidation_cancel(
-                by=request.user, liquidation_id=liquidation_id, reason=form.cleaned_data["reason"]
+                actor=request.user, liquidation_id=liquidation_id, reason=form.cleaned_data["reason"]
             ),
         )
         if done is not None:

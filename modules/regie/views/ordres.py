@@ -104,7 +104,7 @@ def ordre_issue(request: HttpRequest, regie: Regie) -> HttpResponse:
             ordre = _attempt(
                 form,
                 lambda: services.ordre_issue(
-                    by=request.user,
+                    actor=request.user,
                     regie_id=regie.pk,
                     exercice=data["exercice"],
                     tax_id=data["tax"],
@@ -162,7 +162,7 @@ def ordre_transition(request: HttpRequest, ordre_id: int) -> HttpResponse:
         done = _attempt(
             form,
             lambda: services.ordre_transition(
-                by=request.user,
+                actor=request.user,
                 ordre_id=ordre_id,
                 to_status=data["to_status"],
                 reason=data["reason"].strip(),
@@ -231,7 +231,7 @@ def bordereau_create(request: HttpRequest, regie: Regie) -> HttpResponse:
         bordereau = _attempt(
             form,
             lambda: services.bordereau_create(
-                by=request.user, regie_id=regie.pk, exercice=data["exercice"], ordre_ids=list(data["ordres"])
+                actor=request.user, regie_id=regie.pk, exercice=data["exercice"], ordre_ids=list(data["ordres"])
             ),
         )
         if bordereau is not None:
@@ -270,7 +270,7 @@ def bordereau_take_in_charge(request: HttpRequest, bordereau_id: int) -> HttpRes
         done = _attempt(
             form,
             lambda: services.bordereau_take_in_charge(
-                by=request.user, bordereau_id=bordereau_id, reference=form.cleaned_data["reference"].strip()
+                actor=request.user, bordereau_id=bordereau_id, reference=form.cleaned_data["reference"].strip()
             ),
         )
         if done is not None:

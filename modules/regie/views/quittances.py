@@ -81,7 +81,7 @@ def counter_pay(request: HttpRequest, regie: Regie, redevable_id: int) -> HttpRe
         payment = _attempt(
             form,
             lambda: services.counter_payment(
-                agent=request.user,
+                actor=request.user,
                 idempotency_key=data["idempotency_key"],
                 data=services.CounterPaymentInput(
                     regie_id=regie.pk,

@@ -156,7 +156,7 @@ def setup_regie(request: HttpRequest, regie: Regie) -> HttpResponse:
         done = _setup_attempt(
             form,
             lambda: services.regie_update(
-                by=request.user,
+                actor=request.user,
                 regie_id=regie.pk,
                 name_fr=data["name_fr"],
                 name_ar=data["name_ar"],
@@ -180,7 +180,7 @@ def setup_budget_line(request: HttpRequest) -> HttpResponse:
         line = _setup_attempt(
             form,
             lambda: services.budget_line_create(
-                by=request.user, code=data["code"], label_fr=data["label_fr"], label_ar=data["label_ar"]
+                actor=request.user, code=data["code"], label_fr=data["label_fr"], label_ar=data["label_ar"]
             ),
         )
         if line is not None:
@@ -203,7 +203,7 @@ def setup_appoint(request: HttpRequest, regie: Regie) -> HttpResponse:
         staff = _setup_attempt(
             form,
             lambda: services.staff_appoint(
-                by=request.user,
+                actor=request.user,
                 regie_id=regie.pk,
                 user_id=data["user"],
                 role=data["role"],
@@ -231,7 +231,7 @@ def setup_staff_end(request: HttpRequest, staff_id: int) -> HttpResponse:
         staff = _setup_attempt(
             form,
             lambda: services.staff_end(
-                by=request.user, staff_id=staff_id, valid_until=form.cleaned_data["valid_until"]
+                actor=request.user, staff_id=staff_id, valid_until=form.cleaned_data["valid_until"]
             ),
         )
         if staff is not None:
@@ -256,7 +256,7 @@ def setup_tax(request: HttpRequest) -> HttpResponse:
         tax = _setup_attempt(
             form,
             lambda: services.tax_create(
-                by=request.user,
+                actor=request.user,
                 code=data["code"],
                 name_fr=data["name_fr"],
                 name_ar=data["name_ar"],
@@ -281,7 +281,7 @@ def setup_tariff(request: HttpRequest, tax_id: int) -> HttpResponse:
         tariff = _setup_attempt(
             form,
             lambda: services.tariff_add(
-                by=request.user,
+                actor=request.user,
                 tax_id=tax_id,
                 rate=data["rate"],
                 valid_from=data["valid_from"],

@@ -44,7 +44,7 @@ def redevable_create(request: HttpRequest) -> HttpResponse:
         redevable = _attempt(
             form,
             lambda: services.redevable_create(
-                by=request.user,
+                actor=request.user,
                 name=data["name"].strip(),
                 name_ar=data["name_ar"].strip(),
                 cin=data["cin"],
@@ -101,7 +101,7 @@ def asset_create(request: HttpRequest, redevable_id: int) -> HttpResponse:
         asset = _attempt(
             form,
             lambda: services.asset_create(
-                by=request.user,
+                actor=request.user,
                 redevable_id=redevable_id,
                 kind=data["kind"],
                 reference=data["reference"].strip(),
@@ -126,7 +126,9 @@ def asset_deactivate(request: HttpRequest, redevable_id: int, asset_id: int) -> 
     if form.is_valid():
         asset = _attempt(
             form,
-            lambda: services.asset_deactivate(by=request.user, asset_id=asset_id, reason=form.cleaned_data["reason"]),
+            lambda: services.asset_deactivate(
+                actor=request.user, asset_id=asset_id, reason=form.cleaned_data["reason"]
+            ),
         )
         if asset is not None:
             messages.success(request, _("%(ref)s no longer owes its tax.") % {"ref": asset.reference})

@@ -227,7 +227,7 @@ def test_download_is_incremental(client: Client, fes, ref) -> None:
     assert [(a["reference"], a["surface_m2"]) for a in full["assets"]] == [("ODP-12", "12.50")]
     # when a redevable and a tariff version are added
     with schema_context("fes"):
-        regie_services.redevable_create(by=ref["regisseur"], name="Hanout Fatima", cin="AB123456")
+        regie_services.redevable_create(actor=ref["regisseur"], name="Hanout Fatima", cin="AB123456")
         Tariff.objects.create(tax=ref["tax"], rate=Decimal("90"), valid_from=dt.date(2027, 1, 1))
     since = call(client, fes.host, device["token"], "get", "/collecte/api/reference/", {"since": full["cursor"]}).json()
     # then only they come (and recently changed assets, sent again harmlessly)

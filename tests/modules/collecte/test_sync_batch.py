@@ -162,14 +162,14 @@ def test_the_batch_service_keeps_the_others_when_a_row_fails_at_insert(fes, ref)
             )
 
         out = regie_services.quittances_issue_batch(
-            agent=ref["collector"], items=[item(1, same), item(2, same), item(3, uuid.uuid4())]
+            actor=ref["collector"], items=[item(1, same), item(2, same), item(3, uuid.uuid4())]
         )
         assert isinstance(out[0], Quittance) and isinstance(out[2], Quittance)
         assert isinstance(out[1], regie_exceptions.ClientUuidTaken)
         assert sorted(Quittance.objects.values_list("number", flat=True)) == [1, 3]
         assert AuditEvent.objects.filter(action="regie.quittance.issued").count() == 2
         # and a non-collector is refused item by item, nothing written
-        refused = regie_services.quittances_issue_batch(agent=ref["passer_by"], items=[item(4, uuid.uuid4())])
+        refused = regie_services.quittances_issue_batch(actor=ref["passer_by"], items=[item(4, uuid.uuid4())])
         assert isinstance(refused[0], regie_exceptions.NotACollector)
         assert Quittance.objects.count() == 2
 
@@ -182,7 +182,7 @@ def test_payments_taken_before_the_regisseurs_close_are_booked_late_never_lost(c
         regisseur = user_with("regisseur", regie_permissions.REGISSEUR)
         # given the régie's days D and D+1 closed (nothing of this collector synced yet)
         for day in (DAY, DAY + dt.timedelta(1)):
-            regie_services.day_close(by=regisseur, regie_id=ref["regie"].pk, day=day, counted_dh=Decimal("0"))
+            regie_services.day_close(actor=regisseur, regie_id=ref["regie"].pk, day=day, counted_dh=Decimal("0"))
     items = [payment(ref, block, 1), payment(ref, block, 2, base="2.00")]
     # when the phone syncs
     first = upload(client, fes.host, device["token"], items)["results"]
@@ -215,7 +215,7 @@ def test_payments_taken_before_the_regisseurs_close_are_booked_late_never_lost(c
             (0, Decimal("0")),
         ]
         versement = regie_services.day_close(
-            by=regisseur, regie_id=ref["regie"].pk, day=DAY + dt.timedelta(2), counted_dh=Decimal("1015.00")
+            actor=regisseur, regie_id=ref["regie"].pk, day=DAY + dt.timedelta(2), counted_dh=Decimal("1015.00")
         )
         assert (versement.quittance_count, versement.expected_dh, versement.difference_dh) == (
             2,

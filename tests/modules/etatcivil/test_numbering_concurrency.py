@@ -40,7 +40,7 @@ def test_concurrent_signatures_get_gapless_numbers(scratch_commune: str) -> None
         agent = user_with("agent", permissions.AGENT)
         officers = [officer_for(b, username=f"officer{i}") for i in range(SIGNERS)]
         drafts = [
-            services.act_draft_create(agent=agent, bureau_id=b.pk, kind="birth", year=2026, data=birth_input())
+            services.act_draft_create(actor=agent, bureau_id=b.pk, kind="birth", year=2026, data=birth_input())
             for _ in range(SIGNERS)
         ]
     barrier = threading.Barrier(SIGNERS)

@@ -79,7 +79,7 @@ def test_chief_creates_a_bureau_and_delegates_an_officer_who_can_then_sign(
         assert delegation.arrete_number == "7/2026" and delegation.valid_to is None
         assert permissions.OFFICER in set(people["newcomer"].groups.values_list("name", flat=True))
         act = services.act_draft_create(
-            agent=people["agent"], bureau_id=bureau.pk, kind="birth", year=YEAR, data=birth_input()
+            actor=people["agent"], bureau_id=bureau.pk, kind="birth", year=YEAR, data=birth_input()
         )
         from django.contrib.auth import get_user_model
 
@@ -94,7 +94,7 @@ def test_chief_closes_a_register_once_no_draft_remains(client: Client, fes: Any,
     with schema_context("fes"):
         bureau = Bureau.objects.create(code="B9", name_ar="مكتب", name_fr="Bureau")
         act = services.act_draft_create(
-            agent=people["agent"], bureau_id=bureau.pk, kind="birth", year=YEAR, data=birth_input()
+            actor=people["agent"], bureau_id=bureau.pk, kind="birth", year=YEAR, data=birth_input()
         )
         register = Register.objects.get(pk=act.register_id)
     login(client, fes.host, "chief")
@@ -110,7 +110,7 @@ def test_chief_closes_a_register_once_no_draft_remains(client: Client, fes: Any,
         assert register.closed_at is not None and register.closed_by_id == people["chief"].pk
         with pytest.raises(exceptions.RegisterClosed):
             services.act_draft_create(
-                agent=people["agent"], bureau_id=bureau.pk, kind="birth", year=YEAR, data=birth_input()
+                actor=people["agent"], bureau_id=bureau.pk, kind="birth", year=YEAR, data=birth_input()
             )
     assert client.post("/etatcivil/setup/registers/999999/close/", HTTP_HOST=fes.host).status_code == 404
 

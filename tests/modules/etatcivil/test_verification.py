@@ -24,7 +24,7 @@ def test_kernel_page_verifies_an_issued_extract(fes, meknes) -> None:
         b = bureau()
         officer = officer_for(b)
         agent = user_with("agent1", permissions.AGENT)
-        act = services.act_draft_create(agent=agent, bureau_id=b.pk, kind="birth", year=2026, data=birth_input())
+        act = services.act_draft_create(actor=agent, bureau_id=b.pk, kind="birth", year=2026, data=birth_input())
         act = services.act_sign(officer=officer, act_id=act.pk)
         doc = services.document_issue(
             officer=officer,

@@ -50,7 +50,7 @@ def login(client: Client, host: str, username: str) -> Client:
 def draft(staff: dict[str, Any], **overrides: Any) -> Act:
     with schema_context("fes"):
         return services.act_draft_create(
-            agent=staff["agent"], bureau_id=staff["bureau"], kind="birth", year=YEAR, data=birth_input(**overrides)
+            actor=staff["agent"], bureau_id=staff["bureau"], kind="birth", year=YEAR, data=birth_input(**overrides)
         )
 
 

@@ -31,7 +31,7 @@ def staff(fes):
 
 def draft(staff, **overrides) -> Act:
     return services.act_draft_create(
-        agent=staff["agent"], bureau_id=staff["bureau"].pk, kind="birth", year=2026, data=birth_input(**overrides)
+        actor=staff["agent"], bureau_id=staff["bureau"].pk, kind="birth", year=2026, data=birth_input(**overrides)
     )
 
 
@@ -44,7 +44,7 @@ def test_numbers_are_assigned_at_signing_in_order(staff) -> None:
     assert Register.objects.get(pk=first.register_id).last_number == 2
     # a death register of the same year counts on its own
     death = services.act_draft_create(
-        agent=staff["agent"], bureau_id=staff["bureau"].pk, kind="death", year=2026, data=birth_input()
+        actor=staff["agent"], bureau_id=staff["bureau"].pk, kind="death", year=2026, data=birth_input()
     )
     assert services.act_sign(officer=staff["officer"], act_id=death.pk).number == 1
 
@@ -59,7 +59,7 @@ def test_only_a_delegated_officer_signs(staff) -> None:
     outsider = user_with("outsider")
     with pytest.raises(exceptions.NotAnAgent):
         services.act_draft_create(
-            agent=outsider, bureau_id=staff["bureau"].pk, kind="birth", year=2026, data=birth_input()
+            actor=outsider, bureau_id=staff["bureau"].pk, kind="birth", year=2026, data=birth_input()
         )
     assert Act.objects.get(pk=act.pk).status == "draft"
 
@@ -86,7 +86,7 @@ def test_naming_rules_are_flagged_before_signing(staff, overrides, rule) -> None
 def test_a_signed_act_is_changed_only_by_notes(staff) -> None:
     act = services.act_sign(officer=staff["officer"], act_id=draft(staff).pk)
     with pytest.raises(exceptions.ActNotEditable):
-        services.act_draft_update(agent=staff["agent"], act_id=act.pk, data=birth_input(given_name_fr="Yusuf"))
+        services.act_draft_update(actor=staff["agent"], act_id=act.pk, data=birth_input(given_name_fr="Yusuf"))
     note = services.note_add(
         officer=staff["officer"],
         act_id=act.pk,
@@ -115,7 +115,7 @@ def test_a_signed_act_is_changed_only_by_notes(staff) -> None:
 def test_death_act_adds_the_death_note_to_the_birth_act(staff) -> None:
     birth = services.act_sign(officer=staff["officer"], act_id=draft(staff).pk)
     death = services.act_draft_create(
-        agent=staff["agent"],
+        actor=staff["agent"],
         bureau_id=staff["bureau"].pk,
         kind="death",
         year=2026,

@@ -91,6 +91,6 @@ def signed_birth_act(suffix: str) -> tuple[Any, Any, int, int]:
         declarant_name="محمد العلوي",
         declarant_relationship="الأب",
     )
-    act = ec.act_draft_create(agent=agent, bureau_id=bureau.pk, kind="birth", year=today.year, data=data)
+    act = ec.act_draft_create(actor=agent, bureau_id=bureau.pk, kind="birth", year=today.year, data=data)
     act = ec.act_sign(officer=get_user_model().objects.get(pk=officer.pk), act_id=act.pk, acknowledge_flags=True)
     return get_user_model().objects.get(pk=officer.pk), chief, act.number, act.register.year

@@ -63,9 +63,9 @@ def installed(prefix: str = "", *, passwords: bool = True) -> dict[str, Any]:
     ref["regisseur"] = make(f"{prefix}regisseur", permissions.REGISSEUR)
     ref["suppleant"] = make(f"{prefix}suppleant", permissions.REGISSEUR)
     ref["person"] = services.redevable_create(
-        by=ref["agent"], name="Mohamed Bennani", cin="C123456", address="12 rue Talaa, Fès"
+        actor=ref["agent"], name="Mohamed Bennani", cin="C123456", address="12 rue Talaa, Fès"
     )
     ref["company"] = services.redevable_create(
-        by=ref["agent"], name="Café Atlas SARL", rc="12345", ice="001234567000089", address="Place R'cif"
+        actor=ref["agent"], name="Café Atlas SARL", rc="12345", ice="001234567000089", address="Place R'cif"
     )
     return ref

@@ -220,7 +220,7 @@ def test_identifiers_are_text_never_numbers(fes_api) -> None:
     from jamaa.modules.regie import exceptions, services
 
     with schema_context("fes"), pytest.raises(exceptions.InvalidRedevable):
-        services.redevable_create(by=fes_api["agent"], name="X", cin=float("inf"))  # type: ignore[arg-type]
+        services.redevable_create(actor=fes_api["agent"], name="X", cin=float("inf"))  # type: ignore[arg-type]
 
 
 def test_openapi_schema_lists_the_regie_endpoints(client: Client, fes) -> None:

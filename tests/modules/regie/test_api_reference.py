@@ -194,7 +194,7 @@ def test_the_schema_lists_the_reference_endpoints(client: Client, fes) -> None:
 def test_a_bien_taken_off_by_the_regisseur(api) -> None:
     with schema_context("fes"):
         agent = api["agent"]
-        owner = services.redevable_create(by=staff("agent9", permissions.AGENT), name="Café", rc="77")
+        owner = services.redevable_create(actor=staff("agent9", permissions.AGENT), name="Café", rc="77")
     created = ok(
         send(
             agent,

@@ -30,7 +30,7 @@ def ref(fes):
 
 def issue(ref, agent=None) -> Quittance:
     return services.quittance_issue(
-        agent=agent or ref["agent"],
+        actor=agent or ref["agent"],
         data=services.QuittanceInput(
             regie_id=ref["regie"].pk,
             exercice=2026,
@@ -97,7 +97,7 @@ def test_rejection_keeps_the_quittance_and_allows_a_new_request(ref) -> None:
 
 
 def test_a_quittance_paid_in_cannot_be_cancelled(ref) -> None:
-    services.day_close(by=ref["agent"], agent=ref["agent"], regie_id=ref["regie"].pk, day=DAY, counted_dh=840)
+    services.day_close(actor=ref["agent"], agent=ref["agent"], regie_id=ref["regie"].pk, day=DAY, counted_dh=840)
     with pytest.raises(exceptions.DayLocked):
         request(ref)
 

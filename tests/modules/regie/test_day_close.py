@@ -28,7 +28,7 @@ def ref(fes):
 
 def issue(ref, agent, base="10", on=DAY, method="cash"):
     return services.quittance_issue(
-        agent=agent,
+        actor=agent,
         data=services.QuittanceInput(
             regie_id=ref["regie"].pk,
             exercice=on.year,
@@ -58,9 +58,9 @@ def test_agent_close_expects_the_net_and_records_a_difference(ref) -> None:
     assert (summary.cash_ceiling_dh, summary.over_ceiling) == (Decimal("50000.00"), False)
     # another agent cannot close a1's day
     with pytest.raises(exceptions.NotARegisseur):
-        services.day_close(by=a2, agent=a1, regie_id=ref["regie"].pk, day=DAY, counted_dh=Decimal("200"))
+        services.day_close(actor=a2, agent=a1, regie_id=ref["regie"].pk, day=DAY, counted_dh=Decimal("200"))
     versement = services.day_close(
-        by=a1, agent=a1, regie_id=ref["regie"].pk, day=DAY, counted_dh=Decimal("190"), note="10 DH manquants"
+        actor=a1, agent=a1, regie_id=ref["regie"].pk, day=DAY, counted_dh=Decimal("190"), note="10 DH manquants"
     )
     assert (versement.level, versement.number, versement.expected_dh, versement.counted_dh) == (
         "agent",
@@ -85,12 +85,14 @@ def test_agent_close_expects_the_net_and_records_a_difference(ref) -> None:
     with pytest.raises(exceptions.DayLocked):
         issue(ref, a1)
     with pytest.raises(exceptions.DayAlreadyClosed):
-        services.day_close(by=ref["regisseur"], agent=a1, regie_id=ref["regie"].pk, day=DAY, counted_dh=Decimal("200"))
+        services.day_close(
+            actor=ref["regisseur"], agent=a1, regie_id=ref["regie"].pk, day=DAY, counted_dh=Decimal("200")
+        )
     issue(ref, a2, base="1")
     # the régie's close needs the régisseur; it takes every quittance of the day, exactly once
     with pytest.raises(exceptions.NotARegisseur):
-        services.day_close(by=a1, regie_id=ref["regie"].pk, day=DAY, counted_dh=Decimal("0"))
-    regie_day = services.day_close(by=ref["regisseur"], regie_id=ref["regie"].pk, day=DAY, counted_dh=Decimal("320"))
+        services.day_close(actor=a1, regie_id=ref["regie"].pk, day=DAY, counted_dh=Decimal("0"))
+    regie_day = services.day_close(actor=ref["regisseur"], regie_id=ref["regie"].pk, day=DAY, counted_dh=Decimal("320"))
     assert (regie_day.level, regie_day.number, regie_day.expected_dh, regie_day.quittance_count) == (
         "regie",
         2,
@@ -101,25 +103,25 @@ def test_agent_close_expects_the_net_and_records_a_difference(ref) -> None:
     with pytest.raises(exceptions.DayLocked):
         issue(ref, a2)
     with pytest.raises(exceptions.DayAlreadyClosed):
-        services.day_close(by=ref["suppleant"], regie_id=ref["regie"].pk, day=DAY, counted_dh=Decimal("320"))
+        services.day_close(actor=ref["suppleant"], regie_id=ref["regie"].pk, day=DAY, counted_dh=Decimal("320"))
     with pytest.raises(exceptions.DayLocked):
-        services.day_close(by=a2, agent=a2, regie_id=ref["regie"].pk, day=DAY, counted_dh=Decimal("60"))
+        services.day_close(actor=a2, agent=a2, regie_id=ref["regie"].pk, day=DAY, counted_dh=Decimal("60"))
     assert selectors.day_summary(regie_id=ref["regie"].pk, day=DAY, viewer=ref["regisseur"]).locked
     # the trésorier's reference, once
-    services.versement_set_treasury_reference(by=ref["regisseur"], versement_id=regie_day.pk, reference="TGR-1")
+    services.versement_set_treasury_reference(actor=ref["regisseur"], versement_id=regie_day.pk, reference="TGR-1")
     with pytest.raises(exceptions.TreasuryReferenceAlreadySet):
-        services.versement_set_treasury_reference(by=ref["regisseur"], versement_id=regie_day.pk, reference="TGR-2")
+        services.versement_set_treasury_reference(actor=ref["regisseur"], versement_id=regie_day.pk, reference="TGR-2")
     with pytest.raises(exceptions.InvalidClose):
-        services.versement_set_treasury_reference(by=ref["regisseur"], versement_id=versement.pk, reference="x")
+        services.versement_set_treasury_reference(actor=ref["regisseur"], versement_id=versement.pk, reference="x")
     # another day is open; the refused issues used no number
     assert issue(ref, a1, on=DAY + dt.timedelta(days=1)).number == 5
 
 
 def test_an_empty_day_closes_at_zero_and_the_database_keeps_versements(ref) -> None:
-    versement = services.day_close(by=ref["regisseur"], regie_id=ref["regie"].pk, day=DAY, counted_dh=Decimal("0"))
+    versement = services.day_close(actor=ref["regisseur"], regie_id=ref["regie"].pk, day=DAY, counted_dh=Decimal("0"))
     assert (versement.expected_dh, versement.quittance_count) == (Decimal("0.00"), 0)
     with pytest.raises(exceptions.InvalidClose):
-        services.day_close(by=ref["regisseur"], regie_id=ref["regie"].pk, day=DAY, counted_dh=Decimal("-1"))
+        services.day_close(actor=ref["regisseur"], regie_id=ref["regie"].pk, day=DAY, counted_dh=Decimal("-1"))
     with connection.cursor() as cursor:
         cursor.execute("SET search_path = fes, public")
         for sql in [
@@ -134,7 +136,7 @@ def test_an_empty_day_closes_at_zero_and_the_database_keeps_versements(ref) -> N
 def test_an_incident_is_recorded_once_per_key_and_audited(ref) -> None:
     regie_id, agent = ref["regie"].pk, ref["agent"]
     first = services.incident_record(
-        by=agent,
+        actor=agent,
         regie_id=regie_id,
         day=DAY,
         kind="stale_block",
@@ -145,7 +147,7 @@ def test_an_incident_is_recorded_once_per_key_and_audited(ref) -> None:
     )
     # the same key again (a device resending the refused payment) answers the same incident
     again = services.incident_record(
-        by=agent, regie_id=regie_id, day=DAY, kind="stale_block", agent=agent, data={"number": 7}, key="payment:abc"
+        actor=agent, regie_id=regie_id, day=DAY, kind="stale_block", agent=agent, data={"number": 7}, key="payment:abc"
     )
     assert again.pk == first.pk
     assert (first.kind, first.amount_dh, first.data) == (
@@ -154,14 +156,14 @@ def test_an_incident_is_recorded_once_per_key_and_audited(ref) -> None:
         {"number": 7, "key": "payment:abc"},
     )
     # without a key, or with another, each is recorded
-    services.incident_record(by=agent, regie_id=regie_id, day=DAY, kind="stale_block", note=" vu ")
-    services.incident_record(by=agent, regie_id=regie_id, day=DAY, kind="stale_block", key="payment:def")
+    services.incident_record(actor=agent, regie_id=regie_id, day=DAY, kind="stale_block", note=" vu ")
+    services.incident_record(actor=agent, regie_id=regie_id, day=DAY, kind="stale_block", key="payment:def")
     assert Incident.objects.filter(kind="stale_block").count() == 3
     assert AuditEvent.objects.filter(action="regie.incident.recorded").count() == 3
     with pytest.raises(exceptions.InvalidIncident):
-        services.incident_record(by=agent, regie_id=regie_id, day=DAY, kind="bogus")
+        services.incident_record(actor=agent, regie_id=regie_id, day=DAY, kind="bogus")
     with pytest.raises(exceptions.RegieNotFound):
-        services.incident_record(by=agent, regie_id=regie_id + 999, day=DAY, kind="number_gap")
+        services.incident_record(actor=agent, regie_id=regie_id + 999, day=DAY, kind="number_gap")
 
 
 def test_closing_a_block_with_a_hole_records_a_number_gap(ref) -> None:
@@ -171,7 +173,7 @@ def test_closing_a_block_with_a_hole_records_a_number_gap(ref) -> None:
     )
     for number in (1, 2, 5):
         services.quittance_issue(
-            agent=agent,
+            actor=agent,
             data=services.QuittanceInput(
                 regie_id=ref["regie"].pk,
                 exercice=2026,

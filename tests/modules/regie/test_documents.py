@@ -492,7 +492,7 @@ DAY = dt.date(2026, 4, 6)
 
 def issue(ref: dict[str, Any], base: str = "12.5", **kw: Any) -> Any:
     return services.quittance_issue(
-        agent=kw.pop("agent", ref["agent"]),
+        actor=kw.pop("agent", ref["agent"]),
         data=services.QuittanceInput(
             regie_id=ref["regie"].pk,
             exercice=2026,
@@ -519,10 +519,10 @@ def fes_data(fes: Any) -> Any:
             collector=ref["agent"], allocated_by=ref["regisseur"], regie_id=ref["regie"].pk, exercice=2026, size=10
         )
         ref["versement"] = services.day_close(
-            by=ref["agent"], agent=ref["agent"], regie_id=ref["regie"].pk, day=DAY, counted_dh=Decimal("875")
+            actor=ref["agent"], agent=ref["agent"], regie_id=ref["regie"].pk, day=DAY, counted_dh=Decimal("875")
         )
         ordre = services.ordre_issue(
-            by=ref["regisseur"],
+            actor=ref["regisseur"],
             regie_id=ref["regie"].pk,
             exercice=2026,
             tax_id=ref["taxes"]["ODP"].pk,
@@ -532,7 +532,7 @@ def fes_data(fes: Any) -> Any:
         )
         ref["ordre"] = ordre
         ref["bordereau"] = services.bordereau_create(
-            by=ref["regisseur"], regie_id=ref["regie"].pk, exercice=2026, ordre_ids=[ordre.pk]
+            actor=ref["regisseur"], regie_id=ref["regie"].pk, exercice=2026, ordre_ids=[ordre.pk]
         )
         ref["outsider"] = user_with("passer-by")
         yield ref

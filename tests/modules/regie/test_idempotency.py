@@ -29,7 +29,7 @@ def ref(fes):
         ref = installed()
         ref["token"] = Token.objects.create(user=ref["agent"]).key
         ref["liquidation"] = services.liquidation_create(
-            by=ref["agent"],
+            actor=ref["agent"],
             data=services.LiquidationInput(
                 regie_id=ref["regie"].pk,
                 redevable_id=ref["company"].pk,
@@ -140,7 +140,7 @@ def test_api_payments_with_the_same_key_return_the_first_quittance(fes, ref) -> 
 def test_the_database_keeps_one_key_per_agent(fes, ref) -> None:
     with schema_context("fes"):
         made = services.counter_payment(
-            agent=ref["agent"],
+            actor=ref["agent"],
             idempotency_key="k-1",
             data=services.CounterPaymentInput(
                 regie_id=ref["regie"].pk,
@@ -153,7 +153,7 @@ def test_the_database_keeps_one_key_per_agent(fes, ref) -> None:
             ),
         )
         other = services.counter_payment(
-            agent=ref["agent2"],
+            actor=ref["agent2"],
             idempotency_key="k-1",
             data=services.CounterPaymentInput(
                 regie_id=ref["regie"].pk,

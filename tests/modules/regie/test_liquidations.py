@@ -40,7 +40,7 @@ def tnb(ref, **kw) -> Liquidation:
     }
     values.update(kw)
     by = values.pop("by")
-    return services.liquidation_create(by=by, data=services.LiquidationInput(**values))
+    return services.liquidation_create(actor=by, data=services.LiquidationInput(**values))
 
 
 def test_tnb_worked_example_is_stored_with_every_step(ref) -> None:
@@ -72,7 +72,7 @@ def test_tnb_worked_example_is_stored_with_every_step(ref) -> None:
 def test_paying_issues_one_quittance_with_the_penalties_and_freezes_the_liquidation(ref) -> None:
     liquidation = tnb(ref)
     quittance = services.liquidation_pay(
-        agent=ref["agent"], liquidation_id=liquidation.pk, payment_method="cheque", on=D(2026, 5, 10)
+        actor=ref["agent"], liquidation_id=liquidation.pk, payment_method="cheque", on=D(2026, 5, 10)
     )
     assert (quittance.amount_dh, quittance.penalties_dh, quittance.base, quittance.rate) == (
         Decimal("47739.75"),
@@ -87,7 +87,7 @@ def test_paying_issues_one_quittance_with_the_penalties_and_freezes_the_liquidat
     # paying twice is a clear conflict, and nothing more is issued
     with pytest.raises(exceptions.LiquidationNotPayable) as refused:
         services.liquidation_pay(
-            agent=ref["agent"], liquidation_id=liquidation.pk, payment_method="cash", on=D(2026, 5, 10)
+            actor=ref["agent"], liquidation_id=liquidation.pk, payment_method="cash", on=D(2026, 5, 10)
         )
     assert refused.value.http_status == 409
     assert Quittance.objects.count() == 1
@@ -102,11 +102,11 @@ def test_paying_on_a_day_the_penalties_differ_is_refused(ref) -> None:
     # a month later one more month has started: the stored computation no longer holds
     with pytest.raises(exceptions.LiquidationOutdated):
         services.liquidation_pay(
-            agent=ref["agent"], liquidation_id=liquidation.pk, payment_method="cash", on=D(2026, 6, 15)
+            actor=ref["agent"], liquidation_id=liquidation.pk, payment_method="cash", on=D(2026, 6, 15)
         )
     # a day later in the same month it still holds
     quittance = services.liquidation_pay(
-        agent=ref["agent"], liquidation_id=liquidation.pk, payment_method="cash", on=D(2026, 5, 11)
+        actor=ref["agent"], liquidation_id=liquidation.pk, payment_method="cash", on=D(2026, 5, 11)
     )
     assert quittance.amount_dh == Decimal("47739.75")
 
@@ -114,7 +114,7 @@ def test_paying_on_a_day_the_penalties_differ_is_refused(ref) -> None:
 def test_on_time_no_penalty_and_started_quarter_counts_whole(ref) -> None:
     # a taxi owes 150 DH a quarter; 2.3 quarters count as 3
     transport = services.liquidation_create(
-        by=ref["agent"],
+        actor=ref["agent"],
         data=services.LiquidationInput(
             regie_id=ref["regie"].pk,
             redevable_id=ref["person"].pk,
@@ -129,7 +129,7 @@ def test_on_time_no_penalty_and_started_quarter_counts_whole(ref) -> None:
     assert [s["label"] for s in transport.steps] == ["base", "principal", "total"]
     # débits de boissons: 8 % of the declared sales, to the centime
     drinks = services.liquidation_create(
-        by=ref["agent"],
+        actor=ref["agent"],
         data=services.LiquidationInput(
             regie_id=ref["regie"].pk,
             redevable_id=ref["company"].pk,
@@ -161,9 +161,9 @@ def test_refusals(ref) -> None:
     assert Liquidation.objects.count() == 0
     # a cancelled liquidation cannot be paid
     liquidation = tnb(ref)
-    services.liquidation_cancel(by=ref["agent"], liquidation_id=liquidation.pk, reason="erreur de surface")
+    services.liquidation_cancel(actor=ref["agent"], liquidation_id=liquidation.pk, reason="erreur de surface")
     with pytest.raises(exceptions.LiquidationNotPayable):
-        services.liquidation_pay(agent=ref["agent"], liquidation_id=liquidation.pk, payment_method="cash")
+        services.liquidation_pay(actor=ref["agent"], liquidation_id=liquidation.pk, payment_method="cash")
 
 
 def test_reference_defaults_are_idempotent(ref) -> None:

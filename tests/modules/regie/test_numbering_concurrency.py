@@ -72,7 +72,7 @@ def run_together(workers: list[Callable[[], None]]) -> list[BaseException]:
 
 def counter_issue(ref: dict[str, Any], agent: Any, regie_id: int, on: dt.date = dt.date(2026, 3, 1)) -> Quittance:
     return services.quittance_issue(
-        agent=agent,
+        actor=agent,
         data=services.QuittanceInput(
             regie_id=regie_id,
             exercice=2026,
@@ -149,7 +149,7 @@ def test_concurrent_ordres_are_numbered_without_gaps(scratch: dict[str, Any]) ->
         def work() -> None:
             for _ in range(6):
                 ordre = services.ordre_issue(
-                    by=by,
+                    actor=by,
                     regie_id=regie.pk,
                     exercice=2026,
                     tax_id=scratch["tax"].pk,
@@ -194,7 +194,9 @@ def test_no_quittance_slips_into_a_day_being_closed(scratch: dict[str, Any]) -> 
 
     def close() -> None:
         enough.wait(60)
-        closed.append(services.day_close(by=scratch["regisseur"], regie_id=regie.pk, day=day, counted_dh=Decimal("0")))
+        closed.append(
+            services.day_close(actor=scratch["regisseur"], regie_id=regie.pk, day=day, counted_dh=Decimal("0"))
+        )
 
     assert run_together([rush(a) for a in agents] + [close]) == []
     assert sorted(refused) == sorted(a.username for a in agents)
@@ -218,7 +220,7 @@ def test_concurrent_retries_of_one_payment_issue_one_quittance(scratch: dict[str
     def retry() -> None:
         payments.append(
             services.counter_payment(
-                agent=cashier,
+                actor=cashier,
                 idempotency_key="form-7f3a",
                 data=services.CounterPaymentInput(
                     regie_id=regie.pk,

@@ -28,7 +28,7 @@ def ref(fes):
 
 def terrace(ref, redevable, reference="T-1", surface="20"):
     return services.asset_create(
-        by=ref["agent"],
+        actor=ref["agent"],
         redevable_id=redevable.pk,
         kind="terrace",
         reference=reference,
@@ -39,7 +39,7 @@ def terrace(ref, redevable, reference="T-1", surface="20"):
 
 def odp(ref, lines, subject="Terrasses T1 2026"):
     return services.ordre_issue(
-        by=ref["regisseur"],
+        actor=ref["regisseur"],
         regie_id=ref["regie"].pk,
         exercice=2026,
         tax_id=ref["taxes"]["ODP"].pk,
@@ -51,7 +51,7 @@ def odp(ref, lines, subject="Terrasses T1 2026"):
 
 def test_individual_and_collective_ordres_are_numbered_and_snapshot_the_payer(ref) -> None:
     liquidation = services.liquidation_create(
-        by=ref["agent"],
+        actor=ref["agent"],
         data=services.LiquidationInput(
             regie_id=ref["regie"].pk,
             redevable_id=ref["company"].pk,
@@ -71,7 +71,7 @@ def test_individual_and_collective_ordres_are_numbered_and_snapshot_the_payer(re
     liquidation.refresh_from_db()
     assert liquidation.status == "ordered"
     with pytest.raises(exceptions.LiquidationNotPayable):
-        services.liquidation_pay(agent=ref["agent"], liquidation_id=liquidation.pk, payment_method="cash", on=TODAY)
+        services.liquidation_pay(actor=ref["agent"], liquidation_id=liquidation.pk, payment_method="cash", on=TODAY)
     collective = odp(
         ref,
         [
@@ -85,7 +85,7 @@ def test_individual_and_collective_ordres_are_numbered_and_snapshot_the_payer(re
     # refusals: an agent, no line, a non-positive amount, a liquidation already ordered
     with pytest.raises(exceptions.NotARegisseur):
         services.ordre_issue(
-            by=ref["agent"],
+            actor=ref["agent"],
             regie_id=ref["regie"].pk,
             exercice=2026,
             tax_id=ref["taxes"]["ODP"].pk,
@@ -109,32 +109,34 @@ def test_state_machine_bordereau_and_restes(ref) -> None:
     c = odp(ref, [{"redevable_id": ref["person"].pk, "amount_dh": Decimal("100")}])
     # taken in charge only with a bordereau; recovered only after
     with pytest.raises(exceptions.OrdreTransitionRefused):
-        services.ordre_transition(by=ref["regisseur"], ordre_id=a.pk, to_status="taken_in_charge")
+        services.ordre_transition(actor=ref["regisseur"], ordre_id=a.pk, to_status="taken_in_charge")
     with pytest.raises(exceptions.OrdreTransitionRefused):
-        services.ordre_transition(by=ref["regisseur"], ordre_id=a.pk, to_status="recovered")
+        services.ordre_transition(actor=ref["regisseur"], ordre_id=a.pk, to_status="recovered")
     with pytest.raises(exceptions.InvalidOrdre):
-        services.ordre_transition(by=ref["regisseur"], ordre_id=c.pk, to_status="cancelled")
-    services.ordre_transition(by=ref["regisseur"], ordre_id=c.pk, to_status="cancelled", reason="double emploi")
+        services.ordre_transition(actor=ref["regisseur"], ordre_id=c.pk, to_status="cancelled")
+    services.ordre_transition(actor=ref["regisseur"], ordre_id=c.pk, to_status="cancelled", reason="double emploi")
     # a bordereau takes issued ordres without a bordereau, of the same régie and exercice
     with pytest.raises(exceptions.InvalidBordereau):
-        services.bordereau_create(by=ref["regisseur"], regie_id=ref["regie"].pk, exercice=2026, ordre_ids=[a.pk, c.pk])
+        services.bordereau_create(
+            actor=ref["regisseur"], regie_id=ref["regie"].pk, exercice=2026, ordre_ids=[a.pk, c.pk]
+        )
     with pytest.raises(exceptions.InvalidBordereau):
-        services.bordereau_create(by=ref["regisseur"], regie_id=ref["regie"].pk, exercice=2025, ordre_ids=[a.pk])
+        services.bordereau_create(actor=ref["regisseur"], regie_id=ref["regie"].pk, exercice=2025, ordre_ids=[a.pk])
     bordereau = services.bordereau_create(
-        by=ref["regisseur"], regie_id=ref["regie"].pk, exercice=2026, ordre_ids=[b.pk, a.pk]
+        actor=ref["regisseur"], regie_id=ref["regie"].pk, exercice=2026, ordre_ids=[b.pk, a.pk]
     )
     assert (bordereau.number, bordereau.total_dh, bordereau.status) == (1, Decimal("1400.00"), "issued")
     with pytest.raises(exceptions.InvalidBordereau):
-        services.bordereau_create(by=ref["regisseur"], regie_id=ref["regie"].pk, exercice=2026, ordre_ids=[a.pk])
+        services.bordereau_create(actor=ref["regisseur"], regie_id=ref["regie"].pk, exercice=2026, ordre_ids=[a.pk])
     restes = selectors.restes_a_recouvrer(viewer=ref["regisseur"], regie_id=ref["regie"].pk, exercice=2026, as_of=TODAY)
     assert [(r.payer_name, r.remaining_dh) for r in restes.rows] == [
         ("Café Atlas SARL", Decimal("1000")),
         ("Mohamed Bennani", Decimal("400")),
     ]
-    taken = services.bordereau_take_in_charge(by=ref["regisseur"], bordereau_id=bordereau.pk, reference="PEC-77")
+    taken = services.bordereau_take_in_charge(actor=ref["regisseur"], bordereau_id=bordereau.pk, reference="PEC-77")
     assert (taken.status, taken.comptable_reference) == ("taken_in_charge", "PEC-77")
     with pytest.raises(exceptions.BordereauAlreadyTakenInCharge):
-        services.bordereau_take_in_charge(by=ref["regisseur"], bordereau_id=bordereau.pk, reference="PEC-78")
+        services.bordereau_take_in_charge(actor=ref["regisseur"], bordereau_id=bordereau.pk, reference="PEC-78")
     a.refresh_from_db()
     assert a.status == "taken_in_charge"
     assert [(e.from_status, e.to_status, e.reference) for e in a.events.all()] == [
@@ -142,11 +144,11 @@ def test_state_machine_bordereau_and_restes(ref) -> None:
         ("issued", "taken_in_charge", "PEC-77"),
     ]
     # recovered in full by default; the other in part
-    recovered = services.ordre_transition(by=ref["regisseur"], ordre_id=a.pk, to_status="recovered", reference="Q9")
+    recovered = services.ordre_transition(actor=ref["regisseur"], ordre_id=a.pk, to_status="recovered", reference="Q9")
     assert recovered.recovered_dh == Decimal("1000.00")
-    services.ordre_transition(by=ref["regisseur"], ordre_id=b.pk, to_status="recovered", recovered_dh=Decimal("250"))
+    services.ordre_transition(actor=ref["regisseur"], ordre_id=b.pk, to_status="recovered", recovered_dh=Decimal("250"))
     with pytest.raises(exceptions.OrdreTransitionRefused):
-        services.ordre_transition(by=ref["regisseur"], ordre_id=a.pk, to_status="written_off", reason="x")
+        services.ordre_transition(actor=ref["regisseur"], ordre_id=a.pk, to_status="written_off", reason="x")
     restes = selectors.restes_a_recouvrer(viewer=ref["regisseur"], regie_id=ref["regie"].pk, exercice=2026, as_of=TODAY)
     assert [(r.payer_name, r.amount_dh, r.recovered_dh, r.remaining_dh) for r in restes.rows] == [
         ("Mohamed Bennani", Decimal("400.00"), Decimal("250.00"), Decimal("150.00"))
@@ -177,7 +179,7 @@ def test_the_database_refuses_illegal_moves(ref) -> None:
         ]:
             with pytest.raises(DatabaseError), transaction.atomic():
                 cursor.execute(sql)
-    services.ordre_transition(by=ref["regisseur"], ordre_id=ordre.pk, to_status="cancelled", reason="erreur")
+    services.ordre_transition(actor=ref["regisseur"], ordre_id=ordre.pk, to_status="cancelled", reason="erreur")
     with connection.cursor() as cursor:
         cursor.execute("SET search_path = fes, public")
         with pytest.raises(DatabaseError), transaction.atomic():
@@ -190,8 +192,8 @@ def test_biens_owing_a_tax_with_neither_payment_nor_ordre_are_listed(ref) -> Non
     paid = terrace(ref, ref["company"], "T-1")
     ordered = terrace(ref, ref["person"], "T-2")
     forgotten = services.asset_create(
-        by=ref["agent"],
-        redevable_id=services.redevable_create(by=ref["agent"], name="Café Zitoun", rc="999").pk,
+        actor=ref["agent"],
+        redevable_id=services.redevable_create(actor=ref["agent"], name="Café Zitoun", rc="999").pk,
         kind="terrace",
         reference="T-3",
         surface_m2=Decimal("12"),
@@ -199,14 +201,14 @@ def test_biens_owing_a_tax_with_neither_payment_nor_ordre_are_listed(ref) -> Non
     )
     with pytest.raises(exceptions.InvalidAsset):
         services.asset_create(
-            by=ref["agent"],
+            actor=ref["agent"],
             redevable_id=ref["person"].pk,
             kind="terrace",
             reference="T-4",
             tax_id=ref["taxes"]["ODP"].pk,
         )
     services.quittance_issue(
-        agent=ref["agent"],
+        actor=ref["agent"],
         data=services.QuittanceInput(
             regie_id=ref["regie"].pk,
             exercice=2026,

@@ -29,7 +29,7 @@ def regie(fes):
 
 def issue(ref, on=dt.date(2026, 3, 1), base=Decimal("12.5"), **kw) -> Quittance:
     return services.quittance_issue(
-        agent=kw.pop("agent", ref["agent"]),
+        actor=kw.pop("agent", ref["agent"]),
         data=services.QuittanceInput(
             regie_id=ref["regie"].pk,
             exercice=2026,

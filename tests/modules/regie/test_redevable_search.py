@@ -21,7 +21,7 @@ def ref(fes: Any) -> Any:
     with schema_context("fes"):
         ref = installed(passwords=False)
         ref["arabic"] = services.redevable_create(
-            by=ref["agent"], name="Abderrahim El Alaoui", name_ar="عبد الرحيم العلوي", cin="D998877"
+            actor=ref["agent"], name="Abderrahim El Alaoui", name_ar="عبد الرحيم العلوي", cin="D998877"
         )
         yield ref
 

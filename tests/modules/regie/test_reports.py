@@ -37,7 +37,7 @@ def ref(fes):
 
 def issue(ref, tax, base, on, method="cash", redevable=None):
     return services.quittance_issue(
-        agent=ref["agent"],
+        actor=ref["agent"],
         data=services.QuittanceInput(
             regie_id=ref["regie"].pk,
             exercice=on.year,
@@ -119,7 +119,7 @@ def test_series_report_tells_reserved_returned_and_gaps_apart(ref) -> None:
         collector=ref["agent2"], allocated_by=ref["regisseur"], regie_id=ref["regie"].pk, exercice=2026, size=2
     )
     services.quittance_issue(
-        agent=ref["agent2"],
+        actor=ref["agent2"],
         data=services.QuittanceInput(
             regie_id=ref["regie"].pk,
             exercice=2026,
@@ -149,7 +149,7 @@ def test_receipts_exports_never_write_a_cell_a_spreadsheet_runs(ref, fes) -> Non
     # given payers whose names (and an RC) start like formulas, each with a receipt on 8 April
     with schema_context("fes"):
         for i, name in enumerate(FORMULAS):
-            payer = services.redevable_create(by=ref["agent"], name=f"{name}", rc=f"=RC{i}")
+            payer = services.redevable_create(actor=ref["agent"], name=f"{name}", rc=f"=RC{i}")
             issue(ref, "LEGALISATION", "1", D(2026, 4, 8), redevable=payer)
     client = Client(HTTP_HOST=fes.host)
     client.force_login(ref["regisseur"])

@@ -90,7 +90,7 @@ def test_only_the_regisseur_or_the_administrator_reach_the_setup(client: Client,
     assert response.status_code == 302
     # the service says no too, whatever calls it
     with pytest.raises(services.exceptions.NotAllowedToSetUp):
-        in_fes(lambda: services.budget_line_create(by=ref["agent"], code="1", label_fr="a", label_ar="b"))
+        in_fes(lambda: services.budget_line_create(actor=ref["agent"], code="1", label_fr="a", label_ar="b"))
 
 
 def test_the_regie_arrete_ceiling_and_budget_lines(client: Client, fes, ref) -> None:
@@ -131,7 +131,7 @@ def test_the_regie_arrete_ceiling_and_budget_lines(client: Client, fes, ref) -> 
     with pytest.raises(services.exceptions.InvalidRegie) as refused:
         in_fes(
             lambda: services.regie_update(
-                by=ref["regisseur"],
+                actor=ref["regisseur"],
                 regie_id=ref["regie"],
                 name_fr="R",
                 name_ar="ر",
@@ -268,9 +268,9 @@ def test_a_tax_and_its_tariff_versions(client: Client, fes, ref) -> None:
 
 def test_a_new_rate_cannot_take_effect_on_a_day_already_collected(fes, ref) -> None:
     with schema_context("fes"):
-        redevable = services.redevable_create(by=ref["agent"], name="Karim", cin="C1")
+        redevable = services.redevable_create(actor=ref["agent"], name="Karim", cin="C1")
         services.quittance_issue(
-            agent=ref["agent"],
+            actor=ref["agent"],
             data=services.QuittanceInput(
                 regie_id=ref["regie"],
                 exercice=TODAY.year,
@@ -284,11 +284,11 @@ def test_a_new_rate_cannot_take_effect_on_a_day_already_collected(fes, ref) -> N
         )
         with pytest.raises(services.exceptions.InvalidTariff) as refused:
             services.tariff_add(
-                by=ref["regisseur"], tax_id=ref["taxes"]["LEGALISATION"], rate=Decimal("25"), valid_from=TODAY
+                actor=ref["regisseur"], tax_id=ref["taxes"]["LEGALISATION"], rate=Decimal("25"), valid_from=TODAY
             )
         assert "valid_from" in refused.value.extra["fields"]
         tariff = services.tariff_add(
-            by=ref["regisseur"],
+            actor=ref["regisseur"],
             tax_id=ref["taxes"]["LEGALISATION"],
             rate=Decimal("25"),
             valid_from=TODAY + dt.timedelta(days=1),
@@ -299,9 +299,9 @@ def test_a_new_rate_cannot_take_effect_on_a_day_already_collected(fes, ref) -> N
 
 def test_the_regisseur_takes_a_bien_off_with_its_reason(client: Client, fes, ref) -> None:
     with schema_context("fes"):
-        owner = services.redevable_create(by=ref["agent"], name="Karim", cin="C7")
+        owner = services.redevable_create(actor=ref["agent"], name="Karim", cin="C7")
         parcel = services.asset_create(
-            by=ref["agent"],
+            actor=ref["agent"],
             redevable_id=owner.pk,
             kind="parcel",
             reference="TF 9/07",

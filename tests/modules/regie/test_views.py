@@ -60,12 +60,12 @@ def ref(fes) -> dict[str, Any]:
         regisseur = user_with("regisseur", permissions.REGISSEUR)
         user_with("outsider")
         owner = services.redevable_create(
-            by=agent, name="Karim Bennani", cin="C123456", address="Fès, Route d'Imouzzer"
+            actor=agent, name="Karim Bennani", cin="C123456", address="Fès, Route d'Imouzzer"
         )
-        cafe = services.redevable_create(by=agent, name="Café Atlas", rc="12345", ice="001234567000089")
+        cafe = services.redevable_create(actor=agent, name="Café Atlas", rc="12345", ice="001234567000089")
         taxes = dict(Tax.objects.values_list("code", "pk"))
         parcel = services.asset_create(
-            by=agent,
+            actor=agent,
             redevable_id=owner.pk,
             kind="parcel",
             reference="TF 1234/07",
@@ -73,7 +73,7 @@ def ref(fes) -> dict[str, Any]:
             tax_id=taxes["TNB"],
         )
         terrace = services.asset_create(
-            by=agent,
+            actor=agent,
             redevable_id=cafe.pk,
             kind="terrace",
             reference="AOT 17/2026",
@@ -121,7 +121,7 @@ def in_fes(fn: Any) -> Any:
 def pay_legalisation(ref: dict[str, Any], agent: Any = None) -> Quittance:
     with schema_context("fes"):
         return services.quittance_issue(
-            agent=agent or ref["agent"],
+            actor=agent or ref["agent"],
             data=services.QuittanceInput(
                 regie_id=ref["regie"],
                 exercice=YEAR,
@@ -371,7 +371,7 @@ def test_a_bad_declaration_is_refused_on_the_form_and_keeps_what_was_typed(clien
 def test_a_wrong_liquidation_is_cancelled_with_its_reason_and_cannot_be_paid(client: Client, fes, ref) -> None:
     with schema_context("fes"):
         liquidation = services.liquidation_create(
-            by=ref["agent"],
+            actor=ref["agent"],
             data=services.LiquidationInput(
                 regie_id=ref["regie"],
                 redevable_id=ref["owner"],
@@ -600,7 +600,7 @@ def test_restes_journal_export_and_audit(client: Client, fes, ref) -> None:
     quittance = pay_legalisation(ref)
     with schema_context("fes"):
         services.ordre_issue(
-            by=ref["regisseur"],
+            actor=ref["regisseur"],
             regie_id=ref["regie"],
             exercice=YEAR,
             tax_id=ref["taxes"]["TNB"],
@@ -651,7 +651,7 @@ def test_after_the_regisseurs_close_the_agent_is_offered_nothing_to_pay_in(clien
     was then refused, and the close page linked to a versement answering 404."""
     pay_legalisation(ref)
     with schema_context("fes"):
-        services.day_close(by=ref["regisseur"], regie_id=ref["regie"], day=TODAY, counted_dh=Decimal("40"))
+        services.day_close(actor=ref["regisseur"], regie_id=ref["regie"], day=TODAY, counted_dh=Decimal("40"))
     login(client, fes.host, "percepteur")
     # the dashboard: nothing left to pay in, no close offered for today
     page = html(client.get("/regie/", HTTP_HOST=fes.host))

@@ -39,7 +39,7 @@ def ref(fes):
 
 def _issue(ref, agent):
     return services.quittance_issue(
-        agent=agent,
+        actor=agent,
         data=services.QuittanceInput(
             regie_id=ref["regie"].pk,
             exercice=DAY.year,

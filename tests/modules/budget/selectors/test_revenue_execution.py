@@ -24,7 +24,7 @@ D = dt.date
 
 def _issue(ref, tax, base, on):
     return regie_services.quittance_issue(
-        agent=ref["agent"],
+        actor=ref["agent"],
         regie_id=ref["regie"].pk,
         exercice=on.year,
         redevable_id=ref["person"].pk,

@@ -49,9 +49,9 @@ def _regie_quittance() -> None:
 
     regie = regie_services.reference_install_defaults()
     agent = user_with("portal_od_cashier", "regie_agent")
-    person = regie_services.redevable_create(by=agent, name="Zineb Tazi", cin="ZZ778899")
+    person = regie_services.redevable_create(actor=agent, name="Zineb Tazi", cin="ZZ778899")
     regie_services.counter_payment(
-        agent=agent,
+        actor=agent,
         idempotency_key=None,
         data=regie_services.CounterPaymentInput(
             regie_id=regie.pk,

@@ -18,8 +18,7 @@ MARCH_2 = dt.date(2026, 3, 2)
 
 
 def _on(monkeypatch: pytest.MonkeyPatch, day: dt.date) -> None:
-    monkeypatch.setattr(services, "_today", lambda: day)
-    monkeypatch.setattr(selectors, "_today", lambda: day)
+    monkeypatch.setattr(rules, "today", lambda: day)
 
 
 def test_the_size_of_a_project() -> None:

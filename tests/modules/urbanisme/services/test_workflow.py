@@ -89,7 +89,7 @@ def test_a_permit_from_deposit_to_delivery(fes) -> None:
         assert d.tax_dh == Decimal("3600.00")  # 180 m² × 20 DH (the default tariff)
         with pytest.raises(exceptions.TaxNotPaid):
             services.dossier_deliver(actor=a, dossier_id=d.pk)
-        quittance = regie.liquidation_pay(agent=percepteur, liquidation_id=d.tax_liquidation_id, payment_method="cash")
+        quittance = regie.liquidation_pay(actor=percepteur, liquidation_id=d.tax_liquidation_id, payment_method="cash")
         services.dossier_deliver(actor=a, dossier_id=d.pk)
         d.refresh_from_db()
         assert d.status == Status.DELIVERED and d.tax_quittance.endswith(f"{quittance.number:06d}")
