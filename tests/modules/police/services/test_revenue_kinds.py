@@ -91,7 +91,8 @@ def test_a_fine_issues_its_ordre_de_recette_in_the_regie(fes) -> None:
         ordre = regie_selectors.ordre_get(ordre_id=fine.regie_ordre_id, viewer=regisseur)
         line = ordre.lines.get()
         assert (ordre.amount_dh, ordre.status, ordre.tax.code) == (Decimal("500.00"), "issued", "AMENDE_POLICE")
-        assert ordre.due_on == deadline and ordre.period == str(ordre.exercice) and inspection.reference in ordre.subject
+        assert ordre.due_on == deadline and ordre.period == str(ordre.exercice)
+        assert inspection.reference in ordre.subject
         assert (line.redevable.cin, line.payer_name, line.amount_dh) == ("C710002", "Mohamed Bennani", Decimal("500"))
         assert fine.ordre_reference == f"OR {ordre.exercice}/{ordre.number}"
         # a warning has none; in SQL a fine cannot be recorded without its ordre
