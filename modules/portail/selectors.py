@@ -13,7 +13,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
+from django.db.models import Count, OuterRef, Q, QuerySet
+from django.db.models.functions import JSONObject, TruncDate
 from django.utils import timezone
 
 from jamaa.modules.courrier import selectors as courrier_selectors
@@ -21,7 +24,7 @@ from jamaa.modules.etatcivil import selectors as etatcivil_selectors
 from jamaa.platform.kernel import files
 from jamaa.platform.kernel import portal as kernel_portal
 
-from . import exceptions, permissions
+from . import exceptions, figures, permissions
 from .models import (
     FINAL_STATUSES,
     Citizen,
@@ -30,6 +33,7 @@ from .models import (
     PublicationKind,
     PublicService,
     RequestAttachment,
+    RequestEvent,
     RequestStatus,
 )
 
@@ -186,6 +190,24 @@ def _parse_reference(text: str) -> tuple[int, int] | None:
     return year, number
 
 
+def tracking_query(*, year: int, number: int, proof: str) -> QuerySet[OnlineRequest]:
+    """The lookup's one query: the unique (mail_year, mail_number) index, the CIN or récépissé code checked on that
+    row, and the history (status and local day of each event) aggregated in the same statement."""
+    history = (
+        RequestEvent.objects.filter(request=OuterRef("pk"))
+        .order_by("at", "id")
+        .values(entry=JSONObject(status="status", day=TruncDate("at", tzinfo=timezone.get_current_timezone())))
+    )
+    return (
+        OnlineRequest.objects.filter(mail_year=year, mail_number=number)
+        .filter((Q(cin=proof) & ~Q(cin="")) | Q(mail_code=proof))
+        .only("kind", "mail_year", "mail_number", "mail_code", "reference", "status", "deadline", "document_id",
+              "document_code", "public_note", "created_at")
+        .annotate(history=ArraySubquery(history))
+        .order_by()[:1]
+    )  # fmt: skip
+
+
 def request_track(*, reference: str, secret: str) -> Tracking | None:
     """A request's status by its number and the CIN given with it, or the code printed on its récépissé. None when
     nothing matches both (the same answer for a wrong number and a wrong CIN)."""
@@ -194,16 +216,12 @@ def request_track(*, reference: str, secret: str) -> Tracking | None:
     if parsed is None or not proof:
         return None
     year, number = parsed
-    r = (
-        OnlineRequest.objects.filter(mail_year=year, mail_number=number)
-        .filter((Q(cin=proof) & ~Q(cin="")) | Q(mail_code=proof))
-        .first()
-    )
+    r = next(iter(tracking_query(year=year, number=number, proof=proof)), None)
     if r is None:
         return None
-    today = timezone.localdate()
-    line = _line(r, today)
+    line = _line(r, timezone.localdate())
     mail = courrier_selectors.mail_public_status(number=r.mail_number, year=r.mail_year, code=r.mail_code)
+    labels = dict(RequestStatus.choices)
     return Tracking(
         reference=r.reference,
         kind_fr=line.kind_fr,
@@ -213,7 +231,10 @@ def request_track(*, reference: str, secret: str) -> Tracking | None:
         submitted_on=line.submitted_on,
         deadline=r.deadline,
         late=line.late,
-        events=tuple((e.status, e.status_label, timezone.localdate(e.at)) for e in _events(r)),
+        events=tuple(
+            (e["status"], str(labels.get(e["status"], e["status"])), dt.date.fromisoformat(e["day"]))
+            for e in r.history  # type: ignore[attr-defined]
+        ),
         document_code=line.document_code,
         mail_status=mail.status if mail else "",
     )
@@ -406,14 +427,28 @@ def document_kinds() -> list[tuple[str, str, str]]:
 class DatasetTable:
     dataset: kernel_portal.Dataset
     rows: list[dict[str, kernel_portal.Value]]
+    fresh: bool = True  # False: the previous snapshot, served while it is recomputed (not to be cached)
 
 
 def dataset_table(*, code: str, enabled: Iterable[str]) -> DatasetTable:
-    """A dataset's rows, checked against its schema. Raises DatasetNotFound (unknown, or its module disabled)."""
-    ds = kernel_portal.dataset(code=code, enabled=list(enabled))
+    """A dataset's published rows (the commune's snapshot, see figures.py), checked against its schema when
+    computed. Raises DatasetNotFound (unknown, or its module disabled)."""
+    enabled = list(enabled)
+    ds = kernel_portal.dataset(code=code, enabled=enabled)
     if ds is None:
         raise exceptions.DatasetNotFound()
-    return DatasetTable(dataset=ds, rows=kernel_portal.check_rows(ds, ds.rows()))
+    found = figures.published(enabled=enabled, codes=[code])
+    return DatasetTable(dataset=ds, rows=found.rows[code], fresh=found.fresh)
+
+
+def dataset_tables(*, enabled: Iterable[str]) -> list[DatasetTable]:
+    """Every enabled dataset's published rows, by code (the transparency page): one read of the snapshot."""
+    enabled = list(enabled)
+    found = figures.published(enabled=enabled)
+    return [
+        DatasetTable(dataset=ds, rows=found.rows[ds.code], fresh=found.fresh)
+        for ds in kernel_portal.datasets(enabled=enabled)
+    ]
 
 
 def _plain(value: kernel_portal.Value) -> str | int | float | None:
@@ -560,30 +595,48 @@ def requests_statistics() -> list[dict[str, kernel_portal.Value]]:
     ]
 
 
+# One aggregate query (no loop over complaints): per year, the complaints answered, refused, open and late, and
+# the median days from filing to the last event of a closed one (its last change when it has none) — the element
+# at n // 2 of the sorted delays, local dates (PostgreSQL arrays count from 1).
+_COMPLAINTS_SQL = """
+SELECT year,
+       count(*) FILTER (WHERE final AND status <> %(rejected)s),
+       count(*) FILTER (WHERE status = %(rejected)s),
+       count(*) FILTER (WHERE NOT final AND deadline >= %(today)s),
+       count(*) FILTER (WHERE NOT final AND deadline < %(today)s),
+       (array_agg(days ORDER BY days) FILTER (WHERE final))[count(*) FILTER (WHERE final) / 2 + 1]
+FROM (
+    SELECT r.mail_year AS year, r.status, r.deadline, r.status = ANY(%(final)s) AS final,
+           CASE WHEN r.status = ANY(%(final)s) THEN
+               (COALESCE((SELECT max(e.at) FROM {event} e WHERE e.request_id = r.id), r.updated_at)
+                   AT TIME ZONE %(tz)s)::date - (r.created_at AT TIME ZONE %(tz)s)::date
+           END AS days
+    FROM {request} r
+    WHERE r.kind = %(kind)s
+) complaints
+GROUP BY year
+ORDER BY year
+"""
+
+
 def complaint_outcomes() -> list[dict[str, kernel_portal.Value]]:
     """Complaints per year and outcome (answered, refused, open, late), with the median days to an answer."""
-    today = timezone.localdate()
-    by_year: dict[int, dict[str, list[int]]] = {}
-    for r in OnlineRequest.objects.filter(kind="portail.complaint").prefetch_related("events"):
-        bucket = by_year.setdefault(r.mail_year, {"answered": [], "rejected": [], "open": [], "late": []})
-        if r.status in FINAL_STATUSES:
-            last = max((e.at for e in r.events.all()), default=r.updated_at)
-            bucket["answered" if r.status != RequestStatus.REJECTED else "rejected"].append(
-                (timezone.localdate(last) - timezone.localdate(r.created_at)).days
-            )
-        elif r.deadline < today:
-            bucket["late"].append(0)
-        else:
-            bucket["open"].append(0)
+    sql = _COMPLAINTS_SQL.format(request=OnlineRequest._meta.db_table, event=RequestEvent._meta.db_table)
+    params = {
+        "rejected": RequestStatus.REJECTED.value,
+        "final": [str(s) for s in FINAL_STATUSES],
+        "today": timezone.localdate(),
+        "tz": timezone.get_current_timezone_name(),
+        "kind": "portail.complaint",
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        years = cursor.fetchall()
     rows: list[dict[str, kernel_portal.Value]] = []
-    for year in sorted(by_year):
-        b = by_year[year]
-        days = sorted(b["answered"] + b["rejected"])
-        median = days[len(days) // 2] if days else None
-        for outcome in ("answered", "rejected", "open", "late"):
-            rows.append(
-                {"year": year, "outcome": outcome, "complaints": len(b[outcome]), "median_days_to_answer": median}
-            )
+    for year, answered, rejected, open_, late, median in years:
+        counts = {"answered": answered, "rejected": rejected, "open": open_, "late": late}
+        for outcome, complaints in counts.items():
+            rows.append({"year": year, "outcome": outcome, "complaints": complaints, "median_days_to_answer": median})
     return rows
 
 
