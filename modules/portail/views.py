@@ -99,7 +99,8 @@ def language(request: HttpRequest, code: str) -> HttpResponse:
     target = request.GET.get("next") or "/portail/"
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) or not target.startswith("/"):
         target = "/portail/"
-    request.session["_language"] = code
+    if request.session.session_key is not None:  # a session already there (staff, citizen) keeps the choice too;
+        request.session["_language"] = code  # an anonymous visitor's lives in the cookie alone (no session row)
     response = HttpResponseRedirect(target)
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME, code, max_age=365 * 24 * 3600, samesite="Lax",
