@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import connection
 from django.utils import timezone
@@ -43,7 +44,7 @@ GROUP BY year, service_fr, service_ar
 
 def _delays() -> Iterable[Row]:
     sql = _DELAYS_SQL.format(mail=Mail._meta.db_table, service=Service._meta.db_table)
-    params = {
+    params: dict[str, Any] = {
         "unqualified_fr": "(à qualifier)",
         "unqualified_ar": "(في انتظار التوجيه)",
         "closed": Status.CLOSED.value,

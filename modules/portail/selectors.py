@@ -13,10 +13,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db import connection
-from django.db.models import Count, OuterRef, Q, QuerySet
-from django.db.models.functions import JSONObject, TruncDate
 from django.utils import timezone
 
 from jamaa.modules.courrier import selectors as courrier_selectors
@@ -190,22 +186,26 @@ def _parse_reference(text: str) -> tuple[int, int] | None:
     return year, number
 
 
-def tracking_query(*, year: int, number: int, proof: str) -> QuerySet[OnlineRequest]:
-    """The lookup's one query: the unique (mail_year, mail_number) index, the CIN or récépissé code checked on that
-    row, and the history (status and local day of each event) aggregated in the same statement."""
-    history = (
-        RequestEvent.objects.filter(request=OuterRef("pk"))
-        .order_by("at", "id")
-        .values(entry=JSONObject(status="status", day=TruncDate("at", tzinfo=timezone.get_current_timezone())))
-    )
-    return (
-        OnlineRequest.objects.filter(mail_year=year, mail_number=number)
-        .filter((Q(cin=proof) & ~Q(cin="")) | Q(mail_code=proof))
-        .only("kind", "mail_year", "mail_number", "mail_code", "reference", "status", "deadline", "document_id",
-              "document_code", "public_note", "created_at")
-        .annotate(history=ArraySubquery(history))
-        .order_by()[:1]
-    )  # fmt: skip
+# The lookup's one statement, written once (no query compiled per lookup): the unique (mail_year, mail_number)
+# index finds the row, the CIN or récépissé code is checked on it, the history (status, local day) comes along.
+_TRACK_SQL = """
+SELECT r.id, r.kind, r.mail_year, r.mail_number, r.mail_code, r.reference, r.status, r.deadline, r.document_id,
+       r.document_code, r.public_note, r.created_at,
+       COALESCE((SELECT json_agg(json_build_object('status', e.status, 'day', (e.at AT TIME ZONE %(tz)s)::date)
+                                 ORDER BY e.at, e.id)
+                 FROM {event} e WHERE e.request_id = r.id), '[]') AS history
+FROM {request} r
+WHERE r.mail_year = %(year)s AND r.mail_number = %(number)s
+  AND ((r.cin = %(proof)s AND r.cin <> '') OR r.mail_code = %(proof)s)
+LIMIT 1
+"""
+
+
+def tracking_query(*, year: int, number: int, proof: str) -> tuple[str, dict[str, Any]]:
+    """(SQL, parameters) of the tracking lookup (see _TRACK_SQL)."""
+    sql = _TRACK_SQL.format(request=OnlineRequest._meta.db_table, event=RequestEvent._meta.db_table)
+    params = {"year": year, "number": number, "proof": proof, "tz": timezone.get_current_timezone_name()}
+    return sql, params
 
 
 def request_track(*, reference: str, secret: str) -> Tracking | None:
@@ -216,7 +216,8 @@ def request_track(*, reference: str, secret: str) -> Tracking | None:
     if parsed is None or not proof:
         return None
     year, number = parsed
-    r = next(iter(tracking_query(year=year, number=number, proof=proof)), None)
+    sql, params = tracking_query(year=year, number=number, proof=proof)
+    r = next(iter(OnlineRequest.objects.raw(sql, params)), None)
     if r is None:
         return None
     line = _line(r, timezone.localdate())
@@ -575,76 +576,6 @@ def dashboard(*, viewer: Any, enabled: Iterable[str], today: dt.date | None = No
             )
         )
     return lines
-
-
-def requests_statistics() -> list[dict[str, kernel_portal.Value]]:
-    """Online requests per kind, month and status (for the portal's own open dataset): counts only."""
-    rows = (
-        OnlineRequest.objects.values("kind", "mail_year", "status", "created_at__month")
-        .annotate(n=Count("id"))
-        .order_by("mail_year", "created_at__month", "kind", "status")
-    )
-    return [
-        {
-            "month": f"{r['mail_year']:04d}-{r['created_at__month']:02d}",
-            "kind": r["kind"],
-            "status": r["status"],
-            "requests": r["n"],
-        }
-        for r in rows
-    ]
-
-
-# One aggregate query (no loop over complaints): per year, the complaints answered, refused, open and late, and
-# the median days from filing to the last event of a closed one (its last change when it has none) — the element
-# at n // 2 of the sorted delays, local dates (PostgreSQL arrays count from 1).
-_COMPLAINTS_SQL = """
-SELECT year,
-       count(*) FILTER (WHERE final AND status <> %(rejected)s),
-       count(*) FILTER (WHERE status = %(rejected)s),
-       count(*) FILTER (WHERE NOT final AND deadline >= %(today)s),
-       count(*) FILTER (WHERE NOT final AND deadline < %(today)s),
-       (array_agg(days ORDER BY days) FILTER (WHERE final))[count(*) FILTER (WHERE final) / 2 + 1]
-FROM (
-    SELECT r.mail_year AS year, r.status, r.deadline, r.status = ANY(%(final)s) AS final,
-           CASE WHEN r.status = ANY(%(final)s) THEN
-               (COALESCE((SELECT max(e.at) FROM {event} e WHERE e.request_id = r.id), r.updated_at)
-                   AT TIME ZONE %(tz)s)::date - (r.created_at AT TIME ZONE %(tz)s)::date
-           END AS days
-    FROM {request} r
-    WHERE r.kind = %(kind)s
-) complaints
-GROUP BY year
-ORDER BY year
-"""
-
-
-def complaint_outcomes() -> list[dict[str, kernel_portal.Value]]:
-    """Complaints per year and outcome (answered, refused, open, late), with the median days to an answer."""
-    sql = _COMPLAINTS_SQL.format(request=OnlineRequest._meta.db_table, event=RequestEvent._meta.db_table)
-    params = {
-        "rejected": RequestStatus.REJECTED.value,
-        "final": [str(s) for s in FINAL_STATUSES],
-        "today": timezone.localdate(),
-        "tz": timezone.get_current_timezone_name(),
-        "kind": "portail.complaint",
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        years = cursor.fetchall()
-    rows: list[dict[str, kernel_portal.Value]] = []
-    for year, answered, rejected, open_, late, median in years:
-        counts = {"answered": answered, "rejected": rejected, "open": open_, "late": late}
-        for outcome, complaints in counts.items():
-            rows.append({"year": year, "outcome": outcome, "complaints": complaints, "median_days_to_answer": median})
-    return rows
-
-
-def indicator_requests(today: dt.date) -> kernel_portal.IndicatorValue:
-    open_qs = OnlineRequest.objects.exclude(status__in=FINAL_STATUSES)
-    return kernel_portal.IndicatorValue(
-        value=open_qs.count(), late=open_qs.filter(deadline__lt=today).count(), url="/portail/desk/"
-    )
 
 
 def publication_kinds() -> list[tuple[str, str]]:

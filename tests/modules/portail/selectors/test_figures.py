@@ -121,7 +121,7 @@ def test_the_tracking_lookup_reads_the_unique_index(fes) -> None:
         (indexdef,) = cursor.fetchone()
         assert "UNIQUE" in indexdef and "(mail_year, mail_number)" in indexdef
         cursor.execute("SET LOCAL enable_seqscan = off")  # an empty table: ask which index the planner would use
-        sql, params = selectors.tracking_query(year=2026, number=12, proof="AB123456").query.sql_with_params()
+        sql, params = selectors.tracking_query(year=2026, number=12, proof="AB123456")
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
         assert "portail_request_mail_number" in plan, plan
