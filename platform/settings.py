@@ -396,6 +396,12 @@ CELERY_BEAT_SCHEDULE["police-daily"] = {
     "schedule": crontab(hour=6, minute=15),
     "tenant_schemas": None,
 }
+# Citizen portal: each commune's published figures recomputed (writes no signal sees show within 15 minutes).
+CELERY_BEAT_SCHEDULE["portail-figures"] = {
+    "task": "jamaa.modules.portail.tasks.figures_refresh",
+    "schedule": 600.0,
+    "tenant_schemas": None,
+}
 
 # Central support and invoicing (issue 25): public-schema jobs of the one beat.
 

@@ -33,3 +33,11 @@ class PortailConfig(AppConfig):
             )
         )
         portal.register()
+
+        from django.db.models.signals import post_delete, post_save
+
+        from . import figures
+
+        # a write to a module that publishes figures moves the commune's figures version (see figures.py)
+        post_save.connect(figures.data_changed, dispatch_uid="portail.figures.saved")
+        post_delete.connect(figures.data_changed, dispatch_uid="portail.figures.deleted")

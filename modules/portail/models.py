@@ -232,3 +232,17 @@ class PublicService(models.Model):
 
     def __str__(self) -> str:
         return str(self.name_fr)
+
+
+class FiguresSnapshot(models.Model):
+    """The published figures of one open dataset as last computed from its module (see figures.py): what the
+    transparency pages and open-data files read. A cache of aggregates (no personal data), recomputed when the
+    commune's data version moves or it is older than figures.MAX_AGE; never an official record."""
+
+    code = models.CharField(max_length=80, unique=True)  # the dataset's code, e.g. "regie.revenue_per_tax_month"
+    rows = models.JSONField(default=list)
+    version = models.BigIntegerField(default=0)  # the commune's data version it was computed at
+    computed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.code

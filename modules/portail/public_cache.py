@@ -11,8 +11,10 @@ def generation_key() -> str:
     return f"portail:gen:{getattr(connection, 'schema_name', 'public')}"
 
 
-def generation() -> int:
-    value = cache.get(generation_key(), 0)
+def generation(value: object = None) -> int:
+    """The commune's generation (`value`: one already read from the cache with others, saving a round trip)."""
+    if value is None:
+        value = cache.get(generation_key(), 0)
     return value if isinstance(value, int) else 0
 
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q
 from django.utils import timezone
 
 from jamaa.modules.courrier import selectors as courrier_selectors
@@ -21,7 +20,7 @@ from jamaa.modules.etatcivil import selectors as etatcivil_selectors
 from jamaa.platform.kernel import files
 from jamaa.platform.kernel import portal as kernel_portal
 
-from . import exceptions, permissions
+from . import exceptions, figures, permissions
 from .models import (
     FINAL_STATUSES,
     Citizen,
@@ -30,6 +29,7 @@ from .models import (
     PublicationKind,
     PublicService,
     RequestAttachment,
+    RequestEvent,
     RequestStatus,
 )
 
@@ -186,6 +186,28 @@ def _parse_reference(text: str) -> tuple[int, int] | None:
     return year, number
 
 
+# The lookup's one statement, written once (no query compiled per lookup): the unique (mail_year, mail_number)
+# index finds the row, the CIN or récépissé code is checked on it, the history (status, local day) comes along.
+_TRACK_SQL = """
+SELECT r.id, r.kind, r.mail_year, r.mail_number, r.mail_code, r.reference, r.status, r.deadline, r.document_id,
+       r.document_code, r.public_note, r.created_at,
+       COALESCE((SELECT json_agg(json_build_object('status', e.status, 'day', (e.at AT TIME ZONE %(tz)s)::date)
+                                 ORDER BY e.at, e.id)
+                 FROM {event} e WHERE e.request_id = r.id), '[]') AS history
+FROM {request} r
+WHERE r.mail_year = %(year)s AND r.mail_number = %(number)s
+  AND ((r.cin = %(proof)s AND r.cin <> '') OR r.mail_code = %(proof)s)
+LIMIT 1
+"""
+
+
+def tracking_query(*, year: int, number: int, proof: str) -> tuple[str, dict[str, Any]]:
+    """(SQL, parameters) of the tracking lookup (see _TRACK_SQL)."""
+    sql = _TRACK_SQL.format(request=OnlineRequest._meta.db_table, event=RequestEvent._meta.db_table)
+    params = {"year": year, "number": number, "proof": proof, "tz": timezone.get_current_timezone_name()}
+    return sql, params
+
+
 def request_track(*, reference: str, secret: str) -> Tracking | None:
     """A request's status by its number and the CIN given with it, or the code printed on its récépissé. None when
     nothing matches both (the same answer for a wrong number and a wrong CIN)."""
@@ -194,16 +216,13 @@ def request_track(*, reference: str, secret: str) -> Tracking | None:
     if parsed is None or not proof:
         return None
     year, number = parsed
-    r = (
-        OnlineRequest.objects.filter(mail_year=year, mail_number=number)
-        .filter((Q(cin=proof) & ~Q(cin="")) | Q(mail_code=proof))
-        .first()
-    )
+    sql, params = tracking_query(year=year, number=number, proof=proof)
+    r = next(iter(OnlineRequest.objects.raw(sql, params)), None)
     if r is None:
         return None
-    today = timezone.localdate()
-    line = _line(r, today)
+    line = _line(r, timezone.localdate())
     mail = courrier_selectors.mail_public_status(number=r.mail_number, year=r.mail_year, code=r.mail_code)
+    labels = dict(RequestStatus.choices)
     return Tracking(
         reference=r.reference,
         kind_fr=line.kind_fr,
@@ -213,7 +232,10 @@ def request_track(*, reference: str, secret: str) -> Tracking | None:
         submitted_on=line.submitted_on,
         deadline=r.deadline,
         late=line.late,
-        events=tuple((e.status, e.status_label, timezone.localdate(e.at)) for e in _events(r)),
+        events=tuple(
+            (e["status"], str(labels.get(e["status"], e["status"])), dt.date.fromisoformat(e["day"]))
+            for e in r.history  # type: ignore[attr-defined]
+        ),
         document_code=line.document_code,
         mail_status=mail.status if mail else "",
     )
@@ -406,14 +428,28 @@ def document_kinds() -> list[tuple[str, str, str]]:
 class DatasetTable:
     dataset: kernel_portal.Dataset
     rows: list[dict[str, kernel_portal.Value]]
+    fresh: bool = True  # False: the previous snapshot, served while it is recomputed (not to be cached)
 
 
 def dataset_table(*, code: str, enabled: Iterable[str]) -> DatasetTable:
-    """A dataset's rows, checked against its schema. Raises DatasetNotFound (unknown, or its module disabled)."""
-    ds = kernel_portal.dataset(code=code, enabled=list(enabled))
+    """A dataset's published rows (the commune's snapshot, see figures.py), checked against its schema when
+    computed. Raises DatasetNotFound (unknown, or its module disabled)."""
+    enabled = list(enabled)
+    ds = kernel_portal.dataset(code=code, enabled=enabled)
     if ds is None:
         raise exceptions.DatasetNotFound()
-    return DatasetTable(dataset=ds, rows=kernel_portal.check_rows(ds, ds.rows()))
+    found = figures.published(enabled=enabled, codes=[code])
+    return DatasetTable(dataset=ds, rows=found.rows[code], fresh=found.fresh)
+
+
+def dataset_tables(*, enabled: Iterable[str]) -> list[DatasetTable]:
+    """Every enabled dataset's published rows, by code (the transparency page): one read of the snapshot."""
+    enabled = list(enabled)
+    found = figures.published(enabled=enabled)
+    return [
+        DatasetTable(dataset=ds, rows=found.rows[ds.code], fresh=found.fresh)
+        for ds in kernel_portal.datasets(enabled=enabled)
+    ]
 
 
 def _plain(value: kernel_portal.Value) -> str | int | float | None:
@@ -540,58 +576,6 @@ def dashboard(*, viewer: Any, enabled: Iterable[str], today: dt.date | None = No
             )
         )
     return lines
-
-
-def requests_statistics() -> list[dict[str, kernel_portal.Value]]:
-    """Online requests per kind, month and status (for the portal's own open dataset): counts only."""
-    rows = (
-        OnlineRequest.objects.values("kind", "mail_year", "status", "created_at__month")
-        .annotate(n=Count("id"))
-        .order_by("mail_year", "created_at__month", "kind", "status")
-    )
-    return [
-        {
-            "month": f"{r['mail_year']:04d}-{r['created_at__month']:02d}",
-            "kind": r["kind"],
-            "status": r["status"],
-            "requests": r["n"],
-        }
-        for r in rows
-    ]
-
-
-def complaint_outcomes() -> list[dict[str, kernel_portal.Value]]:
-    """Complaints per year and outcome (answered, refused, open, late), with the median days to an answer."""
-    today = timezone.localdate()
-    by_year: dict[int, dict[str, list[int]]] = {}
-    for r in OnlineRequest.objects.filter(kind="portail.complaint").prefetch_related("events"):
-        bucket = by_year.setdefault(r.mail_year, {"answered": [], "rejected": [], "open": [], "late": []})
-        if r.status in FINAL_STATUSES:
-            last = max((e.at for e in r.events.all()), default=r.updated_at)
-            bucket["answered" if r.status != RequestStatus.REJECTED else "rejected"].append(
-                (timezone.localdate(last) - timezone.localdate(r.created_at)).days
-            )
-        elif r.deadline < today:
-            bucket["late"].append(0)
-        else:
-            bucket["open"].append(0)
-    rows: list[dict[str, kernel_portal.Value]] = []
-    for year in sorted(by_year):
-        b = by_year[year]
-        days = sorted(b["answered"] + b["rejected"])
-        median = days[len(days) // 2] if days else None
-        for outcome in ("answered", "rejected", "open", "late"):
-            rows.append(
-                {"year": year, "outcome": outcome, "complaints": len(b[outcome]), "median_days_to_answer": median}
-            )
-    return rows
-
-
-def indicator_requests(today: dt.date) -> kernel_portal.IndicatorValue:
-    open_qs = OnlineRequest.objects.exclude(status__in=FINAL_STATUSES)
-    return kernel_portal.IndicatorValue(
-        value=open_qs.count(), late=open_qs.filter(deadline__lt=today).count(), url="/portail/desk/"
-    )
 
 
 def publication_kinds() -> list[tuple[str, str]]:

@@ -35,7 +35,7 @@ from jamaa.platform.core.services import audit_record
 from jamaa.platform.kernel import files, verification
 from jamaa.platform.kernel import portal as kernel_portal
 
-from . import exceptions, limits, permissions, public_cache
+from . import exceptions, figures, limits, permissions, public_cache
 from .models import (
     ALLOWED_TRANSITIONS,
     Citizen,
@@ -523,3 +523,12 @@ def public_service_save(
     public_cache.bump_on_commit()
     audit_record(actor=actor, action="portail.service.saved", target=service)
     return service
+
+
+def figures_refresh() -> int:
+    """Recompute this commune's published figures from its modules (the beat, every 10 minutes, so writes no
+    signal sees show within figures.MAX_AGE). Returns how many datasets; 0 where the portal is not enabled."""
+    enabled = tuple(getattr(getattr(connection, "tenant", None), "enabled_modules", None) or ())
+    if "portail" not in enabled:
+        return 0
+    return len(figures.refresh(enabled=enabled))

@@ -26,7 +26,7 @@ from jamaa.platform.kernel.forms import run_in_form
 from jamaa.platform.kernel.roles import role_required
 from jamaa.platform.security import client_ip
 
-from . import charts, exceptions, limits, permissions, public_cache, selectors, services
+from . import charts, exceptions, figures, limits, permissions, public_cache, selectors, services
 from .models import Outcome, PublicationKind, RequestStatus
 
 SESSION_KEY = "portail_citizen"
@@ -52,17 +52,21 @@ def _rtl() -> bool:
 
 def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Serve anonymous GETs from the cache, per commune (schema), language and address; a signed-in citizen or staff
-    member gets a fresh page. Publishing bumps the commune's generation, which empties its cache at once."""
+    member gets a fresh page. Publishing bumps the commune's generation, which empties its cache at once; a change
+    of the data behind the published figures moves their version (figures.py), which is in the key too. A page
+    marked `no-store` (figures served while recomputed) is not kept."""
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         anonymous = request.method == "GET" and not request.user.is_authenticated and _citizen_id(request) is None
         if not anonymous:
             return view(request, *args, **kwargs)
-        generation = public_cache.generation()
-        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
         schema = getattr(connection, "schema_name", "public")
-        key = f"portail:page:{schema}:{generation}:{translation.get_language()}:{path}"
+        versions = cache.get_many([public_cache.generation_key(), figures.version_key()])
+        generation = public_cache.generation(versions.get(public_cache.generation_key(), 0))
+        data = versions.get(figures.version_key(), 0)
+        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+        key = f"portail:page:{schema}:{generation}:{data}:{translation.get_language()}:{path}"
         hit = cache.get(key)
         if hit is not None:
             status, content_type, body = hit
@@ -72,7 +76,8 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             response["Vary"] = "Cookie"
             return response
         response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.cookies and not getattr(response, "streaming", False):
+        storable = "no-store" not in response.get("Cache-Control", "") and not getattr(response, "streaming", False)
+        if storable and response.status_code == 200 and not response.cookies:
             cache.set(key, (response.status_code, response["Content-Type"], response.content), PAGE_TTL)
             response["X-Portal-Cache"] = "miss"
             response["Cache-Control"] = f"public, max-age={PAGE_TTL}"
@@ -94,7 +99,8 @@ def language(request: HttpRequest, code: str) -> HttpResponse:
     target = request.GET.get("next") or "/portail/"
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) or not target.startswith("/"):
         target = "/portail/"
-    request.session["_language"] = code
+    if request.session.session_key is not None:  # a session already there (staff, citizen) keeps the choice too;
+        request.session["_language"] = code  # an anonymous visitor's lives in the cookie alone (no session row)
     response = HttpResponseRedirect(target)
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME, code, max_age=365 * 24 * 3600, samesite="Lax",
@@ -174,18 +180,28 @@ def track(request: HttpRequest) -> HttpResponse:
     return render(request, "portail/track.html", _context(request, form=form, result=result), status=status)
 
 
+def _chart(ds: kernel_portal.Dataset, table: selectors.DatasetTable, title: str) -> str:
+    if ds.chart is None or not table.rows:
+        return ""
+    return charts.svg(chart_bars=charts.bars(ds.chart, table.rows), title=title, rtl=_rtl())
+
+
+def _figures_response(response: HttpResponse, *, fresh: bool) -> HttpResponse:
+    if not fresh:  # the previous figures while another visitor recomputes them: not to be cached
+        response["Cache-Control"] = "no-store"
+    return response
+
+
 @public_page
 def transparency(request: HttpRequest) -> HttpResponse:
-    enabled = _enabled(request)
     panels = []
-    for ds in kernel_portal.datasets(enabled=enabled):
-        table = selectors.dataset_table(code=ds.code, enabled=enabled)
+    tables = selectors.dataset_tables(enabled=_enabled(request))
+    for table in tables:
+        ds = table.dataset
         title = ds.title_ar if _rtl() else ds.title_fr
-        chart_svg = ""
-        if ds.chart is not None and table.rows:
-            chart_svg = charts.svg(chart_bars=charts.bars(ds.chart, table.rows), title=title, rtl=_rtl())
-        panels.append({"dataset": ds, "title": title, "svg": chart_svg, "count": len(table.rows)})
-    return render(request, "portail/transparency.html", _context(request, panels=panels))
+        panels.append({"dataset": ds, "title": title, "svg": _chart(ds, table, title), "count": len(table.rows)})
+    response = render(request, "portail/transparency.html", _context(request, panels=panels))
+    return _figures_response(response, fresh=all(t.fresh for t in tables))
 
 
 @public_page
@@ -193,15 +209,13 @@ def transparency_detail(request: HttpRequest, code: str) -> HttpResponse:
     table = selectors.dataset_table(code=code, enabled=_enabled(request))
     ds = table.dataset
     title = ds.title_ar if _rtl() else ds.title_fr
-    chart_svg = ""
-    if ds.chart is not None and table.rows:
-        chart_svg = charts.svg(chart_bars=charts.bars(ds.chart, table.rows), title=title, rtl=_rtl())
     rows = [[row[f.name] for f in ds.fields] for row in table.rows[-200:]]
-    return render(
+    response = render(
         request,
         "portail/dataset.html",
-        _context(request, dataset=ds, title=title, svg=chart_svg, rows=rows, total=len(table.rows)),
+        _context(request, dataset=ds, title=title, svg=_chart(ds, table, title), rows=rows, total=len(table.rows)),
     )
+    return _figures_response(response, fresh=table.fresh)
 
 
 @public_page
@@ -243,7 +257,7 @@ def data_file(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{code}.{fmt}"'
     response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return _figures_response(response, fresh=table.fresh)
 
 
 # --- the citizen's space --------------------------------------------------------------------------------------

@@ -16,4 +16,4 @@ _COUNTER = itertools.count(int(time.time() * 1000))
 @pytest.fixture(autouse=True)
 def fresh_public_cache(monkeypatch: pytest.MonkeyPatch) -> None:
     value = next(_COUNTER)
-    monkeypatch.setattr(public_cache, "generation", lambda: value)
+    monkeypatch.setattr(public_cache, "generation", lambda *_read: value)

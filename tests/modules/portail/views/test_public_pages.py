@@ -119,3 +119,12 @@ def test_tracking_is_limited_per_network_address(fes) -> None:
     codes = [client.post("/portail/track/", {"reference": "A-2026/000001", "secret": "ZZ1"}).status_code
              for _ in range(31)]  # fmt: skip
     assert codes[:30] == [404] * 30 and codes[30] == 429
+
+
+def test_an_anonymous_language_switch_creates_no_session(fes) -> None:
+    client = visitor(fes.host)
+    response = client.get("/portail/lang/ar/?next=/portail/track/")
+    assert response.status_code == 302 and response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "ar"
+    assert settings.SESSION_COOKIE_NAME not in response.cookies  # the cookie carries the choice, no session row
+    page = client.get("/portail/")
+    assert page["Content-Language"] == "ar" and 'dir="rtl"' in page.content.decode()
