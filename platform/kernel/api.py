@@ -96,7 +96,7 @@ class ServiceApi(APIView):
     method: ClassVar[str] = "post"
     schema_extra: ClassVar[Mapping[str, Any]] = {}
 
-    def perform(self, request: Request, data: dict[str, Any], **kwargs: Any) -> Any:
+    def perform(self, request: Request, data: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
         """The one service or selector call; its result is what `output` serializes."""
         raise NotImplementedError
 
