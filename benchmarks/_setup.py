@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jamaa.platform.settings")
 os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("JAMAA_HTTPS", "0")
@@ -61,3 +63,99 @@ def drop_communes(prefix: str) -> None:
             cursor.execute(f'DROP SCHEMA IF EXISTS "{commune.schema_name}" CASCADE')
         Domain.objects.filter(tenant=commune).delete()
         commune.delete()
+
+
+# --- the HTTP load loop: gunicorn on loopback, JSON calls by many client threads at once ---------------------------
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def serve(port: int) -> Any:
+    """gunicorn (2 workers × 10 threads) on 127.0.0.1:port against the same settings and database; returns the
+    process once /healthz answers."""
+    import subprocess
+    import time
+    import urllib.request
+
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "jamaa.platform.settings"}
+    proc = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "jamaa.platform.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--threads",
+            "10",
+            "--log-level",
+            "warning",
+        ],
+        cwd=REPO,
+        env=env,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                return proc
+        except OSError:
+            time.sleep(0.3)
+    proc.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def call(
+    port: int, method: str, path: str, body: Any = None, token: str = "", *, host: str, timeout: float = 60
+) -> tuple[int, Any]:
+    """One request to the commune `host` (Token auth when given); the status and the JSON body (else the raw one)."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method)
+    request.add_header("Host", host)
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", f"Token {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            raw = response.read()
+            return response.status, json.loads(raw) if raw.startswith((b"{", b"[")) else raw
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()[:300]
+
+
+def together(clients: int, work: Any) -> float:
+    """Run work(i) in `clients` threads started at once; the elapsed seconds."""
+    import threading
+    import time
+
+    barrier = threading.Barrier(clients + 1)
+    errors: list[BaseException] = []
+
+    def run(i: int) -> None:
+        barrier.wait()
+        try:
+            work(i)
+        except BaseException as exc:  # reported
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    start = time.perf_counter()
+    for t in threads:
+        t.join()
+    if errors:
+        raise SystemExit(f"{len(errors)} clients failed: {errors[0]!r}")
+    return time.perf_counter() - start

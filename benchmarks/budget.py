@@ -36,18 +36,12 @@ import argparse
 import datetime as dt
 import io
 import json
-import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import _setup
@@ -71,7 +65,6 @@ SLUG = "bench-budget"
 SCHEMA = "bench_budget"
 HOST = f"{SLUG}.localhost"
 PASSWORD = "Bench-budget-2026!"
-REPO = Path(__file__).resolve().parent.parent
 
 
 def drop() -> None:
@@ -246,79 +239,8 @@ def load(*, lines: int, years: int, engagements: int, quittances: int, rng: rand
     return budget_ids[this_year]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def serve(port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "jamaa.platform.settings"}
-    proc = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "jamaa.platform.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--threads",
-            "10",
-            "--log-level",
-            "warning",
-        ],
-        cwd=REPO,
-        env=env,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
-                return proc
-        except OSError:
-            time.sleep(0.3)
-    proc.terminate()
-    raise SystemExit("gunicorn did not start")
-
-
 def call(port: int, method: str, path: str, body: Any = None, token: str = "") -> tuple[int, Any]:
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method)
-    request.add_header("Host", HOST)
-    if data is not None:
-        request.add_header("Content-Type", "application/json")
-    if token:
-        request.add_header("Authorization", f"Token {token}")
-    try:
-        with urllib.request.urlopen(request, timeout=120) as response:
-            raw = response.read()
-            return response.status, json.loads(raw) if raw.startswith((b"{", b"[")) else raw
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read()[:300]
-
-
-def together(clients: int, work: Any) -> float:
-    """Run work(i) in `clients` threads started at once; the elapsed seconds."""
-    barrier = threading.Barrier(clients + 1)
-    errors: list[BaseException] = []
-
-    def run(i: int) -> None:
-        barrier.wait()
-        try:
-            work(i)
-        except BaseException as exc:  # reported
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
-    for t in threads:
-        t.start()
-    barrier.wait()
-    start = time.perf_counter()
-    for t in threads:
-        t.join()
-    if errors:
-        raise SystemExit(f"{len(errors)} clients failed: {errors[0]!r}")
-    return time.perf_counter() - start
+    return _setup.call(port, method, path, body, token, host=HOST, timeout=120)
 
 
 def timed(port: int, path: str, token: str, n: int, warm: int = 5) -> list[float]:
@@ -371,8 +293,8 @@ def main() -> None:
     connection.set_schema_to_public()
     print(f"loaded in {time.perf_counter() - t0:.1f} s, first fold {first_fold_s:.1f} s", file=sys.stderr)
 
-    port = free_port()
-    server = serve(port)
+    port = _setup.free_port()
+    server = _setup.serve(port)
     refused = 0
     try:
         tokens = {}
@@ -381,7 +303,7 @@ def main() -> None:
             assert status == 200, body
             tokens[who] = body["token"]
         # baseline: the same clients on a trivial request, and a one-row read through the same stack
-        base_s = together(args.clients, lambda i: [call(port, "GET", "/healthz") for _ in range(args.each)])
+        base_s = _setup.together(args.clients, lambda i: [call(port, "GET", "/healthz") for _ in range(args.each)])
         baseline_rps = args.clients * args.each / base_s
         base_times = timed(port, "/budget/api/budgets/", tokens["bench-ordo"], args.reports)
         report_times = timed(port, f"/budget/api/budgets/{budget_id}/execution/", tokens["bench-ordo"], args.reports)
@@ -415,7 +337,7 @@ def main() -> None:
                 elif status != 200:
                     raise RuntimeError(f"approve {status}: {body!r}")
 
-        engage_s = together(args.clients, engage)
+        engage_s = _setup.together(args.clients, engage)
         engagements_per_s = args.clients * args.each / engage_s
     finally:
         server.terminate()

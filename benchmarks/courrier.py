@@ -24,17 +24,11 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import os
 import random
 import secrets
-import socket
 import statistics
-import subprocess
 import sys
-import threading
 import time
-import urllib.request
-from pathlib import Path
 from typing import Any
 
 import _setup
@@ -54,7 +48,6 @@ SLUG = "bench-courrier"
 SCHEMA = "bench_courrier"
 HOST = f"{SLUG}.localhost"
 PASSWORD = "Bench-courrier-2026!"
-REPO = Path(__file__).resolve().parent.parent
 
 FIRST = [
     "Mohamed",
@@ -189,79 +182,8 @@ def load(letters: int, years: int, rng: random.Random) -> tuple[int, list[str]]:
     return clerk.pk, names
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def serve(port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "jamaa.platform.settings"}
-    proc = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "jamaa.platform.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--threads",
-            "10",
-            "--log-level",
-            "warning",
-        ],
-        cwd=REPO,
-        env=env,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
-                return proc
-        except OSError:
-            time.sleep(0.3)
-    proc.terminate()
-    raise SystemExit("gunicorn did not start")
-
-
 def call(port: int, method: str, path: str, body: Any = None, token: str = "") -> tuple[int, Any]:
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method)
-    request.add_header("Host", HOST)
-    if data is not None:
-        request.add_header("Content-Type", "application/json")
-    if token:
-        request.add_header("Authorization", f"Token {token}")
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            raw = response.read()
-            return response.status, json.loads(raw) if raw.startswith((b"{", b"[")) else raw
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read()[:300]
-
-
-def together(clerks: int, work: Any) -> float:
-    """Run work(i) in `clerks` threads started at once; the elapsed seconds."""
-    barrier = threading.Barrier(clerks + 1)
-    errors: list[BaseException] = []
-
-    def run(i: int) -> None:
-        barrier.wait()
-        try:
-            work(i)
-        except BaseException as exc:  # reported
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(clerks)]
-    for t in threads:
-        t.start()
-    barrier.wait()
-    start = time.perf_counter()
-    for t in threads:
-        t.join()
-    if errors:
-        raise SystemExit(f"{len(errors)} clerks failed: {errors[0]!r}")
-    return time.perf_counter() - start
+    return _setup.call(port, method, path, body, token, host=HOST, timeout=60)
 
 
 def main() -> None:
@@ -285,15 +207,15 @@ def main() -> None:
     clerk_id, names = load(args.letters, args.years, rng)
     print(f"loaded {args.letters} letters in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
 
-    port = free_port()
-    server = serve(port)
+    port = _setup.free_port()
+    server = _setup.serve(port)
     try:
         status, body = call(port, "POST", "/api/auth/token/", {"username": "bench-clerk", "password": PASSWORD})
         assert status == 200, body
         token = body["token"]
         # baseline: the same clients on a trivial request
         base_n = max(5, args.each)
-        base_s = together(args.clerks, lambda i: [call(port, "GET", "/healthz") for _ in range(base_n)])
+        base_s = _setup.together(args.clerks, lambda i: [call(port, "GET", "/healthz") for _ in range(base_n)])
         baseline_rps = args.clerks * base_n / base_s
 
         def register(i: int) -> None:
@@ -318,7 +240,7 @@ def main() -> None:
                 if status != 201:
                     raise RuntimeError(f"{status}: {body!r}")
 
-        reg_s = together(args.clerks, register)
+        reg_s = _setup.together(args.clerks, register)
         registrations_per_s = args.clerks * args.each / reg_s
     finally:
         server.terminate()

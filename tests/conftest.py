@@ -81,6 +81,15 @@ def django_db_setup(
             teardown_databases(db_cfg, verbosity=verbosity)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashing() -> Iterator[None]:
+    """Users are made and signed in with a one-iteration PBKDF2 (tests/hashers.py): seconds saved per user."""
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["tests.hashers.OneIterationPBKDF2PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _public_schema_between_tests() -> Iterator[None]:
     """Each test starts in the public schema with an empty routing cache (tests may roll back domains)."""

@@ -110,6 +110,11 @@ class CancellationRequestNotFound(NotFound):
     message = _("No such cancellation request.")
 
 
+class NotYourQuittance(Forbidden):
+    code = "NOT_YOUR_QUITTANCE"
+    message = _("An agent may ask to cancel only a quittance he issued; the régisseur may for any.")
+
+
 class CancellationAlreadyRequested(Conflict):
     code = "CANCELLATION_ALREADY_REQUESTED"
     message = _("A cancellation of this quittance is already awaiting approval.")

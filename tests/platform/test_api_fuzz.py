@@ -1,12 +1,14 @@
 """Fuzzing every commune's API from its own OpenAPI schema (issue 13.6 and 13.8), in-process against the WSGI
 application: as the régisseur, a chef de bureau and a collector's device, generated requests (valid and
-invalid ones) never get a 5xx, and every answer has a documented status, content type and body schema.
+invalid ones) never get a 5xx, and every answer has a documented status, content type and body schema. Each
+distinct schema is fuzzed once: communes that publish the same one would get the very same requests.
 
 Bounded for CI: JAMAA_FUZZ_EXAMPLES examples per operation and identity (default 4), derandomized so a run is
 repeatable; set JAMAA_FUZZ_EXAMPLES higher and JAMAA_FUZZ_SEED to explore more on a workstation."""
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -104,10 +106,18 @@ def fuzz(operation: Any, base_url: str, users: dict[str, str]) -> None:
 def test_no_operation_answers_a_server_error_or_off_schema(fes, meknes, wsgi_app) -> None:
     failures: list[str] = []
     operations = 0
+    fuzzed: dict[str, str] = {}  # the schema's text → the commune whose API was fuzzed with it
     for commune in (fes, meknes):
-        users = identities(commune.slug)
+        # Both communes enable every module, so they publish the same schema; the cases are derandomized and each
+        # commune gets the same identities and data: fuzzing the second would send the very same requests again
+        # (about half of this test's time). A commune whose schema differs (other modules) is fuzzed on its own.
         base_url = f"http://{commune.host}"
         schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", wsgi_app, base_url=base_url)
+        text = json.dumps({k: v for k, v in schema.raw_schema.items() if k != "servers"}, sort_keys=True)
+        if text in fuzzed:
+            continue
+        fuzzed[text] = commune.slug
+        users = identities(commune.slug)
         for result in schema.get_all_operations():
             operation = result.ok()
             operations += 1
@@ -115,5 +125,5 @@ def test_no_operation_answers_a_server_error_or_off_schema(fes, meknes, wsgi_app
                 fuzz(operation, base_url, users)
             except (Exception, BaseExceptionGroup) as exc:  # every failing operation is reported, not just the first
                 failures.append(f"{commune.slug} {operation.label}: {exc}")
-    assert operations > 80  # both communes' every operation
+    assert operations > 80  # every operation of every distinct schema the communes publish
     assert failures == [], "\n\n".join(failures)

@@ -77,8 +77,9 @@ def _refuse_if_paid_in(quittance: Quittance) -> None:
 
 @transaction.atomic
 def cancellation_request(*, quittance_id: int, requested_by: Any, reason: str) -> CancellationRequest:
-    """An agent asks to cancel a quittance, with a reason. Raises NotACollector, InvalidQuittance (no reason),
-    QuittanceNotFound, AlreadyCancelled, CancellationAlreadyRequested, DayLocked (already paid in)."""
+    """An agent asks to cancel a quittance he issued, the régisseur (or suppléant) any quittance, with a reason.
+    Raises NotACollector, InvalidQuittance (no reason), QuittanceNotFound, NotYourQuittance (another agent's),
+    AlreadyCancelled, CancellationAlreadyRequested, DayLocked (already paid in)."""
     if not permissions.can_collect(requested_by):
         raise exceptions.NotACollector()
     if not reason.strip():
@@ -88,6 +89,8 @@ def cancellation_request(*, quittance_id: int, requested_by: Any, reason: str) -
     quittance = Quittance.objects.select_for_update().select_related("series").filter(pk=quittance_id).first()
     if quittance is None:
         raise exceptions.QuittanceNotFound()
+    if quittance.agent_id != requested_by.pk and not permissions.is_regisseur(requested_by):
+        raise exceptions.NotYourQuittance()
     if QuittanceCancellation.objects.filter(quittance=quittance).exists():
         raise exceptions.AlreadyCancelled()
     if CancellationRequest.objects.filter(quittance=quittance, status=CancellationStatus.PENDING).exists():

@@ -8,7 +8,9 @@ from decimal import Decimal
 
 import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.test import Client
 from django_tenants.utils import schema_context
+from rest_framework.authtoken.models import Token
 
 from jamaa.modules.regie import exceptions, selectors, services
 from jamaa.modules.regie.models import CancellationRequest, Quittance, QuittanceCancellation
@@ -94,6 +96,39 @@ def test_rejection_keeps_the_quittance_and_allows_a_new_request(ref) -> None:
         services.cancellation_request(quittance_id=999_999, requested_by=ref["agent"], reason="x")
     with pytest.raises(exceptions.CancellationRequestNotFound):
         services.cancellation_decide(request_id=999_999, decided_by=ref["regisseur"], approve=True)
+
+
+def test_an_agent_asks_to_cancel_only_his_own_quittances_the_regisseur_any(ref) -> None:
+    # given a quittance of agent1 and one of agent2
+    mine, theirs = ref["quittance"], issue(ref, agent=ref["agent2"])
+    # then agent2 may not ask to cancel agent1's quittance (nothing is written), but his own
+    with pytest.raises(exceptions.NotYourQuittance) as refused:
+        services.cancellation_request(quittance_id=mine.pk, requested_by=ref["agent2"], reason="erreur")
+    assert refused.value.code == "NOT_YOUR_QUITTANCE"
+    assert not CancellationRequest.objects.filter(quittance=mine).exists()
+    own = services.cancellation_request(quittance_id=theirs.pk, requested_by=ref["agent2"], reason="erreur")
+    assert own.requested_by == ref["agent2"]
+    # and the régisseur may for anyone's (the decision is then the suppléant's: four eyes)
+    for_agent = services.cancellation_request(quittance_id=mine.pk, requested_by=ref["regisseur"], reason="doublon")
+    assert for_agent.requested_by == ref["regisseur"]
+    assert services.cancellation_decide(request_id=for_agent.pk, decided_by=ref["suppleant"], approve=False)
+
+
+def test_the_api_refuses_another_agents_quittance_with_the_error_shape(ref, fes) -> None:
+    theirs = issue(ref, agent=ref["agent2"])
+    url = f"/regie/api/quittances/{theirs.pk}/cancellation/"
+    token = Token.objects.create(user=ref["agent"]).key
+    for language, words in (("fr", "qu'il a délivrée"), ("ar", "سلّمه")):
+        client = Client(HTTP_HOST=fes.host, HTTP_AUTHORIZATION=f"Token {token}")
+        client.cookies["jamaa_language"] = language
+        response = client.post(url, {"reason": "erreur"}, content_type="application/json")
+        assert response.status_code == 403, response.content
+        body = response.json()
+        assert body["code"] == "NOT_YOUR_QUITTANCE" and words in body["message"], body
+    assert not CancellationRequest.objects.filter(quittance=theirs).exists()
+    agent2 = Client(HTTP_HOST=fes.host, HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=ref['agent2']).key}")
+    response = agent2.post(url, {"reason": "erreur"}, content_type="application/json")
+    assert response.status_code == 201 and response.json()["status"] == "pending", response.content
 
 
 def test_a_quittance_paid_in_cannot_be_cancelled(ref) -> None:

@@ -26,7 +26,7 @@ API = "/regie/api"
 @pytest.fixture
 def ref(fes):
     with schema_context("fes"):
-        ref = installed()
+        ref = installed(passwords=False)  # token and force_login: no password hashing
         ref["token"] = Token.objects.create(user=ref["agent"]).key
         ref["liquidation"] = services.liquidation_create(
             actor=ref["agent"],
