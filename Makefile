@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint bench-routing clean-embedded
+.PHONY: install demo test test-citus lint bench-routing clean-embedded
 
 install: $(STAMP)
 
@@ -31,6 +31,20 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@# The citus suite, a separate step, when Citus is installed or builds from CITUS_TARBALL; else said, not hidden.
+	@if bash scripts/citus.sh build "$(CITUS_TARBALL)" "$(CITUS_PATCH)"; then $(MAKE) --no-print-directory test-citus; \
+	else echo "NOT RUN: the citus suite (tests/citus): no Citus and no build from $(CITUS_TARBALL) (make test-citus)"; \
+	  test -z "$(CITUS_REQUIRED)"; fi
+
+# The `citus` suite (tests/citus, docs/scale.md) on a throwaway local cluster: Citus built from CITUS_TARBALL
+# when missing, a coordinator and two workers started, `pytest -m citus`, the cluster stopped and deleted.
+CITUS_TARBALL ?= ../shared/vendor/citus/citus-13.2.2.tar.gz
+CITUS_PATCH ?= $(dir $(CITUS_TARBALL))pg15-compat.patch
+test-citus: install
+	@set -e; bash scripts/citus.sh build "$(CITUS_TARBALL)" "$(CITUS_PATCH)"; \
+	trap 'bash scripts/citus.sh stop' EXIT; bash scripts/citus.sh start >/dev/null; \
+	url=$$(bash scripts/citus.sh db test_jamaa_citus); \
+	DATABASE_URL=$${url%/test_jamaa_citus}/jamaa_citus $(BIN)/python -m pytest -m citus --reuse-db tests/citus
 
 # mypy sees the jamaa.* names through a folder of symlinks (it ignores the editable-install finder).
 lint: install

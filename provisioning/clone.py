@@ -330,10 +330,7 @@ def clone_template(*, target: str) -> None:
     Must run inside a transaction (the caller's atomic block): the schema appears whole or not at all.
     """
     use_public_schema()
-    if is_citus():
-        # A commune's schema is distributed on Citus, whose sequences cannot be altered (the clone renames and
-        # retypes them): provisioning falls back to migrations there (docs/scale.md).
-        raise TemplateUnsupported("Citus: the template clone alters sequences of a distributed schema")
+    citus = is_citus()
     if not template_exists():
         raise TemplateNotReady("The template schema does not exist yet: run `jamaa fleet migrate`.")
     pending = template_pending()
@@ -345,6 +342,11 @@ def clone_template(*, target: str) -> None:
         )
     script = _cached_script()
     with connection.cursor() as cursor:
+        if citus:
+            # A distributed schema's sequences cannot be altered (the clone renames and retypes them): on Citus the
+            # copy is made as a local schema on the coordinator, distributed whole onto a worker as the commune's
+            # creation ends (placement.schema_distribute).
+            cursor.execute("SET LOCAL citus.enable_schema_based_sharding = off")
         cursor.execute(f"CREATE SCHEMA {quote(target)}")
         cursor.execute(f"SET LOCAL search_path = {quote(target)}, public")
         cursor.execute(script.sql())

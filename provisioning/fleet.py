@@ -16,11 +16,11 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.operations import AlterModelOptions, CreateModel, DeleteModel, RenameModel
 
-from jamaa.platform.db import tenant_connection, use_public_schema
+from jamaa.platform.db import is_citus, tenant_connection, use_public_schema
 from jamaa.tenants.models import Commune
 
 from .clone import TEMPLATE_SCHEMA, migration_nodes, quote
@@ -243,7 +243,9 @@ def _emit(
 def _template_ensure() -> None:
     """Create the template schema if this database has none yet (it is then migrated with the fleet)."""
     use_public_schema()
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if is_citus():  # the template stays a local schema on the coordinator: clones are distributed (clone.py)
+            cursor.execute("SET LOCAL citus.enable_schema_based_sharding = off")
         cursor.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(TEMPLATE_SCHEMA)}")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection
@@ -59,6 +60,54 @@ def fleet_placement() -> list[Placement]:
         Placement(slug, schema, *by_schema.get(schema, ("", 0)))
         for slug, schema in Commune.objects.order_by("slug").values_list("slug", "schema_name")
     ]
+
+
+def distribute(cursor: Any, schema: str) -> None:
+    """citus_schema_distribute of a local schema through `cursor` (Django's or psycopg2's), inside the caller's
+    transaction."""
+    # Citus alters each table as it distributes it, which pending deferred foreign-key checks (the rows just
+    # written) forbid: run those checks now.
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cursor.execute("SET LOCAL search_path = public")
+    # The schema's triggers are taken off while Citus copies its tables onto the worker, then put back on the
+    # distributed tables, same definitions and names: the rows copied were already numbered and chained (a
+    # counter or chain trigger must not run on them again, and its queries name tables the worker does not know
+    # yet), and a trigger whose WHEN names its table as text ('schema.table'::regclass) cannot be created on a
+    # shard before the worker knows the table. Citus then creates them on the worker in the right order.
+    cursor.execute(
+        """SELECT format('DROP TRIGGER %%I ON %%I.%%I', t.tgname, %s, c.relname), pg_get_triggerdef(t.oid)
+        FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+        WHERE c.relnamespace = %s::regnamespace AND NOT t.tgisinternal
+        ORDER BY c.relname, t.tgname""",
+        [schema, schema],
+    )
+    qualified = cursor.fetchall()
+    for drop, _ in qualified:
+        cursor.execute(drop)
+    cursor.execute("SELECT citus_schema_distribute(%s::regnamespace)", [schema])
+    for _, create in qualified:
+        cursor.execute(create)
+
+
+def schema_distribute(*, schema: str) -> None:
+    """On Citus, make a commune's schema, built and populated as a local schema on the coordinator (the template
+    clone alters sequences, which a distributed schema refuses; local DDL is also far quicker than DDL forwarded
+    to a worker), a distributed schema placed on a worker: the last step of its creation, in its transaction
+    (rows written into the schema after this step in the same transaction would not be seen on the worker).
+    Nothing to do on plain PostgreSQL."""
+    if not is_citus():
+        return
+    with connection.cursor() as cursor:
+        distribute(cursor, schema)
+    use_public_schema()
+
+
+def commune_nodes() -> dict[str, str] | None:
+    """Each commune's node by slug for the console's fleet table; None on a single PostgreSQL server."""
+    use_public_schema()
+    if not is_citus():
+        return None
+    return {p.slug: p.node for p in fleet_placement()}
 
 
 def commune_move(

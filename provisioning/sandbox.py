@@ -37,6 +37,8 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils import timezone
 from psycopg2 import sql
 
+from jamaa.platform.db import is_citus
+
 from .clone import quote
 from .exceptions import BackupInvalid
 
@@ -371,7 +373,8 @@ def _sandbox_create(admin: Any, box: Sandbox) -> None:
         cur.execute(sql.SQL("GRANT CONNECT, CREATE ON DATABASE {} TO {}").format(sql.Identifier(box.database), role))
         cur.execute(
             "SELECT e.extname, n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
-            "WHERE e.extname <> 'plpgsql'"
+            # Citus's own extensions stay out: the quarantine is a plain database (its tables local)
+            "WHERE e.extname NOT IN ('plpgsql', 'citus', 'citus_columnar')"
         )
         extensions = cur.fetchall()
     quarantine = connect(dbname=box.database)
@@ -438,20 +441,30 @@ def _catalog_check(cur: Any, *, schema: str, role: str, other_schemas: set[str])
             )
 
 
+# Citus's own schemas and views (citus_internal, public.citus_tables…), readable by PUBLIC: cluster metadata, no
+# commune's rows; objects of the citus extensions, recorded as such in pg_depend.
+_CITUS_OWN = """EXISTS (SELECT 1 FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
+    WHERE d.objid = {alias}.oid AND d.deptype = 'e' AND e.extname IN ('citus', 'citus_columnar'))"""
+
+
 def _reach_check(cur: Any, *, role: str, target: str) -> None:
     """Refuse to run the restore if the transient role could read or write anything but the target schema."""
     cur.execute(
         """
-        SELECT 'schema ' || nspname FROM pg_namespace
+        SELECT 'schema ' || nspname FROM pg_namespace n
         WHERE nspname NOT LIKE 'pg\\_%%' AND nspname NOT IN ('information_schema', 'public', %(target)s)
           AND (has_schema_privilege(%(role)s, oid, 'USAGE') OR has_schema_privilege(%(role)s, oid, 'CREATE'))
+          AND NOT {citus_own_n}
         UNION ALL SELECT 'CREATE on public' WHERE has_schema_privilege(%(role)s, 'public', 'CREATE')
-        UNION ALL SELECT 'table public.' || relname FROM pg_class
+        UNION ALL SELECT 'table public.' || relname FROM pg_class c
         WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
           AND has_table_privilege(%(role)s, oid, 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER')
+          AND NOT {citus_own_c}
         UNION ALL SELECT 'SECURITY DEFINER function public.' || proname FROM pg_proc
         WHERE pronamespace = 'public'::regnamespace AND prosecdef AND has_function_privilege(%(role)s, oid, 'EXECUTE')
-        """,
+        """.replace("{citus_own_n}", _CITUS_OWN.format(alias="n")).replace(
+            "{citus_own_c}", _CITUS_OWN.format(alias="c")
+        ),
         {"role": role, "target": target},
     )
     leaks = [row[0] for row in cur.fetchall()]
@@ -521,17 +534,30 @@ def restore_into_platform(box: Sandbox, *, schema: str, target: str, expected: d
     try:
         with admin.cursor() as cur:
             _reach_check(cur, role=box.role, target=target)
+            citus = is_citus()
+            if citus:  # restored as a local schema on the coordinator, distributed once verified (below)
+                cur.execute("SET citus.enable_schema_based_sharding = off")
             cur.execute(
                 sql.SQL("CREATE SCHEMA {} AUTHORIZATION {}").format(sql.Identifier(target), sql.Identifier(box.role))
             )
             created = True
             _restore_as(box, dump=clean, dbname=str(_db()["NAME"]), list_file=list_file)
-            cur.execute(sql.SQL("REASSIGN OWNED BY {} TO CURRENT_USER").format(sql.Identifier(box.role)))
+            # the platform role by its name: Citus 13.2 crashes the coordinator on `REASSIGN OWNED … TO CURRENT_USER`
+            cur.execute("SELECT current_user")
+            me = cur.fetchone()[0]
+            cur.execute(sql.SQL("REASSIGN OWNED BY {} TO {}").format(sql.Identifier(box.role), sql.Identifier(me)))
             found = checksums(cur, target)
         if found != expected:
             raise BackupInvalid(
                 f"The restored tables do not match the archive ({', '.join(differing(found, expected)[:5])})."
             )
+        if citus:  # onto a worker, whole, like a new commune
+            from .placement import distribute
+
+            with admin.cursor() as cur:
+                cur.execute("BEGIN")
+                distribute(cur, target)
+                cur.execute("COMMIT")
     except BaseException:
         if created:
             with admin.cursor() as cur:

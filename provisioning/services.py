@@ -33,6 +33,7 @@ from .exceptions import (
     TemplateNotReady,
     TemplateUnsupported,
 )
+from .placement import schema_distribute
 from .spares import spare_take
 
 logger = logging.getLogger(__name__)
@@ -156,6 +157,7 @@ def commune_create(
                     clone_template(target=schema_name)
                 admin_username, set_password_path = _populate(commune, admin_email, modules)
                 _activate(commune, actor, modules)
+                schema_distribute(schema=schema_name)  # Citus: onto a worker, whole (placement.py)
         except TemplateUnsupported:
             logger.warning("the template cannot be cloned faithfully; building %s by migrations", slug)
             method = "migrations"
@@ -174,6 +176,7 @@ def commune_create(
             with transaction.atomic():
                 admin_username, set_password_path = _populate(commune, admin_email, modules)
                 _activate(commune, actor, modules)
+                schema_distribute(schema=schema_name)
         except Exception as exc:
             logger.exception("creating commune %s failed; undoing", slug)
             _drop_everything(slug, schema_name)

@@ -27,8 +27,8 @@ from django.views.decorators.http import require_POST
 from jamaa.modules import registry
 from jamaa.platform.errors import DomainError
 from jamaa.provisioning import backup as backup_service
+from jamaa.provisioning import placement, services
 from jamaa.provisioning import selectors as fleet_selectors
-from jamaa.provisioning import services
 from jamaa.tenants.models import CommuneStatus
 from jamaa.tenants.selectors import commune_url
 
@@ -82,13 +82,21 @@ def _detail(slug: str) -> HttpResponseRedirect:
 @staff_required
 def commune_list(request: HttpRequest) -> HttpResponse:
     rows = fleet_selectors.fleet_overview()
+    nodes = placement.commune_nodes()  # None on one server: the column says so
     return render(
         request,
         "console/commune_list.html",
         {
             "entries": [
-                (row, _site_url(request, row.commune.host), _module_names(row.commune.modules)) for row in rows
+                (
+                    row,
+                    _site_url(request, row.commune.host),
+                    _module_names(row.commune.modules),
+                    (nodes or {}).get(row.commune.slug, ""),
+                )
+                for row in rows
             ],
+            "single_server": nodes is None,
             "can_operate": fleet_selectors.user_may_operate(request.user),
         },
     )

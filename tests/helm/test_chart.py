@@ -487,3 +487,33 @@ def test_the_owner_url_can_stay_in_the_migration_job_only() -> None:
 def test_the_application_role_name_is_checked() -> None:
     with pytest.raises(Exception, match="appRole"):
         render(with_required(database={"appRole": "Robert'); DROP"}))
+
+
+def test_citus_values_reach_only_the_external_coordinator() -> None:
+    """helm/jamaa/values-citus.yaml over the production values (docs/scale.md): lints clean, no spare schemas, and
+    the pods' database egress goes to the Citus coordinator's pods only."""
+
+    def merged(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:  # as helm merges `-f a -f b`
+        out = dict(base)
+        for key, value in over.items():
+            out[key] = merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+        return out
+
+    values = merged(production_values(), yaml.safe_load((CHART_DIR / "values-citus.yaml").read_text()))
+    report = helm.lint(CHART_DIR, values, strict=True, kube_version=f"v{KUBERNETES_VERSIONS[0]}")
+    assert report["errors"] == [] and [m for m in report["messages"] if m["severity"] >= 2] == []
+    manifests = render(values)
+    config = [m for m in manifests if m["kind"] == "ConfigMap"]
+    assert any(m.get("data", {}).get("JAMAA_SPARE_SCHEMAS") == "0" for m in config)
+    policies = [m for m in manifests if m["kind"] == "NetworkPolicy"]
+    database_peers = [
+        peer
+        for policy in policies
+        for rule in policy["spec"].get("egress", [])
+        if any(p.get("port") == 5432 for p in rule.get("ports", []))
+        for peer in rule["to"]
+    ]
+    assert database_peers and all(
+        peer.get("podSelector", {}).get("matchLabels") == {"app.kubernetes.io/name": "citus-coordinator"}
+        for peer in database_peers
+    )
