@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from jamaa.platform.kernel import portal
-from jamaa.platform.kernel.portal import Chart, Dataset, Field, Row
+from jamaa.platform.kernel.portal import Chart, Dataset, Field, RequestKind, Row
 
 from . import selectors
 
@@ -30,6 +30,27 @@ def _in_force() -> Iterable[Row]:
 
 
 def register() -> None:
+    portal.register_request_kind(
+        RequestKind(
+            code="police.authorisation",
+            module="police",
+            label_fr="Autorisation : activité, terrasse ou occupation du domaine public",
+            label_ar="رخصة: نشاط أو مقهى أو احتلال الملك العمومي",
+            deadline_days=30,
+            questions=(
+                Field(name="kind", type="string", title_fr="Nature (activité, terrasse, kiosque…)", title_ar="النوع"),
+                Field(
+                    name="establishment", type="string", title_fr="Établissement et activité", title_ar="المحل والنشاط"
+                ),
+                Field(name="address", type="string", title_fr="Adresse", title_ar="العنوان"),
+                Field(
+                    name="surface_m2", type="string", title_fr="Surface demandée (m²)", title_ar="المساحة المطلوبة (م²)"
+                ),
+                Field(name="period", type="string", title_fr="Période souhaitée", title_ar="المدة المطلوبة"),
+            ),
+            order=30,
+        )
+    )
     portal.register_dataset(
         Dataset(
             code="police.authorisations_in_force",

@@ -12,7 +12,7 @@ from django.db.models import Count, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
 
 from jamaa.platform.kernel import portal
-from jamaa.platform.kernel.portal import Chart, Dataset, Field, Row
+from jamaa.platform.kernel.portal import Chart, Dataset, Field, RequestKind, Row
 
 from .models import Dossier, Status
 
@@ -39,6 +39,23 @@ def _granted_per_month() -> Iterable[Row]:
 
 
 def register() -> None:
+    portal.register_request_kind(
+        RequestKind(
+            code="urbanisme.permit",
+            module="urbanisme",
+            label_fr="Dépôt d'une demande d'autorisation d'urbanisme (permis de construire…)",
+            label_ar="إيداع طلب رخصة التعمير (رخصة البناء…)",
+            deadline_days=30,
+            questions=(
+                Field(name="kind", type="string", title_fr="Nature (construire, lotir, habiter…)", title_ar="النوع"),
+                Field(name="project", type="string", title_fr="Projet (usage, niveaux, surface)", title_ar="المشروع"),
+                Field(name="title_number", type="string", title_fr="Titre foncier", title_ar="الرسم العقاري"),
+                Field(name="address", type="string", title_fr="Adresse du terrain", title_ar="عنوان البقعة"),
+                Field(name="architect", type="string", title_fr="Architecte", title_ar="المهندس المعماري"),
+            ),
+            order=20,
+        )
+    )
     portal.register_dataset(
         Dataset(
             code="urbanisme.permits_granted",
