@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 
 
@@ -33,3 +35,4 @@ class PoliceConfig(AppConfig):
             )
         )
         verification.register()
+        import_module(f"{self.name}.portal").register()  # its offer to the citizen portal (kernel.portal)

@@ -379,6 +379,18 @@ class ExtractForm(RequestForm):
     capacity = forms.CharField(label=_("You are"), max_length=120, help_text=_("e.g. the person, father, mother"))
 
 
+def _add_questions(form: forms.Form, kind: kernel_portal.RequestKind) -> None:
+    """The fields a module asks for its kind (kernel.portal questions), optional: the desk completes the rest."""
+    for q in kind.questions:
+        label = q.title_ar if _rtl() else q.title_fr
+        field: forms.Field
+        if q.type == "date":
+            field = forms.DateField(label=label, required=False, widget=forms.DateInput(attrs={"type": "date"}))
+        else:
+            field = forms.CharField(label=label, required=False, max_length=300)
+        form.fields[f"q_{q.name}"] = field
+
+
 def request_new(request: HttpRequest, kind: str) -> HttpResponse:
     if _citizen_id(request) is None:
         return HttpResponseRedirect("/portail/sign-in/")
@@ -389,11 +401,15 @@ def request_new(request: HttpRequest, kind: str) -> HttpResponse:
         raise exceptions.RequestKindUnknown()
     form_class = ExtractForm if kind == services.EXTRACT_KIND else RequestForm
     form = form_class(request.POST or None, request.FILES or None)
+    _add_questions(form, found)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         details: dict[str, str] = {
             k: str(data[k]) for k in ("document", "act_kind", "act_number", "act_year", "capacity") if k in data
         }
+        for q in found.questions:  # the module's own questions, kept as strings in the request's details
+            answer = data.get(f"q_{q.name}")
+            details[q.name] = "" if answer is None else str(answer)
         uploads = tuple(
             services.Upload(name=f.name or "piece", content=f.read(services.MAX_UPLOAD + 1))
             for f in request.FILES.getlist("pieces")

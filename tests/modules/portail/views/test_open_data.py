@@ -37,6 +37,7 @@ def _fill(fes, mailoutbox) -> None:
             ),
         )
         _regie_quittance()
+        _budget_permit_terrace()
     citizen = citizen_client(fes.host, mailoutbox, name="Zineb Tazi")
     response = citizen.post("/portail/me/new/portail.complaint/", {"text": "Zineb Tazi se plaint", "cin": "QQ112233"})
     assert response.status_code == 302
@@ -65,6 +66,32 @@ def _regie_quittance() -> None:
     )
 
 
+def _budget_permit_terrace() -> None:
+    """A voted budget, a permit signed for a named petitioner, a terrace granted to a named café owner."""
+    from jamaa.modules.urbanisme import services as urbanisme_services
+    from tests.modules.budget import factories as budget_factories
+    from tests.modules.police import factories as police_factories
+    from tests.modules.urbanisme import factories as urbanisme_factories
+
+    budget_factories.budget_with(
+        service=budget_factories.service_user("portal_od_budget"),
+        ordo=budget_factories.ordonnateur("portal_od_ordo"),
+        year=timezone.localdate().year,
+        forecasts={budget_factories.OFFICE: "1000"},
+    )
+    agent = urbanisme_factories.agent("portal_od_urb")
+    dossier = urbanisme_factories.deposit(agent, petitioner_name="Youssef Alaoui", petitioner_cin="ZZ778899")
+    urbanisme_services.dossier_instruct(actor=agent, dossier_id=dossier.pk)
+    sitting = urbanisme_services.sitting_create(actor=agent, day=timezone.localdate())
+    item = urbanisme_services.sitting_add(actor=agent, sitting_id=sitting.pk, dossier_id=dossier.pk)
+    urbanisme_services.sitting_avis(actor=agent, item_id=item.pk, avis="favourable")
+    urbanisme_services.decision_sign(
+        actor=urbanisme_factories.signatory("portal_od_urb_sign"), dossier_id=dossier.pk, signatory="Le Président"
+    )
+    people = police_factories.staff("portal_od_pol")
+    police_factories.granted_terrace(people, cin="QQ112233")
+
+
 def _files(client, code: str) -> tuple[str, dict]:
     csv_response = client.get(f"/portail/data/{code}.csv")
     json_response = client.get(f"/portail/data/{code}.json")
@@ -82,7 +109,8 @@ def test_every_file_validates_and_holds_no_personal_data(fes, mailoutbox) -> Non
     assert body["@type"] == "dcat:Catalog" and body["dct:license"] == kernel_portal.LICENCE_URL
     codes = [d["dct:identifier"] for d in body["dcat:dataset"]]
     assert {"etatcivil.acts_per_month", "courrier.processing_delays", "regie.revenue_per_tax_month",
-            "portail.requests_per_month", "portail.complaint_outcomes"} <= set(codes)  # fmt: skip
+            "portail.requests_per_month", "portail.complaint_outcomes", "budget.execution_per_chapter",
+            "urbanisme.permits_granted", "police.authorisations_in_force"} <= set(codes)  # fmt: skip
     seen_rows = 0
     for dataset in body["dcat:dataset"]:
         code = dataset["dct:identifier"]
@@ -112,6 +140,8 @@ def test_every_file_validates_and_holds_no_personal_data(fes, mailoutbox) -> Non
             assert secret not in text, (code, secret)
             assert secret not in json.dumps(data, ensure_ascii=False), (code, secret)
     assert seen_rows >= 3  # the files are not empty: acts, letters, requests were counted
+    for code in ("budget.execution_per_chapter", "urbanisme.permits_granted", "police.authorisations_in_force"):
+        assert client.get(f"/portail/data/{code}.json").json()["rows"], code  # each new file has its rows
     # the transparency pages show the same figures without the names either
     for page in ("/portail/transparency/", "/portail/transparency/portail.requests_per_month/"):
         html = client.get(page).content.decode()
