@@ -30,12 +30,13 @@ import secrets
 import statistics
 import sys
 import time
+from typing import Any
 
 import _setup
 
 _setup.setup()
 
-from courrier import call, free_port, serve, together  # noqa: E402
+from _setup import free_port, serve, together  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -48,6 +49,10 @@ from jamaa.provisioning.services import commune_create  # noqa: E402
 SLUG = "bench-urbanisme"
 SCHEMA = "bench_urbanisme"
 HOST = f"{SLUG}.localhost"
+
+
+def call(port: int, method: str, path: str, body: Any = None, token: str = "") -> tuple[int, Any]:
+    return _setup.call(port, method, path, body, token, host=HOST, timeout=60)
 PASSWORD = "Bench-urbanisme-2026!"
 KINDS = [
     ("construire", 60),

@@ -47,7 +47,7 @@ def test_a_cross_module_models_import_breaks_the_contracts(tmp_path: Path) -> No
     assert clean.returncode == 0, clean.stdout + clean.stderr
     assert "BROKEN" not in clean.stdout
 
-    services = src / "jamaa" / "modules" / "courrier" / "services.py"
+    services = src / "jamaa" / "modules" / "courrier" / "services" / "__init__.py"
     services.write_text(services.read_text() + "\n" + BAD_IMPORT)
     bad = _lint(tmp_path, src)
     out = " ".join(bad.stdout.split())  # the report wraps long contract names
