@@ -31,10 +31,10 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
-	@# The citus suite, a separate step, when Citus is installed or builds from CITUS_TARBALL; else said, not hidden.
-	@if bash scripts/citus.sh build "$(CITUS_TARBALL)" "$(CITUS_PATCH)"; then $(MAKE) --no-print-directory test-citus; \
-	else echo "NOT RUN: the citus suite (tests/citus): no Citus and no build from $(CITUS_TARBALL) (make test-citus)"; \
-	  test -z "$(CITUS_REQUIRED)"; fi
+	@# The citus suite is a separate step, asked for with CITUS_SUITE=1 (it adds ~4 min and a 3-node cluster,
+	@# which the 25-minute CI budget cannot hold yet); otherwise said, not hidden.
+	@if [ -n "$(CITUS_SUITE)" ]; then $(MAKE) --no-print-directory test-citus; \
+	else echo "NOT RUN: the citus suite (tests/citus): make test-citus, or CITUS_SUITE=1 make test"; fi
 
 # The `citus` suite (tests/citus, docs/scale.md) on a throwaway local cluster: Citus built from CITUS_TARBALL
 # when missing, a coordinator and two workers started, `pytest -m citus`, the cluster stopped and deleted.

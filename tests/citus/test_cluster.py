@@ -52,7 +52,7 @@ def test_concurrent_signatures_get_gapless_numbers(layout: str, committed: None)
         agent = user_with(f"agent-{layout}", permissions.AGENT)
         officers = [officer_for(b, username=f"officer{i}-{layout}") for i in range(SIGNERS)]
         drafts = [
-            services.act_draft_create(agent=agent, bureau_id=b.pk, kind="birth", year=2026, data=birth_input())
+            services.act_draft_create(actor=agent, bureau_id=b.pk, kind="birth", year=2026, data=birth_input())
             for _ in range(SIGNERS)
         ]
     barrier = threading.Barrier(SIGNERS)
@@ -88,7 +88,7 @@ def test_signed_acts_and_the_audit_trail_are_immutable(layout: str, committed: N
         if signed is None:  # the numbering test may have been deselected
             b = bureau(code=f"I-{layout}")
             draft = services.act_draft_create(
-                agent=user_with(f"i-agent-{layout}", permissions.AGENT),
+                actor=user_with(f"i-agent-{layout}", permissions.AGENT),
                 bureau_id=b.pk,
                 kind="birth",
                 year=2026,
