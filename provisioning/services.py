@@ -6,7 +6,6 @@ import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.auth.tokens import default_token_generator
@@ -181,10 +180,10 @@ def commune_create(
             logger.exception("creating commune %s failed; undoing", slug)
             _drop_everything(slug, schema_name)
             raise _failure(slug, exc) from exc
-    if method == "clone" and not settings.CELERY_TASK_ALWAYS_EAGER:
-        from .tasks import spares_refill_task
+    if method == "clone":
+        from .tasks import spares_refill_enqueue
 
-        transaction.on_commit(spares_refill_task.delay)
+        spares_refill_enqueue()  # the pool, one spare fewer (or none left), topped up by a worker
     return CommuneCreated(
         commune_id=commune.pk,
         slug=slug,
