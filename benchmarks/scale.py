@@ -138,8 +138,13 @@ def run_phase(env: dict[str, str], phase: str, arg: dict[str, object]) -> dict[s
 
 
 def routing_ratio(env: dict[str, str], *, quick: bool) -> float:
-    """benchmarks/routing.py against the scratch database (its N communes' hosts all routable)."""
-    cmd = [sys.executable, str(BENCH / "routing.py"), *(["--quick"] if quick else ["--requests", "3000"])]
+    """benchmarks/routing.py against the database, its requests spread over every commune's host."""
+    cmd = [
+        sys.executable,
+        str(BENCH / "routing.py"),
+        "--all-hosts",
+        *(["--quick"] if quick else ["--requests", "3000"]),
+    ]
     proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise SystemExit(f"routing failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
