@@ -152,9 +152,10 @@ def commune_create(
         try:
             with transaction.atomic():  # rows, schema, administrator: one transaction, whole or nothing
                 commune = _rows_create(fields, host)
-                if not spare_take(target=schema_name):
+                took_spare = spare_take(target=schema_name)  # granted to the application roles when made
+                if not took_spare:
                     clone_template(target=schema_name)
-                admin_username, set_password_path = _populate(commune, admin_email, modules)
+                admin_username, set_password_path = _populate(commune, admin_email, modules, grant=not took_spare)
                 _activate(commune, actor, modules)
                 schema_distribute(schema=schema_name)  # Citus: onto a worker, whole (placement.py)
         except TemplateUnsupported:
@@ -217,10 +218,12 @@ def _rows_create(fields: Mapping[str, object], host: str) -> Commune:
     return commune
 
 
-def _populate(commune: Commune, admin_email: str, modules: list[str]) -> tuple[str, str]:
-    """What goes inside the new schema: the application role's grants, the first administrator and the commune's
-    own audit entry."""
-    schema_grant_app_roles(schema=commune.schema_name)
+def _populate(commune: Commune, admin_email: str, modules: list[str], *, grant: bool = True) -> tuple[str, str]:
+    """What goes inside the new schema: the application role's grants (unless made already: a spare's, when it
+    was cloned; `GRANT … ON ALL TABLES IN SCHEMA` reads the whole of pg_class), the first administrator and the
+    commune's own audit entry."""
+    if grant:
+        schema_grant_app_roles(schema=commune.schema_name)
     with schema_context(commune.schema_name):
         admin = _first_admin_create(admin_email=admin_email)
         audit_record(

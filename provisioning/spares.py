@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from jamaa.platform.db import is_citus, use_public_schema
+from jamaa.platform.db_roles import schema_grant_app_roles
 
 from .clone import applied_migrations, clone_template, migration_nodes, quote
 from .models import SpareSchema
@@ -62,6 +63,7 @@ def spare_refill(*, count: int | None = None) -> int:
             name = f"{SPARE_PREFIX}{uuid.uuid4().hex[:12]}"
             with transaction.atomic():
                 clone_template(target=name)
+                schema_grant_app_roles(schema=name)  # done here, not in the onboarding that takes it (a rename)
                 SpareSchema.objects.create(schema_name=name)
             made += 1
         return made
