@@ -224,7 +224,8 @@ class ReplayMismatch(Exception):
 def _structure(schema: str) -> dict[str, list[tuple[object, ...]]]:
     """The schema's catalog snapshot without what differs between a commune and the template by their rows
     (sequence positions)."""
-    snapshot = catalog_snapshot(schema)
+    with transaction.atomic():  # its SET LOCAL search_path then holds: public objects are printed the same way
+        snapshot = catalog_snapshot(schema)
     snapshot["sequences"] = [row[:8] + row[9:] for row in snapshot["sequences"]]
     return snapshot
 
@@ -343,17 +344,19 @@ def fleet_migrate(
                 if not template.ok:
                     replay = None
             replayed = _replay_canary(replay, pending, outcomes, progress)
-            work = [(replay_schema, s, replay) for s in replayed] + [
-                (migrate_schema, s) for s in pending if s not in set(replayed)
-            ]
-            if jobs <= 1 or len(work) <= 1:
-                for func, *params in work:
-                    _emit(outcomes, func(*params), progress)
+            # Replayed in this process, one schema after the other: ~6 ms each at 150 communes, where two
+            # processes replaying at once took ~0.4 s each (contention in the server, not CPU).
+            for schema in replayed if replay is not None else []:
+                _emit(outcomes, replay_schema(schema, replay), progress)
+            rest = [s for s in pending if s not in set(replayed)]
+            if jobs <= 1 or len(rest) <= 1:
+                for schema in rest:
+                    _emit(outcomes, migrate_schema(schema), progress)
             else:
                 connections.close_all()  # children open their own
                 ctx = multiprocessing.get_context("fork")
                 with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init) as pool:
-                    futures = [pool.submit(func, *params) for func, *params in work]
+                    futures = [pool.submit(migrate_schema, schema) for schema in rest]
                     for future in as_completed(futures):
                         _emit(outcomes, future.result(), progress)
         _record(outcomes)
