@@ -346,8 +346,9 @@ def fleet_migrate(
             replayed = _replay_canary(replay, pending, outcomes, progress)
             # Replayed in this process, one schema after the other: ~6 ms each at 150 communes, where two
             # processes replaying at once took ~0.4 s each (contention in the server, not CPU).
-            for schema in replayed if replay is not None else []:
-                _emit(outcomes, replay_schema(schema, replay), progress)
+            if replay is not None:
+                for schema in replayed:
+                    _emit(outcomes, replay_schema(schema, replay), progress)
             rest = [s for s in pending if s not in set(replayed)]
             if jobs <= 1 or len(rest) <= 1:
                 for schema in rest:

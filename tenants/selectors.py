@@ -42,7 +42,7 @@ def commune_url(host: str, *, scheme: str, via: str, path: str = "/") -> str:
 
 
 def _communes(*, slugs: Collection[str] | None = None, search: str = "") -> QuerySet[Commune]:
-    communes = Commune.objects.exclude(schema_name="public")
+    communes: QuerySet[Commune] = Commune.objects.exclude(schema_name="public")
     if slugs is not None:
         communes = communes.filter(slug__in=list(slugs))
     if search.strip():
