@@ -4,7 +4,10 @@ Both handlers serve the same view (a small JSON response, no query) through Djan
 process, so the difference is what routing costs: host parsing, the cached host → commune lookup and the
 schema switch. Rounds alternate between the two to share the machine's noise.
 
-    .venv/bin/python benchmarks/routing.py [--requests 20000] [--rounds 5] [--quick]
+    .venv/bin/python benchmarks/routing.py [--requests 20000] [--rounds 5] [--quick] [--all-hosts]
+
+With --all-hosts, the requests go to every active commune's host in turn (the routing table then holds the whole
+fleet, and every request switches schema), as a server of the whole fleet sees them.
 
 Last line: {"routed_rps": …, "plain_rps": …, "ratio": …}
 """
@@ -37,7 +40,7 @@ from django.http import HttpRequest, JsonResponse  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 from django.urls import path  # noqa: E402
 
-from jamaa.tenants.models import Commune  # noqa: E402
+from jamaa.tenants.models import Commune, Domain  # noqa: E402
 
 BENCH_SLUG = "benchrouting"
 
@@ -68,15 +71,16 @@ def environ(host: str) -> dict[str, object]:
     }
 
 
-def run(handler: WSGIHandler, host: str, n: int) -> float:
+def run(handler: WSGIHandler, hosts: list[str], n: int) -> float:
     status: list[str] = []
 
     def start_response(s: str, headers: list[tuple[str, str]]) -> None:
         status.append(s)
 
-    env = environ(host)
+    envs = [environ(host) for host in hosts]
     started = time.perf_counter()
-    for _ in range(n):
+    for i in range(n):
+        env = envs[i % len(envs)]
         env["wsgi.input"] = io.BytesIO(b"")
         body = handler(dict(env), start_response)
         for _chunk in body:
@@ -103,12 +107,20 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=10000, help="requests per round and variant")
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--quick", action="store_true", help="one round of 200 requests: a check that it runs")
+    parser.add_argument("--all-hosts", action="store_true", help="every active commune's host in turn")
     args = parser.parse_args()
     if args.quick:
         args.requests, args.rounds = 200, 1
 
     call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
     host, created = ensure_commune()
+    hosts = [host]
+    if args.all_hosts:
+        hosts = list(
+            Domain.objects.filter(is_primary=True, tenant__status="active")
+            .order_by("domain")
+            .values_list("domain", flat=True)
+        ) or [host]
     routed_mw = list(settings.MIDDLEWARE)
     plain_mw = [m for m in routed_mw if m != "jamaa.tenants.middleware.CommuneRoutingMiddleware"]
     try:
@@ -117,12 +129,12 @@ def main() -> None:
         with override_settings(ROOT_URLCONF=__name__, MIDDLEWARE=plain_mw):
             plain = WSGIHandler()
         with override_settings(ROOT_URLCONF=__name__):
-            run(routed, host, 500)  # warm: the first request loads the route
-            run(plain, host, 500)
+            run(routed, hosts, max(500, len(hosts)))  # warm: a host's first request loads its route
+            run(plain, hosts, 500)
             routed_rps, plain_rps = [], []
             for i in range(args.rounds):
-                routed_rps.append(run(routed, host, args.requests))
-                plain_rps.append(run(plain, host, args.requests))
+                routed_rps.append(run(routed, hosts, args.requests))
+                plain_rps.append(run(plain, hosts, args.requests))
                 print(f"round {i + 1}: routed {routed_rps[-1]:.0f} req/s, plain {plain_rps[-1]:.0f} req/s")
     finally:
         if created:
@@ -134,7 +146,7 @@ def main() -> None:
     # Each round runs both back to back: the ratio is taken per round (paired), then the median, so drift
     # in the machine's speed between rounds doesn't count as routing cost.
     ratio = statistics.median(a / b for a, b in zip(routed_rps, plain_rps, strict=True))
-    print(f"host {host}: median of {args.rounds} rounds × {args.requests} requests")
+    print(f"{len(hosts)} host(s): median of {args.rounds} rounds × {args.requests} requests")
     print(json.dumps({"routed_rps": round(r), "plain_rps": round(p), "ratio": round(ratio, 3)}))
 
 

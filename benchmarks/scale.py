@@ -2,7 +2,10 @@
 backup and the console cost at N communes (issue 26; docs/scale.md).
 
 Runs in a scratch database (<db>_bench_scale on the DATABASE_URL server, dropped at the end), each phase in a
-fresh process as a deploy would be:
+fresh process as a deploy would be; or, with `--db NAME --app-dir DIR`, on an existing database built beforehand
+with the throwaway app in DIR (never dropped; communes `c0000`… are made only where missing; the onboarding phase
+adds a few communes named `zbench-<stamp>-c<i>` (clone path) and `-s<i>` (spare path) and removes nothing; the
+one-field phase writes the app's next AddField migration into DIR, so the phases can be run again):
   1. public and the template migrated, N communes created (every module; clone path, spares off), then the
      onboarding median on both paths: the template clone, and a spare schema prepared beforehand;
   2. `fleet migrate` with nothing to do, then with one added field (a throwaway per-commune app, as
@@ -13,6 +16,7 @@ fresh process as a deploy would be:
   6. catalog relations (pg_class) and database size.
 
     nice -n 10 .venv/bin/python benchmarks/scale.py [--communes 1503] [--jobs 2] [--quick]
+    nice -n 10 .venv/bin/python benchmarks/scale.py --communes 1503 --db jamaa_scale1503 --app-dir /work/scale1503/app
 
 Last line: {"communes": N, "onboard_median_s": …, "noop_s": …, "one_field_s": …, "routing_ratio": …,
             "backup_one_s": …, "console_p95_ms": …, "catalog_relations": …, (details)}
@@ -48,23 +52,33 @@ if phase == "setup":
     from jamaa.provisioning import fleet
     from jamaa.provisioning.services import commune_create
     from jamaa.provisioning.spares import spare_refill
+    from unittest import mock
+    from jamaa.tenants.models import Commune
     fleet.fleet_migrate(jobs=arg["jobs"])
     modules = list(registry.available())
-    clone = []
+    have = set(Commune.objects.values_list("slug", flat=True))
+    made = 0
     for i in range(arg["communes"]):
-        started = time.perf_counter()
+        if f"c{{i:04d}}" in have:  # an existing database (--db): only what it lacks
+            continue
         commune_create(slug=f"c{{i:04d}}", name_fr=f"Commune {{i}}", name_ar="جماعة", modules=modules)
-        clone.append(time.perf_counter() - started)
-        if (i + 1) % 100 == 0:
-            print(f"{{i + 1}} communes", file=sys.stderr, flush=True)
-    spare_refill(count=arg["spares"])  # prepared ahead (a Celery task in production), then taken
-    spare = []
+        made += 1
+        if made % 100 == 0:
+            print(f"{{made}} communes", file=sys.stderr, flush=True)
+    prefix = arg["prefix"]
+    clone = []  # onboarding at N by the clone path: the pool passed over, whatever it holds
+    with mock.patch("jamaa.provisioning.services.spare_take", return_value=False):
+        for i in range(arg["spares"]):
+            started = time.perf_counter()
+            commune_create(slug=f"{{prefix}}-c{{i}}", name_fr=f"Bench clone {{i}}", name_ar="جماعة", modules=modules)
+            clone.append(time.perf_counter() - started)
+    spare = []  # the spare path: each spare prepared ahead (the Celery task in production), then taken
     for i in range(arg["spares"]):
+        spare_refill(count=1)
         started = time.perf_counter()
-        commune_create(slug=f"s{{i:04d}}", name_fr=f"Spare {{i}}", name_ar="جماعة", modules=modules)
+        commune_create(slug=f"{{prefix}}-s{{i}}", name_fr=f"Bench spare {{i}}", name_ar="جماعة", modules=modules)
         spare.append(time.perf_counter() - started)
-    tail = clone[-arg["spares"]:]  # the last ones: onboarding at N, not at 1
-    result.update(clone_median_s=statistics.median(tail), spare_median_s=statistics.median(spare))
+    result.update(made=made, clone_median_s=statistics.median(clone), spare_median_s=statistics.median(spare))
 elif phase == "fleet":
     from jamaa.provisioning import fleet
     started = time.perf_counter()
@@ -88,7 +102,9 @@ elif phase == "console":
     from django.db import connection
     from django.test import Client
     from jamaa.provisioning.selectors import OPERATORS_GROUP
-    user = get_user_model().objects.create_user(username="bench-operator", password=None, is_staff=True)
+    user = get_user_model().objects.filter(username="bench-operator").first() or get_user_model().objects.create_user(
+        username="bench-operator", password=None, is_staff=True
+    )
     user.groups.add(Group.objects.get_or_create(name=OPERATORS_GROUP)[0])
     client = Client(HTTP_HOST=settings.JAMAA_BASE_DOMAIN)
     client.force_login(user)
@@ -122,12 +138,22 @@ def run_phase(env: dict[str, str], phase: str, arg: dict[str, object]) -> dict[s
 
 
 def routing_ratio(env: dict[str, str], *, quick: bool) -> float:
-    """benchmarks/routing.py against the scratch database (its N communes' hosts all routable)."""
-    cmd = [sys.executable, str(BENCH / "routing.py"), *(["--quick"] if quick else ["--requests", "3000"])]
+    """benchmarks/routing.py against the database, its requests spread over every commune's host."""
+    cmd = [
+        sys.executable,
+        str(BENCH / "routing.py"),
+        "--all-hosts",
+        *(["--quick"] if quick else ["--requests", "3000"]),
+    ]
     proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise SystemExit(f"routing failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
     return float(json.loads(proc.stdout.strip().splitlines()[-1])["ratio"])
+
+
+def _app_fields(root: Path) -> int:
+    """How many AddField migrations the throwaway app in `root` has (0 for a new one)."""
+    return len(list((root / APP / "migrations").glob("0*_f*.py")))
 
 
 def main() -> None:
@@ -135,7 +161,11 @@ def main() -> None:
     parser.add_argument("--communes", type=int, default=1503)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="processes for fleet migrate")
     parser.add_argument("--quick", action="store_true", help="2 communes, 1 job: a check that it runs")
+    parser.add_argument("--db", help="an existing database on the DATABASE_URL server (kept; built beforehand)")
+    parser.add_argument("--app-dir", type=Path, help="with --db: the directory holding its throwaway app")
     args = parser.parse_args()
+    if bool(args.db) != bool(args.app_dir):
+        parser.error("--db and --app-dir go together")
     if args.quick:
         args.communes, args.jobs = 2, 1
     spares = 2 if args.quick else 5
@@ -148,18 +178,22 @@ def main() -> None:
 
         os.environ["DATABASE_URL"] = embedded_db.ensure_running()
     parts = urlsplit(os.environ["DATABASE_URL"])
-    scratch = parts.path.strip("/") + "_bench_scale"
+    scratch = args.db or parts.path.strip("/") + "_bench_scale"
     url = urlunsplit(parts._replace(path=f"/{scratch}"))
     admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
     admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
-        cur.execute(
-            f"CREATE DATABASE \"{scratch}\" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
-        )
+    if not args.db:
+        with admin.cursor() as cur:
+            cur.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+            cur.execute(
+                f"CREATE DATABASE \"{scratch}\" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' "
+                "LC_CTYPE 'C.UTF-8'"
+            )
     figures: dict[str, object] = {"communes": args.communes}
     try:
-        with tempfile.TemporaryDirectory() as tmp:
+        with tempfile.TemporaryDirectory() as scratch_dir:
+            tmp = str(args.app_dir.resolve()) if args.app_dir else scratch_dir
+            fields = _app_fields(Path(tmp)) if args.app_dir else 0
             env = dict(
                 os.environ,
                 DATABASE_URL=url,
@@ -168,16 +202,22 @@ def main() -> None:
                 PYTHONPATH=f"{tmp}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
             )
             env.pop("DJANGO_SETTINGS_MODULE", None)
-            write_app(Path(tmp), 0)
+            write_app(Path(tmp), fields)
             started = time.perf_counter()
-            made = run_phase(env, "setup", {"communes": args.communes, "jobs": args.jobs, "spares": spares})
-            print(f"{args.communes} communes (every module) created in {time.perf_counter() - started:.1f}s")
+            prefix = f"zbench-{time.strftime('%m%d%H%M%S')}"
+            made = run_phase(
+                env, "setup", {"communes": args.communes, "jobs": args.jobs, "spares": spares, "prefix": prefix}
+            )
+            print(
+                f"{made['made']} communes (every module) created, onboarding measured, in "
+                f"{time.perf_counter() - started:.1f}s"
+            )
             figures["onboard_median_s"] = made["spare_median_s"]
             figures["onboard_clone_median_s"] = made["clone_median_s"]
             print(f"onboarding median: spare {made['spare_median_s']:.3f}s, clone {made['clone_median_s']:.3f}s")
             figures["noop_s"] = run_phase(env, "fleet", {"jobs": args.jobs})["seconds"]
             print(f"fleet migrate, nothing to do: {figures['noop_s']:.2f}s")
-            write_app(Path(tmp), 1)
+            write_app(Path(tmp), fields + 1)
             one = run_phase(env, "fleet", {"jobs": args.jobs})
             figures["one_field_s"] = one["seconds"]
             print(f"fleet migrate, one added field: {one['seconds']:.2f}s ({one['migrated']} schemas)")
@@ -195,8 +235,9 @@ def main() -> None:
             print(f"console p95: fleet {console['/']:.0f} ms, readyz {console['/readyz']:.0f} ms")
             print(f"catalog: {console['catalog_relations']} relations, {figures['database_mb']:.0f} MB")
     finally:
-        with admin.cursor() as cur:
-            cur.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+        if not args.db:
+            with admin.cursor() as cur:
+                cur.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
         admin.close()
     print(json.dumps({k: round(v, 3) if isinstance(v, float) else v for k, v in figures.items()}))
 

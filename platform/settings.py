@@ -348,6 +348,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 JAMAA_ROUTING_RECHECK_SECONDS = float(os.environ.get("JAMAA_ROUTING_RECHECK_SECONDS", "2"))
 # Commune schemas cloned ahead of time, so onboarding is a rename (see provisioning/spares.py).
 JAMAA_SPARE_SCHEMAS = int(os.environ.get("JAMAA_SPARE_SCHEMAS", "2"))
+CELERY_BEAT_SCHEDULE["provisioning-spares"] = {  # also queued after each onboarding and each fleet migration
+    "task": "jamaa.provisioning.tasks.spares_refill",
+    "schedule": 600.0,
+    "tenant_schemas": ["public"],
+}
 JAMAA_SENTRY_DSN = CONFIG.sentry_dsn
 
 LOGGING = {

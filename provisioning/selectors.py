@@ -1,7 +1,9 @@
 """Reads for the operators: the fleet with per-schema figures, backups, and who may change communes.
 
-The fleet's figures (size, users, last activity, last migration) come from every commune's schema in a fixed
-number of queries, whatever the number of communes: one over the catalogue, one UNION ALL over the schemas.
+The fleet's figures (size, users, last activity, last migration) come from the communes' schemas in a fixed
+number of queries: one over the catalogue (each schema's tables found through the index of pg_depend, never a
+scan of pg_class, which holds ~1.7 million relations at 1,503 communes), one UNION ALL over the schemas. The
+console asks for one page of communes at a time.
 """
 
 from __future__ import annotations
@@ -66,19 +68,40 @@ def user_may_operate(user: AbstractBaseUser | AnonymousUser) -> bool:
     return isinstance(user, PermissionsMixin) and user.groups.filter(name=OPERATORS_GROUP).exists()
 
 
-def schema_figures(schemas: Collection[str]) -> dict[str, SchemaFigures]:
-    """Size, users, last login and last applied migration of each schema, in two queries for the whole fleet."""
+# A schema's size from the catalog: the pages of its tables, their TOAST tables and every index, as VACUUM and
+# ANALYZE last counted them (autovacuum keeps them current), for ~1 ms a schema instead of ~20 ms of file sizes.
+_SIZE_ESTIMATE = """
+    coalesce((SELECT sum(c.relpages::bigint + coalesce(t.relpages, 0)
+                         + coalesce((SELECT sum(ic.relpages) FROM pg_index x JOIN pg_class ic ON ic.oid = x.indexrelid
+                                     WHERE x.indrelid IN (c.oid, c.reltoastrelid)), 0))
+              FROM pg_depend d JOIN pg_class c ON c.oid = d.objid LEFT JOIN pg_class t ON t.oid = c.reltoastrelid
+              WHERE d.refclassid = 'pg_namespace'::regclass AND d.refobjid = n.oid AND d.refobjsubid = 0
+                AND d.classid = 'pg_class'::regclass AND c.relkind IN ('r', 'p', 'm')), 0)
+    * current_setting('block_size')::bigint"""
+_SIZE_EXACT = """
+    coalesce((SELECT sum(pg_total_relation_size(c.oid))
+              FROM pg_depend d JOIN pg_class c ON c.oid = d.objid
+              WHERE d.refclassid = 'pg_namespace'::regclass AND d.refobjid = n.oid AND d.refobjsubid = 0
+                AND d.classid = 'pg_class'::regclass AND c.relkind IN ('r', 'p')), 0)"""
+
+
+def schema_figures(schemas: Collection[str], *, exact_sizes: bool = True) -> dict[str, SchemaFigures]:
+    """Size, users, last login and last applied migration of each schema, in two queries for the whole fleet.
+    `exact_sizes=False`: sizes from the catalog's page counts (an estimate, ~20 times cheaper: the fleet page)."""
     schemas = list(schemas)
     if not schemas:
         return {}
     use_public_schema()
     with connection.cursor() as cursor:
+        # A schema's tables are the pg_class rows that depend on its namespace (pg_depend's index on the
+        # referenced object); pg_tables filters pg_class by namespace, which no index of pg_class serves.
         cursor.execute(
-            "SELECT schemaname,"
-            " coalesce(sum(pg_total_relation_size((quote_ident(schemaname) || '.' || quote_ident(tablename))"
-            "::regclass)), 0),"
-            " bool_or(tablename = 'auth_user'), bool_or(tablename = 'django_migrations')"
-            " FROM pg_tables WHERE schemaname = ANY(%s) GROUP BY schemaname",
+            f"""
+            SELECT n.nspname, {_SIZE_EXACT if exact_sizes else _SIZE_ESTIMATE},
+                   to_regclass(quote_ident(n.nspname) || '.auth_user') IS NOT NULL,
+                   to_regclass(quote_ident(n.nspname) || '.django_migrations') IS NOT NULL
+            FROM pg_namespace n WHERE n.nspname = ANY(%s)
+            """,
             [schemas],
         )
         catalogue = {row[0]: (int(row[1]), bool(row[2]), bool(row[3])) for row in cursor.fetchall()}
@@ -106,15 +129,23 @@ def schema_figures(schemas: Collection[str]) -> dict[str, SchemaFigures]:
     return result
 
 
-def fleet_overview(*, slugs: Collection[str] | None = None) -> list[FleetRow]:
-    """Every commune (or those with these slugs) with its figures and migration state, ordered by slug.
+def fleet_overview(
+    *,
+    slugs: Collection[str] | None = None,
+    search: str = "",
+    offset: int = 0,
+    limit: int | None = None,
+    exact_sizes: bool = True,
+) -> list[FleetRow]:
+    """Every commune (or those with these slugs, or matching `search`; `offset` and `limit`: one page of them)
+    with its figures and migration state, ordered by slug.
 
     A constant number of queries: the communes and their domains, the figures, the migration records.
     """
     use_public_schema()
-    communes = commune_fleet_rows(slugs=slugs)
+    communes = commune_fleet_rows(slugs=slugs, search=search, offset=offset, limit=limit)
     schemas = [c.schema_name for c in communes]
-    figures = schema_figures(schemas)
+    figures = schema_figures(schemas, exact_sizes=exact_sizes)
     recorded = {r.schema_name: r for r in SchemaMigrationStatus.objects.filter(schema_name__in=schemas)}
     rows = []
     for commune in communes:

@@ -6,7 +6,6 @@ import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.auth.tokens import default_token_generator
@@ -153,9 +152,10 @@ def commune_create(
         try:
             with transaction.atomic():  # rows, schema, administrator: one transaction, whole or nothing
                 commune = _rows_create(fields, host)
-                if not spare_take(target=schema_name):
+                took_spare = spare_take(target=schema_name)  # granted to the application roles when made
+                if not took_spare:
                     clone_template(target=schema_name)
-                admin_username, set_password_path = _populate(commune, admin_email, modules)
+                admin_username, set_password_path = _populate(commune, admin_email, modules, grant=not took_spare)
                 _activate(commune, actor, modules)
                 schema_distribute(schema=schema_name)  # Citus: onto a worker, whole (placement.py)
         except TemplateUnsupported:
@@ -181,10 +181,10 @@ def commune_create(
             logger.exception("creating commune %s failed; undoing", slug)
             _drop_everything(slug, schema_name)
             raise _failure(slug, exc) from exc
-    if method == "clone" and not settings.CELERY_TASK_ALWAYS_EAGER:
-        from .tasks import spares_refill_task
+    if method == "clone":
+        from .tasks import spares_refill_enqueue
 
-        transaction.on_commit(spares_refill_task.delay)
+        spares_refill_enqueue()  # the pool, one spare fewer (or none left), topped up by a worker
     return CommuneCreated(
         commune_id=commune.pk,
         slug=slug,
@@ -218,10 +218,12 @@ def _rows_create(fields: Mapping[str, object], host: str) -> Commune:
     return commune
 
 
-def _populate(commune: Commune, admin_email: str, modules: list[str]) -> tuple[str, str]:
-    """What goes inside the new schema: the application role's grants, the first administrator and the commune's
-    own audit entry."""
-    schema_grant_app_roles(schema=commune.schema_name)
+def _populate(commune: Commune, admin_email: str, modules: list[str], *, grant: bool = True) -> tuple[str, str]:
+    """What goes inside the new schema: the application role's grants (unless made already: a spare's, when it
+    was cloned; `GRANT … ON ALL TABLES IN SCHEMA` reads the whole of pg_class), the first administrator and the
+    commune's own audit entry."""
+    if grant:
+        schema_grant_app_roles(schema=commune.schema_name)
     with schema_context(commune.schema_name):
         admin = _first_admin_create(admin_email=admin_email)
         audit_record(

@@ -2,9 +2,9 @@
 
 Onboarding then takes a spare (row lock, SKIP LOCKED: two onboardings never share one) and renames it:
 `ALTER SCHEMA … RENAME` keeps every object and name inside, and references between them are by OID, so the
-renamed schema is exactly the clone. The pool is refilled after each onboarding (a Celery task when a worker
-runs, else by `jamaa fleet migrate` or `jamaa fleet spares`). A spare made before the last migration is
-dropped, never used.
+renamed schema is exactly the clone. The pool is refilled by a Celery task (queued after each onboarding, after a
+fleet migration that dropped stale spares, and on the beat), or by `jamaa fleet spares`. A spare made before the
+last migration is dropped, never used.
 """
 
 from __future__ import annotations
@@ -15,11 +15,13 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from jamaa.platform.db import is_citus, use_public_schema
+from jamaa.platform.db_roles import schema_grant_app_roles
 
 from .clone import applied_migrations, clone_template, migration_nodes, quote
 from .models import SpareSchema
 
 SPARE_PREFIX = "_spare_"
+REFILL_LOCK = 7_220_002  # pg_advisory_lock key: one refill at a time
 
 
 def spare_target() -> int:
@@ -51,14 +53,24 @@ def spare_refill(*, count: int | None = None) -> int:
     if is_citus():
         return 0  # no template clone on Citus, hence no spares (clone_template)
     wanted = spare_target() if count is None else count
-    made = 0
-    while SpareSchema.objects.count() < wanted:
-        name = f"{SPARE_PREFIX}{uuid.uuid4().hex[:12]}"
-        with transaction.atomic():
-            clone_template(target=name)
-            SpareSchema.objects.create(schema_name=name)
-        made += 1
-    return made
+    with connection.cursor() as cursor:  # one refill at a time (tasks queued by onboardings, the beat, the CLI)
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [REFILL_LOCK])
+        if not cursor.fetchone()[0]:
+            return 0  # another refill is topping the pool up
+    try:
+        made = 0
+        while SpareSchema.objects.count() < wanted:
+            name = f"{SPARE_PREFIX}{uuid.uuid4().hex[:12]}"
+            with transaction.atomic():
+                clone_template(target=name)
+                schema_grant_app_roles(schema=name)  # done here, not in the onboarding that takes it (a rename)
+                SpareSchema.objects.create(schema_name=name)
+            made += 1
+        return made
+    finally:
+        use_public_schema()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [REFILL_LOCK])
 
 
 def spares_drop_stale() -> int:

@@ -8,11 +8,22 @@ from jamaa.platform.db import owner_connection
 
 @app.task(name="jamaa.provisioning.tasks.spares_refill")
 def spares_refill_task() -> int:
-    """Top up the pool of spare schemas after an onboarding."""
+    """Top up the pool of spare schemas: after an onboarding took one, after a fleet migration dropped stale ones,
+    and on the beat (settings.CELERY_BEAT_SCHEDULE["provisioning-spares"])."""
     from .spares import spare_refill
 
     with owner_connection():  # schema DDL: the owner role (ADR 0003)
         return spare_refill()
+
+
+def spares_refill_enqueue() -> None:
+    """Queue a refill once the caller's transaction commits. Without a broker (tasks run eagerly) nothing is
+    queued: the refill would clone inline, in the caller's request; `jamaa fleet spares` tops the pool up."""
+    from django.conf import settings
+    from django.db import transaction
+
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        transaction.on_commit(spares_refill_task.delay)
 
 
 # Acknowledged when it ends, not when it starts: a worker that dies mid-import (killed, out of memory) leaves the

@@ -7,6 +7,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Q, QuerySet
 
 from .models import Commune, CommuneStatus
 
@@ -40,11 +41,36 @@ def commune_url(host: str, *, scheme: str, via: str, path: str = "/") -> str:
     return f"{scheme}://{host}{port}{path}"
 
 
-def commune_fleet_rows(*, slugs: Collection[str] | None = None) -> list[CommuneRow]:
-    """Every commune (or those with these slugs) with its primary host, ordered by slug."""
-    communes = Commune.objects.exclude(schema_name="public").prefetch_related("domains").order_by("slug")
+def _communes(*, slugs: Collection[str] | None = None, search: str = "") -> QuerySet[Commune]:
+    communes: QuerySet[Commune] = Commune.objects.exclude(schema_name="public")
     if slugs is not None:
         communes = communes.filter(slug__in=list(slugs))
+    if search.strip():
+        term = search.strip()
+        communes = communes.filter(
+            Q(slug__icontains=term)
+            | Q(name_fr__icontains=term)
+            | Q(name_ar__icontains=term)
+            | Q(region__icontains=term)
+        )
+    return communes
+
+
+def commune_count(*, search: str = "") -> int:
+    """How many communes (matching `search`: slug, names or region) there are."""
+    return _communes(search=search).count()
+
+
+def commune_fleet_rows(
+    *, slugs: Collection[str] | None = None, search: str = "", offset: int = 0, limit: int | None = None
+) -> list[CommuneRow]:
+    """Every commune (or those with these slugs, or matching `search`) with its primary host, ordered by slug;
+    `offset` and `limit` take one page of them."""
+    communes = _communes(slugs=slugs, search=search).prefetch_related("domains").order_by("slug")
+    if limit is not None:
+        communes = communes[offset : offset + limit]
+    elif offset:
+        communes = communes[offset:]
     rows = []
     for c in communes:
         primary = next((d.domain for d in c.domains.all() if d.is_primary), commune_host(c.slug))

@@ -211,6 +211,35 @@ def test_fleet_queries_do_not_grow_with_the_number_of_communes(
     assert statements(fleet_overview) == 5  # communes, domains, catalogue, one UNION ALL, migration records
 
 
+@pytest.mark.django_db
+def test_the_fleet_is_shown_a_page_at_a_time_and_searched(
+    operator: Client, fes: SharedCommune, meknes: SharedCommune, monkeypatch: Any
+) -> None:
+    from jamaa.platform.console import views
+
+    # given pages of one commune
+    monkeypatch.setattr(views, "FLEET_PAGE_SIZE", 1)
+    total = Commune.objects.exclude(schema_name="public").count()
+    assert total >= 2
+    # then the first page lists the first commune by slug, the total, and a link to the next page only
+    body = page(operator.get("/"))
+    first, second = Commune.objects.exclude(schema_name="public").order_by("slug").values_list("slug", flat=True)[:2]
+    assert f'data-slug="{first}"' in body and f'data-slug="{second}"' not in body
+    assert f'id="communes-total">{total}<' in body and f"Page 1 sur {total}" in body
+    assert 'rel="next"' in body and 'rel="prev"' not in body
+    # and the second page the second commune, with a link back
+    body = page(operator.get("/", {"page": 2}))
+    assert f'data-slug="{second}"' in body and f'data-slug="{first}"' not in body and 'rel="prev"' in body
+    # and a page past the end shows the last one, a page that is not a number the first
+    assert f"Page {total} sur {total}" in page(operator.get("/", {"page": 10_000}))
+    assert "Page 1 sur" in page(operator.get("/", {"page": "x"}))
+    # when searched by a name, only the communes matching it are listed, counted and paged
+    body = page(operator.get("/", {"q": "meknes"}))
+    assert 'data-slug="meknes"' in body and 'data-slug="fes"' not in body and 'id="communes-total">1<' in body
+    assert 'id="communes-pages"' not in body
+    assert "Aucune commune ne correspond." in page(operator.get("/", {"q": "no-such-commune"}))
+
+
 # ---------------------------------------------------------------------------------------------- onboarding
 
 

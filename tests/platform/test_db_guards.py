@@ -293,6 +293,29 @@ def test_a_new_commune_grants_the_app_role_and_db_roles_is_idempotent(world: dic
         assert cursor.fetchone() == (True, True, False, True, False, False)
 
 
+@pytest.mark.django_db
+def test_a_commune_onboarded_on_a_spare_has_the_grants_made_with_the_spare(world: dict[str, Any]) -> None:
+    from jamaa.provisioning.models import SpareSchema
+    from jamaa.provisioning.spares import spare_refill
+
+    role = world["role"]
+    # given a spare made while the application role exists (granted then, not when it is taken)
+    assert spare_refill(count=SpareSchema.objects.count() + 1) == 1
+    # when a commune takes it
+    commune_create(slug="from-spare-granted", name_fr="Accordée", name_ar="ممنوحة", modules=["regie"])
+    assert not SpareSchema.objects.exists()
+    # then the application role has its rights there, and still no TRUNCATE
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT has_schema_privilege(%s, 'from_spare_granted', 'USAGE'),
+                      has_table_privilege(%s, 'from_spare_granted.regie_quittance', 'SELECT, INSERT, UPDATE, DELETE'),
+                      has_table_privilege(%s, 'from_spare_granted.regie_quittance', 'TRUNCATE'),
+                      has_sequence_privilege(%s, 'from_spare_granted.regie_quittance_id_seq', 'USAGE')""",
+            [role, role, role, role],
+        )
+        assert cursor.fetchone() == (True, True, False, True)
+
+
 def test_with_two_urls_processes_connect_as_the_app_role_and_provision_as_the_owner(
     world: dict[str, Any], django_db_blocker: Any
 ) -> None:

@@ -87,3 +87,57 @@ def test_status_command_prints_the_table(fes) -> None:
     assert lines[0].split()[:4] == ["schema", "commune", "status", "pending"]
     row = next(line for line in lines if line.startswith("ouarzazate"))
     assert row.split()[1:4] == ["ouarzazate", "active", "0"]
+
+
+# A plain schema migration (AlterField and AddField): replayed as SQL instead of run by the executor per schema.
+PLAIN = ("etatcivil", "0005_marginalnote_source_incomplete")
+PLAIN_PREVIOUS = ("etatcivil", "0004_guards_chain")
+
+
+def unapply_plain(schema: str) -> None:
+    """Put a schema back to before PLAIN with Django's executor (its reverse SQL), as if it had just been deployed."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    connection.set_schema(schema)
+    try:
+        MigrationExecutor(connection).migrate([PLAIN_PREVIOUS])
+    finally:
+        connection.set_schema_to_public()
+
+
+def test_plain_schema_migrations_are_replayed_and_equal_the_executors(fes, meknes, monkeypatch) -> None:
+    # given PLAIN missing from the template, Fès and Meknès, and Meknès then migrated alone by Django's executor
+    for schema in (TEMPLATE_SCHEMA, "fes", "meknes"):
+        unapply_plain(schema)
+    assert fleet.schemas_needing_migration(["fes", "meknes", TEMPLATE_SCHEMA]) == ["fes", "meknes", TEMPLATE_SCHEMA]
+    assert fleet.migrate_schema("meknes").ok
+    executed: list[str] = []
+    executor_migrate = fleet.migrate_schema
+    monkeypatch.setattr(fleet, "migrate_schema", lambda schema: executed.append(schema) or executor_migrate(schema))
+    # when the fleet is migrated
+    report = fleet.fleet_migrate(jobs=1)
+    # then the template went through the executor, Fès through the replayed SQL, and both are recorded
+    assert report.failed == []
+    assert executed == [TEMPLATE_SCHEMA]
+    assert sorted(o.schema for o in report.migrated) == [TEMPLATE_SCHEMA, "fes"]
+    status = SchemaMigrationStatus.objects.get(schema_name="fes")
+    assert status.ok and status.applied == 1 and status.last_migration == ".".join(PLAIN)
+    # and Fès's catalog (columns, defaults, constraints, indexes…, migration history) is the executor's
+    replayed, migrated = fleet._structure("fes"), fleet._structure("meknes")
+    for kind in migrated:
+        assert replayed[kind] == migrated[kind], kind
+    assert any(row[:2] == ("etatcivil_marginalnote", "source_incomplete") for row in replayed["columns"])
+    assert fleet.schemas_needing_migration(["fes", "meknes", TEMPLATE_SCHEMA]) == []
+
+
+def test_migrations_that_are_not_plain_schema_operations_go_through_the_executor(fes) -> None:
+    # given core's latest migration (RunSQL: a trigger and its function) missing from the template
+    unapply_core_latest(TEMPLATE_SCHEMA)
+    # then its SQL is not replayed: every schema lacking it is migrated by the executor
+    assert fleet.replay_prepare() is None
+    # and given only PLAIN missing, it is
+    fleet.migrate_schema(TEMPLATE_SCHEMA)
+    unapply_plain(TEMPLATE_SCHEMA)
+    replay = fleet.replay_prepare()
+    assert replay is not None and replay.migrations == (PLAIN,)
+    assert "source_incomplete" in replay.sql and "ALTER TABLE" in replay.sql
