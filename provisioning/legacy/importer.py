@@ -92,6 +92,7 @@ def _row_order(alias: str = "") -> str:
 
 
 STAGE_PREFIX = "legacy_stage_"
+SEALING_TABLE = "legacy_sealing"  # session-local: the acts of a batch before they are inserted, sealed
 SAMPLE_ROWS = 500  # rows read before the import to check the Arabic columns' decoding
 ARABIC_SHARE = 0.1  # an Arabic column "holds no Arabic letter" when fewer of its values than this have one
 ARABIC_FIELDS = {
@@ -1208,18 +1209,23 @@ class _Run:
             batches.append((lo, accepted[-1][0]))
         text_cols = list(ACT_TEXT_FIELDS) + list(ACT_HIJRI_TEXT_FIELDS)
         now = timezone.now()
+        # The acts are first written to a session-local table of the act table's columns (ids drawn from the act
+        # table's sequence), then inserted once, each already sealed into its register's chain in number order.
+        act_table = Act._meta.db_table
         insert = f"""
-            INSERT INTO {Act._meta.db_table} (register_id, kind, number, status, drawn_up_on, event_date, sex,
+            INSERT INTO {SEALING_TABLE} (id, register_id, kind, number, status, drawn_up_on, event_date, sex,
                 {", ".join(text_cols)}, declarant_age, declaration_type, drafted_by_id, drafted_at, signed_at,
                 legacy_id, source_file, source_row, source_values,
                 given_key_ar, family_key_ar, given_key_lat, family_key_lat)
-            SELECT m.id, s.kind, s.number, 'signed', s.drawn_up_on, s.event_date, coalesce(s.sex, ''),
+            SELECT nextval(pg_get_serial_sequence('{act_table}', 'id')), m.id, s.kind, s.number, 'signed',
+                s.drawn_up_on, s.event_date, coalesce(s.sex, ''),
                 {", ".join(f"coalesce(s.{c}, '')" for c in text_cols)}, s.declarant_age, 'on_time', %s, %s,
                 coalesce(s.drawn_up_on::timestamp + interval '12 hours', %s), left(s.legacy_id, 60), f.name, s.line,
                 s.raw, s.given_key_ar, s.family_key_ar, s.given_key_lat, s.family_key_lat
             FROM {self.acts} s JOIN unnest(%s::int[], %s::text[]) AS f(file_no, name) ON f.file_no = s.file_no
             JOIN ({self._register_map()}) m ON m.code = s.bureau_code AND m.kind = s.kind AND m.year = s.year
-            WHERE s.reason IS NULL AND s.dup_kind IS NULL AND s.year BETWEEN %s AND %s"""
+            WHERE s.reason IS NULL AND s.dup_kind IS NULL AND s.year BETWEEN %s AND %s
+            ORDER BY m.id, s.number"""
         # The registers' counters rise to the highest number inserted (from the staging rows: no RETURNING of a
         # million rows).
         raise_counters = f"""UPDATE {Register._meta.db_table} r SET last_number = t.top
@@ -1234,11 +1240,13 @@ class _Run:
             # Historical numbers and counters raised in jumps: the guards' bulk-import exemption, which holds only
             # for the owner role (ADR 0003); the acts are then sealed into their registers' chains at once.
             db_guards.bulk_import_begin()
-            inserted = self._exec(insert, [user_id, now, now, *self._file_names(), lo_year, hi_year])
-            self._exec(raise_counters, [lo_year, hi_year])
+            self._exec(f"CREATE TEMPORARY TABLE {SEALING_TABLE} (LIKE {act_table} INCLUDING DEFAULTS) ON COMMIT DROP")
+            self._exec(insert, [user_id, now, now, *self._file_names(), lo_year, hi_year])
             t_seal = time.perf_counter()
-            db_guards.chain_seal(Act._meta.db_table)
+            inserted = db_guards.chain_insert_sealed(act_table, SEALING_TABLE, "s.number")
             self._timed("seal_chains", t_seal)
+            self._exec(f"DROP TABLE {SEALING_TABLE}")
+            self._exec(raise_counters, [lo_year, hi_year])
             return inserted
 
         if self.commit_every is not None:

@@ -174,6 +174,30 @@ def test_imported_acts_are_signed_historical_acts(runs: Runs) -> None:
         assert sum(n for _y, _k, n in stats.acts_by_year_kind) == runs.expected["acts_imported"]
 
 
+def test_imported_registers_are_chained_in_number_order_and_a_tampered_act_is_found(runs: Runs) -> None:
+    with schema_context(runs.schema):
+        # given the imported registers: each act was written once, already sealed, its link at its rank by number
+        for register in Register.objects.filter(acts__isnull=False).distinct():
+            links = list(register.acts.order_by("number").values_list("chain_seq", flat=True))
+            assert links == list(range(1, len(links) + 1))
+        assert chain_verify().broken is None
+        act = Act.objects.filter(number__gt=1).order_by("register_id", "number").first()
+        assert act is not None
+        # when one imported act is changed behind the guards' back (the owner role, triggers off)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = replica")
+            cursor.execute("UPDATE etatcivil_act SET given_name_ar = given_name_ar || 'ي' WHERE id = %s", [act.pk])
+            cursor.execute("SET LOCAL session_replication_role = origin")
+            report = chain_verify()
+            transaction.set_rollback(True)
+        # then the platform's own verification names that act
+        assert report.broken is not None
+        assert (report.broken.table, report.broken.row_id) == ("etatcivil_act", act.pk)
+        assert report.broken.problem == "its content or its link does not match its hash"
+        # and, the change rolled back, the chains verify again
+        assert chain_verify().broken is None
+
+
 def test_an_imported_act_is_found_by_a_misspelled_latin_name(runs: Runs) -> None:
     # given an imported act of the El Alaoui family with a Latin given name
     with schema_context(runs.schema):
