@@ -64,8 +64,8 @@ def runs(scratch: Callable[[str], str], export: tuple[Path, dict[str, Any]], tmp
     # its files in two worker processes (the dry run and the re-run read them in this one)
     before = _act_table_definitions(schema)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(importer, "BULK_MIN_ROWS", 0)
-        patch.setattr(importer, "PARALLEL_MIN_BYTES", 0)
+        patch.setattr(importer.common, "BULK_MIN_ROWS", 0)
+        patch.setattr(importer.common, "PARALLEL_MIN_BYTES", 0)
         first = run("first")
     assert _act_table_definitions(schema) == before
     assert "rebuild_indexes" in first.phases
@@ -250,7 +250,7 @@ def test_a_source_error_in_a_worker_process_stops_the_run(
     (tmp_path / "mapping.yaml").write_text(mapping, encoding="utf-8")
     error = r"naissances_broken\.csv line \d+: not utf-8"
     with pytest.MonkeyPatch.context() as patch, pytest.raises(LegacyImportError, match=error):
-        patch.setattr(importer, "PARALLEL_MIN_BYTES", 0)
+        patch.setattr(importer.common, "PARALLEL_MIN_BYTES", 0)
         files = [broken, tmp_path / "naissances_ok.csv"]
         legacy_import(slug="legacy-w", mapping_path=tmp_path / "mapping.yaml", files=files, report_dir=tmp_path / "r")
     # then nothing was imported and no staging table is left
@@ -269,7 +269,7 @@ def _forget_parent_connections() -> None:
 
 
 def _dry_run_in_pool_process(out: str, report: str) -> tuple[bool, int, dict[str, int]]:
-    importer.PARALLEL_MIN_BYTES = 0  # (this process's copy of the module)
+    importer.common.PARALLEL_MIN_BYTES = 0  # (this process's copy of the module)
     result = legacy_import(slug="legacy-c", mapping_path=Path(out) / "mapping.yaml", files=export_files(Path(out)),
                            report_dir=Path(report), dry_run=True)  # fmt: skip
     return multiprocessing.current_process().daemon, result.read_processes, result.report["totals"]
