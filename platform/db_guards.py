@@ -461,7 +461,7 @@ def chain_insert_sealed(table: str, source: str, order: str) -> int:
             WINDOW w AS (PARTITION BY x.{series} ORDER BY x.link_seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
             ORDER BY x.{series}, x.link_seq"""
         )
-        inserted = cursor.rowcount
+        inserted = int(cursor.rowcount)
         cursor.execute("SELECT set_config('TimeZone', %s, true), set_config('work_mem', %s, true)", [zone, work_mem])
     return inserted
 
