@@ -17,8 +17,8 @@ triggers (docs/adr/0003-database-roles-and-guards.md):
 
 Bulk imports that must write historical numbers (the legacy civil registry) call :func:`bulk_import_begin` in
 their transaction: the numbering guards and the per-row chaining step aside only when the connected role owns
-the table (never the application role) and the transaction asked for it; the import then seals its rows with
-:func:`chain_seal`.
+the table (never the application role) and the transaction asked for it; the import then writes its rows already
+sealed with :func:`chain_insert_sealed` (or seals rows written unsealed with :func:`chain_seal`).
 
 The functions are created (``CREATE OR REPLACE``) in the schema being migrated, like every trigger function of
 the project, so the template cloner copies them with the tables. Nothing here names a module's tables.
@@ -49,18 +49,21 @@ CREATE OR REPLACE FUNCTION jamaa_bulk_import_active(rel regclass) RETURNS boolea
 $$;
 
 -- TG_ARGV: number column, counter table, the row's column naming its counter, the counter's value column.
+-- The bulk-import exemption is looked at first: a bulk import does not build each row's jsonb (half the trigger's
+-- cost per row).
 CREATE OR REPLACE FUNCTION jamaa_number_from_counter() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    num bigint := (to_jsonb(NEW) ->> TG_ARGV[0])::bigint;
+    num bigint;
     current_value bigint;
 BEGIN
+    IF jamaa_bulk_import_active(TG_RELID) THEN
+        RETURN NEW;
+    END IF;
+    num := (to_jsonb(NEW) ->> TG_ARGV[0])::bigint;
     IF num IS NULL THEN
         RETURN NEW;
     END IF;
     IF TG_OP = 'UPDATE' AND (to_jsonb(OLD) ->> TG_ARGV[0])::bigint IS NOT DISTINCT FROM num THEN
-        RETURN NEW;
-    END IF;
-    IF jamaa_bulk_import_active(TG_RELID) THEN
         RETURN NEW;
     END IF;
     EXECUTE format('SELECT %I FROM %I.%I WHERE id = $1', TG_ARGV[3], TG_TABLE_SCHEMA, TG_ARGV[1])
@@ -403,6 +406,64 @@ def chain_seal(table: str) -> int:
             "SELECT jamaa_chain_seal(current_schema(), %s, %s, %s, NULL)", [spec.table, spec.series, spec.sealed_when]
         )
         return int(cursor.fetchone()[0])
+
+
+# The chain as a running aggregate: a window over a series' rows in chain order folds the digests link by link,
+# with the same jamaa_chain_digest and jamaa_chain_content as jamaa_chain_seal and chain_verify. Session-local
+# (pg_temp): nothing to migrate in every schema, and it resolves jamaa_chain_digest in the current schema.
+CHAIN_FOLD = """
+CREATE OR REPLACE FUNCTION pg_temp.jamaa_chain_fold_step(prev text, head text, seq bigint, content jsonb)
+RETURNS text LANGUAGE sql STABLE AS $$ SELECT jamaa_chain_digest(coalesce(prev, head, ''), seq, content) $$;
+CREATE OR REPLACE AGGREGATE pg_temp.jamaa_chain_fold(text, bigint, jsonb)
+    (SFUNC = pg_temp.jamaa_chain_fold_step, STYPE = text);
+"""
+
+
+def chain_insert_sealed(table: str, source: str, order: str) -> int:
+    """Insert every row of `source` (a table of `table`'s columns, ids given, each a row the chain seals) into the
+    chained `table` of the current schema, each written once and already sealed: per series, in `order` (SQL over
+    the source's alias `s`), after the series' last sealed link. The same links as :func:`chain_seal` would give
+    rows inserted in that order, without its row-by-row loop and its UPDATE of every row; the guards stay in
+    force (an INSERT with its chain columns set is what the per-row chaining step lets by). Returns the count."""
+    spec = {t.table: t for t in chained_tables()}[table]
+    if not spec.series:
+        raise ValueError(f"{table}: a chain without series is sealed with chain_seal()")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped "
+            "AND attname NOT IN ('chain_seq', 'chain_hash') ORDER BY attnum",
+            [table],
+        )
+        names = [_quote(c) for (c,) in cursor.fetchall()]
+        cols, s_cols = ", ".join(names), ", ".join(f"s.{c}" for c in names)
+        cursor.execute(f"SELECT count(*) FROM {_quote(source)} t WHERE NOT ({spec.sealed_when})")
+        if int(cursor.fetchone()[0]):
+            raise ValueError(f"{source}: rows that {table}'s chain does not seal ({spec.sealed_when})")
+        cursor.execute(CHAIN_FOLD)
+        # the same lock and the same time zone (to_jsonb of a timestamptz) as jamaa_chain_seal; the sorts in memory
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext('jamaa_chain'), hashtext(current_schema()))")
+        cursor.execute("SELECT current_setting('TimeZone')")
+        zone = cursor.fetchone()[0]
+        cursor.execute("SELECT current_setting('work_mem')")
+        work_mem = cursor.fetchone()[0]
+        cursor.execute("SELECT set_config('TimeZone', 'UTC', true), set_config('work_mem', '256MB', true)")
+        series, tbl, src = _quote(spec.series), _quote(table), _quote(source)
+        cursor.execute(
+            f"""INSERT INTO {tbl} ({cols}, chain_seq, chain_hash)
+            SELECT {cols}, x.link_seq, pg_temp.jamaa_chain_fold(x.head_hash, x.link_seq, x.content) OVER w
+            FROM (SELECT {s_cols}, h.chain_hash AS head_hash, jamaa_chain_content(to_jsonb(s)) AS content,
+                         coalesce(h.chain_seq, 0) + row_number() OVER (PARTITION BY s.{series} ORDER BY {order})
+                         AS link_seq
+                  FROM {src} s LEFT JOIN (
+                      SELECT DISTINCT ON (t.{series}) t.{series} AS k, t.chain_seq, t.chain_hash FROM {tbl} t
+                      WHERE t.chain_seq IS NOT NULL AND t.{series} IN (SELECT DISTINCT {series} FROM {src})
+                      ORDER BY t.{series}, t.chain_seq DESC) h ON h.k = s.{series}) x
+            WINDOW w AS (PARTITION BY x.{series} ORDER BY x.link_seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+            ORDER BY x.{series}, x.link_seq"""
+        )
+        inserted = int(cursor.rowcount)
+        cursor.execute("SELECT set_config('TimeZone', %s, true), set_config('work_mem', %s, true)", [zone, work_mem])
+    return inserted
 
 
 @dataclass(frozen=True)

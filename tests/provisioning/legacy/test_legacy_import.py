@@ -64,8 +64,8 @@ def runs(scratch: Callable[[str], str], export: tuple[Path, dict[str, Any]], tmp
     # its files in two worker processes (the dry run and the re-run read them in this one)
     before = _act_table_definitions(schema)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(importer, "BULK_MIN_ROWS", 0)
-        patch.setattr(importer, "PARALLEL_MIN_BYTES", 0)
+        patch.setattr(importer.common, "BULK_MIN_ROWS", 0)
+        patch.setattr(importer.common, "PARALLEL_MIN_BYTES", 0)
         first = run("first")
     assert _act_table_definitions(schema) == before
     assert "rebuild_indexes" in first.phases
@@ -174,6 +174,30 @@ def test_imported_acts_are_signed_historical_acts(runs: Runs) -> None:
         assert sum(n for _y, _k, n in stats.acts_by_year_kind) == runs.expected["acts_imported"]
 
 
+def test_imported_registers_are_chained_in_number_order_and_a_tampered_act_is_found(runs: Runs) -> None:
+    with schema_context(runs.schema):
+        # given the imported registers: each act was written once, already sealed, its link at its rank by number
+        for register in Register.objects.filter(acts__isnull=False).distinct():
+            links = list(register.acts.order_by("number").values_list("chain_seq", flat=True))
+            assert links == list(range(1, len(links) + 1))
+        assert chain_verify().broken is None
+        act = Act.objects.filter(number__gt=1).order_by("register_id", "number").first()
+        assert act is not None
+        # when one imported act is changed behind the guards' back (the owner role, triggers off)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = replica")
+            cursor.execute("UPDATE etatcivil_act SET given_name_ar = given_name_ar || 'ي' WHERE id = %s", [act.pk])
+            cursor.execute("SET LOCAL session_replication_role = origin")
+            report = chain_verify()
+            transaction.set_rollback(True)
+        # then the platform's own verification names that act
+        assert report.broken is not None
+        assert (report.broken.table, report.broken.row_id) == ("etatcivil_act", act.pk)
+        assert report.broken.problem == "its content or its link does not match its hash"
+        # and, the change rolled back, the chains verify again
+        assert chain_verify().broken is None
+
+
 def test_an_imported_act_is_found_by_a_misspelled_latin_name(runs: Runs) -> None:
     # given an imported act of the El Alaoui family with a Latin given name
     with schema_context(runs.schema):
@@ -226,7 +250,7 @@ def test_a_source_error_in_a_worker_process_stops_the_run(
     (tmp_path / "mapping.yaml").write_text(mapping, encoding="utf-8")
     error = r"naissances_broken\.csv line \d+: not utf-8"
     with pytest.MonkeyPatch.context() as patch, pytest.raises(LegacyImportError, match=error):
-        patch.setattr(importer, "PARALLEL_MIN_BYTES", 0)
+        patch.setattr(importer.common, "PARALLEL_MIN_BYTES", 0)
         files = [broken, tmp_path / "naissances_ok.csv"]
         legacy_import(slug="legacy-w", mapping_path=tmp_path / "mapping.yaml", files=files, report_dir=tmp_path / "r")
     # then nothing was imported and no staging table is left
@@ -245,7 +269,7 @@ def _forget_parent_connections() -> None:
 
 
 def _dry_run_in_pool_process(out: str, report: str) -> tuple[bool, int, dict[str, int]]:
-    importer.PARALLEL_MIN_BYTES = 0  # (this process's copy of the module)
+    importer.common.PARALLEL_MIN_BYTES = 0  # (this process's copy of the module)
     result = legacy_import(slug="legacy-c", mapping_path=Path(out) / "mapping.yaml", files=export_files(Path(out)),
                            report_dir=Path(report), dry_run=True)  # fmt: skip
     return multiprocessing.current_process().daemon, result.read_processes, result.report["totals"]
