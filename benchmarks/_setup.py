@@ -41,14 +41,54 @@ def _database_ready() -> None:
     conn.autocommit = True
     with conn.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{db["NAME"]}"')
+        missing = cursor.fetchone() is None
     conn.close()
+    if missing and not database_from_template(db["NAME"]):
+        conn = psycopg2.connect(
+            dbname="postgres",
+            user=db.get("USER") or None,
+            password=db.get("PASSWORD") or None,
+            host=db.get("HOST") or None,
+            port=db.get("PORT") or None,
+        )
+        conn.autocommit = True
+        with conn.cursor() as cursor:
+            cursor.execute(f'CREATE DATABASE "{db["NAME"]}"')
+        conn.close()
     with connection.cursor() as cursor:
         cursor.execute("SELECT to_regclass('public.tenants_commune') IS NOT NULL")
         migrated = cursor.fetchone()[0]
-    if not migrated:
+    if not migrated or missing:
+        # A copy of the template still gets its spare schemas (and anything pending) as a migrated new one would.
         call_command("fleet", "migrate", "--jobs", "1", verbosity=0)
+
+
+def database_from_template(name: str, *, locale: str = "") -> bool:
+    """Create the database `name` as a copy of the migrated template the test suite names in
+    JAMAA_MIGRATED_TEMPLATE (jamaa.provisioning.dbtemplate), when there is one and its key matches this
+    codebase; with `locale`, only when the template has that collation and ctype (and UTF-8). False: nothing
+    was done (the caller creates an empty database, migrated as before)."""
+    template = os.environ.get("JAMAA_MIGRATED_TEMPLATE", "")
+    if not template:
+        return False
+    import django
+    from django.apps import apps
+
+    if not apps.ready:
+        django.setup()
+    from django.db import connection
+
+    from jamaa.provisioning import dbtemplate
+
+    if locale:
+        with connection._nodb_cursor() as cursor:  # noqa: SLF001
+            cursor.execute(
+                "SELECT pg_encoding_to_char(encoding), datcollate, datctype FROM pg_database WHERE datname = %s",
+                [template],
+            )
+            if cursor.fetchone() != ("UTF8", locale, locale):
+                return False
+    return dbtemplate.database_clone(template=template, target=name, key=dbtemplate.migrations_key())
 
 
 def drop_communes(prefix: str) -> None:

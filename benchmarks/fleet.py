@@ -128,6 +128,7 @@ def main() -> None:
         args.communes, args.jobs = 2, 1
 
     sys.path.insert(0, str(REPO / "benchmarks"))
+    import _setup
     import psycopg2
 
     if not os.environ.get("DATABASE_URL"):
@@ -140,9 +141,14 @@ def main() -> None:
     admin.autocommit = True
     with admin.cursor() as cur:
         cur.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
-        cur.execute(
-            f"CREATE DATABASE \"{scratch}\" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
-        )
+    # In the test suite: a copy of its migrated template (the same database the setup phase's migrations give,
+    # in a second); else an empty one, migrated by the setup phase.
+    if not _setup.database_from_template(scratch, locale="C.UTF-8"):
+        with admin.cursor() as cur:
+            cur.execute(
+                f"CREATE DATABASE \"{scratch}\" TEMPLATE template0 ENCODING 'UTF8' "
+                "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
+            )
     figures: dict[str, object] = {"communes": args.communes}
     try:
         with tempfile.TemporaryDirectory() as tmp:

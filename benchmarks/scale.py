@@ -171,6 +171,7 @@ def main() -> None:
     spares = 2 if args.quick else 5
     requests = 5 if args.quick else 20
 
+    import _setup
     import psycopg2
 
     if not os.environ.get("DATABASE_URL"):
@@ -185,10 +186,14 @@ def main() -> None:
     if not args.db:
         with admin.cursor() as cur:
             cur.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
-            cur.execute(
-                f"CREATE DATABASE \"{scratch}\" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' "
-                "LC_CTYPE 'C.UTF-8'"
-            )
+        # In the test suite: a copy of its migrated template (the same database the setup phase's migrations give,
+        # in a second); else an empty one, migrated by the setup phase.
+        if not _setup.database_from_template(scratch, locale="C.UTF-8"):
+            with admin.cursor() as cur:
+                cur.execute(
+                    f"CREATE DATABASE \"{scratch}\" TEMPLATE template0 ENCODING 'UTF8' "
+                    "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
+                )
     figures: dict[str, object] = {"communes": args.communes}
     try:
         with tempfile.TemporaryDirectory() as scratch_dir:

@@ -46,7 +46,7 @@ def django_db_setup(
     """The test database, always (pytest-django makes it only when some test is marked django_db; tests of
     committed data here aren't), migrated once, with Fès and Meknès (schema, domain, one agent each)."""
     from django.contrib.auth import get_user_model
-    from django.test.utils import setup_databases, teardown_databases
+    from django.test.utils import teardown_databases
     from django_tenants.utils import schema_context
 
     from jamaa.modules import registry
@@ -54,13 +54,7 @@ def django_db_setup(
 
     verbosity = request.config.option.verbose
     with django_db_blocker.unblock():
-        db_cfg = setup_databases(
-            verbosity=verbosity,
-            interactive=False,
-            aliases={"default"},
-            serialized_aliases=set(),
-            keepdb=django_db_keepdb and not django_db_createdb,
-        )
+        db_cfg = _test_database_migrated(request, verbosity, keepdb=django_db_keepdb and not django_db_createdb)
         for slug, (name_fr, name_ar) in SHARED_COMMUNES.items():
             # every module enabled: the module tests use these two (a module's URLs answer 404 elsewhere)
             services.commune_create(
@@ -79,6 +73,79 @@ def django_db_setup(
             )
         if not django_db_keepdb:
             teardown_databases(db_cfg, verbosity=verbosity)
+
+
+def _test_database_migrated(request: Any, verbosity: int, *, keepdb: bool) -> list[Any]:
+    """The test database with public and the template schema migrated (no commune yet): a copy of the migrated
+    template (jamaa.provisioning.dbtemplate) when its key matches, else migrated here and then kept as that
+    template for the next run and for this run's subprocesses (the scaffold test, the benchmarks).
+
+    A template named in JAMAA_MIGRATED_TEMPLATE (the scaffold test's session, with an extra app) is copied, then
+    the extra app alone is migrated. Kept databases (--reuse-db, the citus suite) and Citus servers go the usual
+    way: setup_databases."""
+    from django.db import connections
+
+    from jamaa.provisioning import dbtemplate, fleet
+
+    if keepdb or _server_runs_citus():
+        return _setup_databases(verbosity, keepdb=keepdb)
+    test_name = connection.creation._get_test_db_name()  # noqa: SLF001
+    given = os.environ.get(dbtemplate.ENV_VAR, "")
+    extras = dbtemplate.extra_apps()
+    own = "" if (given or extras) else dbtemplate.template_name(test_name)
+    key = dbtemplate.migrations_key()
+    source = given or own
+    if source and dbtemplate.database_clone(template=source, target=test_name, key=key):
+        old_name = connection.settings_dict["NAME"]
+        connection.close()
+        settings.DATABASES["default"]["NAME"] = test_name
+        connection.settings_dict["NAME"] = test_name
+        for alias in connections:  # what setup_databases does for a mirror of the default database
+            if alias != "default" and connections[alias].settings_dict.get("TEST", {}).get("MIRROR") == "default":
+                connections[alias].creation.set_as_test_mirror(connection.settings_dict)
+        if extras:  # the extra apps' migrations (nothing else is pending in a copy whose key matched)
+            if fleet.schemas_needing_migration([fleet.PUBLIC]):
+                outcome = fleet.migrate_schema(fleet.PUBLIC)
+                assert outcome.ok, outcome.error
+            outcome = fleet.template_migrate()
+            assert outcome.ok, outcome.error
+        connection.ensure_connection()
+        request.config.stash[MIGRATED_TEMPLATE] = source
+        return [(connection, old_name, True)]
+    db_cfg = _setup_databases(verbosity, keepdb=False)
+    fleet.template_migrate()  # what the first commune would do: the template schema is part of the copy
+    if own:
+        connections.close_all()  # a database is copied only while nobody is connected to it
+        dbtemplate.template_save(source=test_name, name=own, key=key)
+        request.config.stash[MIGRATED_TEMPLATE] = own
+    return db_cfg
+
+
+MIGRATED_TEMPLATE = pytest.StashKey[str]()
+
+
+def _setup_databases(verbosity: int, *, keepdb: bool) -> list[Any]:
+    from django.test.utils import setup_databases
+
+    return list(
+        setup_databases(
+            verbosity=verbosity, interactive=False, aliases={"default"}, serialized_aliases=set(), keepdb=keepdb
+        )
+    )
+
+
+def _server_runs_citus() -> bool:
+    """Citus preloaded on the server: a database copy would not copy the workers' shards."""
+    with connection._nodb_cursor() as cursor:  # noqa: SLF001
+        cursor.execute("SHOW shared_preload_libraries")
+        return "citus" in str(cursor.fetchone()[0])
+
+
+@pytest.fixture(scope="session")
+def migrated_template(request: pytest.FixtureRequest, django_db_setup: None) -> str:
+    """The name of the migrated template database that this run's subprocesses may copy (\"\" when there is none:
+    a kept database or a Citus server); pass it to them as JAMAA_MIGRATED_TEMPLATE."""
+    return request.config.stash.get(MIGRATED_TEMPLATE, "")
 
 
 @pytest.fixture(scope="session", autouse=True)

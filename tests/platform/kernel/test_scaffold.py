@@ -78,7 +78,7 @@ sys.exit(pytest.main(["-q", "--rootdir", {repo!r}, "-c", {pyproject!r}, {target!
 """
 
 
-def test_generated_module_imports_registers_migrates_and_its_tests_pass(tmp_path: Path) -> None:
+def test_generated_module_imports_registers_migrates_and_its_tests_pass(tmp_path: Path, migrated_template: str) -> None:
     scaffold.module_create(name="demo_x", root=tmp_path, name_fr="Démo", name_ar="تجربة")
     # The suite's shared fixtures (the test database, Fès and Meknès), as tests/conftest.py gives them in the tree.
     (tmp_path / "conftest.py").write_text(
@@ -86,7 +86,7 @@ def test_generated_module_imports_registers_migrates_and_its_tests_pass(tmp_path
         "from tests.conftest import _public_schema_between_tests  # noqa: F401\n"
     )
     assert not (REPO / "modules" / "demo_x").exists()
-    # A database of its own: the test database is made from scratch with the module's migration.
+    # A database of its own, with the module's migration applied.
     base = str(settings.DATABASES["default"]["NAME"]).removeprefix("test_")
     env = {
         **os.environ,
@@ -94,6 +94,10 @@ def test_generated_module_imports_registers_migrates_and_its_tests_pass(tmp_path
         "JAMAA_EXTRA_TENANT_APPS": "jamaa.modules.demo_x",
         "JAMAA_LOG_LEVEL": "ERROR",
     }
+    if migrated_template:
+        # Its test database is then a copy of the suite's migrated one, migrated for the new module alone (the
+        # module's migration still runs, on public and the template schema: tests/conftest.py).
+        env["JAMAA_MIGRATED_TEMPLATE"] = migrated_template
     code = RUNNER.format(
         modules=str(tmp_path / "modules"),
         tests=str(tmp_path / "tests" / "modules"),
