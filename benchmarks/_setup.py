@@ -24,33 +24,33 @@ def setup() -> None:
     _database_ready()
 
 
-def _database_ready() -> None:
+def _maintenance_connection(db: dict[str, Any]) -> Any:
+    """A connection to the server's `postgres` database, as the app's user (to create the app's database)."""
     import psycopg2
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection
 
-    db = settings.DATABASES["default"]
-    conn = psycopg2.connect(
+    return psycopg2.connect(
         dbname="postgres",
         user=db.get("USER") or None,
         password=db.get("PASSWORD") or None,
         host=db.get("HOST") or None,
         port=db.get("PORT") or None,
     )
+
+
+def _database_ready() -> None:
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    db = settings.DATABASES["default"]
+    conn = _maintenance_connection(db)
     conn.autocommit = True
     with conn.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]])
         missing = cursor.fetchone() is None
     conn.close()
     if missing and not database_from_template(db["NAME"]):
-        conn = psycopg2.connect(
-            dbname="postgres",
-            user=db.get("USER") or None,
-            password=db.get("PASSWORD") or None,
-            host=db.get("HOST") or None,
-            port=db.get("PORT") or None,
-        )
+        conn = _maintenance_connection(db)
         conn.autocommit = True
         with conn.cursor() as cursor:
             cursor.execute(f'CREATE DATABASE "{db["NAME"]}"')
