@@ -29,7 +29,8 @@ provenance and counts them as already imported.
 
 The package: `common` (constants, reasons, result, error), `rows` (a source row as staging lines), `copying` (COPY
 from a writer thread), `base` (a run's state and SQL helpers), `reading` (staging tables, file checks, the read in
-worker processes), `database` (validation, registers, the sealed insert, notes, report), `api` (`legacy_import`).
+worker processes), `database` (validation, registers, the sealed insert, notes),
+`reporting` (the report and its files), `api` (`legacy_import`).
 The tunables (`BULK_MIN_ROWS`, `PARALLEL_MIN_BYTES`) are read from `common` at run time: set them there.
 """
 

@@ -22,9 +22,10 @@ from ..mapping import load_mapping
 from .common import SYSTEM_USERNAME, ImportResult, LegacyImportError, ProgressFn
 from .database import _DbSteps
 from .reading import _ReadSteps
+from .reporting import _ReportSteps
 
 
-class _Run(_ReadSteps, _DbSteps):
+class _Run(_ReadSteps, _DbSteps, _ReportSteps):
     """A run: its state (`base`), its reading steps and its steps in the database."""
 
 
