@@ -199,3 +199,16 @@ def together(clients: int, work: Any) -> float:
     if errors:
         raise SystemExit(f"{len(errors)} clients failed: {errors[0]!r}")
     return time.perf_counter() - start
+
+
+def scratch_database_fresh(admin: Any, name: str) -> None:
+    """Drop the scratch database `name` and make it again (autocommit `admin` connection): in the test suite a
+    copy of its migrated template (what the benchmark's setup migrations give, in a second), else an empty one in
+    C.UTF-8, migrated by the benchmark's setup."""
+    with admin.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    if not database_from_template(name, locale="C.UTF-8"):
+        with admin.cursor() as cur:
+            cur.execute(
+                f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
+            )

@@ -139,16 +139,7 @@ def main() -> None:
     scratch = urlsplit(url).path.strip("/")
     admin = psycopg2.connect(admin_url)
     admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
-    # In the test suite: a copy of its migrated template (the same database the setup phase's migrations give,
-    # in a second); else an empty one, migrated by the setup phase.
-    if not _setup.database_from_template(scratch, locale="C.UTF-8"):
-        with admin.cursor() as cur:
-            cur.execute(
-                f"CREATE DATABASE \"{scratch}\" TEMPLATE template0 ENCODING 'UTF8' "
-                "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
-            )
+    _setup.scratch_database_fresh(admin, scratch)
     figures: dict[str, object] = {"communes": args.communes}
     try:
         with tempfile.TemporaryDirectory() as tmp:
