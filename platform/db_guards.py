@@ -32,6 +32,8 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
+from jamaa.platform.db import is_citus
+
 BULK_IMPORT_SETTING = "jamaa.bulk_import"
 
 FUNCTIONS = r"""
@@ -371,7 +373,13 @@ def bulk_import_begin() -> None:
     """Let this transaction write historical numbers (owner role only; the app role's request is ignored).
     Call chain_seal() on the tables written before it commits."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config(%s, 'on', true)", [BULK_IMPORT_SETTING])
+        if is_citus():
+            # The guards run on the worker holding the commune's schema: Citus passes a SET LOCAL (a statement,
+            # not set_config()) on to the workers' transaction when told to.
+            cursor.execute("SET LOCAL citus.propagate_set_commands = 'local'")
+            cursor.execute(f"SET LOCAL {BULK_IMPORT_SETTING} = 'on'")
+        else:
+            cursor.execute("SELECT set_config(%s, 'on', true)", [BULK_IMPORT_SETTING])
 
 
 @dataclass(frozen=True)

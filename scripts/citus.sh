@@ -24,6 +24,8 @@ build() {
   local tarball="$1" patch="${2:-}"
   if installed; then echo "citus already installed"; return; fi
   [ -f "$tarball" ] || { echo "error: no Citus source tarball at $tarball" >&2; exit 2; }
+  # Absolute paths: the build below runs from inside the unpacked tree.
+  tarball="$(realpath "$tarball")"; [ -z "$patch" ] || patch="$(realpath "$patch")"
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     missing=""
     for p in postgresql-server-dev-15 libcurl4-openssl-dev liblz4-dev libzstd-dev libkrb5-dev; do

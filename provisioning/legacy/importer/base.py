@@ -43,6 +43,7 @@ class _RunBase:
         self.workers, self.read_processes = workers, 1
         self.dsn: dict[str, Any] = {}
         self.schema = ""
+        self.stage_schema = ""  # on Citus: the coordinator's schema holding the staging tables (reading.py)
         self.notes = f"{STAGE_PREFIX}notes_{token}"
         self.texts = f"{STAGE_PREFIX}texts_{token}"
         self.sources: list[tuple[Source, TableSpec]] = []

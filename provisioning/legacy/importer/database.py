@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from jamaa.modules.etatcivil.models import Act, Bureau, MarginalNote, Register
 from jamaa.platform import db_guards
+from jamaa.platform.db import is_citus
 
 from ..mapping import ACT_HIJRI_TEXT_FIELDS, ACT_TEXT_FIELDS
 from . import common
@@ -205,7 +206,9 @@ class _DbSteps(_RunBase):
         if self.dry_run or not total:
             return 0
         existing = Act.objects.count()
-        bulk = self.commit_every is None and total >= max(common.BULK_MIN_ROWS, existing)
+        # On Citus the indexes stay: each DDL on a distributed schema's table is a distributed command of its own
+        # (metadata sync to every node), and the tests cover the insert path with them kept.
+        bulk = self.commit_every is None and total >= max(common.BULK_MIN_ROWS, existing) and not is_citus()
         batches: list[tuple[int, int]] = []
         size = self.commit_every or total
         lo, count = None, 0
@@ -356,6 +359,9 @@ class _DbSteps(_RunBase):
             "legacy_id": "c.legacy_id = n.act_legacy_id AND (n.act_table = '' OR c.tbl = n.act_table)",
         }
         modes = {str(m) for (m,) in self._rows(f"SELECT DISTINCT key_mode FROM {self.notes} WHERE reason IS NULL")}
+        # On Citus the staging table is a coordinator table and the acts live on a worker: OFFSET 0 makes the
+        # matches a subquery planned apart (an intermediate result), so the UPDATE itself stays local.
+        apart = " OFFSET 0" if is_citus() else ""
         for mode in sorted(modes):
             self._exec_hashed(
                 f"""UPDATE {self.notes} t SET target_id = m.id,
@@ -363,7 +369,7 @@ class _DbSteps(_RunBase):
                     message = CASE WHEN m.n > 1 THEN m.n || ' ' || t.act_kind || ' acts match the note''s key' END
                 FROM (SELECT n.file_no, n.line, min(c.id) AS id, count(*) AS n
                       FROM {self.notes} n JOIN ({candidates}) c ON c.kind = n.act_kind AND {matches[mode]}
-                      WHERE n.reason IS NULL AND n.key_mode = %s GROUP BY 1, 2) m
+                      WHERE n.reason IS NULL AND n.key_mode = %s GROUP BY 1, 2{apart}) m
                 WHERE t.file_no = m.file_no AND t.line = m.line""",
                 [mode],
             )

@@ -11,9 +11,10 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 
 from jamaa.modules.etatcivil.models import Act
+from jamaa.platform.db import is_citus
 
 from .. import normalise as nz
 from ..mapping import CONST, TableSpec
@@ -51,17 +52,36 @@ class _ReadSteps(_RunBase):
     # ------------------------------------------------------------------------------------------------ stage
 
     def create_stage(self) -> None:
+        where = self._stage_home()
         for stale in self._rows(
-            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE %s",
-            [STAGE_PREFIX + "%"],
+            "SELECT tablename FROM pg_tables WHERE schemaname = %s AND tablename LIKE %s", [where, STAGE_PREFIX + "%"]
         ):
-            self._exec(f'DROP TABLE IF EXISTS "{stale[0]}"')  # left by a killed run (we hold the lock)
+            self._exec(f'DROP TABLE IF EXISTS "{where}"."{stale[0]}"')  # left by a killed run (we hold the lock)
         for table, cols in ((self.acts, ACT_STAGE_IN), (self.notes, NOTE_STAGE_IN), (self.texts, TEXT_STAGE_IN)):
             ddl = ", ".join(f"{c} {t}" for c, t in cols + VERDICT_COLS)
             # autovacuum off: the table lives for one run; ANALYZE is run explicitly after the load
             self._exec(f"CREATE UNLOGGED TABLE {table} ({ddl}) WITH (autovacuum_enabled = off)")
 
+    def _stage_home(self) -> str:
+        """The schema of the staging tables, which names them from here on. On plain PostgreSQL, the commune's.
+        On Citus, a table made in the commune's schema would be distributed with it, and the staging SQL (volatile
+        functions in CASE, updates joined to the registers) refused or run row by row on the worker: the staging
+        tables live in a plain schema of the coordinator, `_legacy_stage_<commune schema>`, dropped at the end."""
+        schema = str(getattr(connection, "schema_name"))  # noqa: B009 - set by django-tenants
+        if not is_citus():
+            return schema
+        home = f"_legacy_stage_{schema}"
+        with transaction.atomic():
+            self._exec("SET LOCAL citus.enable_schema_based_sharding = off")
+            self._exec(f'CREATE SCHEMA IF NOT EXISTS "{home}"')
+        self.stage_schema = home
+        self.acts, self.notes, self.texts = (f'"{home}".{t}' for t in (self.acts, self.notes, self.texts))
+        return home
+
     def drop_stage(self) -> None:
+        if self.stage_schema:
+            self._exec(f'DROP SCHEMA IF EXISTS "{self.stage_schema}" CASCADE')
+            return
         for (name,) in self._rows(
             "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE %s",
             [f"{STAGE_PREFIX}%{self.token}%"],
@@ -285,7 +305,7 @@ class _ReadSteps(_RunBase):
             raise LegacyImportError(str(exc)) from None
         name, cols = {"act": (self.acts, ACT_STAGE_IN), "note": (self.notes, NOTE_STAGE_IN),
                       "note_text": (self.texts, TEXT_STAGE_IN)}[table.record]  # fmt: skip
-        writer = CopyWriter(self.dsn, f'"{self.schema}".{name}', [c for c, _ in cols])
+        writer = CopyWriter(self.dsn, name if "." in name else f'"{self.schema}".{name}', [c for c, _ in cols])
         clock = [0.0, 0.0]  # seconds reading, normalising
         try:
             if table.record == "act":
