@@ -12,7 +12,6 @@ import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Concatenate, ParamSpec
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -31,9 +30,10 @@ from jamaa.provisioning import backup as backup_service
 from jamaa.provisioning import placement, services
 from jamaa.provisioning import selectors as fleet_selectors
 from jamaa.tenants.models import CommuneStatus
-from jamaa.tenants.selectors import commune_count, commune_url
+from jamaa.tenants.selectors import commune_url
 
 from .forms import CommuneCreateForm, ModulesForm, ReasonForm, RestoreForm, errors_from
+from .paging import fleet_page
 
 P = ParamSpec("P")
 View = Callable[Concatenate[HttpRequest, P], HttpResponseBase]
@@ -85,27 +85,14 @@ FLEET_PAGE_SIZE = 25  # communes per page: the page costs what 25 communes cost,
 
 @staff_required
 def commune_list(request: HttpRequest) -> HttpResponse:
-    search = request.GET.get("q", "").strip()[:100]
-    total = commune_count(search=search)
-    pages = max(1, -(-total // FLEET_PAGE_SIZE))
-    try:
-        page = min(max(1, int(request.GET.get("page", "1"))), pages)
-    except ValueError:
-        page = 1
-    rows = fleet_selectors.fleet_overview(
-        search=search, offset=(page - 1) * FLEET_PAGE_SIZE, limit=FLEET_PAGE_SIZE, exact_sizes=False
-    )
+    page = fleet_page(request, size=FLEET_PAGE_SIZE)
+    rows = fleet_selectors.fleet_overview(search=page.search, offset=page.offset, limit=page.limit, exact_sizes=False)
     nodes = placement.commune_nodes()  # None on one server: the column says so
     return render(
         request,
         "console/commune_list.html",
         {
-            "total": total,
-            "search": search,
-            "page": page,
-            "pages": pages,
-            "previous_url": _page_url(search, page - 1) if page > 1 else "",
-            "next_url": _page_url(search, page + 1) if page < pages else "",
+            **page.context(),
             "entries": [
                 (
                     row,
@@ -119,10 +106,6 @@ def commune_list(request: HttpRequest) -> HttpResponse:
             "can_operate": fleet_selectors.user_may_operate(request.user),
         },
     )
-
-
-def _page_url(search: str, page: int) -> str:
-    return "?" + urlencode({**({"q": search} if search else {}), "page": page})
 
 
 def _module_names(codes: Iterable[str]) -> str:

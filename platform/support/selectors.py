@@ -78,12 +78,29 @@ def _active_users(schemas: Sequence[str], since: dt.datetime) -> dict[str, int]:
     return count_per_schema(table="auth_user", condition="last_login >= %s", params=[since], schemas=schemas)
 
 
-def fleet_health(*, slugs: Iterable[str] | None = None, now: dt.datetime | None = None) -> list[HealthRow]:
-    """Every commune's health row. Queries: the fleet's figures (3), errors (1), backups (1), sizes a week ago (1),
-    drills (1), alerts (1), active users (2), and one count per module (2 each): constant in the fleet's size."""
+def fleet_health(
+    *,
+    slugs: Iterable[str] | None = None,
+    search: str = "",
+    offset: int = 0,
+    limit: int | None = None,
+    exact_sizes: bool = True,
+    now: dt.datetime | None = None,
+) -> list[HealthRow]:
+    """Every commune's health row (or those with these slugs, or matching `search`; `offset` and `limit`: one
+    page of them, by slug). Queries: the fleet's figures (3), errors (1), backups (1), sizes a week ago (1),
+    drills (1), alerts (1), active users (2), and one count per module (2 each): constant in the number of rows,
+    though each module count and the sizes read every row's schema (the console asks for a page:
+    `exact_sizes=False` takes sizes from the catalog's page counts, as the fleet page does)."""
     use_public_schema()
     now = now or timezone.now()
-    rows = fleet_selectors.fleet_overview(slugs=list(slugs) if slugs is not None else None)
+    rows = fleet_selectors.fleet_overview(
+        slugs=list(slugs) if slugs is not None else None,
+        search=search,
+        offset=offset,
+        limit=limit,
+        exact_sizes=exact_sizes,
+    )
     schemas = [r.commune.schema_name for r in rows]
     day_ago, week_ago, month_ago = now - dt.timedelta(days=1), now - dt.timedelta(days=7), now - dt.timedelta(days=30)
     errors: dict[str, dict[str, int]] = {}

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
+from jamaa.platform.console.paging import fleet_page
 from jamaa.platform.console.views import staff_required
 from jamaa.platform.errors import DomainError
 from jamaa.provisioning import selectors as fleet_selectors
@@ -15,14 +16,18 @@ from jamaa.tenants.selectors import commune_url
 from . import selectors, services
 from .forms import SessionOpenForm
 
+HEALTH_PAGE_SIZE = 25  # communes per page, as the fleet page: the page costs what 25 communes cost
+
 
 @staff_required
 def health(request: HttpRequest) -> HttpResponse:
-    rows = selectors.fleet_health()
+    page = fleet_page(request, size=HEALTH_PAGE_SIZE)
+    rows = selectors.fleet_health(search=page.search, offset=page.offset, limit=page.limit, exact_sizes=False)
     return render(
         request,
         "support/health.html",
         {
+            **page.context(),
             "rows": rows,
             "problems": {row.slug: selectors.health_problems(row) for row in rows},
             "alerts": selectors.alerts(),

@@ -73,6 +73,33 @@ def test_the_health_page_takes_the_same_number_of_queries_for_one_commune_or_the
     assert {"fes", "meknes"} <= {r.slug for r in rows}
 
 
+def test_the_health_page_shows_the_fleet_a_page_at_a_time_and_searched(fes, meknes, monkeypatch: Any) -> None:
+    from jamaa.platform.support import views
+    from jamaa.tenants.models import Commune
+
+    # given pages of one commune
+    monkeypatch.setattr(views, "HEALTH_PAGE_SIZE", 1)
+    client = console_client(make_user("support-health-pages"))
+    slugs = list(Commune.objects.exclude(schema_name="public").order_by("slug").values_list("slug", flat=True))
+    assert len(slugs) >= 2
+    # then the first page has the first commune's row, the total and a link to the next page only
+    body = page(client.get("/support/health/"))
+    assert f'id="health-{slugs[0]}"' in body and f'id="health-{slugs[1]}"' not in body
+    assert f'id="health-total">{len(slugs)}<' in body and 'rel="next"' in body and 'rel="prev"' not in body
+    # and the second page the second commune, with a link back
+    body = page(client.get("/support/health/", {"page": 2}))
+    assert f'id="health-{slugs[1]}"' in body and f'id="health-{slugs[0]}"' not in body and 'rel="prev"' in body
+    # when searched, only the matching communes are listed and counted, on one page
+    body = page(client.get("/support/health/", {"q": "meknes"}))
+    assert 'id="health-meknes"' in body and 'id="health-fes"' not in body and 'id="health-total">1<' in body
+    assert 'id="health-pages"' not in body
+    assert "Aucune commune ne correspond." in page(client.get("/support/health/", {"q": "no-such-commune"}))
+    # and the page's row for a commune holds the same figures as the full computation's, but for the estimated size
+    paged = selectors.fleet_health(search="fes", limit=1, exact_sizes=False)[0]
+    assert paged.slug == "fes" and paged.size_bytes > 0
+    assert paged.errors_24h == _row("fes").errors_24h and paged.last_migration == _row("fes").last_migration
+
+
 def test_a_backup_older_than_its_threshold_raises_an_alert_that_clears(fes, meknes, settings: Any) -> None:
     make_user("ops-alerts", operator=True).__class__.objects.filter(username="ops-alerts").update(email="ops@jamaa.ma")
     now = timezone.now()

@@ -16,6 +16,13 @@ def test_health_alerts_and_sessions_through_the_api(fes, meknes) -> None:
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=make_user('sup-api')).key}")
     health = client.get("/api/support/health/")
     assert health.status_code == 200 and {"fes", "meknes"} <= {r["slug"] for r in health.json()}
+    # one page of the fleet, with the total in a header; a bad page is refused with its reason
+    one = client.get("/api/support/health/", {"q": "meknes", "limit": 1})
+    assert [r["slug"] for r in one.json()] == ["meknes"] and one["X-Total-Count"] == "1"
+    assert int(health["X-Total-Count"]) == len(health.json())
+    assert len(client.get("/api/support/health/", {"limit": 1, "offset": 1}).json()) == 1
+    bad_page = client.get("/api/support/health/", {"limit": 0})
+    assert bad_page.status_code == 400 and bad_page.json()["code"] == "INVALID"
     assert client.get("/api/support/health/fes/errors/").status_code == 200
     assert client.get("/api/support/health/nowhere/errors/").status_code == 404
     assert client.get("/api/support/alerts/").status_code == 200
