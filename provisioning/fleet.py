@@ -12,8 +12,9 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection, connections, transaction
@@ -310,10 +311,34 @@ def fleet_migrate(
     """
     started = time.perf_counter()
     use_public_schema()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [FLEET_LOCK])
-        if not cursor.fetchone()[0]:
-            raise RuntimeError("another `jamaa fleet migrate` is running")
+    with fleet_lock():
+        return _fleet_migrate(jobs=jobs, only=only, progress=progress, started=started)
+
+
+@contextmanager
+def fleet_lock() -> Iterator[None]:
+    """The fleet's advisory lock, held on a connection of its own for the whole run: `fleet migrate --jobs N`
+    closes Django's connections before forking its workers, which would release a session lock taken on them
+    (two migrations could then run at once). Raises RuntimeError if another run holds it."""
+    lock = connection.get_new_connection(connection.get_connection_params())
+    try:
+        lock.autocommit = True
+        with lock.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [FLEET_LOCK])
+            if not cursor.fetchone()[0]:
+                raise RuntimeError("another `jamaa fleet migrate` is running")
+        try:
+            yield
+        finally:
+            with lock.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [FLEET_LOCK])
+    finally:
+        lock.close()
+
+
+def _fleet_migrate(
+    *, jobs: int, only: Iterable[str] | None, progress: Callable[[SchemaOutcome], None] | None, started: float
+) -> FleetReport:
     try:
         outcomes: list[SchemaOutcome] = []
         # Public first, in this process: the communes' migrations may depend on it.
@@ -365,8 +390,6 @@ def fleet_migrate(
         return FleetReport(outcomes, time.perf_counter() - started)
     finally:
         use_public_schema()
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [FLEET_LOCK])
 
 
 def _replay_canary(

@@ -142,3 +142,26 @@ def test_migrations_that_are_not_plain_schema_operations_go_through_the_executor
     replay = fleet.replay_prepare()
     assert replay is not None and replay.migrations == (PLAIN,)
     assert "due_on" in replay.sql and "ALTER TABLE" in replay.sql
+
+
+def test_the_fleet_lock_is_held_on_a_connection_of_its_own(fes) -> None:
+    # given a fleet migration holding its lock
+    with fleet.fleet_lock():
+        with connection.cursor() as cursor:
+            # then the lock is not on Django's connection, which `--jobs N` closes before forking its workers
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s AND pid = pg_backend_pid()",
+                [fleet.FLEET_LOCK],
+            )
+            assert cursor.fetchone()[0] == 0
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s AND granted",
+                [fleet.FLEET_LOCK],
+            )
+            assert cursor.fetchone()[0] == 1
+        # and a second run is refused while it is held, whatever the first does with Django's connections
+        with pytest.raises(RuntimeError, match="another `jamaa fleet migrate` is running"):
+            fleet.fleet_migrate(jobs=1)
+    # and once it ends, the lock is free again
+    with fleet.fleet_lock():
+        pass
