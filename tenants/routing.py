@@ -43,14 +43,14 @@ class RoutingTable:
     def __init__(self) -> None:
         self._routes: dict[str, Route] = {}
         self._generation: int | None = None
-        self._checked_at = 0.0
+        self._next_check = 0.0  # monotonic time of the next generation check (the setting read once per check)
         self._lock = threading.Lock()
         self.lookups = 0  # database lookups made, for tests and benchmarks
 
     def clear(self) -> None:
         with self._lock:
             self._routes = {}
-            self._checked_at = 0.0
+            self._next_check = 0.0
 
     def _current_generation(self) -> int:
         with connection.cursor() as cursor:
@@ -64,11 +64,11 @@ class RoutingTable:
             if generation != self._generation:
                 self._routes = {}
                 self._generation = generation
-            self._checked_at = now
+            self._next_check = now + settings.JAMAA_ROUTING_RECHECK_SECONDS
 
     def resolve(self, host: str) -> Route:
         now = time.monotonic()
-        if now - self._checked_at >= settings.JAMAA_ROUTING_RECHECK_SECONDS:
+        if now >= self._next_check:  # the setting is read once per check, not per request
             self._recheck(now)
         route = self._routes.get(host)
         if route is not None:
