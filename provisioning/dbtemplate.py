@@ -97,8 +97,9 @@ def migrations_key(alias: str = DEFAULT_DB_ALIAS) -> str:
     for config in apps.get_app_configs():
         if config.name in extras:
             continue
-        if config.models_module is not None and getattr(config.models_module, "__file__", None):
-            files |= _package_files(Path(config.models_module.__file__))
+        models_file = getattr(config.models_module, "__file__", None) if config.models_module is not None else None
+        if models_file:
+            files |= _package_files(Path(models_file))
         module_name, _explicit = MigrationLoader.migrations_module(config.label)
         spec = importlib.util.find_spec(module_name) if module_name else None
         if spec is not None and spec.submodule_search_locations:

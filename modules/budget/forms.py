@@ -85,7 +85,7 @@ class TransferForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
 
 
-def set_choices(form: forms.Form, name: str, choices: list[tuple[Any, str]]) -> None:
+def set_choices(form: forms.BaseForm, name: str, choices: list[tuple[Any, str]]) -> None:
     field = form.fields[name]
     assert isinstance(field, forms.ChoiceField)
     field.choices = choices

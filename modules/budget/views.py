@@ -55,7 +55,7 @@ def budget_list(request: HttpRequest) -> HttpResponse:
     return _budget_list_page(request)
 
 
-def _budget_list_page(request: HttpRequest, create_form: dj_forms.Form | None = None) -> HttpResponse:
+def _budget_list_page(request: HttpRequest, create_form: dj_forms.BaseForm | None = None) -> HttpResponse:
     return render(
         request,
         "budget/budget_list.html",
@@ -193,7 +193,7 @@ def credits(request: HttpRequest, budget_id: int) -> HttpResponse:
     return _credits_page(request, budget_id)
 
 
-def _credits_page(request: HttpRequest, budget_id: int, **bound: dj_forms.Form) -> HttpResponse:
+def _credits_page(request: HttpRequest, budget_id: int, **bound: dj_forms.BaseForm) -> HttpResponse:
     budget = selectors.budget_get(viewer=request.user, budget_id=budget_id)
     choices = _line_choices(request, budget_id)
     amend = bound.get("amend_form") or forms.AmendForm(initial={"decision_date": timezone.localdate()})
@@ -253,7 +253,7 @@ def engagement_list(request: HttpRequest, budget_id: int) -> HttpResponse:
 
 
 def _engagement_list_page(
-    request: HttpRequest, budget_id: int, propose_form: dj_forms.Form | None = None
+    request: HttpRequest, budget_id: int, propose_form: dj_forms.BaseForm | None = None
 ) -> HttpResponse:
     budget = selectors.budget_get(viewer=request.user, budget_id=budget_id)
     status = request.GET.get("status", "")
