@@ -18,8 +18,8 @@ from jamaa.modules.etatcivil import permissions, services
 from jamaa.modules.etatcivil.models import Act, Register
 from jamaa.platform.db_guards import chain_verify
 from jamaa.provisioning.backup import commune_backup, commune_restore, table_checksums
-from jamaa.tenants.models import Commune, Domain
-from jamaa.tenants.routing import routing_table
+from jamaa.tenants.models import Commune
+from tests.communes import drop_commune
 from tests.conftest import SharedCommune
 from tests.modules.etatcivil.factories import birth_input, bureau, officer_for, user_with
 
@@ -125,12 +125,7 @@ def test_backup_and_restore_of_one_commune(layout: str, committed: None, tmp_pat
             t: v for t, v in before.items() if t not in revoked
         }
     finally:
-        connection.set_schema_to_public()
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP SCHEMA IF EXISTS "{copy.replace("-", "_")}" CASCADE')
-        Domain.objects.filter(tenant__slug=copy).delete()
-        Commune.objects.filter(slug=copy).delete()
-        routing_table.clear()
+        drop_commune(copy)
 
 
 def test_the_console_shows_each_commune_s_node(layout: str, committed: None) -> None:
@@ -173,11 +168,7 @@ def test_onboarding_clones_the_template_then_distributes_the_commune(committed: 
             admin = get_user_model().objects.get(username=created.admin_username)
             assert admin.is_staff and admin.email == "a@ifrane.ma"
     finally:
-        connection.set_schema_to_public()
-        with connection.cursor() as cursor:
-            cursor.execute('DROP SCHEMA IF EXISTS "ifrane" CASCADE')
-        Domain.objects.filter(tenant__slug="ifrane").delete()
-        Commune.objects.filter(slug="ifrane").delete()
+        drop_commune("ifrane")
 
 
 @pytest.mark.django_db

@@ -20,8 +20,7 @@ from jamaa.provisioning.legacy import importer
 from jamaa.provisioning.legacy.importer import legacy_import
 from jamaa.provisioning.legacy.synth import legacy_synth
 from jamaa.provisioning.placement import commune_move, worker_nodes
-from jamaa.tenants.models import Commune, Domain
-from jamaa.tenants.routing import routing_table
+from tests.communes import drop_commune
 
 from .conftest import nodes
 
@@ -40,12 +39,7 @@ def commune(layout: str, committed: None) -> Iterator[str]:
     services.commune_create(slug=slug, name_fr="Legacy", name_ar="جماعة", modules=["etatcivil"])
     connection.set_schema_to_public()
     yield slug
-    connection.set_schema_to_public()
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP SCHEMA IF EXISTS "{slug.replace("-", "_")}" CASCADE')
-    Domain.objects.filter(tenant__slug=slug).delete()
-    Commune.objects.filter(slug=slug).delete()
-    routing_table.clear()
+    drop_commune(slug)
 
 
 def _files(out: Path) -> list[Path]:

@@ -12,20 +12,10 @@ from django.db import connection
 
 from jamaa.provisioning import services
 from jamaa.provisioning.legacy.synth import legacy_synth
-from jamaa.tenants.models import Commune, Domain
-from jamaa.tenants.routing import routing_table
+from tests.communes import drop_commune
 
 ACTS = 1500
 SEED = 11
-
-
-def drop_commune(slug: str) -> None:
-    connection.set_schema_to_public()
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP SCHEMA IF EXISTS "{slug.replace("-", "_")}" CASCADE')
-    Domain.objects.filter(tenant__slug=slug).delete()
-    Commune.objects.filter(slug=slug).delete()
-    routing_table.clear()
 
 
 @pytest.fixture(scope="session")
