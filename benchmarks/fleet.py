@@ -122,10 +122,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--communes", type=int, default=300)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="processes for fleet migrate")
-    parser.add_argument("--quick", action="store_true", help="2 communes, 1 job: a check that it runs")
+    parser.add_argument(
+        "--quick", action="store_true", help="3 communes, 2 jobs: a check that it runs, its processes' path included"
+    )
     args = parser.parse_args()
     if args.quick:
-        args.communes, args.jobs = 2, 1
+        args.communes, args.jobs = 3, 2
 
     sys.path.insert(0, str(REPO / "benchmarks"))
     import _setup
