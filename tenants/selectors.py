@@ -93,6 +93,11 @@ def commune_fleet_rows(
     return rows
 
 
+def active_slugs() -> list[str]:
+    """The active communes' slugs, in order."""
+    return list(_communes().filter(status=CommuneStatus.ACTIVE).order_by("slug").values_list("slug", flat=True))
+
+
 def commune_get(*, slug: str) -> Commune:
     """The commune with this slug. Raises Commune.DoesNotExist."""
     commune: Commune = Commune.objects.get(slug=slug)

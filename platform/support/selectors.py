@@ -25,6 +25,7 @@ from jamaa.modules.regie import selectors as regie_selectors
 from jamaa.platform.db import use_public_schema
 from jamaa.provisioning import selectors as fleet_selectors
 from jamaa.provisioning.models import CommuneBackup
+from jamaa.tenants.selectors import active_slugs
 
 from . import metrics, thresholds
 from .models import (
@@ -342,3 +343,9 @@ def backups_of(*, slug: str) -> list[tuple[int, dt.datetime, str]]:
 def open_alert_counts() -> dict[str, int]:
     use_public_schema()
     return dict(HealthAlert.objects.filter(cleared_at__isnull=True).values_list("schema_name").annotate(n=Count("id")))
+
+
+def backup_slugs() -> list[str]:
+    """The communes the nightly backups cover: the active ones, by slug."""
+    use_public_schema()
+    return active_slugs()

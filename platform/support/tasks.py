@@ -6,13 +6,23 @@ from typing import Any
 
 from jamaa.platform.celery_app import app
 
-from . import services
+from . import selectors, services
 
 
 @app.task(name="jamaa.platform.support.tasks.backups_scheduled")
 def backups_scheduled() -> dict[str, str]:
-    """Every active commune backed up, then each one's backups pruned (daily 7, weekly 4, monthly 12)."""
-    return services.backups_scheduled()
+    """Every active commune's backup queued as a task of its own, which any worker takes: one after the other in
+    one task, 1,503 communes at ~18 s each would take the night (docs/scale.md)."""
+    slugs = selectors.backup_slugs()
+    for slug in slugs:
+        backup_commune.delay(slug)
+    return {slug: "queued" for slug in slugs}
+
+
+@app.task(name="jamaa.platform.support.tasks.backup_commune")
+def backup_commune(slug: str) -> dict[str, str]:
+    """One commune backed up, then its backups pruned (daily 7, weekly 4, monthly 12)."""
+    return services.backups_scheduled(slugs=[slug])
 
 
 @app.task(name="jamaa.platform.support.tasks.restore_drill")

@@ -74,3 +74,22 @@ def test_scheduled_backups_go_to_the_media_storage_and_retention_forgets_the_old
     assert len(remaining) == 1 and remaining[0].pk != first.pk
     assert not default_storage.exists(services.storage_name("fes", first.path)) and not Path(first.path).exists()
     default_storage.delete(services.storage_name("fes", remaining[0].path))
+
+
+@pytest.mark.django_db
+def test_the_nightly_backups_are_one_task_per_active_commune(fes, meknes, monkeypatch: pytest.MonkeyPatch) -> None:
+    from jamaa.platform.support import tasks
+    from jamaa.tenants.models import Commune, CommuneStatus
+
+    # given Meknès suspended
+    Commune.objects.filter(slug="meknes").update(status=CommuneStatus.SUSPENDED)
+    queued: list[str] = []
+    monkeypatch.setattr(tasks.backup_commune, "delay", queued.append)
+    # when the beat's task runs
+    answer = tasks.backups_scheduled()
+    # then one backup task is queued per active commune, Fès's among them, none for Meknès
+    active = list(
+        Commune.objects.filter(status=CommuneStatus.ACTIVE).exclude(schema_name="public").values_list("slug", flat=True)
+    )
+    assert sorted(queued) == sorted(active) and "fes" in queued and "meknes" not in queued
+    assert answer == {slug: "queued" for slug in queued}
