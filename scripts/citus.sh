@@ -3,6 +3,8 @@
 # throwaway local cluster — a coordinator and two workers on loopback ports of their own, never 5432.
 #
 #   scripts/citus.sh build TARBALL [PATCH]   install citus.so into the server's lib dir if missing (Debian, root)
+#   scripts/citus.sh can-run TARBALL         exit 0 if the cluster can run here (Citus installed, or buildable);
+#                                            else print why not and exit 1
 #   scripts/citus.sh start                   start (or reuse) the cluster under var/citus; prints its DATABASE_URL
 #   scripts/citus.sh stop                    stop it and delete its data
 #   scripts/citus.sh url                     the coordinator's DATABASE_URL
@@ -42,6 +44,18 @@ build() {
     && make -s install with_llvm=no >/dev/null)
   rm -rf "$root"
   installed && echo "citus installed"
+}
+
+can_run() {
+  local tarball="${1:-}"
+  if [ ! -x "$PG_BIN/initdb" ]; then
+    echo "no PostgreSQL 15 server binaries here ($PG_BIN/initdb): Citus 13.2 needs them"; return 1
+  fi
+  installed && return 0
+  [ -f "$tarball" ] || { echo "Citus is not installed and there is no source tarball at ${tarball:-(none given)}"; return 1; }
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+    echo "Citus is not installed and building it needs root and apt-get (scripts/citus.sh build, docs/scale.md)"; return 1
+  fi
 }
 
 node_start() {  # dir port
@@ -107,6 +121,7 @@ db() {
 
 case "${1:-}" in
   build) shift; build "$@" ;;
+  can-run) shift; can_run "$@" ;;
   start) start ;;
   stop) stop ;;
   url) url ;;
