@@ -25,8 +25,8 @@ from jamaa.modules.regie import selectors_collecte as regie_reads
 from jamaa.modules.regie import services as regie_services
 from jamaa.modules.regie.models import Quittance, QuittanceBlock, VersementItem
 from jamaa.provisioning.services import commune_create
-from jamaa.tenants.models import Commune, Domain
 from jamaa.tenants.routing import routing_table
+from tests.communes import drop_commune
 from tests.conftest import REPO
 from tests.modules.regie.factories import reference, user_with
 
@@ -36,18 +36,10 @@ SLUG = "colsefrou"
 PASSWORD = "Pass-2026-word!"  # tests/modules/regie/factories.py
 
 
-def _drop(slug: str) -> None:
-    connection.set_schema_to_public()
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP SCHEMA IF EXISTS "{slug}" CASCADE')
-    Domain.objects.filter(tenant__slug=slug).delete()
-    Commune.objects.filter(slug=slug).delete()
-
-
 @pytest.fixture(scope="module")
 def commune(browser: Any, django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     with django_db_blocker.unblock():
-        _drop(SLUG)
+        drop_commune(SLUG)
         created = commune_create(
             slug=SLUG, name_fr="Sefrou", name_ar="صفرو", region="Fès-Meknès", modules=["regie", "collecte"]
         )
@@ -57,7 +49,7 @@ def commune(browser: Any, django_db_setup: None, django_db_blocker: Any) -> Iter
         connection.set_schema_to_public()
     yield
     with django_db_blocker.unblock():
-        _drop(SLUG)
+        drop_commune(SLUG)
         routing_table.clear()
         connection.close()
 
