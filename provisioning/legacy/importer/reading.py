@@ -305,7 +305,9 @@ class _ReadSteps(_RunBase):
             raise LegacyImportError(str(exc)) from None
         name, cols = {"act": (self.acts, ACT_STAGE_IN), "note": (self.notes, NOTE_STAGE_IN),
                       "note_text": (self.texts, TEXT_STAGE_IN)}[table.record]  # fmt: skip
-        writer = CopyWriter(self.dsn, name if "." in name else f'"{self.schema}".{name}', [c for c, _ in cols])
+        # The COPY runs on a connection of its own: the name qualified (on Citus _stage_home already did).
+        target = name if self.stage_schema else f'"{self.schema}".{name}'
+        writer = CopyWriter(self.dsn, target, [c for c, _ in cols])
         clock = [0.0, 0.0]  # seconds reading, normalising
         try:
             if table.record == "act":
