@@ -222,15 +222,20 @@ def free_port() -> int:
 
 def test_database_url() -> str:
     """A DATABASE_URL naming the test database (for servers and workers started as subprocesses)."""
+    return database_url(settings.DATABASES["default"]["NAME"])
+
+
+def database_url(name: str) -> str:
+    """A DATABASE_URL for database `name` on the tests' server (a host and port, or a socket folder)."""
     db = settings.DATABASES["default"]
     user = db.get("USER") or ""
     password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
     auth = f"{user}{password}@" if user else ""
     host = db.get("HOST") or ""
     if host.startswith("/"):
-        return f"postgresql://{auth}/{db['NAME']}?host={host}"
+        return f"postgresql://{auth}/{name}?host={host}"
     port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"postgresql://{auth}{host}{port}/{db['NAME']}"
+    return f"postgresql://{auth}{host}{port}/{name}"
 
 
 def subprocess_env(**extra: str) -> dict[str, str]:

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from jamaa.platform.kernel import scaffold
-from tests.conftest import REPO
+from tests.conftest import REPO, database_url
 
 SHAPE = [
     "apps.py", "models.py", "services.py", "selectors.py", "exceptions.py", "permissions.py", "api.py", "views.py",
@@ -62,12 +62,6 @@ def test_the_command_writes_the_shape_and_lists_the_app(tmp_path: Path) -> None:
     assert lint.returncode == 0, lint.stdout
 
 
-def _database_url(name: str) -> str:
-    db = settings.DATABASES["default"]
-    auth = f"{db.get('USER') or ''}{':' + db['PASSWORD'] if db.get('PASSWORD') else ''}@" if db.get("USER") else ""
-    return f"postgresql://{auth}{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{name}"
-
-
 RUNNER = """
 import sys
 import jamaa.modules, tests.modules
@@ -90,7 +84,7 @@ def test_generated_module_imports_registers_migrates_and_its_tests_pass(tmp_path
     base = str(settings.DATABASES["default"]["NAME"]).removeprefix("test_")
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url(f"{base}_scaffold"),
+        "DATABASE_URL": database_url(f"{base}_scaffold"),
         "JAMAA_EXTRA_TENANT_APPS": "jamaa.modules.demo_x",
         "JAMAA_LOG_LEVEL": "ERROR",
     }
