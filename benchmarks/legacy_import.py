@@ -109,6 +109,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--reuse-files", action="store_true", help="reuse generated files of the same size and seed")
     parser.add_argument("--keep", action="store_true", help="keep the commune at the end")
+    parser.add_argument(
+        "--sessions", type=int, default=2, help="connections inserting and sealing the acts, a transaction per register"
+    )
     parser.add_argument("--quick", action="store_true", help="10,000 acts: a check that it runs, not a measure")
     args = parser.parse_args()
     if args.quick:
@@ -133,7 +136,8 @@ def main() -> None:
 
     print("import…", flush=True)
     result = legacy_import(
-        slug=SLUG, mapping_path=out / "mapping.yaml", files=files, report_dir=out / "report", dry_run=False
+        slug=SLUG, mapping_path=out / "mapping.yaml", files=files, report_dir=out / "report", dry_run=False,
+        sessions=args.sessions,
     )
     totals = result.report["totals"]
     assert totals["read"] == copy_rows, (totals, copy_rows)
@@ -151,6 +155,7 @@ def main() -> None:
                 "rows_per_s": round(rows_per_s),
                 "copy_rows_per_s": round(copy_rows_per_s),
                 "ratio": round(rows_per_s / copy_rows_per_s, 3),
+                "sessions": args.sessions,
                 **phase_times(result.phases, result.read_processes),
             }
         )

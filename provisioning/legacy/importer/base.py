@@ -30,10 +30,16 @@ class _RunBase:
         after_batch: Callable[[int], None] | None,
         workers: int = 2,
         accept_truncated: bool = False,
+        sessions: int = 1,
     ) -> None:
         self.slug, self.mapping, self.files, self.report_dir = slug, mapping, files, report_dir
         self.dry_run, self.commit_every, self.after_batch = dry_run, commit_every, after_batch
         self.accept_truncated = accept_truncated
+        if sessions < 1:
+            raise ValueError(f"sessions must be 1 or more, not {sessions}")
+        if sessions > 1 and commit_every is not None:
+            raise ValueError("choose one commit mode: sessions (a transaction per register) or commit_every")
+        self.sessions = sessions  # > 1: acts inserted by that many connections, a transaction per register
         self.warnings: list[str] = []  # said in report.json and by the command (e.g. a truncated file accepted)
         self.file_facts: dict[int, dict[str, Any]] = {}  # per file: sample of names, truncation, …
         self.progress = progress or (lambda phase, done, total: None)

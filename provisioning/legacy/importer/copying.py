@@ -7,7 +7,7 @@ import itertools
 import queue
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import psycopg2
@@ -69,3 +69,81 @@ def dsn() -> dict[str, Any]:
     params.pop("cursor_factory", None)
     params.pop("context", None)
     return params
+
+
+class SessionPool:
+    """Connections of their own working side by side, one transaction per item: `work(cursor, *item)` runs in a
+    session's transaction, which commits when it returns; `done(n, item, result)` then runs in the calling
+    thread (n counts the commits from 1). An error in a session or in `done` (a killed run) cancels every
+    session's running statement, rolls back their open transactions and is raised: what committed stays, each
+    item whole."""
+
+    def __init__(self, dsn: dict[str, Any], size: int, settings: list[tuple[str, str]]) -> None:
+        self.dsn, self.size, self.settings = dsn, size, settings
+
+    def run(
+        self, work: Callable[..., int], items: list[tuple[Any, ...]], done: Callable[[int, tuple[Any, ...], int], None]
+    ) -> None:
+        todo: queue.Queue[tuple[Any, ...]] = queue.Queue()
+        for item in items:
+            todo.put(item)
+        results: queue.Queue[tuple[str, tuple[Any, ...], Any]] = queue.Queue()
+        stop = threading.Event()
+        conns = []
+        try:
+            for _ in range(min(self.size, len(items))):
+                conn = psycopg2.connect(**self.dsn)
+                conns.append(conn)
+                with conn.cursor() as cursor:
+                    for name, value in self.settings:
+                        cursor.execute("SELECT set_config(%s, %s, false)", [name, value])
+                conn.commit()
+        except BaseException:
+            for conn in conns:
+                conn.close()
+            raise
+
+        def session(conn: Any) -> None:
+            try:
+                with conn.cursor() as cursor:
+                    while not stop.is_set():
+                        try:
+                            item = todo.get_nowait()
+                        except queue.Empty:
+                            return
+                        try:
+                            result = work(cursor, *item)
+                            conn.commit()
+                        except BaseException as exc:  # noqa: BLE001 - handed to the calling thread, which raises it
+                            conn.rollback()
+                            results.put(("error", item, exc))
+                            return
+                        results.put(("ok", item, result))
+            finally:
+                results.put(("end", (), None))
+
+        threads = [threading.Thread(target=session, args=(c,), daemon=True) for c in conns]
+        for thread in threads:
+            thread.start()
+        try:
+            ended, number = 0, 0
+            while ended < len(threads):
+                kind, item, value = results.get()
+                if kind == "end":
+                    ended += 1
+                elif kind == "error":
+                    raise value
+                else:
+                    number += 1
+                    done(number, item, value)
+        except BaseException:
+            stop.set()
+            for conn in conns:
+                conn.cancel()  # the sessions' running statements fail, their transactions roll back
+            raise
+        finally:
+            stop.set()
+            for thread in threads:
+                thread.join()
+            for conn in conns:
+                conn.close()

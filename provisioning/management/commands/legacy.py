@@ -56,6 +56,15 @@ class Command(BaseCommand):
             help="commit per batch of about ROWS acts (whole registers) instead of all at once",
         )
         imp.add_argument(
+            "--sessions",
+            type=int,
+            default=1,
+            metavar="N",
+            help="insert and seal the acts in N connections side by side, each register committed on its own "
+            "(all or nothing per register; run the same command again to resume a killed run). Default 1: the "
+            "whole import in one transaction",
+        )
+        imp.add_argument(
             "--workers",
             type=int,
             default=2,
@@ -155,6 +164,7 @@ class Command(BaseCommand):
                 progress=progress,
                 commit_every=opts["commit_every"],
                 workers=opts["workers"],
+                sessions=opts["sessions"],
                 accept_truncated=opts["accept_truncated"],
             )
         except LegacyImportError as exc:

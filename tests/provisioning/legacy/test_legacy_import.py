@@ -22,6 +22,7 @@ from django_tenants.utils import schema_context
 
 from jamaa.modules.etatcivil import search, selectors
 from jamaa.modules.etatcivil.models import Act, ActStatus, Bureau, MarginalNote, Register
+from jamaa.modules.etatcivil.models_search import NameKey
 from jamaa.platform.db_guards import chain_verify
 from jamaa.provisioning.legacy import importer
 from jamaa.provisioning.legacy.importer import REASONS, ImportResult, LegacyImportError, legacy_import
@@ -340,6 +341,110 @@ def test_a_killed_run_resumes_without_duplicates(
                 ["legacy_stage_%"],
             )
             assert cursor.fetchone()[0] == 0
+
+
+def _registry(schema: str) -> list[tuple[Any, ...]]:
+    """Every act of a commune by its register and number, as its content (not ids or times), with its link."""
+    with schema_context(schema), connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT b.code, r.kind, r.year, a.number, a.chain_seq, a.status, a.event_date, a.drawn_up_on, a.sex,
+                      a.given_name_ar, a.family_name_ar, a.given_name_fr, a.family_name_fr, a.legacy_id,
+                      a.source_file, a.source_row, a.source_values::text, a.given_key_ar, a.family_key_lat
+            FROM etatcivil_act a JOIN etatcivil_register r ON r.id = a.register_id
+            JOIN etatcivil_bureau b ON b.id = r.bureau_id ORDER BY 1, 2, 3, 4"""
+        )
+        return cursor.fetchall()
+
+
+def _counters(schema: str) -> dict[tuple[str, str, int], tuple[int, int]]:
+    """Each register's counter and its acts' highest number (0 without acts)."""
+    with schema_context(schema), connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT b.code, r.kind, r.year, r.last_number, coalesce(max(a.number), 0)
+            FROM etatcivil_register r JOIN etatcivil_bureau b ON b.id = r.bureau_id
+            LEFT JOIN etatcivil_act a ON a.register_id = r.id GROUP BY 1, 2, 3, 4"""
+        )
+        return {(c, k, y): (n, top) for c, k, y, n, top in cursor.fetchall()}
+
+
+def test_acts_inserted_by_sessions_side_by_side_are_the_same_acts(
+    runs: Runs, scratch: Callable[[str], str], export: tuple[Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    # given the same export imported by two sessions, each register in a transaction of its own
+    out, _expected = export
+    schema = scratch("legacy-p")
+    files = export_files(out)
+    result = legacy_import(slug="legacy-p", mapping_path=out / "mapping.yaml", files=files, report_dir=tmp_path / "p",
+                           sessions=2)  # fmt: skip
+    # then the report is the one-transaction import's, and so is every act, its content and its link
+    for key in ("files", "registers", "reasons", "duplicate_matches", "probable_duplicates", "flags", "totals"):
+        assert result.report[key] == runs.first.report[key], key
+    assert _registry(schema) == _registry(runs.schema)
+    assert all(counter == top for counter, top in _counters(schema).values())
+    with schema_context(schema):
+        assert MarginalNote.objects.count() == runs.expected["notes_imported"]
+        assert chain_verify().broken is None
+        assert NameKey.objects.count() > 0
+    # and running it again imports nothing new
+    again = legacy_import(slug="legacy-p", mapping_path=out / "mapping.yaml", files=files, report_dir=tmp_path / "q",
+                          sessions=2)  # fmt: skip
+    assert again.report["totals"]["imported"] == 0
+    assert again.report["duplicate_matches"]["already_imported"] == runs.expected["totals"]["imported"]
+
+
+def test_a_killed_run_with_sessions_keeps_whole_registers_and_resumes(
+    runs: Runs, scratch: Callable[[str], str], export: tuple[Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    # given an import by two sessions, killed once it has committed five registers
+    out, expected = export
+    schema = scratch("legacy-pk")
+    files = export_files(out)
+
+    def kill(committed: int) -> None:
+        if committed == 5:
+            raise KeyboardInterrupt("killed")
+
+    with pytest.raises(KeyboardInterrupt):
+        legacy_import(slug="legacy-pk", mapping_path=out / "mapping.yaml", files=files, report_dir=tmp_path / "1",
+                      sessions=2, after_batch=kill)  # fmt: skip
+    # then each register is all in or not at all: its acts are those of the uninterrupted import or none, its
+    # counter at its highest number, its chain whole
+    full: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
+    for row in _registry(runs.schema):
+        full.setdefault(row[:3], []).append(row)
+    kept: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
+    for row in _registry(schema):
+        kept.setdefault(row[:3], []).append(row)
+    assert 5 <= len(kept) < len(full)  # (the other session may commit the register it was on)
+    for register, rows in kept.items():
+        assert rows == full[register], register
+    assert all(counter == top for counter, top in _counters(schema).values())
+    with schema_context(schema):
+        assert chain_verify().broken is None
+        partial = Act.objects.count()
+    # when it is started again
+    result = legacy_import(slug="legacy-pk", mapping_path=out / "mapping.yaml", files=files,
+                           report_dir=tmp_path / "2", sessions=2)  # fmt: skip
+    # then every act is in once, the committed registers' rows counted as already imported
+    totals = result.report["totals"]
+    assert totals["read"] == expected["totals"]["read"]
+    assert totals["read"] == totals["imported"] + totals["rejected"] + totals["duplicates"]
+    assert result.report["duplicate_matches"]["already_imported"] == partial
+    assert totals["imported"] + partial == expected["totals"]["imported"]
+    assert _registry(schema) == _registry(runs.schema)
+    with schema_context(schema):
+        assert MarginalNote.objects.count() == expected["notes_imported"]
+        assert chain_verify().broken is None
+
+
+def test_sessions_and_commit_every_are_refused_together(export: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
+    out, _expected = export
+    with pytest.raises(LegacyImportError, match="choose one commit mode"):
+        legacy_import(slug=SLUG, mapping_path=out / "mapping.yaml", files=export_files(out), report_dir=tmp_path,
+                      sessions=2, commit_every=100)  # fmt: skip
+    with pytest.raises(LegacyImportError, match="sessions must be 1 or more"):
+        legacy_import(slug=SLUG, mapping_path=out / "mapping.yaml", files=export_files(out), report_dir=tmp_path,
+                      sessions=0)  # fmt: skip
 
 
 def test_a_bad_mapping_or_commune_stops_before_anything(scratch: Any, export: tuple[Path, Any], tmp_path: Path) -> None:
