@@ -487,17 +487,18 @@ def chain_insert_sealed(
         cursor.execute("SELECT set_config('TimeZone', 'UTC', true), set_config('work_mem', '256MB', true)")
         series, tbl, src = _quote(spec.series), _quote(table), _quote(source)
         cursor.execute(
-            f"""INSERT INTO {tbl} ({cols}, chain_seq, chain_hash)
+            # each series' last link, by the chain's index (not a scan of the whole table), computed once
+            f"""WITH h AS MATERIALIZED (
+                SELECT k.k, l.chain_seq, l.chain_hash FROM (SELECT DISTINCT {series} AS k FROM {src}) k
+                CROSS JOIN LATERAL (SELECT t.chain_seq, t.chain_hash FROM {tbl} t
+                                    WHERE t.{series} = k.k AND t.chain_seq IS NOT NULL
+                                    ORDER BY t.chain_seq DESC LIMIT 1) l)
+            INSERT INTO {tbl} ({cols}, chain_seq, chain_hash)
             SELECT {cols}, x.link_seq, pg_temp.jamaa_chain_fold(x.head_hash, x.link_seq, x.content) OVER w
             FROM (SELECT {s_cols}, h.chain_hash AS head_hash, jsonb_strip_nulls(to_jsonb(s)) AS content,
                          coalesce(h.chain_seq, 0) + row_number() OVER (PARTITION BY s.{series} ORDER BY {order})
                          AS link_seq
-                  FROM {src} s LEFT JOIN (
-                      -- each series' last link, by the chain's index (not a scan of the whole table)
-                      SELECT k.k, l.chain_seq, l.chain_hash FROM (SELECT DISTINCT {series} AS k FROM {src}) k
-                      CROSS JOIN LATERAL (SELECT t.chain_seq, t.chain_hash FROM {tbl} t
-                                          WHERE t.{series} = k.k AND t.chain_seq IS NOT NULL
-                                          ORDER BY t.chain_seq DESC LIMIT 1) l) h ON h.k = s.{series}) x
+                  FROM {src} s LEFT JOIN h ON h.k = s.{series}) x
             WINDOW w AS (PARTITION BY x.{series} ORDER BY x.link_seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
             ORDER BY x.{series}, x.link_seq"""
         )

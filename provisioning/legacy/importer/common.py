@@ -23,6 +23,7 @@ COPY_CHUNK_ROWS = 20_000
 COPY_READ_SIZE = 1 << 20  # psycopg2 reads a COPY source in blocks of this size (its 8 kB default costs GIL turns)
 BULK_MIN_ROWS = 20_000  # below this, dropping and rebuilding the act indexes costs more than it saves
 PARALLEL_MIN_BYTES = 4 << 20
+SESSION_BATCH_MIN_ROWS = 2_000  # --sessions: a transaction holds whole registers of at least this many acts
 _LINE_MASK = "4294967295"
 # Staging columns analysed after the read: the joins' and groups' keys (not the wide text ones), and the verdict
 # columns (still all NULL: without statistics the planner takes "reason IS NULL" for a rare case and loops).

@@ -72,14 +72,16 @@ def dsn() -> dict[str, Any]:
 
 
 class SessionPool:
-    """Connections of their own working side by side, one transaction per item: `work(cursor, *item)` runs in a
-    session's transaction, which commits when it returns; `done(n, item, result)` then runs in the calling
-    thread (n counts the commits from 1). An error in a session or in `done` (a killed run) cancels every
-    session's running statement, rolls back their open transactions and is raised: what committed stays, each
-    item whole."""
+    """Connections of their own working side by side, one transaction per item. Each session gets `settings`
+    (name, value) and runs the `setup` statements once; then `work(cursor, *item)` runs in a session's
+    transaction, which commits when it returns, and `done(n, item, result)` runs in the calling thread (n counts
+    the commits from 1). An error in a session or in `done` (a killed run) cancels every session's running
+    statement, rolls back their open transactions and is raised: what committed stays, each item whole."""
 
-    def __init__(self, dsn: dict[str, Any], size: int, settings: list[tuple[str, str]]) -> None:
-        self.dsn, self.size, self.settings = dsn, size, settings
+    def __init__(
+        self, dsn: dict[str, Any], size: int, settings: list[tuple[str, str]], setup: list[str] | None = None
+    ) -> None:
+        self.dsn, self.size, self.settings, self.setup = dsn, size, settings, setup or []
 
     def run(
         self, work: Callable[..., int], items: list[tuple[Any, ...]], done: Callable[[int, tuple[Any, ...], int], None]
@@ -97,6 +99,8 @@ class SessionPool:
                 with conn.cursor() as cursor:
                     for name, value in self.settings:
                         cursor.execute("SELECT set_config(%s, %s, false)", [name, value])
+                    for statement in self.setup:
+                        cursor.execute(statement)
                 conn.commit()
         except BaseException:
             for conn in conns:

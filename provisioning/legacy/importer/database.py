@@ -184,7 +184,9 @@ class _DbSteps(_RunBase):
             """SELECT ic.relname, pg_get_indexdef(i.indexrelid)
             FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
             WHERE i.indrelid = %s::regclass
-              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)""",
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+              -- the chain's index stays: the seal finds each register's last link by it
+              AND pg_get_indexdef(i.indexrelid) NOT LIKE '%%chain_seq%%'""",
             [Act._meta.db_table],
         )
         return [(str(a), str(b)) for a, b in rows]
@@ -223,25 +225,16 @@ class _DbSteps(_RunBase):
                 lo, count = None, 0
         if lo is not None:
             batches.append((lo, accepted[-1][0]))
-        text_cols = list(ACT_TEXT_FIELDS) + list(ACT_HIJRI_TEXT_FIELDS)
         now = timezone.now()
         # The acts are first written to a session-local table of the act table's columns (ids drawn from the act
         # table's sequence), then inserted once, each already sealed into its register's chain in number order.
         act_table = Act._meta.db_table
-        insert = f"""
-            INSERT INTO {SEALING_TABLE} (id, register_id, kind, number, status, drawn_up_on, event_date, sex,
-                {", ".join(text_cols)}, declarant_age, declaration_type, drafted_by_id, drafted_at, signed_at,
-                legacy_id, source_file, source_row, source_values,
-                given_key_ar, family_key_ar, given_key_lat, family_key_lat)
-            SELECT nextval(pg_get_serial_sequence('{act_table}', 'id')), m.id, s.kind, s.number, 'signed',
-                s.drawn_up_on, s.event_date, coalesce(s.sex, ''),
-                {", ".join(f"coalesce(s.{c}, '')" for c in text_cols)}, s.declarant_age, 'on_time', %s, %s,
-                coalesce(s.drawn_up_on::timestamp + interval '12 hours', %s), left(s.legacy_id, 60), f.name, s.line,
-                s.raw, s.given_key_ar, s.family_key_ar, s.given_key_lat, s.family_key_lat
-            FROM {self.acts} s JOIN unnest(%s::int[], %s::text[]) AS f(file_no, name) ON f.file_no = s.file_no
-            JOIN ({self._register_map()}) m ON m.code = s.bureau_code AND m.kind = s.kind AND m.year = s.year
-            WHERE s.reason IS NULL AND s.dup_kind IS NULL AND s.year BETWEEN %s AND %s
-            ORDER BY m.id, s.number"""
+        insert = self._sealing_insert(
+            "m.id",
+            f"JOIN ({self._register_map()}) m ON m.code = s.bureau_code AND m.kind = s.kind AND m.year = s.year",
+            "s.year BETWEEN %s AND %s",
+            "m.id, s.number",
+        )
         # The registers' counters rise to the highest number inserted (from the staging rows: no RETURNING of a
         # million rows).
         raise_counters = f"""UPDATE {Register._meta.db_table} r SET last_number = t.top
@@ -308,67 +301,87 @@ class _DbSteps(_RunBase):
         self._timed("insert_acts", started)
         return done
 
-    def _insert_in_sessions(self, user_id: int, total: int) -> int:
-        """The acts inserted and sealed by `sessions` connections side by side, one transaction per register: a
-        register is all in or not at all, a killed run keeps the registers it committed (a re-run counts their
-        rows as already imported and does the rest). Registers go largest first to whichever session is free.
-        The sessions share the schema's chain lock (each seals its own registers' chains); the indexes stay."""
-        act_table, reg = Act._meta.db_table, Register._meta.db_table
-        accepted = "s.reason IS NULL AND s.dup_kind IS NULL"
-        # Each register's rows are found by an index on the staging table, not by a scan of all of it.
-        self._exec(f"CREATE INDEX ON {self.acts} (bureau_code, kind, year) WHERE reason IS NULL AND dup_kind IS NULL")
-        registers = self._rows(
-            f"""SELECT m.id, m.code, m.kind, m.year, count(*) FROM {self.acts} s
-            JOIN ({self._register_map()}) m ON m.code = s.bureau_code AND m.kind = s.kind AND m.year = s.year
-            WHERE {accepted} GROUP BY 1, 2, 3, 4 ORDER BY 5 DESC, 1"""
-        )
+    def _sealing_insert(self, register: str, join: str, where: str, order: str) -> str:
+        """SQL: the accepted staging rows of `where` into the session's sealing table, as acts of the register
+        `register` (SQL) found through `join`, ids drawn from the act table's sequence. Parameters: the user, the
+        time twice, the files' numbers and names, then those of `join` and `where`."""
         text_cols = list(ACT_TEXT_FIELDS) + list(ACT_HIJRI_TEXT_FIELDS)
-        now = timezone.now()
-        files = self._file_names()
-        insert = f"""
+        act_table = Act._meta.db_table
+        return f"""
             INSERT INTO {SEALING_TABLE} (id, register_id, kind, number, status, drawn_up_on, event_date, sex,
                 {", ".join(text_cols)}, declarant_age, declaration_type, drafted_by_id, drafted_at, signed_at,
                 legacy_id, source_file, source_row, source_values,
                 given_key_ar, family_key_ar, given_key_lat, family_key_lat)
-            SELECT nextval(pg_get_serial_sequence('{act_table}', 'id')), %s, s.kind, s.number, 'signed',
+            SELECT nextval(pg_get_serial_sequence('{act_table}', 'id')), {register}, s.kind, s.number, 'signed',
                 s.drawn_up_on, s.event_date, coalesce(s.sex, ''),
                 {", ".join(f"coalesce(s.{c}, '')" for c in text_cols)}, s.declarant_age, 'on_time', %s, %s,
                 coalesce(s.drawn_up_on::timestamp + interval '12 hours', %s), left(s.legacy_id, 60), f.name, s.line,
                 s.raw, s.given_key_ar, s.family_key_ar, s.given_key_lat, s.family_key_lat
             FROM {self.acts} s JOIN unnest(%s::int[], %s::text[]) AS f(file_no, name) ON f.file_no = s.file_no
-            WHERE {accepted} AND s.bureau_code = %s AND s.kind = %s AND s.year = %s
-            ORDER BY s.number"""
-        raise_counter = f"""UPDATE {reg} r SET last_number = t.top
-            FROM (SELECT max(number) AS top FROM {SEALING_TABLE}) t WHERE r.id = %s AND r.last_number < t.top"""
+            {join}
+            WHERE s.reason IS NULL AND s.dup_kind IS NULL AND {where}
+            ORDER BY {order}"""
+
+    def _insert_in_sessions(self, user_id: int, total: int) -> int:
+        """The acts inserted and sealed by `sessions` connections side by side, in transactions of whole
+        registers: a register is all in or not at all, a killed run keeps the registers it committed (a re-run
+        counts their rows as already imported and does the rest). Batches of registers (largest first, a few per
+        session) go to whichever session is free; the sessions share the schema's chain lock (each seals its own
+        registers' chains); the act table's indexes stay (a killed run must not leave them dropped)."""
+        act_table, reg = Act._meta.db_table, Register._meta.db_table
+        # Each register's rows are found by an index on the staging table, not by a scan of all of it.
+        self._exec(f"CREATE INDEX ON {self.acts} (bureau_code, kind, year) WHERE reason IS NULL AND dup_kind IS NULL")
+        registers = self._rows(
+            f"""SELECT m.id, m.code, m.kind, m.year, count(*) FROM {self.acts} s
+            JOIN ({self._register_map()}) m ON m.code = s.bureau_code AND m.kind = s.kind AND m.year = s.year
+            WHERE s.reason IS NULL AND s.dup_kind IS NULL GROUP BY 1, 2, 3, 4 ORDER BY 5 DESC, 1"""
+        )
+        # A transaction's fixed costs (the temporary table emptied, the fold's functions, the lock) are paid per
+        # batch; several batches per session keep the sessions evenly loaded to the end.
+        size = max(common.SESSION_BATCH_MIN_ROWS, total // (self.sessions * 8))
+        batches: list[list[tuple[Any, ...]]] = []
+        count = 0
+        for register in registers:
+            if not batches or count >= size:
+                batches.append([])
+                count = 0
+            batches[-1].append(register[:4])
+            count += int(register[4])
+        now = timezone.now()
+        args = [user_id, now, now, *self._file_names()]
+        insert = self._sealing_insert("%s", "", "s.bureau_code = %s AND s.kind = %s AND s.year = %s", "s.number")
+        raise_counters = f"""UPDATE {reg} r SET last_number = t.top
+            FROM (SELECT register_id, max(number) AS top FROM {SEALING_TABLE} GROUP BY 1) t
+            WHERE r.id = t.register_id AND r.last_number < t.top"""
         spec = {t.table: t for t in db_guards.chained_tables()}[act_table]
         citus = is_citus()
         with connection.cursor() as cursor:
             cursor.execute("SELECT current_setting('search_path'), current_setting('default_toast_compression')")
             search_path, compression = cursor.fetchone()
+        clock = [0.0, 0.0]  # seconds staging the acts, sealing them in: summed over the sessions
 
-        def one(cur: Any, register_id: int, code: str, kind: str, year: int) -> int:
+        def work(cur: Any, *batch: tuple[Any, ...]) -> int:
             t = time.perf_counter()
             db_guards.bulk_import_begin(cur, citus=citus)
-            cur.execute(f"CREATE TEMPORARY TABLE {SEALING_TABLE} (LIKE {act_table} INCLUDING DEFAULTS) ON COMMIT DROP")
-            cur.execute(insert, [register_id, user_id, now, now, *files, code, kind, year])
+            for register_id, code, kind, year in batch:
+                cur.execute(insert, [register_id, *args, code, kind, year])
             t_seal = time.perf_counter()
             inserted = db_guards.chain_insert_sealed(
                 act_table, SEALING_TABLE, "s.number", cursor=cur, series_lock=True, spec=spec
             )
-            t_counter = time.perf_counter()
-            cur.execute(raise_counter, [register_id])
-            # seconds per session step, summed over the sessions (the benchmark divides by their number)
+            cur.execute(raise_counters)
             clock[0] += t_seal - t
-            clock[1] += t_counter - t_seal
+            clock[1] += time.perf_counter() - t_seal
             return inserted
 
         settings = [("search_path", search_path), ("work_mem", "256MB"), ("default_toast_compression", compression)]
-        clock = [0.0, 0.0]  # seconds staging the acts, sealing them in
+        # the sealing table lives as long as its session and is emptied at each commit
+        setup = [f"CREATE TEMPORARY TABLE {SEALING_TABLE} (LIKE {act_table} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"]
         done = 0
         self.progress("insert", 0, total)
         started = time.perf_counter()
 
-        def committed(number: int, _register: tuple[Any, ...], inserted: int) -> None:
+        def committed(number: int, _batch: tuple[Any, ...], inserted: int) -> None:
             nonlocal done
             done += inserted
             self.progress("insert", done, total)
@@ -376,7 +389,7 @@ class _DbSteps(_RunBase):
                 self.after_batch(number)
 
         try:
-            SessionPool(self.dsn, self.sessions, settings).run(one, [r[:4] for r in registers], committed)
+            SessionPool(self.dsn, self.sessions, settings, setup).run(work, [tuple(b) for b in batches], committed)
         finally:
             self.phases["insert_session_s"] = round(clock[0], 3)
             self.phases["seal_session_s"] = round(clock[1], 3)

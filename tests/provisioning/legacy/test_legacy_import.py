@@ -374,8 +374,11 @@ def test_acts_inserted_by_sessions_side_by_side_are_the_same_acts(
     out, _expected = export
     schema = scratch("legacy-p")
     files = export_files(out)
-    result = legacy_import(slug="legacy-p", mapping_path=out / "mapping.yaml", files=files, report_dir=tmp_path / "p",
-                           sessions=2)  # fmt: skip
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(importer.common, "SESSION_BATCH_MIN_ROWS", 1)  # (batches of about a sixteenth of the acts)
+        result = legacy_import(slug="legacy-p", mapping_path=out / "mapping.yaml", files=files,
+                               report_dir=tmp_path / "p", sessions=2)  # fmt: skip
+    assert result.report["totals"]["imported"] > 0
     # then the report is the one-transaction import's, and so is every act, its content and its link
     for key in ("files", "registers", "reasons", "duplicate_matches", "probable_duplicates", "flags", "totals"):
         assert result.report[key] == runs.first.report[key], key
@@ -395,7 +398,7 @@ def test_acts_inserted_by_sessions_side_by_side_are_the_same_acts(
 def test_a_killed_run_with_sessions_keeps_whole_registers_and_resumes(
     runs: Runs, scratch: Callable[[str], str], export: tuple[Path, dict[str, Any]], tmp_path: Path
 ) -> None:
-    # given an import by two sessions, killed once it has committed five registers
+    # given an import by two sessions, in batches of whole registers, killed once it has committed five batches
     out, expected = export
     schema = scratch("legacy-pk")
     files = export_files(out)
@@ -404,7 +407,8 @@ def test_a_killed_run_with_sessions_keeps_whole_registers_and_resumes(
         if committed == 5:
             raise KeyboardInterrupt("killed")
 
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(KeyboardInterrupt), pytest.MonkeyPatch.context() as patch:
+        patch.setattr(importer.common, "SESSION_BATCH_MIN_ROWS", 1)
         legacy_import(slug="legacy-pk", mapping_path=out / "mapping.yaml", files=files, report_dir=tmp_path / "1",
                       sessions=2, after_batch=kill)  # fmt: skip
     # then each register is all in or not at all: its acts are those of the uninterrupted import or none, its
@@ -415,7 +419,7 @@ def test_a_killed_run_with_sessions_keeps_whole_registers_and_resumes(
     kept: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
     for row in _registry(schema):
         kept.setdefault(row[:3], []).append(row)
-    assert 5 <= len(kept) < len(full)  # (the other session may commit the register it was on)
+    assert 5 <= len(kept) < len(full)  # (the other session may commit the batch it was on)
     for register, rows in kept.items():
         assert rows == full[register], register
     assert all(counter == top for counter, top in _counters(schema).values())
