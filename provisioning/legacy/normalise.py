@@ -141,6 +141,11 @@ for _i, (_ar, _fr) in enumerate(zip(calendars.HIJRI_MONTHS_AR, calendars.HIJRI_M
 _HIJRI_TEXT = re.compile(r"^(\d{1,2})\s+(.+?)\s+(\d{3,4})$")
 
 
+def hijri_month_numbers() -> dict[str, int]:
+    """Each Hijri month's name as read (Arabic with single spaces, French as ASCII words) → its number."""
+    return dict(_HIJRI_MONTHS)
+
+
 _HIJRI_TABLE: dict[tuple[int, int, int], dt.date] = {}
 
 

@@ -101,7 +101,7 @@ class ImportResult:
     report_dir: Path
     seconds: float
     phases: dict[str, float] = field(default_factory=dict)
-    read_processes: int = 1  # worker processes that read the files (1: read in this process)
+    read_processes: int = 1  # processes that read the files
 
     @property
     def totals(self) -> dict[str, int]:

@@ -31,9 +31,9 @@ class CopyWriter:
     """Streams text-format COPY chunks into one table from a second connection, in a thread: the caller
     prepares the next chunk while PostgreSQL parses the previous one."""
 
-    def __init__(self, dsn: dict[str, Any], table: str, columns: Iterable[str]) -> None:
+    def __init__(self, dsn: dict[str, Any], table: str, columns: Iterable[str], options: str = "") -> None:
         self.conn = psycopg2.connect(**dsn)
-        self.sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+        self.sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN {options}"
         self.queue: queue.Queue[str | None] = queue.Queue(maxsize=4)
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, daemon=True)

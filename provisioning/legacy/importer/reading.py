@@ -21,6 +21,7 @@ from ..mapping import CONST, TableSpec
 from ..readers import Source, SourceError, open_source, truncation
 from . import common
 from .base import _RunBase
+from .columns import ActColumns
 from .common import (
     ACT_STAGE_IN,
     ARABIC_FIELDS,
@@ -36,7 +37,7 @@ from .common import (
     encoding_label,
 )
 from .copying import CopyWriter, _timed_chunks, dsn
-from .rows import _TRIM, _ActRow, _Columns, _RowReader
+from .rows import _Columns, _RowReader
 
 
 def _xlsx_rows(source: Source) -> int:
@@ -185,18 +186,10 @@ class _ReadSteps(_RunBase):
         self.schema = str(getattr(connection, "schema_name"))  # noqa: B009 - set by django-tenants
         plan = self._share_out()
         self.read_processes = len(plan)
-        if len(plan) < 2:
-            done = 0
-            for file_no in range(1, len(self.sources) + 1):
-
-                def bump(n: int) -> None:
-                    nonlocal done
-                    done += n
-                    self.progress("read", done, total)
-
-                self._file_read(file_no, self._read_file(file_no, bump))
-        else:
-            done = self._read_in_workers(plan, total)
+        # Always in forked processes, even one: Polars (the act rows' normaliser) starts a thread pool on first
+        # use, and a process forked after that inherits a pool without its threads, which deadlocks. The run's
+        # own process (or a Celery pool process, run after run) never uses Polars itself.
+        done = self._read_in_workers(plan, total)
         self.progress("read", done, max(done, total))
         # Statistics on the columns the SQL steps join and group on (not the wide text ones: faster).
         for stage in (self.acts, self.notes, self.texts):
@@ -213,7 +206,7 @@ class _ReadSteps(_RunBase):
             self.phases[name] = round(self.phases.get(name, 0.0) + seconds, 3)
 
     def _share_out(self) -> list[list[int]]:
-        """Files per worker process: largest first to the least loaded. One list (read here) for small runs, a
+        """Files per worker process: largest first to the least loaded. One list (one process) for small runs, a
         single file or one core."""
         sizes = [(s.path.stat().st_size, n) for n, (s, _t) in enumerate(self.sources, start=1)]
         workers = min(self.workers, os.cpu_count() or 1, len(sizes))
@@ -246,6 +239,9 @@ class _ReadSteps(_RunBase):
                 # billiard's fork leaves the standard library's list of children as the parent had it; at exit the
                 # library would join those and fail ("can only join a child process"). Its own fork empties it.
                 multiprocessing.process._children.clear()  # type: ignore[attr-defined]
+            # Polars' pool (started on first use, in this process) gets this process's share of the cores: the
+            # other readers and the COPYs they feed use the rest.
+            os.environ["POLARS_MAX_THREADS"] = str(max(1, (os.cpu_count() or 1) // len(plan)))
             try:
 
                 def bump(n: int) -> None:
@@ -307,7 +303,9 @@ class _ReadSteps(_RunBase):
                       "note_text": (self.texts, TEXT_STAGE_IN)}[table.record]  # fmt: skip
         # The COPY runs on a connection of its own: the name qualified (on Citus _stage_home already did).
         target = name if self.stage_schema else f'"{self.schema}".{name}'
-        writer = CopyWriter(self.dsn, target, [c for c, _ in cols])
+        # (act rows come as CSV from the column-wise normaliser, the others as COPY's text format)
+        options = "(FORMAT csv, NULL '\\N')" if table.record == "act" else ""
+        writer = CopyWriter(self.dsn, target, [c for c, _ in cols], options)
         clock = [0.0, 0.0]  # seconds reading, normalising
         try:
             if table.record == "act":
@@ -339,31 +337,13 @@ class _ReadSteps(_RunBase):
         bump: Callable[[int], None],
         clock: list[float],
     ) -> None:
-        """Each act row normalised (names' keys, dates, codes, flags, fingerprint) with its raw values as JSON
-        (its future source_values and what the reports show) into one line of the staging table."""
-        width = len(source.header)
-        normaliser = _ActRow(self.mapping, table, source, file_no)
-        consts = normaliser.consts
-        pad = [""] * width
-        trims = [_TRIM] * width
+        """The act rows normalised column-wise, a chunk at a time (`columns.ActColumns`: names' keys, dates, codes,
+        flags, fingerprint, and the row as read as JSON: its future source_values and what the reports show), each
+        chunk one CSV block of the staging table's COPY."""
+        normaliser = ActColumns(self.mapping, table, source, file_no)
         for chunk in chunks:
             t = time.perf_counter()
-            staged: list[str] = []
-            for line, values in chunk:
-                n = len(values)
-                extra: list[str] = []
-                if n != width:
-                    extra = values[width:]
-                    values = (values + pad)[:width]
-                text = "\t".join(values)
-                clean = not ("\\" in text or "\n" in text or "\r" in text) and text.count("\t") == width - 1
-                trimmed = list(map(str.strip, values, trims))
-                if consts:
-                    trimmed += consts
-                trimmed.append("")
-                staged.append(normaliser.line(line, trimmed, n, clean, values, extra))
-            staged.append("")
-            text = "\n".join(staged)
+            text = normaliser.csv(chunk)
             clock[1] += time.perf_counter() - t
             writer.write(text)
-            bump(len(staged) - 1)
+            bump(len(chunk))

@@ -69,7 +69,7 @@ class Command(BaseCommand):
             type=int,
             default=2,
             metavar="N",
-            help="processes reading the files at once (default 2; 1 reads them in this process)",
+            help="processes reading the files at once (default 2)",
         )
         imp.add_argument(
             "--accept-truncated",

@@ -227,7 +227,7 @@ def test_rerun_imports_nothing_new(runs: Runs) -> None:
 
 
 def test_reading_in_worker_processes_changes_no_outcome(runs: Runs) -> None:
-    # the dry run read in this process, the first import in two: same rows, same verdicts, same rejects
+    # the dry run read in one process, the first import in two: same rows, same verdicts, same rejects
     for key in ("files", "registers", "reasons", "duplicate_matches", "probable_duplicates", "flags", "totals"):
         assert runs.first.report[key] == runs.dry.report[key], key
     assert (runs.first.report_dir / "rejects.csv").read_bytes() == (runs.dry.report_dir / "rejects.csv").read_bytes()
