@@ -4,16 +4,18 @@ commune `bench-legacy`, and compare with a raw COPY of the same rows on the same
 The baseline reads the same files with the same reader (decoding, CSV parsing) and streams the rows as read,
 through the same COPY writer, into a bare table of text columns (no index, no constraint, logged like the act
 table). The import is timed end to end: reading, normalising, COPY into the staging table, validation,
-duplicates, the insert of signed acts (secondary indexes rebuilt after the load), notes, the name dictionary
+duplicates, the insert of signed acts (sealed into their registers' hash chains), notes, the name dictionary
 rebuild and the reports. rows/s = rows read / seconds.
 
     DATABASE_URL=… .venv/bin/python benchmarks/legacy_import.py [--acts 1000000] [--seed 1] [--reuse-files]
+        [--sessions 2]   connections inserting and sealing the acts, a transaction per batch of whole registers
+                         (1: the whole import in one transaction, indexes dropped and rebuilt)
         [--keep]   keep the commune at the end (dropped by default)
 
 Files go to var/bench-legacy/<acts>-<seed>/ (CSV only: XLSX at this size measures openpyxl, not the import).
-Last line: {"acts": …, "rows_per_s": …, "copy_rows_per_s": …, "ratio": …, "read_s", "normalise_s", "stage_s",
-"validate_s", "insert_s", "seal_s", "index_s", "dictionary_s", "report_s"} — the import's phases in seconds of
-wall time (`phase_times`). Reading and normalising happen in the same pass, in up to `--workers` processes:
+Last line: {"acts": …, "rows_per_s": …, "copy_rows_per_s": …, "ratio": …, "sessions", "read_s", "normalise_s",
+"stage_s", "validate_s", "insert_s", "seal_s", "index_s", "dictionary_s", "report_s"} — the import's phases in
+seconds of wall time (`phase_times`). Reading and normalising happen in the same pass, in up to `--workers` processes:
 their seconds are each process's own, divided by the number of reading processes; `stage_s` is the rest of that
 pass (waiting for the COPY into the staging tables, their statistics).
 """

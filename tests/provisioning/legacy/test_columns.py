@@ -27,9 +27,9 @@ HIJRI = ["", "07/07/1386", "06/07/1386", "09/07/1386", "10/07/1386", "04/07/1386
 
 
 def _header() -> list[str]:
-    return ["id", "classement", "num_acte", "annee", "prenom_ar", "nom_ar", "prenom_fr", "nom_fr", "sexe",
-            "date_naissance", "date_naissance_lettres", "date_naissance_hijri", "lieu_ar", "lieu_fr", "pere_ar",
-            "pere_fr", "mere_ar", "mere_fr", "date_acte", "date_acte_hijri", "officier", "declarant", "obs"]  # fmt: skip
+    return ("id classement num_acte annee prenom_ar nom_ar prenom_fr nom_fr sexe date_naissance "
+            "date_naissance_lettres date_naissance_hijri lieu_ar lieu_fr pere_ar pere_fr mere_ar mere_fr date_acte "
+            "date_acte_hijri officier declarant obs").split()  # fmt: skip
 
 
 def test_every_date_spelling_reads_as_the_row_wise_reader_reads_it(export: tuple[Path, Any]) -> None:
