@@ -141,6 +141,10 @@ class Command(BaseCommand):
     def _import(self, opts: dict[str, Any]) -> None:
         if opts["workers"] < 1:
             raise CommandError("--workers must be 1 or more")
+        if opts["sessions"] < 1:
+            raise CommandError("--sessions must be 1 or more")
+        if opts["sessions"] > 1 and opts["commit_every"] is not None:
+            raise CommandError("choose one commit mode: --sessions N (a transaction per register) or --commit-every")
         bars: dict[str, tqdm[Any]] = {}
 
         def progress(phase: str, done: int, total: int) -> None:

@@ -441,12 +441,14 @@ def test_a_killed_run_with_sessions_keeps_whole_registers_and_resumes(
         assert chain_verify().broken is None
 
 
-def test_sessions_and_commit_every_are_refused_together(export: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
+def test_sessions_and_commit_every_are_refused_together(
+    runs: Runs, export: tuple[Path, dict[str, Any]], tmp_path: Path, django_db_blocker: Any
+) -> None:
     out, _expected = export
-    with pytest.raises(LegacyImportError, match="choose one commit mode"):
+    with django_db_blocker.unblock(), pytest.raises(LegacyImportError, match="choose one commit mode"):
         legacy_import(slug=SLUG, mapping_path=out / "mapping.yaml", files=export_files(out), report_dir=tmp_path,
                       sessions=2, commit_every=100)  # fmt: skip
-    with pytest.raises(LegacyImportError, match="sessions must be 1 or more"):
+    with django_db_blocker.unblock(), pytest.raises(LegacyImportError, match="sessions must be 1 or more"):
         legacy_import(slug=SLUG, mapping_path=out / "mapping.yaml", files=export_files(out), report_dir=tmp_path,
                       sessions=0)  # fmt: skip
 
@@ -469,6 +471,9 @@ def test_cli_synth_then_dry_run_import(scratch: Any, tmp_path: Path, capsys: pyt
     with pytest.raises(CommandError, match="--workers must be 1 or more"):
         call_command("legacy", "import", "--commune", SLUG, "--mapping", str(tmp_path / "x" / "mapping.yaml"), *files,
                      "--report", str(tmp_path / "r"), "--workers", "0")  # fmt: skip
+    with pytest.raises(CommandError, match="choose one commit mode"):
+        call_command("legacy", "import", "--commune", SLUG, "--mapping", str(tmp_path / "x" / "mapping.yaml"), *files,
+                     "--report", str(tmp_path / "r"), "--sessions", "2", "--commit-every", "10")  # fmt: skip
     # (into a commune that already holds acts from files of these names, each much longer: they look cut short)
     with pytest.raises(CommandError, match=r"naissances_\w+\.csv looks truncated: it holds \d+ rows, \d+ acts were"):
         call_command("legacy", "import", "--commune", SLUG, "--mapping", str(tmp_path / "x" / "mapping.yaml"), *files,
@@ -483,3 +488,20 @@ def test_cli_synth_then_dry_run_import(scratch: Any, tmp_path: Path, capsys: pyt
     assert (
         totals["imported"] + totals["duplicates"] == expected["totals"]["imported"] + expected["totals"]["duplicates"]
     )
+
+
+def test_cli_import_with_sessions(scratch: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # given a small export and a new commune
+    call_command("legacy", "synth", "--acts", "200", "--seed", "7", "--out", str(tmp_path / "x"), "--formats", "csv")
+    expected = json.loads((tmp_path / "x" / "expected.json").read_text(encoding="utf-8"))
+    schema = scratch("legacy-cli")
+    files = [str(p) for p in export_files(tmp_path / "x")]
+    # when it is imported by two sessions from the command line
+    call_command("legacy", "import", "--commune", "legacy-cli", "--mapping", str(tmp_path / "x" / "mapping.yaml"),
+                 *files, "--report", str(tmp_path / "r"), "--sessions", "2")  # fmt: skip
+    # then everything the generator expects came in, sealed in unbroken chains
+    totals = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert totals == expected["totals"]
+    with schema_context(schema):
+        assert Act.objects.count() == expected["acts_imported"]
+        assert chain_verify().broken is None
