@@ -7,6 +7,9 @@ French words read once per distinct text), flags, the fingerprint's text and the
 goes to the row-wise readers of `normalise`, once per distinct value: name spellings (search keys, titles,
 mojibake) and every date the fast forms do not settle (year only, conflicts, unreadable, other spellings), so
 both paths give exactly what `normalise.read_date_field` gives.
+
+Only ever used in the reading processes (`reading.py`), never in a process that forks later: Polars starts its
+thread pool on first use, and a process forked after that inherits the pool without its threads (a deadlock).
 """
 
 from __future__ import annotations
