@@ -3,12 +3,15 @@ processes."""
 
 from __future__ import annotations
 
+import glob
 import itertools
 import multiprocessing
 import os
 import queue
+import re
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 from django.db import connection, transaction
@@ -38,6 +41,18 @@ from .common import (
 )
 from .copying import CopyWriter, _timed_chunks, dsn
 from .rows import _Columns, _RowReader
+
+
+def polars_pool_started() -> bool:
+    """Whether this process has started Polars' compute threads (named polars-0, polars-1, …): a process forked
+    from it inherits the pool without its threads, and its first Polars computation never returns."""
+    names = []
+    for path in glob.glob("/proc/self/task/*/comm"):
+        try:
+            names.append(Path(path).read_text(encoding="utf-8").strip())
+        except OSError:  # a thread that ended meanwhile
+            continue
+    return any(re.fullmatch(r"polars-\d+", name) for name in names)
 
 
 def _xlsx_rows(source: Source) -> int:
@@ -223,6 +238,11 @@ class _ReadSteps(_RunBase):
     def _read_in_workers(self, plan: list[list[int]], total: int) -> int:
         """Forked workers read their files (they use no Django connection: each COPY has its own); the parent
         reports their progress and raises the first error."""
+        if polars_pool_started():
+            raise RuntimeError(
+                "this process has started Polars' thread pool: the reading processes forked from it would deadlock."
+                " Run the import from a process that has not used Polars (the command line, a Celery worker)"
+            )
         stdlib = multiprocessing.get_context("fork")
         ctx: Any = stdlib
         if multiprocessing.current_process().daemon:

@@ -9,13 +9,17 @@ import csv
 import io
 import itertools
 import multiprocessing
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+
 from jamaa.provisioning.legacy import normalise as nz
 from jamaa.provisioning.legacy.importer.columns import ActColumns
 from jamaa.provisioning.legacy.importer.common import ACT_STAGE_IN
+from jamaa.provisioning.legacy.importer.reading import _ReadSteps, polars_pool_started
 from jamaa.provisioning.legacy.mapping import load_mapping
 from jamaa.provisioning.legacy.readers import Source
 
@@ -108,3 +112,24 @@ def test_every_date_spelling_reads_as_the_row_wise_reader_reads_it(export: tuple
     assert checked == len(GREGORIAN) * len(WORDS) * len(HIJRI)
     statuses = {line[event + 1] for line in staged}
     assert {nz.OK, nz.EMPTY, nz.BAD, nz.YEAR_ONLY, nz.CONFLICT, nz.HIJRI_RANGE} <= statuses
+
+
+def _pool_before_and_after_a_computation() -> str:
+    before = polars_pool_started()
+    frame = pl.DataFrame({"a": list(range(200_000))})
+    frame.group_by(pl.col("a") % 7).len().sort("a")  # work for the pool's threads
+    deadline = time.monotonic() + 5
+    while not polars_pool_started() and time.monotonic() < deadline:  # (threads name themselves as they start)
+        time.sleep(0.05)
+    refused = ""
+    try:
+        _ReadSteps._read_in_workers(object(), [[1]], 1)  # type: ignore[arg-type]
+    except RuntimeError as exc:
+        refused = str(exc)
+    return f"{before} {polars_pool_started()} {refused[:40]}"
+
+
+def test_a_process_that_started_polars_pool_is_told_before_it_forks_readers() -> None:
+    # (in a forked process: the test process must not start the pool) importing Polars starts no compute thread,
+    # a computation does, and the importer refuses to fork reading processes from such a process
+    assert _forked(_pool_before_and_after_a_computation).startswith("False True this process has started Polars'")
