@@ -86,9 +86,9 @@ class SessionPool:
     def run(
         self, work: Callable[..., int], items: list[tuple[Any, ...]], done: Callable[[int, tuple[Any, ...], int], None]
     ) -> None:
-        todo: queue.Queue[tuple[Any, ...]] = queue.Queue()
+        pending_items: queue.Queue[tuple[Any, ...]] = queue.Queue()
         for item in items:
-            todo.put(item)
+            pending_items.put(item)
         results: queue.Queue[tuple[str, tuple[Any, ...], Any]] = queue.Queue()
         stop = threading.Event()
         conns = []
@@ -112,7 +112,7 @@ class SessionPool:
                 with conn.cursor() as cursor:
                     while not stop.is_set():
                         try:
-                            item = todo.get_nowait()
+                            item = pending_items.get_nowait()
                         except queue.Empty:
                             return
                         try:
