@@ -115,7 +115,10 @@ def main() -> None:
     parser.add_argument("--reuse-files", action="store_true", help="reuse generated files of the same size and seed")
     parser.add_argument("--keep", action="store_true", help="keep the commune at the end")
     parser.add_argument(
-        "--sessions", type=int, default=2, help="connections inserting and sealing the acts, a transaction per register"
+        "--sessions",
+        type=int,
+        default=2,
+        help="connections inserting and sealing the acts, in transactions of whole registers",
     )
     parser.add_argument("--quick", action="store_true", help="10,000 acts: a check that it runs, not a measure")
     args = parser.parse_args()
@@ -141,7 +144,11 @@ def main() -> None:
 
     print("import…", flush=True)
     result = legacy_import(
-        slug=SLUG, mapping_path=out / "mapping.yaml", files=files, report_dir=out / "report", dry_run=False,
+        slug=SLUG,
+        mapping_path=out / "mapping.yaml",
+        files=files,
+        report_dir=out / "report",
+        dry_run=False,
         sessions=args.sessions,
     )
     totals = result.report["totals"]

@@ -73,7 +73,7 @@ def legacy_import(
     report.json, rejects.csv and duplicates.csv in report_dir.
 
     Commit modes: all or nothing (the default); `commit_every` commits per batch of registers; `sessions` > 1
-    inserts and seals the acts in that many connections side by side, each register in a transaction of its own
+    inserts and seals the acts in that many connections side by side, in transactions of whole registers
     (all or nothing per register; a killed run is resumed by running it again)."""
     started = time.perf_counter()
     started_at = timezone.now()

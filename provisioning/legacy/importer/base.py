@@ -38,8 +38,8 @@ class _RunBase:
         if sessions < 1:
             raise ValueError(f"sessions must be 1 or more, not {sessions}")
         if sessions > 1 and commit_every is not None:
-            raise ValueError("choose one commit mode: sessions (a transaction per register) or commit_every")
-        self.sessions = sessions  # > 1: acts inserted by that many connections, a transaction per register
+            raise ValueError("choose one commit mode: sessions (transactions of whole registers) or commit_every")
+        self.sessions = sessions  # > 1: acts inserted by that many connections, in transactions of whole registers
         self.warnings: list[str] = []  # said in report.json and by the command (e.g. a truncated file accepted)
         self.file_facts: dict[int, dict[str, Any]] = {}  # per file: sample of names, truncation, …
         self.progress = progress or (lambda phase, done, total: None)

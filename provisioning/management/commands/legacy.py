@@ -60,7 +60,7 @@ class Command(BaseCommand):
             type=int,
             default=1,
             metavar="N",
-            help="insert and seal the acts in N connections side by side, each register committed on its own "
+            help="insert and seal the acts in N connections side by side, in transactions of whole registers "
             "(all or nothing per register; run the same command again to resume a killed run). Default 1: the "
             "whole import in one transaction",
         )
@@ -144,7 +144,9 @@ class Command(BaseCommand):
         if opts["sessions"] < 1:
             raise CommandError("--sessions must be 1 or more")
         if opts["sessions"] > 1 and opts["commit_every"] is not None:
-            raise CommandError("choose one commit mode: --sessions N (a transaction per register) or --commit-every")
+            raise CommandError(
+                "choose one commit mode: --sessions N (transactions of whole registers) or --commit-every"
+            )
         bars: dict[str, tqdm[Any]] = {}
 
         def progress(phase: str, done: int, total: int) -> None:
