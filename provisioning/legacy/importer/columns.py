@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 import polars as pl
@@ -57,16 +57,10 @@ def _ar_facts(text: str) -> tuple[str, bool, bool, str]:
 
 
 @lru_cache(maxsize=200_000)
-def _given_message(text: str) -> tuple[str | None]:
-    """What a mojibake given name is rejected with (None when it reads as Arabic)."""
+def _mojibake_message(field: str, text: str) -> tuple[str | None]:
+    """What a mojibake name is rejected with (None when it reads as Arabic)."""
     facts = _ar_facts(text)
-    return (f"given_name_ar: {_quote_literal(text)} probably reads {_quote_literal(facts[3])}" if facts[2] else None,)
-
-
-@lru_cache(maxsize=200_000)
-def _family_message(text: str) -> tuple[str | None]:
-    facts = _ar_facts(text)
-    return (f"family_name_ar: {_quote_literal(text)} probably reads {_quote_literal(facts[3])}" if facts[2] else None,)
+    return (f"{field}: {_quote_literal(text)} probably reads {_quote_literal(facts[3])}" if facts[2] else None,)
 
 
 @lru_cache(maxsize=500_000)
@@ -105,12 +99,12 @@ def _hijri_days() -> tuple[int, pl.Series]:
     return first, pl.Series(values=days, dtype=pl.Date)
 
 
-def _mapped(column: pl.Series, fn: Any, n: int) -> list[pl.Series]:
-    """`fn` (a cached function of one value returning n facts) over a column's distinct values, each fact as a
-    column in the column's order."""
+def _mapped(column: pl.Series, fn: Any, picks: tuple[int, ...]) -> list[pl.Series]:
+    """`fn` (a cached function of one value returning a tuple of facts) over a column's distinct values; the facts
+    at `picks`, each as a column in the column's order."""
     distinct = column.unique().to_list()
     facts = [fn(v) for v in distinct]
-    return [column.replace_strict(distinct, [f[k] for f in facts], default=None) for k in range(n)]
+    return [column.replace_strict(distinct, [f[k] for f in facts], default=None) for k in picks]
 
 
 def _md5_20(texts: list[str]) -> list[str]:
@@ -177,14 +171,14 @@ class ActColumns:
         father_ar, mother_ar = texts["father_name_ar"], texts["mother_name_ar"]
         given_fr, family_fr = texts["given_name_fr"], texts["family_name_fr"]
         place_ar, place_fr = texts["place_ar"], texts["place_fr"]
-        kga, tga, mga, rga = _mapped(given_ar, _ar_facts, 4)
-        kfa, _tfa, mfa, rfa = _mapped(family_ar, _ar_facts, 4)
-        kpa, _tpa, mpa, _rpa = _mapped(father_ar, _ar_facts, 4)
-        kma, _tma, mma, _rma = _mapped(mother_ar, _ar_facts, 4)
-        (msg_given,) = _mapped(given_ar, _given_message, 1)
-        (msg_family,) = _mapped(family_ar, _family_message, 1)
-        kgl, tgl, agl = _mapped(given_fr, _lat_facts, 3)
-        kfl, _tfl, afl = _mapped(family_fr, _lat_facts, 3)
+        kga, tga = _mapped(given_ar, _ar_facts, (0, 1))
+        (kfa,) = _mapped(family_ar, _ar_facts, (0,))
+        kpa, mpa = _mapped(father_ar, _ar_facts, (0, 2))
+        kma, mma = _mapped(mother_ar, _ar_facts, (0, 2))
+        (msg_given,) = _mapped(given_ar, partial(_mojibake_message, "given_name_ar"), (0,))
+        (msg_family,) = _mapped(family_ar, partial(_mojibake_message, "family_name_ar"), (0,))
+        kgl, tgl, agl = _mapped(given_fr, _lat_facts, (0, 1, 2))
+        kfl, afl = _mapped(family_fr, _lat_facts, (0, 2))
 
         t = self.table
         bureau_src = cell(t.key["bureau"])
@@ -197,7 +191,7 @@ class ActColumns:
                 "remark": cell(f.get("remark", "")),
                 "given_ar": given_ar, "family_ar": family_ar, "father_ar": father_ar, "mother_ar": mother_ar,
                 "given_fr": given_fr, "family_fr": family_fr, "place_ar": place_ar, "place_fr": place_fr,
-                "kga": kga, "tga": tga, "mga": mga, "rga": rga, "kfa": kfa, "mfa": mfa, "rfa": rfa,
+                "kga": kga, "tga": tga, "kfa": kfa,
                 "kpa": kpa, "mpa": mpa, "kma": kma, "mma": mma, "kgl": kgl, "tgl": tgl, "agl": agl,
                 "kfl": kfl, "afl": afl, "msg_given": msg_given, "msg_family": msg_family,
                 "nf": pl.Series(values=nf, dtype=pl.Int64),
@@ -402,7 +396,7 @@ class ActColumns:
         if "dmy" in formats:
             dmy = c("g").str.extract_groups(_DMY)
             gv = pl.coalesce(gv, ymd(dmy.struct.field("3"), dmy.struct.field("2"), dmy.struct.field("1")))
-        words = _mapped(w, _words, 2)
+        words = _mapped(w, _words, (0, 1))
         frame = frame.with_columns(gv.alias("gv"), words[0].alias("ws"), words[1].cast(pl.Date).alias("wv"))
         first, days = _hijri_days()
         hm, ht = c("h").str.extract_groups(_DMY), c("h").str.extract_groups(_HIJRI_NAMED)
